@@ -1,0 +1,49 @@
+// The explicit list of operator kinds. Adding a kind means adding its
+// declaration file and one line here; nothing else switches on kinds.
+import { joinInterval } from '../operators/join-interval.js';
+import { joinWindow } from '../operators/join-window.js';
+import { sinkFile } from '../operators/sink-file.js';
+import { sinkBlackhole, sinkConsole, sinkPreview } from '../operators/sinks.js';
+import { sourceDatagen } from '../operators/source-datagen.js';
+import { sourceFile } from '../operators/source-file.js';
+import { transformFilter } from '../operators/transform-filter.js';
+import { transformMap } from '../operators/transform-map.js';
+import { transformUnion } from '../operators/transform-union.js';
+import { windowAggregate } from '../operators/window-aggregate.js';
+import type { OperatorDefinition } from './operator.js';
+
+export const OPERATORS: readonly OperatorDefinition[] = [
+  sourceDatagen,
+  sourceFile,
+  transformFilter,
+  transformMap,
+  transformUnion,
+  windowAggregate,
+  joinWindow,
+  joinInterval,
+  sinkFile,
+  sinkConsole,
+  sinkPreview,
+  sinkBlackhole,
+];
+
+const byKind = new Map(OPERATORS.map((op) => [op.kind, op]));
+
+export function getOperator(kind: string): OperatorDefinition | undefined {
+  return byKind.get(kind);
+}
+
+/** The catalog as JSON: what `GET /api/catalog` serves and the docs list. */
+export function describeCatalog() {
+  return OPERATORS.map((op) => ({
+    kind: op.kind,
+    label: op.label,
+    category: op.category,
+    description: op.description,
+    icon: op.icon,
+    inputs: op.inputs,
+    outputs: op.outputs,
+    config: op.config,
+    defaults: op.defaults,
+  }));
+}

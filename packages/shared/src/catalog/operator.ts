@@ -1,0 +1,72 @@
+import type { Static, TSchema } from 'typebox';
+import type { CheckedExpression } from '../expression/index.js';
+import type { Field, FieldType, StreamSchema } from '../schema/field.js';
+
+export const OPERATOR_CATEGORIES = ['source', 'transform', 'window', 'join', 'sink'] as const;
+export type OperatorCategory = (typeof OPERATOR_CATEGORIES)[number];
+
+export interface InputPort {
+  readonly name: string;
+  readonly label: string;
+  /** Accepts any number of edges (a union); otherwise exactly one. */
+  readonly multiple?: boolean;
+}
+
+export interface OutputPort {
+  readonly name: string;
+  readonly label: string;
+  /** Leaving it unconnected is normal (a window's `late` port). */
+  readonly optional?: boolean;
+}
+
+/**
+ * What an operator's output-schema inference is handed. Paths are relative
+ * to the node's `config` (`where`, `aggregates[1].expr`).
+ */
+export interface InferContext<C> {
+  readonly config: C;
+  /** The schemas arriving on each input port, one per incoming edge. */
+  readonly inputs: Readonly<Record<string, readonly StreamSchema[]>>;
+  /** Type-checks an expression against `fields`, reporting its problems at `path`. */
+  expression(
+    path: string,
+    text: string,
+    fields: readonly Field[],
+    expected?: FieldType,
+  ): CheckedExpression;
+  error(path: string | undefined, code: string, message: string): void;
+  warning(path: string | undefined, code: string, message: string): void;
+}
+
+/** Output schemas by output port name; undefined when they cannot be known. */
+export type InferredOutputs = Readonly<Record<string, StreamSchema>> | undefined;
+
+/**
+ * The declaration of one operator kind: everything but its runtime. The web
+ * palette and forms, the server's validation and the engine all read it.
+ */
+export interface OperatorDefinition<C extends TSchema = TSchema> {
+  readonly kind: string;
+  readonly label: string;
+  readonly category: OperatorCategory;
+  readonly description: string;
+  /** An icon name from the lucide set, for the palette. */
+  readonly icon: string;
+  readonly inputs: readonly InputPort[];
+  readonly outputs: readonly OutputPort[];
+  /** JSON Schema of the node's `config`. */
+  readonly config: C;
+  /** The config a node gets when dropped from the palette. */
+  readonly defaults: Static<C>;
+  infer(context: InferContext<Static<C>>): InferredOutputs;
+}
+
+/** Declares an operator kind with its config type inferred from the schema. */
+export function defineOperator<C extends TSchema>(
+  definition: OperatorDefinition<C>,
+): OperatorDefinition<C> {
+  return definition;
+}
+
+export const OUT: OutputPort = { name: 'out', label: 'out' };
+export const IN: InputPort = { name: 'in', label: 'in' };

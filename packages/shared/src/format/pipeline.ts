@@ -1,0 +1,83 @@
+// The pipeline document, version 1: the JSON users export, import and keep in git.
+import { type Static, Type } from 'typebox';
+import { DurationSchema } from '../schema/duration.js';
+
+export const PIPELINE_FORMAT = 'sluice.pipeline/v1';
+
+const IdSchema = Type.String({
+  pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$',
+  description: 'Letters, digits, _, . and -, at most 64 characters',
+});
+
+export const PortNameSchema = Type.String({ pattern: '^[a-z][a-z0-9_]{0,31}$' });
+
+export const PipelineNodeSchema = Type.Object(
+  {
+    id: IdSchema,
+    kind: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: 'An operator kind from the catalog',
+    }),
+    label: Type.Optional(Type.String({ maxLength: 200 })),
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+    position: Type.Optional(
+      Type.Object({ x: Type.Number(), y: Type.Number() }, { additionalProperties: false }),
+    ),
+    config: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), {
+        description: "The operator's settings; their schema depends on the kind",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type PipelineNode = Static<typeof PipelineNodeSchema>;
+
+export const PipelineEdgeSchema = Type.Object(
+  {
+    id: IdSchema,
+    source: IdSchema,
+    sourcePort: Type.Optional(PortNameSchema),
+    target: IdSchema,
+    targetPort: Type.Optional(PortNameSchema),
+  },
+  { additionalProperties: false },
+);
+export type PipelineEdge = Static<typeof PipelineEdgeSchema>;
+
+export const PipelineSettingsSchema = Type.Object(
+  {
+    errorBudget: Type.Optional(
+      Type.Object(
+        {
+          maxErrors: Type.Integer({ minimum: 0, title: 'Max bad records' }),
+          per: DurationSchema({ title: 'Per', description: 'e.g. 1m' }),
+        },
+        {
+          additionalProperties: false,
+          title: 'Error budget',
+          description: 'Fail the job when more bad records than this arrive in the period',
+        },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type PipelineSettings = Static<typeof PipelineSettingsSchema>;
+
+export const PipelineSchema = Type.Object(
+  {
+    format: Type.Literal(PIPELINE_FORMAT),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    description: Type.Optional(Type.String({ maxLength: 5000 })),
+    settings: Type.Optional(PipelineSettingsSchema),
+    nodes: Type.Array(PipelineNodeSchema, { maxItems: 2000 }),
+    edges: Type.Array(PipelineEdgeSchema, { maxItems: 10_000 }),
+  },
+  { additionalProperties: false },
+);
+export type Pipeline = Static<typeof PipelineSchema>;
+
+export const DEFAULT_SOURCE_PORT = 'out';
+export const DEFAULT_TARGET_PORT = 'in';

@@ -1,0 +1,119 @@
+// The public surface of @sluice/shared. Named exports only.
+
+export type {
+  ArithmeticOperator,
+  BinaryOperator,
+  CheckedExpression,
+  CheckOptions,
+  ComparisonOperator,
+  DateFormat,
+  DateFormatElement,
+  Expr,
+  ExpressionProblem,
+  ExpressionProblemCode,
+  ExpressionToken,
+  ExprNode,
+  ExprType,
+  FunctionInfo,
+  LikePart,
+  LikePattern,
+  LikePiece,
+  ParsedExpression,
+  SourceRange,
+  TimestampPart,
+  TypedExpr,
+  UnaryOperator,
+} from './expression/index.js';
+// --- expression language (packages/shared/src/expression) ---
+export {
+  checkExpression,
+  EXPRESSION_FUNCTIONS,
+  EXPRESSION_KEYWORDS,
+  EXPRESSION_PROBLEM_CODES,
+  formatSqlTimestamp,
+  formatWithDateFormat,
+  MAX_EXPRESSION_DEPTH,
+  MAX_EXPRESSION_LENGTH,
+  parseDateFormat,
+  parseExpression,
+  parseLikePattern,
+  parseSqlTimestamp,
+  parseWithDateFormat,
+  timestampPart,
+  tokenizeExpression,
+} from './expression/index.js';
+
+// --- end expression language ---
+
+export { describeCatalog, getOperator, OPERATORS } from './catalog/catalog.js';
+// --- the operator catalog ---
+export type {
+  InferContext,
+  InferredOutputs,
+  InputPort,
+  OperatorCategory,
+  OperatorDefinition,
+  OutputPort,
+} from './catalog/operator.js';
+export { defineOperator, OPERATOR_CATEGORIES } from './catalog/operator.js';
+export { canonicalPipeline, exportPipeline } from './format/canonical.js';
+export { PIPELINE_SCHEMA_ID, pipelineJsonSchema } from './format/json-schema.js';
+export type { Migration } from './format/migrate.js';
+export { MIGRATIONS, migratePipeline } from './format/migrate.js';
+// --- the pipeline format ---
+export type { Pipeline, PipelineEdge, PipelineNode, PipelineSettings } from './format/pipeline.js';
+export {
+  DEFAULT_SOURCE_PORT,
+  DEFAULT_TARGET_PORT,
+  PIPELINE_FORMAT,
+  PipelineEdgeSchema,
+  PipelineNodeSchema,
+  PipelineSchema,
+  PipelineSettingsSchema,
+} from './format/pipeline.js';
+export type { ReadResult } from './format/read.js';
+export { isValidRead, MAX_PIPELINE_BYTES, readPipeline, readPipelineValue } from './format/read.js';
+export { reservedKeyPaths } from './format/reserved-keys.js';
+export type { EventTimeConfig } from './operators/common.js';
+export type { JoinFieldSource } from './operators/join-fields.js';
+export { joinLayout } from './operators/join-fields.js';
+export type { IntervalJoinConfig } from './operators/join-interval.js';
+export type { WindowJoinConfig } from './operators/join-window.js';
+export type { FileSinkConfig } from './operators/sink-file.js';
+export type { ConsoleSinkConfig, PreviewSinkConfig } from './operators/sinks.js';
+export type { DatagenConfig, GeneratorConfig } from './operators/source-datagen.js';
+export type { FileSourceConfig } from './operators/source-file.js';
+export type { MapConfig } from './operators/transform-map.js';
+export type {
+  AggregateConfig,
+  AggregateFunction,
+  WindowAggregateConfig,
+} from './operators/window-aggregate.js';
+export { AGGREGATE_FUNCTIONS, aggregateType } from './operators/window-aggregate.js';
+export type { WindowConfig } from './operators/windows.js';
+export {
+  DURATION_PATTERN,
+  DurationSchema,
+  formatDuration,
+  parseDuration,
+  SignedDurationSchema,
+} from './schema/duration.js';
+export type { Field, FieldType, StreamSchema } from './schema/field.js';
+export {
+  FIELD_TYPES,
+  FieldNameSchema,
+  FieldSchema,
+  FieldTypeSchema,
+  fieldNameProblem,
+  findField,
+  IDENTIFIER_PATTERN,
+  isNumericType,
+  RESERVED_FIELD_NAMES,
+} from './schema/field.js';
+export { closestName, editDistance } from './schema/suggest.js';
+export { formatTimestamp, parseTimestamp } from './schema/timestamp.js';
+// --- validation ---
+export type { Diagnostic, Severity } from './validation/diagnostic.js';
+export { hasErrors } from './validation/diagnostic.js';
+export type { PipelineAnalysis } from './validation/validate.js';
+export { analyzePipeline, validatePipeline } from './validation/validate.js';

@@ -1,0 +1,33 @@
+import { type Static, Type } from 'typebox';
+import { defineOperator, IN } from '../catalog/operator.js';
+import { checkDataPath } from './checks.js';
+import { CsvOptionsSchema, DataPathSchema, FileFormatSchema } from './common.js';
+
+const FileSinkConfig = Type.Object(
+  {
+    path: DataPathSchema({
+      title: 'File',
+      description: 'Path of the output file, relative to the data directory; it is replaced',
+    }),
+    format: FileFormatSchema,
+    csv: Type.Optional(CsvOptionsSchema),
+  },
+  { additionalProperties: false },
+);
+export type FileSinkConfig = Static<typeof FileSinkConfig>;
+
+export const sinkFile = defineOperator({
+  kind: 'sink.file',
+  label: 'File sink',
+  category: 'sink',
+  description: 'Writes records to a JSON Lines or CSV file in the data directory.',
+  icon: 'file-output',
+  inputs: [IN],
+  outputs: [],
+  config: FileSinkConfig,
+  defaults: { path: 'out/results.jsonl', format: 'jsonl' },
+  infer({ config, error }) {
+    checkDataPath(config.path, error);
+    return {};
+  },
+});

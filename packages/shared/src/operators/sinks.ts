@@ -1,0 +1,72 @@
+// The sinks without files: console, preview and blackhole.
+import { type Static, Type } from 'typebox';
+import { defineOperator, IN } from '../catalog/operator.js';
+
+const ConsoleSinkConfig = Type.Object(
+  {
+    format: Type.Optional(
+      Type.Union([Type.Literal('json'), Type.Literal('table')], {
+        title: 'Format',
+        description: 'One JSON object per line, or aligned columns',
+        default: 'json',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ConsoleSinkConfig = Static<typeof ConsoleSinkConfig>;
+
+export const sinkConsole = defineOperator({
+  kind: 'sink.console',
+  label: 'Console',
+  category: 'sink',
+  description: "Prints records to the job's log (the terminal when run from the command line).",
+  icon: 'terminal',
+  inputs: [IN],
+  outputs: [],
+  config: ConsoleSinkConfig,
+  defaults: { format: 'json' },
+  infer: () => ({}),
+});
+
+const PreviewSinkConfig = Type.Object(
+  {
+    capacity: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 10_000,
+        title: 'Keep',
+        description: 'How many of the latest results to keep for the preview',
+        default: 200,
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type PreviewSinkConfig = Static<typeof PreviewSinkConfig>;
+
+export const sinkPreview = defineOperator({
+  kind: 'sink.preview',
+  label: 'Preview',
+  category: 'sink',
+  description: 'Keeps the latest results so the canvas can show them as a table and a chart.',
+  icon: 'table',
+  inputs: [IN],
+  outputs: [],
+  config: PreviewSinkConfig,
+  defaults: { capacity: 200 },
+  infer: () => ({}),
+});
+
+export const sinkBlackhole = defineOperator({
+  kind: 'sink.blackhole',
+  label: 'Discard',
+  category: 'sink',
+  description: 'Accepts records and throws them away; for benchmarks and dry runs.',
+  icon: 'trash-2',
+  inputs: [IN],
+  outputs: [],
+  config: Type.Object({}, { additionalProperties: false }),
+  defaults: {},
+  infer: () => ({}),
+});

@@ -1,0 +1,62 @@
+import { type Static, Type } from 'typebox';
+import { defineOperator, OUT } from '../catalog/operator.js';
+import { checkDataPath, checkUniqueFields } from './checks.js';
+import {
+  CsvOptionsSchema,
+  DataPathSchema,
+  EventTimeSchema,
+  FileFormatSchema,
+  RecordSchemaSchema,
+  streamOf,
+} from './common.js';
+import { checkEventTime } from './event-time.js';
+
+const FileSourceConfig = Type.Object(
+  {
+    path: DataPathSchema({
+      title: 'File',
+      description: 'Path of the file, relative to the data directory',
+    }),
+    format: FileFormatSchema,
+    schema: RecordSchemaSchema,
+    eventTime: Type.Optional(EventTimeSchema),
+    csv: Type.Optional(CsvOptionsSchema),
+    replayRate: Type.Optional(
+      Type.Number({
+        exclusiveMinimum: 0,
+        title: 'Replay rate',
+        description: 'Records per second; as fast as possible when empty',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type FileSourceConfig = Static<typeof FileSourceConfig>;
+
+export const sourceFile = defineOperator({
+  kind: 'source.file',
+  label: 'File source',
+  category: 'source',
+  description:
+    'Reads a JSON Lines or CSV file from the data directory, once (bounded), optionally replayed at a rate.',
+  icon: 'file-input',
+  inputs: [],
+  outputs: [OUT],
+  config: FileSourceConfig,
+  defaults: {
+    path: 'input.jsonl',
+    format: 'jsonl',
+    schema: [{ name: 'value', type: 'string' }],
+  },
+  infer({ config, error }) {
+    checkDataPath(config.path, error);
+    checkUniqueFields(config.schema, 'schema', error);
+    if (config.eventTime && !checkEventTime(config.eventTime, config.schema, error))
+      return undefined;
+    return {
+      out: config.eventTime
+        ? streamOf(config.schema, 'event', config.eventTime.field)
+        : streamOf(config.schema, 'processing'),
+    };
+  },
+});

@@ -1,0 +1,90 @@
+// Window shapes, shared by window.aggregate and the window join.
+import { type Static, Type } from 'typebox';
+import { DurationSchema, parseDuration } from '../schema/duration.js';
+import type { StreamSchema } from '../schema/field.js';
+
+export const TumblingSchema = Type.Object(
+  {
+    type: Type.Literal('tumbling'),
+    size: DurationSchema({ title: 'Size', description: 'Length of each window, e.g. 1m' }),
+  },
+  { additionalProperties: false, title: 'Tumbling' },
+);
+
+export const WindowSchema = Type.Union(
+  [
+    TumblingSchema,
+    Type.Object(
+      {
+        type: Type.Literal('hopping'),
+        size: DurationSchema({ title: 'Size', description: 'Length of each window, e.g. 10s' }),
+        slide: DurationSchema({
+          title: 'Slide',
+          description: 'A new window starts this often, e.g. 2s; the size must be a multiple of it',
+        }),
+      },
+      { additionalProperties: false, title: 'Hopping' },
+    ),
+    Type.Object(
+      {
+        type: Type.Literal('session'),
+        gap: DurationSchema({
+          title: 'Gap',
+          description: 'A session closes after this long without records for its key',
+        }),
+      },
+      { additionalProperties: false, title: 'Session' },
+    ),
+  ],
+  { title: 'Window' },
+);
+export type WindowConfig = Static<typeof WindowSchema>;
+
+export const TimeModeSchema = Type.Union([Type.Literal('event'), Type.Literal('processing')], {
+  title: 'Time',
+  description: 'Event time (from the records, with watermarks) or processing time (the clock)',
+  default: 'event',
+});
+
+type Report = (path: string, code: string, message: string) => void;
+
+/** Checks the window's durations against each other. */
+export function checkWindow(window: WindowConfig, error: Report): void {
+  const positive = (key: string, text: string) => {
+    if (parseDuration(text) === 0) {
+      error(`window.${key}`, 'config.duration', `The window ${key} must be longer than 0.`);
+    }
+  };
+  if (window.type === 'session') {
+    positive('gap', window.gap);
+    return;
+  }
+  positive('size', window.size);
+  if (window.type === 'hopping') {
+    positive('slide', window.slide);
+    const size = parseDuration(window.size) ?? 0;
+    const slide = parseDuration(window.slide) ?? 0;
+    if (slide > 0 && size % slide !== 0) {
+      error(
+        'window.slide',
+        'config.window-slide',
+        `The window size (${window.size}) must be a whole multiple of the slide (${window.slide}).`,
+      );
+    }
+  }
+}
+
+/** Event-time operators need inputs that carry event time. */
+export function checkEventTimeInput(
+  input: StreamSchema,
+  port: string,
+  error: (path: string | undefined, code: string, message: string) => void,
+): boolean {
+  if (input.time === 'event') return true;
+  error(
+    undefined,
+    'node.no-event-time',
+    `The ${port} input has no event time. Set 'Event time' on its source, or switch this node to processing time.`,
+  );
+  return false;
+}
