@@ -24,8 +24,11 @@ export function ensureDeps() {
   const lock = readFileSync(join(root, 'package-lock.json'));
   const hash = createHash('sha256').update(lock).digest('hex');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return;
-  console.log('› Installing dependencies (npm ci)…');
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  console.log('› Installing dependencies…');
+  // `npm install` rather than `npm ci`: the lock file holds only the platform
+  // binaries (Biome, Turbo) the registry could serve where it was made, and
+  // npm ci refuses a lock without the others. The lock still pins every version.
+  run('npm', ['install', '--no-audit', '--no-fund']);
   writeFileSync(stamp, hash);
 }
 
