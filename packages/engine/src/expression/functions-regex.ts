@@ -1,0 +1,89 @@
+import type { TypedExpr } from '@sluice/shared';
+import { RE2JS } from 're2js';
+import { BoundedCache } from './bounded-cache.js';
+import { ExpressionError, showValue } from './error.js';
+import { argOr, strict2, strict3 } from './strict.js';
+import type { Evaluator } from './values.js';
+
+type Builder = (
+  args: readonly Evaluator[],
+  node: Extract<TypedExpr, { kind: 'call' }>,
+) => Evaluator;
+
+/** Patterns that come from data are refused beyond this length (compiling is linear in it). */
+export const MAX_REGEX_LENGTH = 10_000;
+
+const regexes = new BoundedCache<RE2JS>(64);
+
+/** RE2 matches in time linear in the input: no pattern can hang the pipeline. */
+export function compileRegex(pattern: string): RE2JS {
+  return regexes.get(pattern, () => {
+    if (pattern.length > MAX_REGEX_LENGTH) {
+      throw new ExpressionError(
+        'invalid-argument',
+        `the regular expression is longer than ${MAX_REGEX_LENGTH} characters`,
+      );
+    }
+    try {
+      return RE2JS.compile(pattern);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : 'it cannot be compiled';
+      throw new ExpressionError(
+        'invalid-argument',
+        `the regular expression ${showValue(pattern)} is not valid: ${reason}`,
+      );
+    }
+  });
+}
+
+/** A literal pattern is compiled once, when the expression is compiled. */
+function patternArgument(node: TypedExpr | undefined): (pattern: string) => RE2JS {
+  if (node?.kind === 'literal' && typeof node.value === 'string') {
+    const compiled = compileRegex(node.value);
+    return () => compiled;
+  }
+  return compileRegex;
+}
+
+export const REGEX_FUNCTIONS: Readonly<Record<string, Builder>> = {
+  REGEXP: ([s, pattern], node) => {
+    const regex = patternArgument(node.args[1]);
+    return strict2(s as Evaluator, pattern as Evaluator, (x: string, p: string) =>
+      regex(p).test(x),
+    );
+  },
+  REGEXP_EXTRACT: (args, node) => {
+    const regex = patternArgument(node.args[1]);
+    const [s, pattern] = args as [Evaluator, Evaluator];
+    return strict3(s, pattern, argOr(args, 2, 0), (x: string, p: string, group: number) => {
+      const re = regex(p);
+      if (group < 0 || group > re.groupCount()) {
+        throw new ExpressionError(
+          'invalid-argument',
+          `group ${group} does not exist: the regular expression ${showValue(p)} has ${re.groupCount()} group(s)`,
+        );
+      }
+      const m = re.matcher(x);
+      return m.find() ? m.group(group) : null;
+    });
+  },
+  REGEXP_REPLACE: ([s, pattern, replacement], node) => {
+    const regex = patternArgument(node.args[1]);
+    return strict3(
+      s as Evaluator,
+      pattern as Evaluator,
+      replacement as Evaluator,
+      (x: string, p: string, t: string) => {
+        try {
+          return regex(p).matcher(x).replaceAll(t, true);
+        } catch (error) {
+          if (error instanceof ExpressionError) throw error;
+          throw new ExpressionError(
+            'invalid-argument',
+            `cannot use the replacement ${showValue(t)}: ${error instanceof Error ? error.message : 'it is not valid'}`,
+          );
+        }
+      },
+    );
+  },
+};
