@@ -1,0 +1,28 @@
+// The public surface of @sluice/engine. Named exports only.
+
+export type { CompiledExpression } from './expression/index.js';
+// --- expression compiler (packages/engine/src/expression) ---
+export { compileExpression, ExpressionError } from './expression/index.js';
+// --- end expression compiler ---
+
+export type { Batch, Row } from './batch.js';
+export { END_OF_TIME, START_OF_TIME } from './batch.js';
+export { DataDir, DataDirError } from './io/data-dir.js';
+export { jsonEncoder } from './io/encode.js';
+export type {
+  Operator,
+  OperatorContext,
+  OperatorEnvironment,
+  RuntimeFactory,
+  Source,
+  SourceContext,
+} from './operator.js';
+export { RUNTIMES } from './operators/registry.js';
+export type { PreviewView } from './operators/sinks.js';
+export type { Clock } from './runtime/clock.js';
+export { ManualClock, systemClock } from './runtime/clock.js';
+export type { RecordError } from './runtime/errors.js';
+export type { JobFailure, JobOptions, JobResult } from './runtime/job.js';
+export { Job, PipelineError, startJob } from './runtime/job.js';
+export type { EdgeMetrics, JobMetrics, JobStatus, OperatorMetrics } from './runtime/metrics.js';
+export type { TapOptions, TapSample } from './runtime/taps.js';

@@ -1,0 +1,94 @@
+// The runtime side of an operator kind. The declaration (ports, config
+// schema, output schema) lives in @sluice/shared; this is what runs.
+import type { OperatorDefinition, PipelineNode, StreamSchema } from '@sluice/shared';
+import type { Batch, Row } from './batch.js';
+import type { DataDir } from './io/data-dir.js';
+import type { Clock } from './runtime/clock.js';
+import type { StateStore } from './runtime/state.js';
+
+/**
+ * What the runtime hands an operator on each call. Valid only during that
+ * call: an operator never keeps it.
+ */
+export interface OperatorContext {
+  /** Sends a batch downstream on output port `port` (0 = the first output, usually `out`). */
+  emit(batch: Batch, port?: number): void;
+  /** Sends a bad record to the job's error output, with the reason; the job goes on. */
+  error(row: unknown, reason: string): void;
+  /** Counts records that came too late, and sends them out of the `late` port if it is wired. */
+  late(batch: Batch): void;
+  /** The current event-time watermark of this operator's input. */
+  readonly watermark: number;
+  /** Processing time now, in epoch ms. */
+  now(): number;
+  /** Asks for `onTimer` at processing time `at` (one pending timer per operator; the earliest wins). */
+  setTimer(at: number): void;
+}
+
+export interface Operator {
+  /** Handles a batch that arrived on input port `input` (index into the kind's inputs). */
+  process(batch: Batch, input: number, context: OperatorContext): void;
+  /** The input watermark advanced; fire what is complete. The runtime forwards the watermark afterwards. */
+  onWatermark?(watermark: number, context: OperatorContext): void;
+  /** A processing-time timer set with `setTimer` is due. */
+  onTimer?(time: number, context: OperatorContext): void;
+  /** Every input has ended; emit what is left. */
+  finish?(context: OperatorContext): void;
+  /** Waits until everything emitted so far has been written (sinks). */
+  flush?(): Promise<void>;
+  /** Records or bytes accepted but not yet written; the runtime slows the sources while it is high. */
+  backlog?(): number;
+  /** Kind-specific figures for the metrics, such as open windows. */
+  metrics?(): Record<string, number>;
+  /** What the operator shows of itself, such as a preview sink's latest rows. */
+  inspect?(): unknown;
+  close?(): void | Promise<void>;
+}
+
+/** What a source's `next` is given. */
+export interface SourceContext {
+  now(): number;
+  /**
+   * Waits `ms` of processing time; resolves true then, or false as soon as the
+   * job stops. Pacing sources wait with this, so a stop never waits for them.
+   */
+  sleep(ms: number): Promise<boolean>;
+  /** Resolves when the job stops (subscribe once: it lives as long as the job). */
+  readonly stopped: Promise<void>;
+  /** A record that cannot be read goes to the error output; reading goes on. */
+  error(row: unknown, reason: string): void;
+}
+
+export interface Source {
+  /** The next batch, or undefined when the input has ended (bounded sources). */
+  next(context: SourceContext): Promise<Batch | undefined>;
+  /** The source's event-time watermark now; omitted for sources without event time. */
+  watermark?(): number;
+  /** After this long without records the source stops holding back the watermark. */
+  readonly idleTimeoutMs?: number;
+  /** Bytes read so far, when known. */
+  bytesRead?(): number;
+  close?(): void | Promise<void>;
+}
+
+/** Everything a factory may use to build an operator. */
+export interface OperatorEnvironment {
+  readonly node: PipelineNode & { config: Record<string, unknown> };
+  readonly definition: OperatorDefinition;
+  /** Schemas arriving on each input port, in the kind's port order, one per edge. */
+  readonly inputs: readonly (readonly StreamSchema[])[];
+  /** Schemas leaving each output port, in the kind's port order. */
+  readonly outputs: readonly (StreamSchema | undefined)[];
+  readonly clock: Clock;
+  readonly dataDir: DataDir;
+  readonly state: StateStore;
+  /** Where console sinks write. */
+  readonly stdout: (text: string) => void;
+}
+
+/** The runtime of one operator kind: a source, or an operator with inputs. */
+export type RuntimeFactory =
+  | { readonly type: 'source'; create(env: OperatorEnvironment): Source }
+  | { readonly type: 'operator'; create(env: OperatorEnvironment): Operator };
+
+export type { Row };

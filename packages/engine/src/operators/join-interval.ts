@@ -1,0 +1,169 @@
+// The interval join: a left record at tl and a right record at tr with equal
+// keys match when tl + lower ≤ tr ≤ tl + upper. Both sides are buffered per
+// key; each arriving record probes the other side at once, and the watermark
+// drops records no on-time record can still match.
+import { type IntervalJoinConfig, parseDuration } from '@sluice/shared';
+import type { Batch, Row } from '../batch.js';
+import { ExpressionError } from '../expression/index.js';
+import type { Operator, OperatorContext, OperatorEnvironment } from '../operator.js';
+import { ExpiryQueue } from './join/expiry-queue.js';
+import { joinedRows } from './join/joined-rows.js';
+import { type JoinKey, type KeyReader, keyReader } from './join/keys.js';
+import { TimeOrderedRows } from './join/time-ordered-rows.js';
+
+/** One input's buffers and how it relates to the other input. */
+interface Side {
+  readonly isLeft: boolean;
+  readonly readKey: KeyReader;
+  readonly buffers: Map<JoinKey, TimeOrderedRows>;
+  readonly expiry: ExpiryQueue;
+  /** A record at t is kept while the watermark is below t + retain. */
+  readonly retain: number;
+  /** A record at t matches the other side's records in [t + from, t + to]. */
+  readonly from: number;
+  readonly to: number;
+  buffered: number;
+}
+
+export function createJoinInterval(env: OperatorEnvironment): Operator {
+  const config = env.node.config as unknown as IntervalJoinConfig;
+  const lower = duration(config.lower);
+  const upper = duration(config.upper);
+  const joined = joinedRows(env);
+  const side = (isLeft: boolean, port: number, name: string): Side => ({
+    isLeft,
+    readKey: keyReader(
+      config.on.map((p) => (isLeft ? p.left : p.right)),
+      env.inputs[port]?.[0]?.fields ?? [],
+    ),
+    buffers: env.state.map<JoinKey, TimeOrderedRows>(name),
+    expiry: new ExpiryQueue(),
+    // No future right record (tr > W) matches a left one once W ≥ tl + upper,
+    // and no future left record matches a right one once W ≥ tr − lower.
+    retain: isLeft ? upper : -lower,
+    from: isLeft ? lower : -upper,
+    to: isLeft ? upper : -lower,
+    buffered: 0,
+  });
+  const left = side(true, 0, 'left');
+  const right = side(false, 1, 'right');
+
+  function process(batch: Batch, input: number, context: OperatorContext): void {
+    const own = input === 0 ? left : right;
+    const other = input === 0 ? right : left;
+    const watermark = context.watermark;
+    const rows: Row[] = [];
+    const times: number[] = [];
+    const lateRows: Row[] = [];
+    const lateTimes: number[] = [];
+    const n = batch.rows.length;
+    for (let i = 0; i < n; i++) {
+      const row = batch.rows[i]!;
+      const time = batch.times[i]!;
+      // As Flink's interval join: behind the watermark is late, even if a match is still buffered.
+      if (time <= watermark) {
+        lateRows.push(row);
+        lateTimes.push(time);
+        continue;
+      }
+      let key: JoinKey | undefined;
+      try {
+        key = own.readKey(row);
+      } catch (error) {
+        if (!(error instanceof ExpressionError)) throw error;
+        context.error(row, error.message);
+        continue;
+      }
+      if (key === undefined) continue;
+      const candidates = other.buffers.get(key);
+      if (candidates !== undefined) probe(own, row, time, candidates, rows, times, context);
+      // With a negative bound a record can be useless on arrival: it only probes.
+      if (time + own.retain > watermark) buffer(own, key, time, row);
+    }
+    if (lateRows.length > 0) context.late({ rows: lateRows, times: lateTimes });
+    if (rows.length > 0) context.emit({ rows, times });
+  }
+
+  /** Emits the pairs of an arriving record with the other side's records in its range, in their time order. */
+  function probe(
+    own: Side,
+    row: Row,
+    time: number,
+    candidates: TimeOrderedRows,
+    rows: Row[],
+    times: number[],
+    context: OperatorContext,
+  ): void {
+    const last = time + own.to;
+    const end = candidates.times.length;
+    for (let j = candidates.from(time + own.from); j < end; j++) {
+      const otherTime = candidates.times[j]!;
+      if (otherTime > last) break;
+      const otherRow = candidates.rows[j]!;
+      const out = own.isLeft
+        ? joined.build(null, row, otherRow)
+        : joined.build(null, otherRow, row);
+      if (!joined.passes(out, context)) continue;
+      rows.push(out);
+      times.push(Math.max(time, otherTime));
+    }
+  }
+
+  function buffer(own: Side, key: JoinKey, time: number, row: Row): void {
+    let rows = own.buffers.get(key);
+    if (rows === undefined) {
+      rows = new TimeOrderedRows();
+      own.buffers.set(key, rows);
+    }
+    rows.insert(time, row);
+    own.buffered++;
+    const expiresAt = time + own.retain;
+    // One queue entry per key, for its earliest record; an earlier arrival
+    // supersedes it and the old entry is skipped when it comes up.
+    if (expiresAt < rows.scheduled) {
+      rows.scheduled = expiresAt;
+      own.expiry.push(expiresAt, key);
+    }
+  }
+
+  /** Drops the records with t + retain ≤ watermark, key by key in expiry order. */
+  function expire(own: Side, watermark: number): void {
+    const queue = own.expiry;
+    while (queue.size > 0 && queue.peekTime() <= watermark) {
+      const at = queue.peekTime();
+      const key = queue.pop();
+      const rows = own.buffers.get(key);
+      if (rows === undefined || rows.scheduled !== at) continue;
+      own.buffered -= rows.dropThrough(watermark - own.retain);
+      if (rows.size === 0) {
+        own.buffers.delete(key);
+      } else {
+        rows.scheduled = rows.first + own.retain;
+        queue.push(rows.scheduled, key);
+      }
+    }
+  }
+
+  return {
+    process,
+    onWatermark(watermark) {
+      expire(left, watermark);
+      expire(right, watermark);
+    },
+    finish() {
+      // An inner join has nothing left to emit: every match was emitted when it arrived.
+      for (const own of [left, right]) {
+        own.buffers.clear();
+        own.expiry.clear();
+        own.buffered = 0;
+      }
+    },
+    metrics: () => ({ bufferedLeft: left.buffered, bufferedRight: right.buffered }),
+  };
+}
+
+function duration(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new Error(`'${text}' is not a duration.`);
+  return ms;
+}

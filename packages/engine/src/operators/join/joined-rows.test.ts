@@ -1,0 +1,88 @@
+import { type Field, joinLayout, type StreamSchema } from '@sluice/shared';
+import { describe, expect, it } from 'vitest';
+import type { OperatorContext, OperatorEnvironment } from '../../operator.js';
+import { joinedRows } from './joined-rows.js';
+
+function environment(
+  left: Field[],
+  right: Field[],
+  config: Record<string, unknown>,
+  leading: Field[] = [],
+) {
+  const on = config.on as { left: string; right: string }[];
+  const layout = joinLayout({ on }, left, right, leading);
+  if ('clash' in layout) throw new Error(layout.clash);
+  const schema = (fields: Field[]): StreamSchema => ({ fields, time: 'event' });
+  return {
+    node: { id: 'join', kind: 'join.interval', config },
+    inputs: [[schema(left)], [schema(right)]],
+    outputs: [schema(layout.fields)],
+  } as unknown as OperatorEnvironment;
+}
+
+const errors: { row: unknown; reason: string }[] = [];
+const context = {
+  error: (row: unknown, reason: string) => void errors.push({ row, reason }),
+} as unknown as OperatorContext;
+
+describe('joinedRows', () => {
+  it('builds leading, left and right fields, a missing field as NULL', () => {
+    const rows = joinedRows(
+      environment(
+        [
+          { name: 'id', type: 'long' },
+          { name: 'a', type: 'string' },
+        ],
+        [
+          { name: 'id', type: 'long' },
+          { name: 'a', type: 'string' },
+        ],
+        { on: [{ left: 'id', right: 'id' }] },
+        [{ name: 'window_start', type: 'timestamp' }],
+      ),
+      [{ name: 'window_start', type: 'timestamp' }],
+    );
+    expect(rows.build({ window_start: 5 }, { id: 1, a: 'l' }, { id: 1, a: 'r' })).toEqual({
+      window_start: 5,
+      id: 1,
+      a: 'l',
+      right_a: 'r',
+    });
+    expect(rows.build({ window_start: 5 }, { id: 1 }, null)).toEqual({
+      window_start: 5,
+      id: 1,
+      a: null,
+      right_a: null,
+    });
+  });
+
+  it('writes and reads fields named like Object.prototype members as plain fields', () => {
+    const rows = joinedRows(
+      environment(
+        [{ name: 'constructor', type: 'long' }],
+        [{ name: '__proto__', type: 'string' }],
+        { on: [{ left: 'constructor', right: '__proto__' }] },
+      ),
+    );
+    const out = rows.build(null, {}, JSON.parse('{"__proto__": "x"}'));
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.keys(out)).toEqual(['constructor', '__proto__']);
+    expect(Object.getOwnPropertyDescriptor(out, 'constructor')?.value).toBeNull();
+    expect(Object.getOwnPropertyDescriptor(out, '__proto__')?.value).toBe('x');
+  });
+
+  it('passes TRUE only, and sends a record whose where fails to the error output', () => {
+    const rows = joinedRows(
+      environment([{ name: 'id', type: 'long' }], [{ name: 'n', type: 'long' }], {
+        on: [{ left: 'id', right: 'n' }],
+        where: 'n > 1',
+      }),
+    );
+    expect(rows.passes({ id: 1, n: 2 }, context)).toBe(true);
+    expect(rows.passes({ id: 1, n: 1 }, context)).toBe(false);
+    expect(rows.passes({ id: 1, n: null }, context)).toBe(false);
+    expect(errors).toEqual([]);
+    expect(rows.passes({ id: 1, n: 'two' }, context)).toBe(false);
+    expect(errors).toEqual([{ row: { id: 1, n: 'two' }, reason: expect.stringMatching(/'n'/) }]);
+  });
+});

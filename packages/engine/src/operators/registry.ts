@@ -1,0 +1,34 @@
+// The runtime of every operator kind, by kind: the engine's one list. A test
+// checks that it covers the catalog of @sluice/shared exactly.
+import type { RuntimeFactory } from '../operator.js';
+import { createJoinInterval } from './join-interval.js';
+import { createJoinWindow } from './join-window.js';
+import { createFileSink } from './sink-file.js';
+import { createBlackhole, createConsole, createPreview } from './sinks.js';
+import { createDatagen } from './source-datagen.js';
+import { createFileSource } from './source-file.js';
+import { createFilter } from './transform-filter.js';
+import { createMap } from './transform-map.js';
+import { createUnion } from './transform-union.js';
+import { createWindowAggregate } from './window-aggregate.js';
+
+export const RUNTIMES: Readonly<Record<string, RuntimeFactory>> = {
+  'source.datagen': { type: 'source', create: createDatagen },
+  'source.file': { type: 'source', create: createFileSource },
+  'transform.filter': { type: 'operator', create: createFilter },
+  'transform.map': { type: 'operator', create: createMap },
+  'transform.union': { type: 'operator', create: createUnion },
+  'window.aggregate': { type: 'operator', create: createWindowAggregate },
+  'join.window': { type: 'operator', create: createJoinWindow },
+  'join.interval': { type: 'operator', create: createJoinInterval },
+  'sink.file': { type: 'operator', create: createFileSink },
+  'sink.console': { type: 'operator', create: createConsole },
+  'sink.preview': { type: 'operator', create: createPreview },
+  'sink.blackhole': { type: 'operator', create: createBlackhole },
+};
+
+export function runtimeFor(kind: string): RuntimeFactory {
+  const runtime = Object.hasOwn(RUNTIMES, kind) ? RUNTIMES[kind] : undefined;
+  if (!runtime) throw new Error(`The engine has no runtime for the operator kind '${kind}'.`);
+  return runtime;
+}

@@ -1,0 +1,62 @@
+import type { Field, FileSinkConfig } from '@sluice/shared';
+import { type Options as CsvOptions, stringify } from 'csv-stringify/sync';
+import type { Row } from '../batch.js';
+import { jsonEncoder } from '../io/encode.js';
+import { FileWriter } from '../io/file-writer.js';
+import type { Operator, OperatorEnvironment } from '../operator.js';
+
+/**
+ * Writes records to a JSON Lines or CSV file in the data directory, replacing
+ * it when the job starts. Fields in the input schema's order, timestamps as
+ * ISO-8601 UTC strings.
+ */
+export function createFileSink(env: OperatorEnvironment): Operator {
+  const config = env.node.config as FileSinkConfig;
+  const fields = env.inputs[0]?.[0]?.fields ?? [];
+  const file = new FileWriter(env.dataDir, config.path);
+  let encode: (rows: readonly Row[]) => string;
+  if (config.format === 'csv') {
+    const csv = csvEncoder(fields, config.csv?.delimiter ?? ',');
+    if (config.csv?.header !== false && fields.length > 0) file.write(csv.header, 0);
+    encode = csv.encode;
+  } else {
+    encode = jsonlEncoder(fields);
+  }
+  return {
+    process(batch) {
+      if (batch.rows.length > 0) file.write(encode(batch.rows), batch.rows.length);
+    },
+    flush: () => file.flush(),
+    backlog: () => file.backlog,
+    close: () => file.close(),
+  };
+}
+
+function jsonlEncoder(fields: readonly Field[]): (rows: readonly Row[]) => string {
+  const encode = jsonEncoder(fields);
+  return (rows) => {
+    let text = '';
+    for (let i = 0; i < rows.length; i++) text += `${JSON.stringify(encode(rows[i]!))}\n`;
+    return text;
+  };
+}
+
+function csvEncoder(fields: readonly Field[], delimiter: string) {
+  const names = fields.map((f) => f.name);
+  const encode = jsonEncoder(fields);
+  const options: CsvOptions = {
+    delimiter,
+    columns: names,
+    // NULL is an empty cell; an empty string is "" so other tools can tell them apart.
+    quoted_match: /^$/,
+    cast: {
+      boolean: (value) => (value ? 'true' : 'false'),
+      // NaN and ±Infinity have no CSV spelling the source would read back; NULL, as in JSON.
+      number: (value) => (Number.isFinite(value) ? String(value) : ''),
+    },
+  };
+  return {
+    header: stringify([], { ...options, header: true }),
+    encode: (rows: readonly Row[]) => stringify(rows.map(encode), options),
+  };
+}

@@ -1,0 +1,133 @@
+import type { DatagenConfig, GeneratorConfig } from '@sluice/shared';
+import { parseDuration, parseTimestamp } from '@sluice/shared';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
+import { type Batch, EMPTY_BATCH, type Row } from '../batch.js';
+import { BoundedOutOfOrderness, idleTimeoutOf } from '../io/watermarks.js';
+import type { OperatorEnvironment, Source, SourceContext } from '../operator.js';
+
+const BATCH = 1024;
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+
+type ValueMaker = (index: number, rng: RandomGenerator) => unknown;
+
+/**
+ * Generates records from per-field generators. One seeded generator draws
+ * every random value in a fixed order, so the same seed gives the same
+ * records whatever the batch sizes or the rate.
+ */
+export function createDatagen(env: OperatorEnvironment): Source {
+  const config = env.node.config as DatagenConfig;
+  const rng = xoroshiro128plus(config.seed ?? 42);
+  const startedAt = env.clock.now();
+  const count = config.count ?? Number.POSITIVE_INFINITY;
+  const rate = config.rate;
+  const names = config.fields.map((f) => f.name);
+  const makers = config.fields.map((f) => maker(f.generator, f.type, rate, startedAt));
+  const nullRates = config.fields.map((f) => f.nullRate ?? 0);
+  const timeField = config.eventTime?.field;
+  const watermarks = config.eventTime ? BoundedOutOfOrderness.from(config.eventTime) : undefined;
+  let produced = 0;
+
+  const make = (n: number, context: SourceContext): Batch => {
+    const rows: Row[] = [];
+    const times: number[] = [];
+    const now = context.now();
+    for (let i = 0; i < n; i++) {
+      const index = produced + i;
+      const row: Row = {};
+      for (let f = 0; f < names.length; f++) {
+        const nullRate = nullRates[f]!;
+        row[names[f]!] =
+          nullRate > 0 && uniformFloat64(rng) < nullRate ? null : makers[f]!(index, rng);
+      }
+      if (timeField === undefined) {
+        rows.push(row);
+        times.push(now);
+      } else if (typeof row[timeField] === 'number') {
+        rows.push(row);
+        times.push(row[timeField] as number);
+      } else {
+        context.error(row, `The event time field '${timeField}' is NULL.`);
+      }
+    }
+    produced += n;
+    watermarks?.observe(times);
+    return { rows, times };
+  };
+
+  return {
+    idleTimeoutMs: idleTimeoutOf(config.eventTime),
+    watermark: () => watermarks?.current() ?? Number.NEGATIVE_INFINITY,
+    async next(context) {
+      if (produced >= count) return undefined;
+      if (rate === undefined) return make(Math.min(BATCH, count - produced), context);
+      for (;;) {
+        const due = Math.min(count, Math.floor(((context.now() - startedAt) * rate) / 1000) + 1);
+        if (due > produced) return make(Math.min(BATCH, due - produced), context);
+        const wait = Math.max(5, ((produced + 1) * 1000) / rate - (context.now() - startedAt));
+        if (!(await context.sleep(wait))) return EMPTY_BATCH;
+      }
+    },
+  };
+}
+
+function maker(
+  generator: GeneratorConfig,
+  type: string,
+  rate: number | undefined,
+  startedAt: number,
+): ValueMaker {
+  switch (generator.kind) {
+    case 'sequence': {
+      const start = generator.start ?? 0;
+      const step = generator.step ?? 1;
+      return (i) => start + i * step;
+    }
+    case 'random': {
+      const { min, max } = generator;
+      if (type === 'long') {
+        const lo = Math.ceil(min);
+        const hi = Math.floor(max);
+        return (_, rng) => uniformInt(rng, lo, hi);
+      }
+      return (_, rng) => min + uniformFloat64(rng) * (max - min);
+    }
+    case 'choice': {
+      const { values } = generator;
+      const weights = generator.weights ?? values.map(() => 1);
+      const total = weights.reduce((a, b) => a + b, 0);
+      let sum = 0;
+      const cumulative = weights.map((w) => (sum += w / total));
+      return (_, rng) => {
+        const u = uniformFloat64(rng);
+        for (let i = 0; i < cumulative.length; i++) if (u < cumulative[i]!) return values[i];
+        return values[values.length - 1];
+      };
+    }
+    case 'timestamp': {
+      const start =
+        generator.start === undefined ? startedAt : (parseTimestamp(generator.start) ?? startedAt);
+      const step =
+        generator.step === undefined
+          ? rate
+            ? 1000 / rate
+            : 1
+          : (parseDuration(generator.step) ?? 1);
+      const maxDelay =
+        generator.maxDelay === undefined ? 0 : (parseDuration(generator.maxDelay) ?? 0);
+      if (maxDelay === 0) return (i) => Math.floor(start + i * step);
+      return (i, rng) => Math.floor(start + i * step) - uniformInt(rng, 0, maxDelay);
+    }
+    case 'text': {
+      const length = generator.length ?? 8;
+      return (_, rng) => {
+        let text = '';
+        for (let i = 0; i < length; i++) text += LETTERS[uniformInt(rng, 0, 25)];
+        return text;
+      };
+    }
+  }
+}

@@ -1,0 +1,237 @@
+import { constants } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
+import type { Field, FileSourceConfig } from '@sluice/shared';
+import { stringify } from 'csv-stringify/sync';
+import { type Batch, EMPTY_BATCH, type Row, START_OF_TIME } from '../batch.js';
+import { CsvReader } from '../io/csv-reader.js';
+import { RowDecoder } from '../io/decode.js';
+import { LineReader } from '../io/line-reader.js';
+import { BoundedOutOfOrderness, idleTimeoutOf } from '../io/watermarks.js';
+import type { OperatorEnvironment, Source, SourceContext } from '../operator.js';
+
+const BATCH = 1024;
+
+/** One format's records: raw records out of the file, decoded into rows. */
+interface RecordReader {
+  /**
+   * The next row; null when the record was skipped (blank, a header, or bad and
+   * reported); undefined when nothing is read yet and `more` must be awaited.
+   */
+  take(context: SourceContext): Row | null | undefined;
+  /** Reads on; false at the end of the file. */
+  more(): Promise<boolean>;
+  /** Reports problems found while reading rather than decoding. */
+  reportProblems?(context: SourceContext): void;
+  readonly bytesRead: number;
+  close(): void | Promise<void>;
+}
+
+/**
+ * Reads a JSON Lines or CSV file from the data directory once, streaming it in
+ * batches; with a replay rate, paced by the clock. Bad records go to the error
+ * output with their line number; reading goes on.
+ */
+export function createFileSource(env: OperatorEnvironment): Source {
+  const config = env.node.config as FileSourceConfig;
+  const fields = env.outputs[0]?.fields ?? config.schema;
+  const timeField = config.eventTime?.field;
+  const watermarks = config.eventTime ? BoundedOutOfOrderness.from(config.eventTime) : undefined;
+  const rate = config.replayRate;
+  let reader: RecordReader | undefined;
+  let ended = false;
+  let produced = 0;
+  let startedAt = 0;
+
+  /** Waits until the replay rate lets records out; how many, or 0 when the job stopped. */
+  const due = async (context: SourceContext): Promise<number> => {
+    for (;;) {
+      const elapsed = context.now() - startedAt;
+      const allowed = Math.floor((elapsed * rate!) / 1000) + 1 - produced;
+      if (allowed > 0) return Math.min(BATCH, allowed);
+      const wait = Math.max(1, Math.ceil((produced * 1000) / rate! - elapsed));
+      if (!(await context.sleep(wait))) return 0;
+    }
+  };
+
+  return {
+    idleTimeoutMs: idleTimeoutOf(config.eventTime),
+    watermark: () => watermarks?.current() ?? START_OF_TIME,
+    bytesRead: () => reader?.bytesRead ?? 0,
+    async next(context): Promise<Batch | undefined> {
+      if (!reader) {
+        reader = await openRecords(env, config, fields, timeField);
+        startedAt = context.now();
+      }
+      if (ended) return undefined;
+      const limit = rate === undefined ? BATCH : await due(context);
+      if (limit === 0) return EMPTY_BATCH;
+      const rows: Row[] = [];
+      while (rows.length < limit) {
+        const row = reader.take(context);
+        if (row) rows.push(row);
+        else if (row === undefined && !(await reader.more())) {
+          ended = true;
+          break;
+        }
+      }
+      reader.reportProblems?.(context);
+      if (rows.length === 0 && ended) return undefined;
+      produced += rows.length;
+      const times: number[] = [];
+      if (timeField === undefined) {
+        const now = context.now();
+        for (let i = 0; i < rows.length; i++) times.push(now);
+      } else {
+        for (let i = 0; i < rows.length; i++) times.push(rows[i]![timeField] as number);
+      }
+      watermarks?.observe(times);
+      return { rows, times };
+    },
+    async close() {
+      await reader?.close();
+    },
+  };
+}
+
+async function openRecords(
+  env: OperatorEnvironment,
+  config: FileSourceConfig,
+  fields: readonly Field[],
+  timeField: string | undefined,
+): Promise<RecordReader> {
+  const path = await env.dataDir.resolveExisting(config.path);
+  // The path is resolved, links and all; refuse a link swapped in since.
+  const handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  try {
+    if (!(await handle.stat()).isFile())
+      throw new Error(`'${config.path}' is a folder, not a file.`);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  const decoder = new RowDecoder(fields);
+  return config.format === 'csv'
+    ? csvRecords(handle, config, fields, decoder, timeField)
+    : jsonlRecords(handle, decoder, timeField);
+}
+
+function jsonlRecords(
+  handle: FileHandle,
+  decoder: RowDecoder,
+  timeField: string | undefined,
+): RecordReader {
+  const lines = new LineReader(handle);
+  return {
+    take(context) {
+      const line = lines.take();
+      if (line === undefined) return undefined;
+      if (isBlank(line)) return null;
+      let object: unknown;
+      try {
+        object = JSON.parse(line);
+      } catch (error) {
+        context.error(line, `line ${lines.line}: not valid JSON (${(error as Error).message})`);
+        return null;
+      }
+      if (typeof object !== 'object' || object === null || Array.isArray(object)) {
+        context.error(line, `line ${lines.line}: not a JSON object`);
+        return null;
+      }
+      const row = decoder.fromJson(object as Record<string, unknown>);
+      if (row === undefined) {
+        context.error(
+          line,
+          `line ${lines.line}: ${decoder.jsonProblems(object as Record<string, unknown>)}`,
+        );
+        return null;
+      }
+      if (timeField !== undefined && row[timeField] === null) {
+        context.error(line, `line ${lines.line}: ${timeField}: the event time is missing`);
+        return null;
+      }
+      return row;
+    },
+    more: () => lines.more(),
+    get bytesRead() {
+      return lines.bytesRead;
+    },
+    close: () => lines.close(),
+  };
+}
+
+function csvRecords(
+  handle: FileHandle,
+  config: FileSourceConfig,
+  fields: readonly Field[],
+  decoder: RowDecoder,
+  timeField: string | undefined,
+): RecordReader {
+  const delimiter = config.csv?.delimiter ?? ',';
+  const csv = new CsvReader(handle, delimiter);
+  let columns: readonly number[] | undefined =
+    config.csv?.header === false ? fields.map((_, i) => i) : undefined;
+  // The error output shows the record as CSV text again, as close to the file as csv-parse leaves it.
+  const text = (cells: readonly string[]) =>
+    stringify([cells], { delimiter }).replace(/\r?\n$/, '');
+  return {
+    take(context) {
+      const cells = csv.take();
+      if (cells === undefined) return undefined;
+      if (columns === undefined) {
+        columns = matchHeader(cells, fields, timeField, config.path);
+        return null;
+      }
+      const row = decoder.fromCells(cells, columns);
+      if (row === undefined) {
+        context.error(text(cells), `line ${csv.line}: ${decoder.cellProblems(cells, columns)}`);
+        return null;
+      }
+      if (timeField !== undefined && row[timeField] === null) {
+        context.error(text(cells), `line ${csv.line}: ${timeField}: the event time is missing`);
+        return null;
+      }
+      return row;
+    },
+    more: () => csv.more(),
+    reportProblems(context) {
+      if (csv.problems.length === 0) return;
+      for (const problem of csv.problems) context.error(null, problem.reason);
+      csv.problems.length = 0;
+    },
+    get bytesRead() {
+      return csv.bytesRead;
+    },
+    close: () => csv.close(),
+  };
+}
+
+/** The cell index of each field by the header's column names: exact first, then ignoring case and spaces. */
+function matchHeader(
+  header: readonly string[],
+  fields: readonly Field[],
+  timeField: string | undefined,
+  path: string,
+): number[] {
+  const names = header.map((h) => h.trim().toLowerCase());
+  const columns = fields.map((f) => {
+    const exact = header.indexOf(f.name);
+    return exact >= 0 ? exact : names.indexOf(f.name.toLowerCase());
+  });
+  if (columns.every((c) => c < 0)) {
+    throw new Error(
+      `None of the columns in the header of '${path}' (${header.join(', ')}) is a field of the schema (${fields.map((f) => f.name).join(', ')}). Check the delimiter, or turn off "Header row" if the file has none.`,
+    );
+  }
+  if (timeField !== undefined && columns[fields.findIndex((f) => f.name === timeField)]! < 0) {
+    throw new Error(`The header of '${path}' has no column '${timeField}' for the event time.`);
+  }
+  return columns;
+}
+
+function isBlank(line: string): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return true;
+}

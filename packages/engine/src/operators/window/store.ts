@@ -1,0 +1,23 @@
+import type { Row } from '../../batch.js';
+import type { WindowOutput } from './output.js';
+
+/** The state of open windows, keyed by group: panes (tumbling, hopping) or sessions. */
+export interface WindowStore {
+  /** Whether every window a record at `t` belongs to is already cleaned up. */
+  isLate(t: number): boolean;
+  /**
+   * Adds the record the aggregates last read, at window time `t`; `order`
+   * orders first/last and `arrival` breaks their ties. A window it updates
+   * that has already fired fires again at once, into `out`. Returns when the
+   * earliest window it updated fires (for processing-time timers).
+   */
+  add(row: Row, t: number, order: number, arrival: number, out: WindowOutput): number;
+  /** Fires, into `out`, the windows due when progress moves on to `upTo`: by window end, then key first seen. */
+  fire(upTo: number, out: WindowOutput): void;
+  /** Drops the windows past their allowed lateness, once progress has moved on. */
+  cleanUp(): void;
+  /** When the next window fires, or +Infinity; may be early, never late. */
+  nextFiring(): number;
+  /** Windows (one per key) that hold state. */
+  openWindows(): number;
+}

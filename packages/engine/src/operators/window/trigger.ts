@@ -1,0 +1,31 @@
+// When a window fires, apart from which windows there are and what they
+// hold. `progress` is the time up to which windows have fired: the
+// watermark in event time, the clock of the last timer in processing time.
+
+/**
+ * A window [start, end) fires once when progress reaches end − 1, fires
+ * again at once on every update until progress reaches end − 1 + lateness,
+ * and is then cleaned up; a record whose windows are all cleaned up is late.
+ */
+export class WindowTrigger {
+  progress = Number.NEGATIVE_INFINITY;
+
+  constructor(readonly lateness: number) {
+    if (!(lateness >= 0)) throw new Error(`allowed lateness ${lateness} must not be negative`);
+  }
+
+  /** Whether the window ending at `end` has fired, so an update re-fires it at once. */
+  fired(end: number): boolean {
+    return end - 1 <= this.progress;
+  }
+
+  /** Whether the window ending at `end` is past its allowed lateness: its state is dropped. */
+  expired(end: number): boolean {
+    return end - 1 + this.lateness <= this.progress;
+  }
+
+  /** Whether the window ending at `end` fires when progress moves on to `upTo`. */
+  firesBy(end: number, upTo: number): boolean {
+    return end - 1 > this.progress && end - 1 <= upTo;
+  }
+}

@@ -1,0 +1,451 @@
+// A running pipeline: builds the operators, runs the sources, moves batches
+// and watermarks through the graph, and reports status and metrics.
+import {
+  analyzePipeline,
+  type Diagnostic,
+  getOperator,
+  hasErrors,
+  type Pipeline,
+  parseDuration,
+  type StreamSchema,
+} from '@sluice/shared';
+import { START_OF_TIME } from '../batch.js';
+import { DataDir } from '../io/data-dir.js';
+import type { SourceContext } from '../operator.js';
+import { runtimeFor } from '../operators/registry.js';
+import { type Clock, systemClock } from './clock.js';
+import { ErrorOutput, type RecordError } from './errors.js';
+import type { EdgeMetrics, JobMetrics, JobStatus, OperatorMetrics } from './metrics.js';
+import { RateMeter } from './metrics.js';
+import { BusyTimer, type NodeHost, type OutgoingEdge, RunningNode } from './node.js';
+import { StateStore } from './state.js';
+import { Tap, type TapOptions, type TapSample } from './taps.js';
+
+export interface JobOptions {
+  /** Where file sources and sinks read and write; paths cannot leave it. Default: the working directory. */
+  readonly dataDir?: string;
+  readonly clock?: Clock;
+  /** Where console sinks write. Default: process.stdout. */
+  readonly stdout?: (text: string) => void;
+  /** How often metrics are sampled and sent to subscribers (ms). Default 1000. */
+  readonly metricsIntervalMs?: number;
+  /** Sinks holding more than this many records unwritten slow the sources down. Default 50 000. */
+  readonly maxBacklog?: number;
+}
+
+export interface JobFailure {
+  readonly message: string;
+  /** The node where it happened, when known. */
+  readonly nodeId?: string;
+}
+
+export interface JobResult {
+  readonly status: Exclude<JobStatus, 'running'>;
+  readonly failure?: JobFailure;
+  readonly metrics: JobMetrics;
+}
+
+/** A pipeline that did not pass validation; it carries the diagnostics. */
+export class PipelineError extends Error {
+  override readonly name = 'PipelineError';
+  constructor(readonly diagnostics: Diagnostic[]) {
+    const first = diagnostics.find((d) => d.severity === 'error');
+    super(`The pipeline is not valid: ${first?.message ?? 'unknown problem'}`);
+  }
+}
+
+type Listener<T> = (value: T) => void;
+
+/** Validates the pipeline and starts running it. Throws PipelineError when it is invalid. */
+export function startJob(pipeline: Pipeline, options: JobOptions = {}): Job {
+  return new Job(pipeline, options);
+}
+
+export class Job implements NodeHost {
+  readonly clock: Clock;
+  readonly busy = new BusyTimer();
+  readonly startedAt: number;
+  readonly done: Promise<JobResult>;
+  readonly #nodes: RunningNode[] = [];
+  readonly #sources: RunningNode[] = [];
+  readonly #edges = new Map<string, OutgoingEdge & { source: string }>();
+  readonly #errors: ErrorOutput;
+  readonly #rates: RateMeter;
+  readonly #maxBacklog: number;
+  readonly #statusListeners = new Set<Listener<JobStatus>>();
+  readonly #metricsListeners = new Set<Listener<JobMetrics>>();
+  readonly #lastBatchAt = new Map<RunningNode, number>();
+  #status: JobStatus = 'running';
+  #failure?: JobFailure;
+  #stopping = false;
+  #signalStop!: () => void;
+  readonly #stopped: Promise<void>;
+  #resolveDone!: (result: JobResult) => void;
+  #unfinished = 0;
+  #cancelTicker?: () => void;
+  #settling?: Promise<void>;
+
+  constructor(pipeline: Pipeline, options: JobOptions) {
+    const analysis = analyzePipeline(pipeline);
+    if (hasErrors(analysis.diagnostics)) throw new PipelineError(analysis.diagnostics);
+    this.clock = options.clock ?? systemClock;
+    this.startedAt = this.clock.now();
+    this.#rates = new RateMeter(this.startedAt);
+    this.#maxBacklog = options.maxBacklog ?? 50_000;
+    const budget = pipeline.settings?.errorBudget;
+    this.#errors = new ErrorOutput(
+      200,
+      budget && { maxErrors: budget.maxErrors, perMs: parseDuration(budget.per) ?? 60_000 },
+    );
+    this.#stopped = new Promise((resolve) => {
+      this.#signalStop = () => {
+        this.#wakeSleepers();
+        resolve();
+      };
+    });
+    this.done = new Promise((resolve) => {
+      this.#resolveDone = resolve;
+    });
+
+    const dataDir = new DataDir(options.dataDir ?? process.cwd());
+    const stdout = options.stdout ?? ((text: string) => void process.stdout.write(text));
+    const byId = new Map<string, RunningNode>();
+    for (const node of pipeline.nodes) {
+      const definition = getOperator(node.kind)!;
+      const running = new RunningNode(node.id, definition, new StateStore(), this);
+      byId.set(node.id, running);
+      this.#nodes.push(running);
+    }
+    const inputs = new Map<string, StreamSchemaList>();
+    for (const edge of pipeline.edges) {
+      const source = byId.get(edge.source)!;
+      const target = byId.get(edge.target)!;
+      const out = source.definition.outputs.findIndex((p) => p.name === (edge.sourcePort ?? 'out'));
+      const port = target.definition.inputs.findIndex((p) => p.name === (edge.targetPort ?? 'in'));
+      const outgoing: OutgoingEdge = {
+        edgeId: edge.id,
+        target,
+        port,
+        slot: target.addSlot(),
+        records: 0,
+        taps: undefined,
+      };
+      source.outputs[out]!.push(outgoing);
+      // Keep the edge object shared, so counts and taps on either reference agree.
+      this.#edges.set(edge.id, Object.assign(outgoing, { source: source.id }));
+      const schema = analysis.schemas.get(edge.source)?.[edge.sourcePort ?? 'out'];
+      const list = inputs.get(edge.target) ?? target.definition.inputs.map(() => []);
+      if (schema) list[port]!.push(schema);
+      inputs.set(edge.target, list);
+    }
+    for (const node of pipeline.nodes) {
+      const running = byId.get(node.id)!;
+      const runtime = runtimeFor(node.kind);
+      const env = {
+        node: { ...node, config: (node.config ?? {}) as Record<string, unknown> },
+        definition: running.definition,
+        inputs: inputs.get(node.id) ?? [],
+        outputs: running.definition.outputs.map((p) => analysis.schemas.get(node.id)?.[p.name]),
+        clock: this.clock,
+        dataDir,
+        state: running.state,
+        stdout,
+      };
+      if (runtime.type === 'source') {
+        running.source = runtime.create(env);
+        this.#sources.push(running);
+      } else {
+        running.operator = runtime.create(env);
+      }
+    }
+    this.#unfinished = this.#nodes.length;
+    this.#startTicker(options.metricsIntervalMs ?? 1000);
+    for (const source of this.#sources) void this.#runSource(source);
+    if (this.#sources.length === 0) void this.#settle('finished');
+  }
+
+  get status(): JobStatus {
+    return this.#status;
+  }
+
+  get failure(): JobFailure | undefined {
+    return this.#failure;
+  }
+
+  /** Stops the job. With `drain`, the sources end as if their input ran out, so every open window fires. */
+  async stop(options: { drain?: boolean } = {}): Promise<JobResult> {
+    if (this.#status === 'running' && !this.#stopping) {
+      this.#stopping = true;
+      this.#signalStop();
+      await this.#sourcesExited();
+      if (options.drain) for (const source of this.#sources) source.finish();
+      await this.#settle(options.drain && this.#unfinished === 0 ? 'finished' : 'stopped');
+    }
+    return this.done;
+  }
+
+  /** The latest metrics: counters now, rates over the last sampling interval. */
+  metrics(): JobMetrics {
+    const now = this.clock.now();
+    let recordsIn = 0;
+    let recordsOut = 0;
+    let late = 0;
+    const operators: OperatorMetrics[] = this.#nodes.map((node) => {
+      const c = node.counters;
+      const category = node.definition.category;
+      if (category === 'source') recordsIn += c.recordsOut;
+      if (category === 'sink') recordsOut += c.recordsIn;
+      late += c.late;
+      const size = node.state.size();
+      const watermark = Number.isFinite(node.watermark) ? node.watermark : null;
+      return {
+        nodeId: node.id,
+        kind: node.definition.kind,
+        recordsIn: category === 'source' ? c.recordsOut : c.recordsIn,
+        recordsOut: c.recordsOut,
+        bytesIn: node.source?.bytesRead?.() ?? 0,
+        inPerSecond: this.#rates.rate(`${node.id}:in`),
+        outPerSecond: this.#rates.rate(`${node.id}:out`),
+        errors: c.errors,
+        late: c.late,
+        watermark,
+        watermarkLagMs: watermark === null ? null : Math.max(0, now - watermark),
+        stateKeys: size.keys,
+        stateBytes: size.bytes,
+        busy: Math.min(1, this.#rates.rate(`${node.id}:busy`) / 1000),
+        backlog: node.operator?.backlog?.() ?? 0,
+        idle: node.idle,
+        extra: node.operator?.metrics?.() ?? {},
+      };
+    });
+    const edges: EdgeMetrics[] = [...this.#edges.entries()].map(([edgeId, e]) => ({
+      edgeId,
+      source: e.source,
+      target: e.target.id,
+      records: e.records,
+      perSecond: this.#rates.rate(`edge:${edgeId}`),
+    }));
+    return {
+      status: this.#status,
+      at: now,
+      startedAt: this.startedAt,
+      uptimeMs: now - this.startedAt,
+      recordsIn,
+      recordsOut,
+      errors: this.#errors.total,
+      late,
+      operators,
+      edges,
+    };
+  }
+
+  /** Calls `listener` with fresh metrics every sampling interval; returns an unsubscribe function. */
+  subscribe(listener: Listener<JobMetrics>): () => void {
+    this.#metricsListeners.add(listener);
+    return () => this.#metricsListeners.delete(listener);
+  }
+
+  onStatus(listener: Listener<JobStatus>): () => void {
+    this.#statusListeners.add(listener);
+    return () => this.#statusListeners.delete(listener);
+  }
+
+  onError(listener: Listener<RecordError>): () => void {
+    return this.#errors.subscribe(listener);
+  }
+
+  /** The latest bad records, of one node or all. */
+  errors(nodeId?: string): RecordError[] {
+    return this.#errors.recent(nodeId);
+  }
+
+  /** Samples the records on an edge until the returned function is called. */
+  tap(edgeId: string, options: TapOptions, listener: Listener<TapSample>): () => void {
+    const edge = this.#edges.get(edgeId);
+    if (!edge) throw new Error(`There is no edge '${edgeId}' in this job.`);
+    const tap = new Tap(edgeId, options, listener);
+    edge.taps = [...(edge.taps ?? []), tap];
+    return () => {
+      const rest = (edge.taps ?? []).filter((t) => t !== tap);
+      edge.taps = rest.length > 0 ? rest : undefined;
+    };
+  }
+
+  /** What an operator shows of itself (a preview sink's latest rows), if it shows anything. */
+  inspect(nodeId: string): unknown {
+    return this.#nodes.find((n) => n.id === nodeId)?.operator?.inspect?.();
+  }
+
+  // --- NodeHost ---
+
+  recordError(node: RunningNode, row: unknown, reason: string): void {
+    node.counters.errors++;
+    const exceeded = this.#errors.add({ nodeId: node.id, reason, row, at: this.clock.now() });
+    if (exceeded) this.fail(node, new Error(exceeded));
+  }
+
+  fail(node: RunningNode | undefined, error: unknown): void {
+    if (this.#status !== 'running' || this.#failure) return;
+    const message = error instanceof Error ? error.message : String(error);
+    this.#failure = node ? { message, nodeId: node.id } : { message };
+    this.#stopping = true;
+    this.#signalStop();
+    void this.#sourcesExited().then(() => this.#settle('failed'));
+  }
+
+  nodeFinished(): void {
+    this.#unfinished--;
+    if (this.#unfinished === 0 && !this.#stopping) void this.#settle('finished');
+  }
+
+  // --- internals ---
+
+  readonly #sourceLoops = new Set<Promise<void>>();
+
+  async #sourcesExited(): Promise<void> {
+    await Promise.all([...this.#sourceLoops]);
+  }
+
+  #runSource(node: RunningNode): Promise<void> {
+    const loop = this.#sourceLoop(node);
+    this.#sourceLoops.add(loop);
+    return loop;
+  }
+
+  async #sourceLoop(node: RunningNode): Promise<void> {
+    const source = node.source!;
+    const context: SourceContext = {
+      now: () => this.clock.now(),
+      sleep: (ms) => this.#sleep(ms),
+      stopped: this.#stopped,
+      error: (row, reason) => this.recordError(node, row, reason),
+    };
+    let lastYield = performance.now();
+    this.#lastBatchAt.set(node, this.clock.now());
+    try {
+      while (!this.#stopping) {
+        await this.#waitForRoom();
+        const batch = await source.next(context);
+        if (this.#failure) return;
+        if (!batch) {
+          if (!this.#stopping) node.finish();
+          return;
+        }
+        if (batch.rows.length > 0) {
+          this.#lastBatchAt.set(node, this.clock.now());
+          node.sourceIdle(false);
+          this.busy.enter(node.counters);
+          try {
+            node.emit(batch, 0);
+          } finally {
+            this.busy.exit();
+          }
+        }
+        node.sourceWatermark(source.watermark?.() ?? START_OF_TIME);
+        // Let timers, stop requests and other sources run between batches.
+        if (performance.now() - lastYield > 10) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          lastYield = performance.now();
+        }
+      }
+    } catch (error) {
+      this.fail(node, error);
+    }
+  }
+
+  readonly #sleepers = new Set<() => void>();
+
+  #sleep(ms: number): Promise<boolean> {
+    if (this.#stopping) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const wake = () => {
+        cancel();
+        resolve(false);
+      };
+      const cancel = this.clock.schedule(ms, () => {
+        this.#sleepers.delete(wake);
+        resolve(true);
+      });
+      this.#sleepers.add(wake);
+    });
+  }
+
+  #wakeSleepers(): void {
+    for (const wake of this.#sleepers) wake();
+    this.#sleepers.clear();
+  }
+
+  /** Waits while the sinks hold too much unwritten; a sink that cannot write fails the job there. */
+  async #waitForRoom(): Promise<void> {
+    for (const node of this.#nodes) {
+      const operator = node.operator;
+      if (!operator?.backlog || !operator.flush || operator.backlog() <= this.#maxBacklog) continue;
+      try {
+        await operator.flush();
+      } catch (error) {
+        this.fail(node, error);
+      }
+    }
+  }
+
+  #startTicker(intervalMs: number): void {
+    const tick = () => {
+      const now = this.clock.now();
+      this.#checkIdle(now);
+      this.#rates.sample(now, this.#readings());
+      const snapshot = this.metrics();
+      for (const listener of this.#metricsListeners) listener(snapshot);
+      if (this.#status === 'running') this.#cancelTicker = this.clock.schedule(intervalMs, tick);
+    };
+    this.#cancelTicker = this.clock.schedule(intervalMs, tick);
+  }
+
+  *#readings(): Iterable<[string, number]> {
+    for (const node of this.#nodes) {
+      const c = node.counters;
+      yield [`${node.id}:in`, node.definition.category === 'source' ? c.recordsOut : c.recordsIn];
+      yield [`${node.id}:out`, c.recordsOut];
+      yield [`${node.id}:busy`, c.busyMs];
+    }
+    for (const [edgeId, e] of this.#edges) yield [`edge:${edgeId}`, e.records];
+  }
+
+  #checkIdle(now: number): void {
+    for (const node of this.#sources) {
+      const timeout = node.source?.idleTimeoutMs;
+      if (timeout === undefined || node.finished) continue;
+      if (now - (this.#lastBatchAt.get(node) ?? now) >= timeout) node.sourceIdle(true);
+    }
+  }
+
+  /** Flushes the sinks, closes everything, and reports the final status once. */
+  #settle(status: Exclude<JobStatus, 'running'>): Promise<void> {
+    this.#settling ??= (async () => {
+      this.#stopping = true;
+      this.#signalStop();
+      this.#cancelTicker?.();
+      for (const node of this.#nodes) node.cancelTimers();
+      try {
+        await Promise.all(this.#nodes.map((n) => n.operator?.flush?.()));
+      } catch (error) {
+        this.#failure ??= { message: `Could not finish writing: ${String(error)}` };
+      }
+      await Promise.allSettled(
+        this.#nodes.map((n) => n.operator?.close?.() ?? n.source?.close?.()),
+      );
+      this.#status = this.#failure ? 'failed' : status;
+      this.#rates.sample(this.clock.now(), this.#readings());
+      const metrics = this.metrics();
+      for (const listener of this.#statusListeners) listener(this.#status);
+      for (const listener of this.#metricsListeners) listener(metrics);
+      this.#resolveDone(
+        this.#failure
+          ? { status: this.#status, failure: this.#failure, metrics }
+          : { status: this.#status, metrics },
+      );
+    })();
+    return this.#settling;
+  }
+}
+
+type StreamSchemaList = StreamSchema[][];

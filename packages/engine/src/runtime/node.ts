@@ -1,0 +1,241 @@
+// One operator of a running job: delivers batches and watermarks to it,
+// counts what passes, and forwards what it emits. Every call into operator
+// code is synchronous; batches flow through the whole graph in one go.
+import type { OperatorDefinition } from '@sluice/shared';
+import type { Batch } from '../batch.js';
+import { END_OF_TIME, START_OF_TIME } from '../batch.js';
+import type { Operator, OperatorContext, Source } from '../operator.js';
+import type { Clock } from './clock.js';
+import { OperatorCounters } from './metrics.js';
+import type { StateStore } from './state.js';
+import type { Tap } from './taps.js';
+
+/** Where one output port leads: the edge, and the input slot of the node it feeds. */
+export interface OutgoingEdge {
+  readonly edgeId: string;
+  readonly target: RunningNode;
+  /** Index of the target's input port (into its kind's inputs). */
+  readonly port: number;
+  /** The target's slot for this edge, for watermarks and end of input. */
+  readonly slot: number;
+  records: number;
+  taps: Tap[] | undefined;
+}
+
+/** What a node reports to its job. */
+export interface NodeHost {
+  readonly clock: Clock;
+  readonly busy: BusyTimer;
+  recordError(node: RunningNode, row: unknown, reason: string): void;
+  fail(node: RunningNode, error: unknown): void;
+  nodeFinished(node: RunningNode): void;
+}
+
+/** Charges wall time to the operator whose own code is running (not its downstream). */
+export class BusyTimer {
+  readonly #stack: OperatorCounters[] = [];
+  #mark = 0;
+
+  enter(counters: OperatorCounters): void {
+    const now = performance.now();
+    const top = this.#stack.at(-1);
+    if (top) top.busyMs += now - this.#mark;
+    this.#stack.push(counters);
+    this.#mark = now;
+  }
+
+  exit(): void {
+    const now = performance.now();
+    const top = this.#stack.pop();
+    if (top) top.busyMs += now - this.#mark;
+    this.#mark = now;
+  }
+}
+
+export class RunningNode {
+  readonly counters = new OperatorCounters();
+  /** Per output port, the edges leaving it. */
+  readonly outputs: OutgoingEdge[][];
+  readonly latePort: number;
+  operator?: Operator;
+  source?: Source;
+  /** Combined input watermark (for a source: its own). */
+  watermark = START_OF_TIME;
+  idle = false;
+  finished = false;
+  #slotWatermarks: number[] = [];
+  #slotIdle: boolean[] = [];
+  #slotEnded: boolean[] = [];
+  #timerAt = Number.POSITIVE_INFINITY;
+  #cancelTimer?: () => void;
+  readonly #context: OperatorContext;
+
+  constructor(
+    readonly id: string,
+    readonly definition: OperatorDefinition,
+    readonly state: StateStore,
+    readonly host: NodeHost,
+  ) {
+    this.outputs = definition.outputs.map(() => []);
+    this.latePort = definition.outputs.findIndex((p) => p.name === 'late');
+    // One context object per node, reused for every call: nothing is allocated per batch.
+    const node = this;
+    this.#context = {
+      emit: (batch, port = 0) => node.emit(batch, port),
+      error: (row, reason) => host.recordError(node, row, reason),
+      late: (batch) => node.#late(batch),
+      get watermark() {
+        return node.watermark;
+      },
+      now: () => host.clock.now(),
+      setTimer: (at) => node.#setTimer(at),
+    };
+  }
+
+  get context(): OperatorContext {
+    return this.#context;
+  }
+
+  /** Adds an input slot (one per incoming edge); returns its index. */
+  addSlot(): number {
+    this.#slotWatermarks.push(START_OF_TIME);
+    this.#slotIdle.push(false);
+    this.#slotEnded.push(false);
+    return this.#slotWatermarks.length - 1;
+  }
+
+  get slots(): number {
+    return this.#slotWatermarks.length;
+  }
+
+  /** Delivers a batch that arrived on input port `port` through slot `slot`. */
+  receive(batch: Batch, port: number, slot: number): void {
+    if (this.finished) return;
+    if (this.#slotIdle[slot]) this.setIdle(slot, false);
+    this.counters.recordsIn += batch.rows.length;
+    this.host.busy.enter(this.counters);
+    try {
+      this.operator!.process(batch, port, this.#context);
+    } catch (error) {
+      this.host.fail(this, error);
+    } finally {
+      this.host.busy.exit();
+    }
+  }
+
+  /** Sends a batch to every edge of an output port. */
+  emit(batch: Batch, port: number): void {
+    const n = batch.rows.length;
+    if (n === 0) return;
+    this.counters.recordsOut += n;
+    const edges = this.outputs[port];
+    if (!edges) return;
+    for (const edge of edges) {
+      edge.records += n;
+      if (edge.taps !== undefined)
+        for (const tap of edge.taps) tap.offer(batch, this.host.clock.now());
+      edge.target.receive(batch, edge.port, edge.slot);
+    }
+  }
+
+  /** A watermark arrived on an input slot (or, for a source, was generated). */
+  advance(slot: number, watermark: number): void {
+    if (watermark > (this.#slotWatermarks[slot] ?? START_OF_TIME))
+      this.#slotWatermarks[slot] = watermark;
+    this.#recombine();
+  }
+
+  /** An idle input stops holding back the watermark until it has records again. */
+  setIdle(slot: number, idle: boolean): void {
+    this.#slotIdle[slot] = idle;
+    if (idle) this.#recombine();
+  }
+
+  /** An input has ended: it no longer holds back the watermark. */
+  endSlot(slot: number): void {
+    this.#slotEnded[slot] = true;
+    this.#slotWatermarks[slot] = END_OF_TIME;
+    this.#recombine();
+    if (!this.finished && this.#slotEnded.every(Boolean)) this.finish();
+  }
+
+  /** Sets a source's own watermark and forwards it. */
+  sourceWatermark(watermark: number): void {
+    if (watermark <= this.watermark) return;
+    this.watermark = watermark;
+    this.#forwardWatermark(watermark);
+  }
+
+  /** Marks a source idle or active for everything downstream. */
+  sourceIdle(idle: boolean): void {
+    if (this.idle === idle) return;
+    this.idle = idle;
+    for (const edges of this.outputs) for (const e of edges) e.target.setIdle(e.slot, idle);
+  }
+
+  /** No more input: let the operator emit what it holds, then end every output. */
+  finish(): void {
+    if (this.finished) return;
+    if (this.operator?.finish) this.#call(() => this.operator!.finish!(this.#context));
+    this.finished = true;
+    this.#cancelTimer?.();
+    for (const edges of this.outputs) for (const e of edges) e.target.endSlot(e.slot);
+    this.host.nodeFinished(this);
+  }
+
+  #recombine(): void {
+    let min = END_OF_TIME;
+    let active = 0;
+    for (let i = 0; i < this.#slotWatermarks.length; i++) {
+      if (this.#slotIdle[i] && !this.#slotEnded[i]) continue;
+      active++;
+      const w = this.#slotWatermarks[i]!;
+      if (w < min) min = w;
+    }
+    // Every input idle: hold the watermark where it is (as Flink does).
+    if (active === 0 || min <= this.watermark) return;
+    this.watermark = min;
+    if (this.operator?.onWatermark)
+      this.#call(() => this.operator!.onWatermark!(min, this.#context));
+    this.#forwardWatermark(min);
+  }
+
+  #forwardWatermark(watermark: number): void {
+    for (const edges of this.outputs) for (const e of edges) e.target.advance(e.slot, watermark);
+  }
+
+  #late(batch: Batch): void {
+    this.counters.late += batch.rows.length;
+    if (this.latePort >= 0) this.emit(batch, this.latePort);
+  }
+
+  #setTimer(at: number): void {
+    if (at >= this.#timerAt) return;
+    this.#cancelTimer?.();
+    this.#timerAt = at;
+    const clock = this.host.clock;
+    this.#cancelTimer = clock.schedule(at - clock.now(), () => {
+      this.#timerAt = Number.POSITIVE_INFINITY;
+      this.#cancelTimer = undefined;
+      if (!this.finished && this.operator?.onTimer) {
+        this.#call(() => this.operator!.onTimer!(clock.now(), this.#context));
+      }
+    });
+  }
+
+  #call(fn: () => void): void {
+    this.host.busy.enter(this.counters);
+    try {
+      fn();
+    } catch (error) {
+      this.host.fail(this, error);
+    } finally {
+      this.host.busy.exit();
+    }
+  }
+
+  cancelTimers(): void {
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
+  }
+}
