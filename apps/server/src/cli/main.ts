@@ -1,0 +1,79 @@
+import { parseArgs } from 'node:util';
+import { describeCatalog, pipelineJsonSchema } from '@sluice/shared';
+import { catalogMarkdown } from './catalog-doc.js';
+import type { CliIO } from './io.js';
+import { runCommand } from './run.js';
+import { validateCommand } from './validate.js';
+
+export type { CliIO } from './io.js';
+
+const USAGE = `Usage: sluice <command> [options]
+
+Commands:
+  validate PIPELINE.json...   Check pipelines; exit 1 if any has an error
+           --json             Print the diagnostics as JSON
+  run PIPELINE.json           Run a pipeline until its input ends (or Ctrl-C)
+           --data-dir DIR     Where file paths resolve (default: the current directory)
+  catalog                     Print the operator catalog as JSON
+          --markdown          ... or as the Markdown reference (docs/catalog.md)
+  schema                      Print the JSON Schema of the pipeline format
+  help                        Show this help
+`;
+
+/** Runs the `sluice` command line; resolves to the exit code. */
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'validate': {
+        const { values, positionals } = parseArgs({
+          args: [...rest],
+          options: { json: { type: 'boolean', default: false } },
+          allowPositionals: true,
+        });
+        if (positionals.length === 0)
+          return usage(io, 'validate needs at least one pipeline file.');
+        return await validateCommand(positionals, { json: values.json ?? false }, io);
+      }
+      case 'run': {
+        const { values, positionals } = parseArgs({
+          args: [...rest],
+          options: { 'data-dir': { type: 'string' } },
+          allowPositionals: true,
+        });
+        if (positionals.length !== 1) return usage(io, 'run needs exactly one pipeline file.');
+        return await runCommand(positionals[0]!, { dataDir: values['data-dir'] }, io);
+      }
+      case 'catalog': {
+        const { values } = parseArgs({
+          args: [...rest],
+          options: { markdown: { type: 'boolean', default: false } },
+        });
+        io.stdout(
+          values.markdown ? catalogMarkdown() : `${JSON.stringify(describeCatalog(), null, 2)}\n`,
+        );
+        return 0;
+      }
+      case 'schema':
+        io.stdout(`${JSON.stringify(pipelineJsonSchema(), null, 2)}\n`);
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout(USAGE);
+        return 0;
+      default:
+        return usage(io, `Unknown command '${command}'.`);
+    }
+  } catch (cause) {
+    // parseArgs throws on unknown options; say which, without a stack trace.
+    if (cause instanceof TypeError && 'code' in cause) return usage(io, cause.message);
+    throw cause;
+  }
+}
+
+function usage(io: CliIO, problem: string): number {
+  io.stderr(`sluice: ${problem}\n\n${USAGE}`);
+  return 2;
+}

@@ -1,0 +1,82 @@
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliIO, main } from './main.js';
+
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
+let work: string;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'sluice-run-'));
+  await cp(join(root, 'examples'), work, { recursive: true });
+});
+afterAll(() => rm(work, { recursive: true, force: true }));
+
+async function run(argv: string[], signal?: AbortSignal) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIO = {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    cwd: work,
+    isTTY: false,
+    ...(signal ? { signal } : {}),
+  };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}
+
+describe('sluice run', () => {
+  it('runs the file example to the end and writes its results inside the data directory', async () => {
+    const { code, stderr } = await run(['run', 'revenue-per-country.json', '--data-dir', 'data']);
+    expect(stderr).toContain('Revenue per country per minute: finished');
+    expect(code).toBe(0);
+    const lines = (await readFile(join(work, 'data/out/per_minute.jsonl'), 'utf8'))
+      .trim()
+      .split('\n');
+    const first = JSON.parse(lines[0]!);
+    expect(Object.keys(first)).toEqual([
+      'country',
+      'window_start',
+      'window_end',
+      'orders',
+      'revenue',
+    ]);
+    expect(first.window_start).toMatch(/^2024-05-01T(09|10):\d\d:00\.000Z$/);
+    const late = (await readFile(join(work, 'data/out/late.jsonl'), 'utf8')).trim().split('\n');
+    expect(late.length).toBeGreaterThan(0);
+  });
+
+  it('runs the bounded generator examples to the end', async () => {
+    for (const file of ['click-sessions.json', 'payments-join.json']) {
+      const { code, stdout, stderr } = await run(['run', file]);
+      expect(stderr).toMatch(/: finished after/);
+      expect(code).toBe(0);
+      if (file === 'click-sessions.json') expect(stdout).toMatch(/^\[print\] \{"user_id":/m);
+    }
+  });
+
+  it('runs an unbounded example until interrupted, then stops cleanly', async () => {
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 1500);
+    const { code, stderr } = await run(['run', 'orders-per-category.json'], abort.signal);
+    expect(code).toBe(0);
+    expect(stderr).toContain('Orders per category every 10 seconds: stopped');
+    expect(stderr).toMatch(/records in [1-9]/);
+  });
+
+  it('refuses an invalid pipeline with its diagnostics and exit code 1', async () => {
+    const { code, stderr } = await run([
+      'run',
+      join(root, 'apps/server/src/cli/fixtures/missing-field.json'),
+    ]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('expression.unknown-field');
+  });
+});

@@ -1,0 +1,86 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { type JobMetrics, type JobResult, PipelineError, startJob } from '@sluice/engine';
+import { formatTimestamp, hasErrors, readPipeline } from '@sluice/shared';
+import type { CliIO } from './io.js';
+
+/** `sluice run FILE`: validates, runs until the input ends or Ctrl-C, prints a summary. */
+export async function runCommand(
+  file: string,
+  options: { dataDir?: string },
+  io: CliIO,
+): Promise<number> {
+  let text: string;
+  try {
+    text = await readFile(resolve(io.cwd, file), 'utf8');
+  } catch (cause) {
+    io.stderr(`sluice: cannot read ${file}: ${(cause as Error).message}\n`);
+    return 1;
+  }
+  const read = readPipeline(text);
+  if (!read.pipeline || hasErrors(read.diagnostics)) {
+    io.stderr(`${file} is not valid:\n`);
+    for (const d of read.diagnostics) {
+      io.stderr(
+        `  ${d.severity} [${d.code}]${d.nodeId ? ` node '${d.nodeId}'` : ''}: ${d.message}\n`,
+      );
+    }
+    return 1;
+  }
+  const dataDir = resolve(io.cwd, options.dataDir ?? '.');
+  let job: ReturnType<typeof startJob>;
+  try {
+    job = startJob(read.pipeline, { dataDir, stdout: io.stdout });
+  } catch (error) {
+    if (error instanceof PipelineError) {
+      io.stderr(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  const onAbort = () => void job.stop();
+  io.signal?.addEventListener('abort', onAbort, { once: true });
+  const unsubscribe = io.progress
+    ? job.subscribe((m) => io.progress?.(progressLine(m)))
+    : undefined;
+  const result = await job.done;
+  unsubscribe?.();
+  io.signal?.removeEventListener('abort', onAbort);
+  io.progress?.('');
+  io.stderr(summary(read.pipeline.name, result));
+  return result.status === 'failed' ? 1 : 0;
+}
+
+const count = (n: number) => Math.round(n).toLocaleString('en-US');
+const rate = (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(1)}k/s` : `${Math.round(n)}/s`);
+
+function progressLine(m: JobMetrics): string {
+  const sources = m.operators.filter((o) => o.kind.startsWith('source.'));
+  const inRate = sources.reduce((s, o) => s + o.outPerSecond, 0);
+  const watermarks = sources.map((o) => o.watermark).filter((w): w is number => w !== null);
+  const watermark = watermarks.length
+    ? ` · watermark ${formatTimestamp(Math.min(...watermarks))}`
+    : '';
+  return `${(m.uptimeMs / 1000).toFixed(1)}s · in ${count(m.recordsIn)} (${rate(inRate)}) · out ${count(m.recordsOut)} · errors ${count(m.errors)} · late ${count(m.late)}${watermark}`;
+}
+
+function summary(name: string, result: JobResult): string {
+  const m = result.metrics;
+  const seconds = m.uptimeMs / 1000;
+  const lines = [
+    '',
+    `${name}: ${result.status} after ${seconds.toFixed(2)}s`,
+    result.failure
+      ? `  failed${result.failure.nodeId ? ` at node '${result.failure.nodeId}'` : ''}: ${result.failure.message}`
+      : '',
+    `  records in ${count(m.recordsIn)} (${rate(seconds > 0 ? m.recordsIn / seconds : 0)}), out ${count(m.recordsOut)}, errors ${count(m.errors)}, late ${count(m.late)}`,
+    '',
+    `  ${'node'.padEnd(24)} ${'in'.padStart(12)} ${'out'.padStart(12)} ${'errors'.padStart(8)} ${'late'.padStart(8)}`,
+    ...m.operators.map(
+      (o) =>
+        `  ${o.nodeId.padEnd(24)} ${count(o.recordsIn).padStart(12)} ${count(o.recordsOut).padStart(12)} ${count(o.errors).padStart(8)} ${count(o.late).padStart(8)}`,
+    ),
+    '',
+  ];
+  return lines.filter((l, i) => l !== '' || i === 0 || lines[i - 1] !== '').join('\n');
+}
