@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_TOKEN, type TestApp, testApp } from '../testing/app.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await testApp();
+});
+afterAll(() => t.close());
+
+const example = JSON.parse(
+  readFileSync(new URL('../../../../examples/orders-per-category.json', import.meta.url), 'utf8'),
+);
+
+describe('system routes', () => {
+  it('answers health without a token', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/health' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok', version: expect.any(String) });
+  });
+
+  it('refuses the catalog without a token, and with a wrong one', async () => {
+    for (const headers of [
+      {},
+      { authorization: 'Bearer nope' },
+      { authorization: `Basic ${TEST_TOKEN}` },
+    ]) {
+      const res = await t.app.inject({ method: 'GET', url: '/api/catalog', headers });
+      expect(res.statusCode).toBe(401);
+      expect(res.json().error.code).toBe('unauthorized');
+    }
+  });
+
+  it('serves the catalog with the token', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/catalog', headers: t.auth });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().map((k: { kind: string }) => k.kind)).toContain('window.aggregate');
+  });
+
+  it('validates a pipeline', async () => {
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: '/api/pipelines/validate',
+      headers: t.auth,
+      payload: example,
+    });
+    expect(ok.json()).toEqual({ valid: true, diagnostics: [] });
+    const broken = { ...example, edges: [] };
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/pipelines/validate',
+      headers: t.auth,
+      payload: broken,
+    });
+    expect(bad.statusCode).toBe(200);
+    expect(bad.json().valid).toBe(false);
+    expect(bad.json().diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'node.input-missing', nodeId: 'big_orders' }),
+    );
+  });
+
+  it('refuses malformed JSON with the error shape', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/pipelines/validate',
+      headers: { ...t.auth, 'content-type': 'application/json' },
+      payload: '{"format": ',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('invalid-json');
+  });
+
+  it.each(['__proto__', 'constructor'])('refuses JSON with a %s key', async (key) => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/pipelines/validate',
+      headers: { ...t.auth, 'content-type': 'application/json' },
+      payload: `{"format":"sluice.pipeline/v1","${key}":{"prototype":{"x":1}}}`,
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('invalid-json');
+  });
+
+  it('refuses an oversize body with 413', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/pipelines/validate',
+      headers: { ...t.auth, 'content-type': 'application/json' },
+      payload: `{"name":"${'x'.repeat(6 * 1024 * 1024)}"}`,
+    });
+    expect(res.statusCode).toBe(413);
+    expect(res.json().error.code).toBe('payload-too-large');
+  });
+
+  it('answers unknown routes with 404 in the error shape', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/nope', headers: t.auth });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error.code).toBe('not-found');
+  });
+
+  it('signs a browser in by the login URL with a session cookie', async () => {
+    const res = await t.app.inject({ method: 'GET', url: `/login?token=${TEST_TOKEN}` });
+    expect(res.statusCode).toBe(302);
+    expect(res.headers.location).toBe('/');
+    const cookie = res.cookies.find((c) => c.name === 'sluice_session');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+    const withCookie = await t.app.inject({
+      method: 'GET',
+      url: '/api/catalog',
+      cookies: { sluice_session: cookie!.value },
+    });
+    expect(withCookie.statusCode).toBe(200);
+    const wrong = await t.app.inject({ method: 'GET', url: '/login?token=wrong' });
+    expect(wrong.statusCode).toBe(401);
+  });
+
+  it('serves the OpenAPI description of the whole API at /docs, behind the token', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/docs/json' })).statusCode).toBe(401);
+    const res = await t.app.inject({ method: 'GET', url: '/docs/json', headers: t.auth });
+    expect(res.statusCode).toBe(200);
+    const spec = res.json();
+    expect(spec.openapi).toMatch(/^3\./);
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining(['/api/health', '/api/catalog', '/api/pipelines/validate']),
+    );
+  });
+
+  it('slows down repeated wrong tokens from one address, but never the right token', async () => {
+    const fresh = await testApp();
+    try {
+      let last = 0;
+      for (let i = 0; i < 25; i++) {
+        last = (
+          await fresh.app.inject({
+            method: 'GET',
+            url: '/api/catalog',
+            headers: { authorization: 'Bearer guess' },
+          })
+        ).statusCode;
+      }
+      expect(last).toBe(429);
+      const ok = await fresh.app.inject({
+        method: 'GET',
+        url: '/api/catalog',
+        headers: fresh.auth,
+      });
+      expect(ok.statusCode).toBe(200);
+    } finally {
+      await fresh.close();
+    }
+  });
+});

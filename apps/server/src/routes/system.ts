@@ -1,0 +1,90 @@
+// Health, the catalog, validation and sign-in: the routes that need no state.
+import { describeCatalog, hasErrors, validatePipeline } from '@sluice/shared';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { AppError } from '../errors.js';
+import { SESSION_COOKIE, sameToken } from '../plugins/auth.js';
+import { errorResponses } from '../schemas.js';
+
+export const VERSION = '0.1.0';
+
+export async function systemRoutes(app: FastifyInstance, options: { token: string }) {
+  app.get(
+    '/api/health',
+    {
+      config: { public: true },
+      schema: {
+        summary: 'Is the server up',
+        tags: ['system'],
+        response: { 200: Type.Object({ status: Type.Literal('ok'), version: Type.String() }) },
+      },
+    },
+    async () => ({ status: 'ok' as const, version: VERSION }),
+  );
+
+  app.get(
+    '/api/catalog',
+    {
+      schema: {
+        summary: 'The operator catalog: kinds, ports and config JSON Schemas',
+        tags: ['system'],
+        response: {
+          200: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+          ...errorResponses,
+        },
+      },
+    },
+    async () => describeCatalog(),
+  );
+
+  app.post(
+    '/api/pipelines/validate',
+    {
+      schema: {
+        summary: 'Validate a pipeline document',
+        tags: ['pipelines'],
+        body: Type.Ref('PipelineDocument'),
+        response: {
+          200: Type.Object({
+            valid: Type.Boolean(),
+            diagnostics: Type.Array(Type.Ref('Diagnostic')),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const diagnostics = validatePipeline(request.body);
+      return { valid: !hasErrors(diagnostics), diagnostics };
+    },
+  );
+
+  app.get(
+    '/login',
+    {
+      config: { public: true },
+      schema: {
+        summary:
+          'Sign in with the token the server printed; sets the session cookie and opens the canvas',
+        tags: ['system'],
+        querystring: Type.Object({ token: Type.String({ maxLength: 512 }) }),
+      },
+    },
+    async (request, reply) => {
+      const { token } = request.query as { token: string };
+      if (!sameToken(token, options.token)) {
+        throw new AppError(
+          'unauthorized',
+          'This login link is not valid: copy the one the server printed.',
+        );
+      }
+      reply.setCookie(SESSION_COOKIE, options.token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'strict',
+        maxAge: 60 * 60 * 24 * 30,
+      });
+      return reply.redirect('/');
+    },
+  );
+}

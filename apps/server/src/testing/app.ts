@@ -1,0 +1,36 @@
+// A real app on a temporary data directory, for `app.inject()` tests.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../app.js';
+import { type ServerOptions, serverOptions } from '../config.js';
+
+export const TEST_TOKEN = 'test-token-0123456789abcdefghijklmnopqrstuvwxyz';
+
+export interface TestApp {
+  readonly app: FastifyInstance;
+  readonly options: ServerOptions;
+  /** Headers that carry the token. */
+  readonly auth: { authorization: string };
+  close(): Promise<void>;
+}
+
+export async function testApp(overrides: Partial<ServerOptions> = {}): Promise<TestApp> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'sluice-server-'));
+  const options = serverOptions(
+    { dataDir, token: TEST_TOKEN, logLevel: 'silent', port: 0, ...overrides },
+    {},
+  );
+  const app = await buildApp(options);
+  await app.ready();
+  return {
+    app,
+    options,
+    auth: { authorization: `Bearer ${TEST_TOKEN}` },
+    async close() {
+      await app.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
