@@ -11,11 +11,13 @@ if (!existsSync(entry)) {
 }
 const { main } = await import(entry.href);
 const abort = new AbortController();
-process.on('SIGINT', () => {
-  // The first Ctrl-C stops the job cleanly; a second one quits at once.
+const stop = () => {
+  // The first Ctrl-C (or SIGTERM) stops cleanly; a second one quits at once.
   if (abort.signal.aborted) process.exit(130);
   abort.abort();
-});
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
 const tty = Boolean(process.stderr.isTTY);
 process.exitCode = await main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),

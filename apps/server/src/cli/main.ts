@@ -3,6 +3,7 @@ import { describeCatalog, pipelineJsonSchema } from '@sluice/shared';
 import { catalogMarkdown } from './catalog-doc.js';
 import type { CliIO } from './io.js';
 import { runCommand } from './run.js';
+import { startCommand } from './start.js';
 import { validateCommand } from './validate.js';
 
 export type { CliIO } from './io.js';
@@ -10,6 +11,10 @@ export type { CliIO } from './io.js';
 const USAGE = `Usage: sluice <command> [options]
 
 Commands:
+  start                       Start the server (default http://127.0.0.1:4800)
+           --port N           Port (0 picks a free one; default 4800, or SLUICE_PORT)
+           --host HOST        Interface (default 127.0.0.1: this machine only)
+           --data-dir DIR     Database, token and data files (default ./.sluice)
   validate PIPELINE.json...   Check pipelines; exit 1 if any has an error
            --json             Print the diagnostics as JSON
   run PIPELINE.json           Run a pipeline until its input ends (or Ctrl-C)
@@ -34,6 +39,20 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
         if (positionals.length === 0)
           return usage(io, 'validate needs at least one pipeline file.');
         return await validateCommand(positionals, { json: values.json ?? false }, io);
+      }
+      case 'start': {
+        const { values } = parseArgs({
+          args: [...rest],
+          options: {
+            port: { type: 'string' },
+            host: { type: 'string' },
+            'data-dir': { type: 'string' },
+          },
+        });
+        return await startCommand(
+          { port: values.port, host: values.host, dataDir: values['data-dir'] },
+          io,
+        );
       }
       case 'run': {
         const { values, positionals } = parseArgs({

@@ -1,0 +1,59 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type CliIO, main } from './main.js';
+
+describe('sluice start', () => {
+  it('serves on loopback with a generated token, prints the login URL, and stops on abort', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'sluice-start-'));
+    const abort = new AbortController();
+    let stdout = '';
+    const io: CliIO = {
+      stdout: (t) => {
+        stdout += t;
+      },
+      stderr: () => {},
+      cwd: dataDir,
+      isTTY: false,
+      signal: abort.signal,
+    };
+    const previous = process.env.SLUICE_TOKEN;
+    delete process.env.SLUICE_TOKEN;
+    try {
+      const running = main(['start', '--port', '0', '--data-dir', dataDir], io);
+      await expect.poll(() => stdout, { timeout: 10_000 }).toContain('/login?token=');
+      const login = /http:\/\/127\.0\.0\.1:(\d+)\/login\?token=(\S+)/.exec(stdout);
+      expect(login).not.toBeNull();
+      const token = (await readFile(join(dataDir, 'token'), 'utf8')).trim();
+      expect(decodeURIComponent(login![2]!)).toBe(token);
+      const base = `http://127.0.0.1:${login![1]}`;
+      expect((await fetch(`${base}/api/health`)).status).toBe(200);
+      expect((await fetch(`${base}/api/catalog`)).status).toBe(401);
+      const signedIn = await fetch(login![0]!, { redirect: 'manual' });
+      expect(signedIn.status).toBe(302);
+      const cookie = signedIn.headers.get('set-cookie')!.split(';')[0]!;
+      expect((await fetch(`${base}/api/catalog`, { headers: { cookie } })).status).toBe(200);
+      abort.abort();
+      expect(await running).toBe(0);
+      await expect(fetch(`${base}/api/health`)).rejects.toThrow();
+    } finally {
+      if (previous !== undefined) process.env.SLUICE_TOKEN = previous;
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a port that is not a number', async () => {
+    let stderr = '';
+    const io: CliIO = {
+      stdout: () => {},
+      stderr: (t) => {
+        stderr += t;
+      },
+      cwd: '.',
+      isTTY: false,
+    };
+    expect(await main(['start', '--port', 'eighty'], io)).toBe(2);
+    expect(stderr).toContain('--port');
+  });
+});

@@ -1,0 +1,45 @@
+import { isIP } from 'node:net';
+import { startServer } from '../server.js';
+import type { CliIO } from './io.js';
+
+export interface StartFlags {
+  readonly port?: string;
+  readonly host?: string;
+  readonly dataDir?: string;
+}
+
+/** `sluice start`: runs the server until Ctrl-C, then stops its jobs and closes. */
+export async function startCommand(flags: StartFlags, io: CliIO): Promise<number> {
+  const port = flags.port === undefined ? undefined : Number(flags.port);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65_536)) {
+    io.stderr(`sluice: --port must be a number from 0 to 65535, not '${flags.port}'.\n`);
+    return 2;
+  }
+  const server = await startServer({
+    ...(port === undefined ? {} : { port }),
+    ...(flags.host ? { host: flags.host } : {}),
+    ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
+  });
+  const host = server.app.server.address();
+  const listening = typeof host === 'object' && host ? host.address : '';
+  if (!isLoopback(listening)) {
+    io.stderr(
+      `Warning: Sluice is listening on ${listening}, not only on this machine. Anyone who can reach it can try the token; put HTTPS in front of it.\n`,
+    );
+  }
+  io.stdout(
+    `Sluice is running at ${server.url}\nOpen this link to sign in:\n\n    ${server.loginUrl}\n\nPress Ctrl-C to stop.\n`,
+  );
+  await new Promise<void>((resolve) => {
+    if (io.signal?.aborted) resolve();
+    io.signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
+  io.stdout('Stopping: closing jobs and connections…\n');
+  await server.close();
+  return 0;
+}
+
+function isLoopback(address: string): boolean {
+  if (address === '::1' || address === 'localhost') return true;
+  return isIP(address) === 4 && address.startsWith('127.');
+}
