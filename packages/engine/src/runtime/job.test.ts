@@ -186,6 +186,43 @@ describe('a job', () => {
     for (const w of watermarks) if (w !== null) expect(w).toBeLessThan(Date.UTC(2030, 0, 1));
   });
 
+  it('lets an idle source stop holding back the watermark of a union', async () => {
+    const fields = [
+      { name: 'n', type: 'long', generator: { kind: 'sequence' } },
+      { name: 'key', type: 'string', generator: { kind: 'choice', values: ['a'] } },
+      { name: 'ts', type: 'timestamp', generator: { kind: 'timestamp' } },
+    ];
+    // One record now, the next in 1 000 s: without idleness it would hold the union back.
+    const quiet = datagen('quiet', {
+      fields,
+      rate: 0.001,
+      eventTime: { field: 'ts', maxOutOfOrderness: '0s', idleTimeout: '300ms' },
+    });
+    const busy = datagen('busy', { fields, rate: 500 });
+    const job = startJob(
+      pipeline(
+        [quiet, busy, { id: 'u', kind: 'transform.union', config: {} }, preview()],
+        [
+          ['quiet', 'u'],
+          ['busy', 'u'],
+          ['u', 'out'],
+        ],
+      ),
+      { metricsIntervalMs: 100 },
+    );
+    const quietWatermark = () =>
+      job.metrics().operators.find((o) => o.nodeId === 'quiet')!.watermark!;
+    const unionWatermark = () => job.metrics().operators.find((o) => o.nodeId === 'u')!.watermark;
+    await expect
+      .poll(() => job.metrics().operators.find((o) => o.nodeId === 'quiet')!.idle, {
+        timeout: 3000,
+      })
+      .toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(unionWatermark()).toBeGreaterThan(quietWatermark() + 200);
+    await job.stop();
+  });
+
   it('samples the records on an edge through a tap, and stops cleanly', async () => {
     const job = startJob(pipeline([datagen('gen', { rate: 2000 }), preview()], [['gen', 'out']]), {
       metricsIntervalMs: 100,
