@@ -7,9 +7,15 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import websocket from '@fastify/websocket';
 import { MAX_PIPELINE_BYTES } from '@sluice/shared';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { ServerOptions } from './config.js';
+import { filesDir, type ServerOptions } from './config.js';
 import { authPlugin } from './plugins/auth.js';
 import { errorsPlugin } from './plugins/errors.js';
+import { jobsPlugin } from './plugins/jobs.js';
+import { storagePlugin } from './plugins/storage.js';
+import { jobRoutes } from './routes/jobs.js';
+import { liveRoutes } from './routes/live.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { pipelineRoutes } from './routes/pipelines.js';
 import { systemRoutes, VERSION } from './routes/system.js';
 import { Diagnostic, ErrorResponse, PipelineDocument } from './schemas.js';
 
@@ -48,8 +54,16 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
   // App plugins.
   await app.register(errorsPlugin);
   await app.register(authPlugin, { token: options.token });
+  // Storage first: plugins close in reverse order, so jobs stop before the database closes.
+  await app.register(storagePlugin, { dataDir: options.dataDir });
+  // Pipelines read and write files only under files/, never beside the database or the token.
+  await app.register(jobsPlugin, { dataDir: filesDir(options) });
 
   // Routes.
   await app.register(systemRoutes, { token: options.token });
+  await app.register(jobRoutes);
+  await app.register(liveRoutes, { allowedOrigins: options.allowedOrigins });
+  await app.register(metricsRoutes);
+  await app.register(pipelineRoutes);
   return app;
 }

@@ -61,3 +61,10 @@ export function serverOptions(
     logLevel: partial.logLevel ?? env.SLUICE_LOG_LEVEL ?? 'info',
   };
 }
+
+/** Where pipelines' file sources and sinks read and write: a folder of the data directory. */
+export function filesDir(options: Pick<ServerOptions, 'dataDir'>): string {
+  const dir = join(options.dataDir, 'files');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}

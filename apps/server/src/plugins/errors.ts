@@ -34,14 +34,12 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
     const status = error.statusCode ?? 500;
     if (status >= 500) {
       request.log.error({ err: error }, 'request failed');
-      return reply
-        .status(500)
-        .send({
-          error: {
-            code: 'internal',
-            message: 'Something went wrong on the server. It has been logged.',
-          },
-        });
+      return reply.status(500).send({
+        error: {
+          code: 'internal',
+          message: 'Something went wrong on the server. It has been logged.',
+        },
+      });
     }
     const code: ErrorCode =
       FASTIFY_CODES[error.code] ??
@@ -54,13 +52,11 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    reply
-      .status(404)
-      .send({
-        error: {
-          code: 'not-found',
-          message: `There is no route ${request.method} ${request.url.split('?')[0]}.`,
-        },
-      });
+    reply.status(404).send({
+      error: {
+        code: 'not-found',
+        message: `There is no route ${request.method} ${request.url.split('?')[0]}.`,
+      },
+    });
   });
 });

@@ -23,7 +23,7 @@ export interface OperatorMetrics {
   readonly outPerSecond: number;
   readonly errors: number;
   readonly late: number;
-  /** The operator's event-time watermark (epoch ms), or null before the first one. */
+  /** The event-time watermark (epoch ms); null before the first one and once the input has ended. */
   readonly watermark: number | null;
   /** How far the watermark is behind processing time, in ms, or null. */
   readonly watermarkLagMs: number | null;

@@ -1,0 +1,265 @@
+// The main thread's side of one job: its worker, its latest state, and the
+// listeners its events fan out to. The worker may crash; this side never does.
+import type { Worker } from 'node:worker_threads';
+import type { JobFailure, JobMetrics, JobStatus, RecordError, TapSample } from '@sluice/engine';
+import type { Pipeline } from '@sluice/shared';
+import { AppError, notFound } from '../errors.js';
+import { ERRORS_KEPT, type FromWorker, type JobEvent, type ToWorker } from './protocol.js';
+
+export type JobListener = (event: JobEvent) => void;
+
+export interface JobTotals {
+  readonly recordsIn: number;
+  readonly recordsOut: number;
+  readonly errors: number;
+  readonly late: number;
+}
+
+/** What the API lists about a job. */
+export interface JobSummary {
+  readonly id: string;
+  readonly pipelineId?: string;
+  readonly pipelineVersion?: number;
+  readonly name: string;
+  readonly status: JobStatus;
+  readonly startedAt: number;
+  readonly endedAt?: number;
+  readonly uptimeMs: number;
+  readonly totals: JobTotals;
+  readonly failure?: JobFailure;
+}
+
+export interface JobOrigin {
+  readonly pipelineId?: string;
+  readonly pipelineVersion?: number;
+}
+
+/** How long a request to the worker (a preview) may take before the caller is told. */
+const REPLY_TIMEOUT_MS = 5_000;
+/** A client asks for the same sample as others; the rate is bounded here as in the engine. */
+const MAX_TAP_PER_SECOND = 1000;
+
+export class JobHandle {
+  readonly startedAt = Date.now();
+  readonly ended: Promise<void>;
+  #status: JobStatus = 'running';
+  #failure?: JobFailure;
+  #endedAt?: number;
+  #metrics?: JobMetrics;
+  #errors: RecordError[] = [];
+  #previews: Record<string, unknown> = {};
+  #worker?: Worker;
+  #markEnded!: () => void;
+  readonly #listeners = new Set<JobListener>();
+  readonly #taps = new Map<number, { edgeId: string; listener: (sample: TapSample) => void }>();
+  readonly #requests = new Map<number, (value: unknown) => void>();
+  #nextId = 1;
+
+  constructor(
+    readonly id: string,
+    readonly pipeline: Pipeline,
+    readonly origin: JobOrigin,
+    worker: Worker,
+    heapMb: number,
+  ) {
+    this.ended = new Promise((resolve) => {
+      this.#markEnded = resolve;
+    });
+    this.#worker = worker;
+    worker.on('message', (message: FromWorker) => this.#receive(message));
+    worker.on('error', (error) => this.settle('failed', { message: crashReason(error, heapMb) }));
+    worker.on('exit', (code) => {
+      this.#worker = undefined;
+      this.settle('failed', {
+        message: `The job stopped unexpectedly (its worker exited with code ${code} before reporting a result).`,
+      });
+    });
+  }
+
+  get status(): JobStatus {
+    return this.#status;
+  }
+
+  get failure(): JobFailure | undefined {
+    return this.#failure;
+  }
+
+  get endedAt(): number | undefined {
+    return this.#endedAt;
+  }
+
+  /** The latest metrics snapshot, once the first has arrived. */
+  get metrics(): JobMetrics | undefined {
+    return this.#metrics;
+  }
+
+  /** Taps open on this job, over all its watchers. */
+  get tapsOpen(): number {
+    return this.#taps.size;
+  }
+
+  summary(): JobSummary {
+    const m = this.#metrics;
+    const end = this.#endedAt ?? Date.now();
+    return {
+      id: this.id,
+      ...(this.origin.pipelineId === undefined ? {} : { pipelineId: this.origin.pipelineId }),
+      ...(this.origin.pipelineVersion === undefined
+        ? {}
+        : { pipelineVersion: this.origin.pipelineVersion }),
+      name: this.pipeline.name,
+      status: this.#status,
+      startedAt: this.startedAt,
+      ...(this.#endedAt === undefined ? {} : { endedAt: this.#endedAt }),
+      uptimeMs: end - this.startedAt,
+      totals: {
+        recordsIn: m?.recordsIn ?? 0,
+        recordsOut: m?.recordsOut ?? 0,
+        errors: m?.errors ?? 0,
+        late: m?.late ?? 0,
+      },
+      ...(this.#failure ? { failure: this.#failure } : {}),
+    };
+  }
+
+  /** The latest bad records, oldest first; of one node when given. */
+  errors(nodeId?: string): RecordError[] {
+    return nodeId === undefined
+      ? [...this.#errors]
+      : this.#errors.filter((e) => e.nodeId === nodeId);
+  }
+
+  watch(listener: JobListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Asks the worker to stop; resolves when it has, or terminates it after `timeoutMs`. */
+  async stop(drain: boolean, timeoutMs: number): Promise<void> {
+    const worker = this.#worker;
+    if (this.#status !== 'running' || !worker) return this.ended;
+    this.#send({ type: 'stop', drain });
+    const timer = setTimeout(() => {
+      this.settle('failed', {
+        message: `The job did not stop within ${timeoutMs / 1000}s and was terminated; its sinks may not have written their last records.`,
+      });
+      void worker.terminate();
+    }, timeoutMs);
+    await this.ended;
+    clearTimeout(timer);
+  }
+
+  /** Samples an edge until the returned function is called; the worker keeps one tap per edge. */
+  openTap(edgeId: string, perSecond: number, listener: (sample: TapSample) => void): () => void {
+    if (!this.pipeline.edges.some((e) => e.id === edgeId)) throw notFound('edge', edgeId);
+    if (this.#status !== 'running') {
+      throw new AppError('conflict', `The job is ${this.#status}: there is nothing to tap.`);
+    }
+    const ref = this.#nextId++;
+    const rate = Math.max(1, Math.min(MAX_TAP_PER_SECOND, Math.floor(perSecond)));
+    this.#taps.set(ref, { edgeId, listener });
+    this.#send({ type: 'tap-open', ref, edgeId, perSecond: rate });
+    return () => {
+      if (this.#taps.delete(ref)) this.#send({ type: 'tap-close', ref });
+    };
+  }
+
+  /** What a node shows of itself (a preview sink's rows); null when it shows nothing. */
+  async inspect(nodeId: string): Promise<unknown> {
+    if (!this.pipeline.nodes.some((n) => n.id === nodeId)) throw notFound('node', nodeId);
+    if (this.#status !== 'running') return this.#previews[nodeId] ?? null;
+    const requestId = this.#nextId++;
+    const value = await new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#requests.delete(requestId);
+        reject(
+          new AppError(
+            'unavailable',
+            'The job did not answer in time; it may be very busy. Try again.',
+          ),
+        );
+      }, REPLY_TIMEOUT_MS);
+      this.#requests.set(requestId, (answer) => {
+        clearTimeout(timer);
+        resolve(answer);
+      });
+      this.#send({ type: 'inspect', requestId, nodeId });
+    });
+    // The job may have ended while we waited: then the final view is the answer.
+    return value === undefined ? (this.#previews[nodeId] ?? null) : value;
+  }
+
+  /** Records the final status once; later reports (an exit after a result) are ignored. */
+  settle(status: Exclude<JobStatus, 'running'>, failure?: JobFailure, metrics?: JobMetrics): void {
+    if (this.#status !== 'running') return;
+    this.#status = status;
+    this.#failure = failure;
+    this.#endedAt = Date.now();
+    if (metrics) this.#metrics = metrics;
+    for (const answer of this.#requests.values()) answer(undefined);
+    this.#requests.clear();
+    this.#taps.clear();
+    this.#emit(failure ? { type: 'status', status, failure } : { type: 'status', status });
+    this.#markEnded();
+  }
+
+  #send(message: ToWorker): void {
+    this.#worker?.postMessage(message);
+  }
+
+  #receive(message: FromWorker): void {
+    switch (message.type) {
+      case 'metrics':
+        this.#metrics = message.metrics;
+        this.#emit({ type: 'metrics', metrics: message.metrics });
+        break;
+      case 'errors':
+        this.#errors.push(...message.errors);
+        if (this.#errors.length > ERRORS_KEPT)
+          this.#errors.splice(0, this.#errors.length - ERRORS_KEPT);
+        for (const error of message.errors) this.#emit({ type: 'error', error });
+        break;
+      case 'tap':
+        for (const tap of this.#taps.values()) {
+          if (tap.edgeId === message.sample.edgeId) guard(() => tap.listener(message.sample));
+        }
+        break;
+      case 'reply': {
+        const answer = this.#requests.get(message.requestId);
+        this.#requests.delete(message.requestId);
+        answer?.(message.value);
+        break;
+      }
+      case 'done':
+        this.#previews = message.previews;
+        this.#emit({ type: 'metrics', metrics: message.result.metrics });
+        this.settle(message.result.status, message.result.failure, message.result.metrics);
+        // The worker closes its port and ends by itself; this makes sure.
+        void this.#worker?.terminate();
+        break;
+      case 'start-failed':
+        this.settle('failed', message.failure);
+        break;
+    }
+  }
+
+  #emit(event: JobEvent): void {
+    for (const listener of this.#listeners) guard(() => listener(event));
+  }
+}
+
+/** One listener that throws must not keep the event from the others. */
+function guard(call: () => void): void {
+  try {
+    call();
+  } catch {
+    // The listener's own problem; it is not the job's.
+  }
+}
+
+function crashReason(error: Error, heapMb: number): string {
+  if ((error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return `The job ran out of memory (its limit is ${heapMb} MB): it may keep too much state, for example windows with very many keys.`;
+  }
+  return `The job crashed: ${error.message}`;
+}

@@ -1,0 +1,54 @@
+// The messages between the main thread and a job's worker. Everything crosses
+// by structured clone, so only plain data goes in them.
+import type { JobFailure, JobMetrics, JobResult, RecordError, TapSample } from '@sluice/engine';
+import type { Pipeline } from '@sluice/shared';
+
+/** What a worker is started with (its `workerData`). */
+export interface WorkerStart {
+  readonly pipeline: Pipeline;
+  /** Where the pipeline's files are read and written. */
+  readonly dataDir: string;
+  readonly metricsIntervalMs: number;
+}
+
+/** Main thread → worker. */
+export type ToWorker =
+  | { readonly type: 'stop'; readonly drain: boolean }
+  /** One more reference to the tap on `edgeId`; `ref` names it so it can be closed. */
+  | {
+      readonly type: 'tap-open';
+      readonly ref: number;
+      readonly edgeId: string;
+      readonly perSecond: number;
+    }
+  | { readonly type: 'tap-close'; readonly ref: number }
+  | { readonly type: 'inspect'; readonly requestId: number; readonly nodeId: string };
+
+/** Worker → main thread. */
+export type FromWorker =
+  | { readonly type: 'metrics'; readonly metrics: JobMetrics }
+  /** Bad records since the last message, at most the latest ERRORS_PER_MESSAGE. */
+  | { readonly type: 'errors'; readonly errors: RecordError[]; readonly skipped: number }
+  | { readonly type: 'tap'; readonly sample: TapSample }
+  | { readonly type: 'reply'; readonly requestId: number; readonly value: unknown }
+  /** The job ended; `previews` holds what each node showed at the end (preview sinks' rows). */
+  | {
+      readonly type: 'done';
+      readonly result: JobResult;
+      readonly previews: Record<string, unknown>;
+    }
+  /** The job could not start (the engine refused the pipeline, or a node could not be built). */
+  | { readonly type: 'start-failed'; readonly failure: JobFailure };
+
+/** The engine keeps the latest 200 bad records; the main thread keeps as many. */
+export const ERRORS_KEPT = 200;
+
+/** Events a job fans out to whoever watches it; also the shape sent to live clients. */
+export type JobEvent =
+  | {
+      readonly type: 'status';
+      readonly status: JobMetrics['status'];
+      readonly failure?: JobFailure;
+    }
+  | { readonly type: 'metrics'; readonly metrics: JobMetrics }
+  | { readonly type: 'error'; readonly error: RecordError };

@@ -1,0 +1,122 @@
+// The worker-thread entry that runs one job. A job that spins, throws or runs
+// out of memory takes only this thread down; the server sees it as failed.
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import { type Job, type RecordError, startJob } from '@sluice/engine';
+import { ERRORS_KEPT, type FromWorker, type ToWorker, type WorkerStart } from './protocol.js';
+
+/** Bad records are sent in batches, so a flood of them costs one message per interval. */
+const ERRORS_FLUSH_MS = 200;
+
+if (!parentPort) throw new Error('The job worker must run in a worker thread.');
+const port: MessagePort = parentPort;
+const start = workerData as WorkerStart;
+const post = (message: FromWorker) => port.postMessage(message);
+
+function begin(): Job | undefined {
+  try {
+    return startJob(start.pipeline, {
+      dataDir: start.dataDir,
+      metricsIntervalMs: start.metricsIntervalMs,
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    post({ type: 'start-failed', failure: { message } });
+    port.close();
+    return undefined;
+  }
+}
+
+const started = begin();
+if (started) run(started);
+
+function run(job: Job): void {
+  job.subscribe((metrics) => post({ type: 'metrics', metrics }));
+
+  let pendingErrors: RecordError[] = [];
+  let skippedErrors = 0;
+  let errorsTimer: NodeJS.Timeout | undefined;
+  const flushErrors = () => {
+    errorsTimer = undefined;
+    if (pendingErrors.length === 0) return;
+    post({ type: 'errors', errors: pendingErrors, skipped: skippedErrors });
+    pendingErrors = [];
+    skippedErrors = 0;
+  };
+  job.onError((error) => {
+    pendingErrors.push(error);
+    // Only the latest ERRORS_KEPT matter to the main thread; older ones are counted.
+    if (pendingErrors.length > ERRORS_KEPT) {
+      pendingErrors.shift();
+      skippedErrors++;
+    }
+    errorsTimer ??= setTimeout(flushErrors, ERRORS_FLUSH_MS);
+  });
+
+  // Taps are reference-counted per edge: one engine tap, at the highest rate any reference asked for.
+  const tapRefs = new Map<number, { edgeId: string; perSecond: number }>();
+  const openTaps = new Map<string, { perSecond: number; close: () => void }>();
+
+  function retap(edgeId: string): void {
+    const wanted = Math.max(
+      0,
+      ...[...tapRefs.values()].filter((r) => r.edgeId === edgeId).map((r) => r.perSecond),
+    );
+    const open = openTaps.get(edgeId);
+    if (open && open.perSecond === wanted) return;
+    open?.close();
+    openTaps.delete(edgeId);
+    if (wanted === 0 || job.status !== 'running') return;
+    try {
+      const close = job.tap(edgeId, { perSecond: wanted }, (sample) =>
+        post({ type: 'tap', sample }),
+      );
+      openTaps.set(edgeId, { perSecond: wanted, close });
+    } catch {
+      // The main thread checks edge ids against the pipeline; an unknown one is ignored here.
+    }
+  }
+
+  port.on('message', (message: ToWorker) => {
+    switch (message.type) {
+      case 'stop':
+        void job.stop({ drain: message.drain });
+        break;
+      case 'tap-open':
+        tapRefs.set(message.ref, { edgeId: message.edgeId, perSecond: message.perSecond });
+        retap(message.edgeId);
+        break;
+      case 'tap-close': {
+        const ref = tapRefs.get(message.ref);
+        tapRefs.delete(message.ref);
+        if (ref) retap(ref.edgeId);
+        break;
+      }
+      case 'inspect':
+        reply(message.requestId, () => job.inspect(message.nodeId));
+        break;
+    }
+  });
+
+  function reply(requestId: number, value: () => unknown): void {
+    try {
+      post({ type: 'reply', requestId, value: value() });
+    } catch {
+      // A value that cannot be cloned is answered with nothing rather than left hanging.
+      post({ type: 'reply', requestId, value: null });
+    }
+  }
+
+  void job.done.then((result) => {
+    clearTimeout(errorsTimer);
+    flushErrors();
+    for (const tap of openTaps.values()) tap.close();
+    const previews: Record<string, unknown> = {};
+    for (const node of start.pipeline.nodes) {
+      const view = job.inspect(node.id);
+      if (view !== undefined) previews[node.id] = view;
+    }
+    post({ type: 'done', result, previews });
+    // Nothing more to do: let the thread end once the message is out.
+    port.close();
+  });
+}

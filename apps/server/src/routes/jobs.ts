@@ -1,0 +1,157 @@
+// Jobs: deploy a pipeline, list and inspect what runs, stop it, read its bad
+// records and its preview sinks.
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { AppError } from '../errors.js';
+import {
+  JobDetailSchema,
+  JobStatusSchema,
+  JobSummarySchema,
+  RecordErrorSchema,
+} from '../jobs/schemas.js';
+import { errorResponses } from '../schemas.js';
+
+const JobId = Type.String({ minLength: 1, maxLength: 100 });
+const NodeId = Type.String({ minLength: 1, maxLength: 200 });
+const tags = ['jobs'];
+
+export async function jobRoutes(app: FastifyInstance) {
+  app.post(
+    '/api/jobs',
+    {
+      schema: {
+        summary: 'Deploy a pipeline: a stored one by id (and version), or a document given inline',
+        tags,
+        body: Type.Object(
+          {
+            pipelineId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            version: Type.Optional(Type.Integer({ minimum: 1, description: 'Latest when empty' })),
+            pipeline: Type.Optional(Type.Ref('PipelineDocument')),
+          },
+          { description: 'Either pipelineId (with an optional version) or pipeline' },
+        ),
+        response: {
+          201: Type.Object({ id: Type.String(), status: JobStatusSchema }),
+          ...errorResponses,
+          503: Type.Ref('ErrorResponse'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as { pipelineId?: string; version?: number; pipeline?: unknown };
+      if ((body.pipelineId === undefined) === (body.pipeline === undefined)) {
+        throw new AppError(
+          'bad-request',
+          'Give either pipelineId or pipeline, not both and not neither.',
+        );
+      }
+      if (body.pipeline !== undefined && body.version !== undefined) {
+        throw new AppError('bad-request', 'A version needs a pipelineId.');
+      }
+      const job =
+        body.pipelineId === undefined
+          ? app.jobs.start(body.pipeline)
+          : startStored(app, body.pipelineId, body.version);
+      return reply.status(201).send({ id: job.id, status: job.status });
+    },
+  );
+
+  app.get(
+    '/api/jobs',
+    {
+      schema: {
+        summary: 'List the jobs: running ones and the latest 100 that ended, newest first',
+        tags,
+        response: { 200: Type.Array(JobSummarySchema), ...errorResponses },
+      },
+    },
+    async () => app.jobs.list(),
+  );
+
+  app.get(
+    '/api/jobs/:id',
+    {
+      schema: {
+        summary: 'A job, with its latest metrics snapshot',
+        tags,
+        params: Type.Object({ id: JobId }),
+        response: { 200: JobDetailSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const job = app.jobs.get(id);
+      const metrics = job.metrics;
+      return metrics ? { ...job.summary(), metrics } : job.summary();
+    },
+  );
+
+  app.post(
+    '/api/jobs/:id/stop',
+    {
+      schema: {
+        summary: 'Stop a job; with drain, its input ends first so every open window fires',
+        tags,
+        params: Type.Object({ id: JobId }),
+        body: Type.Object({ drain: Type.Optional(Type.Boolean()) }, { description: 'Optional' }),
+        response: { 200: JobSummarySchema, ...errorResponses },
+      },
+      // The body is optional: no body means no drain.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const { drain } = request.body as { drain?: boolean };
+      return app.jobs.stop(id, drain ?? false);
+    },
+  );
+
+  app.get(
+    '/api/jobs/:id/errors',
+    {
+      schema: {
+        summary: 'The latest bad records of a job (up to 200), oldest first, with the reason',
+        tags,
+        params: Type.Object({ id: JobId }),
+        querystring: Type.Object({ nodeId: Type.Optional(NodeId) }),
+        response: { 200: Type.Array(RecordErrorSchema), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const { nodeId } = request.query as { nodeId?: string };
+      return app.jobs.get(id).errors(nodeId);
+    },
+  );
+
+  app.get(
+    '/api/jobs/:id/preview/:nodeId',
+    {
+      schema: {
+        summary: "What a node shows of itself: a preview sink's latest rows (null for other nodes)",
+        tags,
+        params: Type.Object({ id: JobId, nodeId: NodeId }),
+        response: {
+          200: Type.Unknown({ description: 'For sink.preview: {fields, rows, times, total}' }),
+          ...errorResponses,
+          503: Type.Ref('ErrorResponse'),
+        },
+      },
+    },
+    async (request) => {
+      const { id, nodeId } = request.params as { id: string; nodeId: string };
+      return app.jobs.get(id).inspect(nodeId);
+    },
+  );
+}
+
+/** Deploys a stored version (the current one by default); the store answers 404 for unknown ones. */
+function startStored(app: FastifyInstance, pipelineId: string, version?: number) {
+  const stored = app.store.getVersion(pipelineId, version);
+  return app.jobs.start(stored.pipeline, {
+    pipelineId: stored.id,
+    pipelineVersion: stored.version,
+  });
+}

@@ -1,0 +1,255 @@
+// Stored pipelines: create, read, save new versions, delete, export, import,
+// and the version history. Drafts may have graph errors and are stored with
+// their diagnostics; only a document that is not a pipeline at all is refused.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { exportPipeline, type Pipeline, readPipelineValue } from '@sluice/shared';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { AppError } from '../errors.js';
+import { errorResponses } from '../schemas.js';
+
+const Id = Type.String({
+  pattern: '^[A-Za-z0-9_-]{1,64}$',
+  description: 'The id the server gave the pipeline',
+});
+const IdParams = Type.Object({ id: Id });
+const VersionParams = Type.Object({ id: Id, version: Type.Integer({ minimum: 1 }) });
+const Timestamp = Type.String({ description: 'ISO 8601 time, UTC' });
+const Diagnostics = Type.Array(Type.Ref('Diagnostic'));
+
+const PipelineRecord = Type.Object({
+  id: Id,
+  version: Type.Integer({ minimum: 1 }),
+  pipeline: Type.Ref('PipelineDocument'),
+  diagnostics: Diagnostics,
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+
+const ImportedPipeline = Type.Object({
+  ...PipelineRecord.properties,
+  migrations: Type.Array(Type.String(), {
+    description: 'Format migrations applied to an older document',
+  }),
+});
+
+const PipelineSummary = Type.Object({
+  id: Id,
+  name: Type.String(),
+  description: Type.Optional(Type.String()),
+  version: Type.Integer({ minimum: 1 }),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  valid: Type.Boolean(),
+  errors: Type.Integer({ minimum: 0 }),
+  warnings: Type.Integer({ minimum: 0 }),
+});
+
+const VersionSummary = Type.Object({
+  version: Type.Integer({ minimum: 1 }),
+  name: Type.String(),
+  createdAt: Timestamp,
+  valid: Type.Boolean(),
+});
+
+const SaveBody = Type.Object({
+  pipeline: Type.Ref('PipelineDocument'),
+  expectedVersion: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      description: 'The version the edit started from; a later save in between is a 409 conflict',
+    }),
+  ),
+});
+
+const withConflict = { ...errorResponses, 409: Type.Ref('ErrorResponse') };
+
+/** The pipeline in a request body, or an invalid-pipeline error carrying the diagnostics. */
+function pipelineFrom(body: unknown): { pipeline: Pipeline; migrations: string[] } {
+  const read = readPipelineValue(body);
+  if (!read.pipeline) {
+    const first = read.diagnostics.find((d) => d.severity === 'error');
+    throw new AppError(
+      'invalid-pipeline',
+      `This is not a Sluice pipeline${first ? `: ${first.message}` : '.'}`,
+      read.diagnostics,
+    );
+  }
+  return { pipeline: read.pipeline, migrations: read.migrations };
+}
+
+/** A file name that is safe in any header and file system: letters, digits and -. */
+export function exportFileName(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, 80)
+    .replace(/^-+|-+$/g, '');
+  return `${slug || 'pipeline'}.json`;
+}
+
+export async function pipelineRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.get(
+    '/api/pipelines',
+    {
+      schema: {
+        summary: 'List stored pipelines at their current version, most recently saved first',
+        tags: ['pipelines'],
+        response: { 200: Type.Array(PipelineSummary), ...errorResponses },
+      },
+    },
+    async () => app.store.list(),
+  );
+
+  app.post(
+    '/api/pipelines',
+    {
+      // The body is judged by readPipelineValue, so a non-pipeline gets
+      // invalid-pipeline with diagnostics rather than a bare schema error.
+      attachValidation: true,
+      schema: {
+        summary: 'Store a new pipeline (drafts with errors are kept, with their diagnostics)',
+        tags: ['pipelines'],
+        body: Type.Ref('PipelineDocument'),
+        response: { 201: PipelineRecord, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { pipeline } = pipelineFrom(request.body);
+      return reply.status(201).send(app.store.create(pipeline));
+    },
+  );
+
+  app.post(
+    '/api/pipelines/import',
+    {
+      attachValidation: true,
+      schema: {
+        summary:
+          'Import a pipeline document: older formats are migrated, anything else is refused with its diagnostics',
+        tags: ['pipelines'],
+        body: Type.Ref('PipelineDocument'),
+        response: { 201: ImportedPipeline, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { pipeline, migrations } = pipelineFrom(request.body);
+      return reply.status(201).send({ ...app.store.create(pipeline), migrations });
+    },
+  );
+
+  app.get(
+    '/api/pipelines/:id',
+    {
+      schema: {
+        summary: 'A pipeline at its current version, with fresh diagnostics',
+        tags: ['pipelines'],
+        params: IdParams,
+        response: { 200: PipelineRecord, ...errorResponses },
+      },
+    },
+    async (request) => app.store.get(request.params.id),
+  );
+
+  app.put(
+    '/api/pipelines/:id',
+    {
+      schema: {
+        summary:
+          'Save a new version. Body: {pipeline, expectedVersion?}; with expectedVersion, a save made by someone else in between is refused with 409',
+        tags: ['pipelines'],
+        params: IdParams,
+        body: SaveBody,
+        response: { 200: PipelineRecord, ...withConflict },
+      },
+    },
+    async (request) => {
+      const { pipeline } = pipelineFrom(request.body.pipeline);
+      return app.store.update(request.params.id, pipeline, request.body.expectedVersion);
+    },
+  );
+
+  app.delete(
+    '/api/pipelines/:id',
+    {
+      schema: {
+        summary: 'Delete a pipeline and all its versions',
+        tags: ['pipelines'],
+        params: IdParams,
+        response: { 204: Type.Null({ description: 'Deleted' }), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      app.store.remove(request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/pipelines/:id/export',
+    {
+      schema: {
+        summary: 'Download the canonical JSON of the current version (or of ?version=n)',
+        tags: ['pipelines'],
+        params: IdParams,
+        querystring: Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })) }),
+        response: {
+          200: Type.String({ description: 'The pipeline document, as a JSON file' }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { pipeline } = app.store.getVersion(request.params.id, request.query.version);
+      // A Buffer is sent as is: the text is already JSON and must stay byte-for-byte canonical.
+      return reply
+        .header('content-type', 'application/json; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${exportFileName(pipeline.name)}"`)
+        .send(Buffer.from(exportPipeline(pipeline)));
+    },
+  );
+
+  app.get(
+    '/api/pipelines/:id/versions',
+    {
+      schema: {
+        summary: 'The saved versions of a pipeline, newest first',
+        tags: ['pipelines'],
+        params: IdParams,
+        response: { 200: Type.Array(VersionSummary), ...errorResponses },
+      },
+    },
+    async (request) => app.store.versions(request.params.id),
+  );
+
+  app.get(
+    '/api/pipelines/:id/versions/:version',
+    {
+      schema: {
+        summary:
+          'A pipeline as it was at one saved version (updatedAt is when that version was saved)',
+        tags: ['pipelines'],
+        params: VersionParams,
+        response: { 200: PipelineRecord, ...errorResponses },
+      },
+    },
+    async (request) => app.store.version(request.params.id, request.params.version),
+  );
+
+  app.post(
+    '/api/pipelines/:id/versions/:version/restore',
+    {
+      schema: {
+        summary: "Save an old version's document again, as a new version",
+        tags: ['pipelines'],
+        params: VersionParams,
+        response: { 200: PipelineRecord, ...errorResponses },
+      },
+    },
+    async (request) => app.store.restore(request.params.id, request.params.version),
+  );
+}

@@ -1,0 +1,184 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportPipeline, type Pipeline } from '@sluice/shared';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppError } from '../errors.js';
+import { PipelineStore } from './pipeline-store.js';
+
+const example = (name: string): Pipeline =>
+  JSON.parse(
+    readFileSync(new URL(`../../../../examples/${name}.json`, import.meta.url), 'utf8'),
+  ) as Pipeline;
+
+const orders = example('orders-per-category');
+const payments = example('payments-join');
+
+let dir: string;
+let file: string;
+let store: PipelineStore;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sluice-store-'));
+  file = join(dir, 'sluice.db');
+  store = new PipelineStore(file);
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function expectAppError(run: () => unknown, code: string): AppError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe(code);
+    return error as AppError;
+  }
+  throw new Error(`expected an AppError '${code}'`);
+}
+
+describe('PipelineStore', () => {
+  it('creates a pipeline as version 1 under a fresh URL-safe id, stored in canonical form', () => {
+    const a = store.create(orders);
+    const b = store.create(orders);
+    expect(a.id).toMatch(/^[A-Za-z0-9_-]{8,32}$/);
+    expect(b.id).not.toBe(a.id);
+    expect(a.version).toBe(1);
+    expect(exportPipeline(a.pipeline)).toBe(exportPipeline(orders));
+    expect(a.diagnostics).toEqual([]);
+    expect(a.createdAt).toBe(a.updatedAt);
+  });
+
+  it('lists summaries with the validator counts stored at save time', () => {
+    const broken = store.create({ ...orders, name: 'Broken', edges: [] });
+    const fine = store.create(payments);
+    const list = store.list();
+    expect(list.map((s) => s.id).sort()).toEqual([broken.id, fine.id].sort());
+    const summary = list.find((s) => s.id === broken.id)!;
+    expect(summary).toMatchObject({ name: 'Broken', version: 1, valid: false });
+    expect(summary.errors).toBe(broken.diagnostics.filter((d) => d.severity === 'error').length);
+    expect(summary.errors).toBeGreaterThan(0);
+    expect(list.find((s) => s.id === fine.id)).toMatchObject({
+      name: payments.name,
+      description: payments.description,
+      valid: true,
+      errors: 0,
+    });
+  });
+
+  it('keeps every save as a numbered version, newest first', () => {
+    const times = [
+      '2030-01-01T00:00:00.000Z',
+      '2030-01-02T00:00:00.000Z',
+      '2030-01-03T00:00:00.000Z',
+    ];
+    store.close();
+    store = new PipelineStore(file, { now: () => new Date(times.shift()!) });
+    const { id } = store.create(orders);
+    store.update(id, { ...orders, name: 'Second' });
+    const third = store.update(id, { ...orders, name: 'Third' });
+    expect(third).toMatchObject({
+      version: 3,
+      createdAt: '2030-01-01T00:00:00.000Z',
+      updatedAt: '2030-01-03T00:00:00.000Z',
+    });
+    expect(store.versions(id)).toEqual([
+      { version: 3, name: 'Third', createdAt: '2030-01-03T00:00:00.000Z', valid: true },
+      { version: 2, name: 'Second', createdAt: '2030-01-02T00:00:00.000Z', valid: true },
+      { version: 1, name: orders.name, createdAt: '2030-01-01T00:00:00.000Z', valid: true },
+    ]);
+    expect(store.version(id, 2).pipeline.name).toBe('Second');
+    expect(store.get(id).pipeline.name).toBe('Third');
+  });
+
+  it('refuses a save based on a stale version with conflict, and keeps nothing of it', () => {
+    const { id } = store.create(orders);
+    store.update(id, { ...orders, name: 'Theirs' }, 1);
+    const error = expectAppError(
+      () => store.update(id, { ...orders, name: 'Mine' }, 1),
+      'conflict',
+    );
+    expect(error.details).toEqual({ currentVersion: 2 });
+    expect(store.get(id)).toMatchObject({ version: 2, pipeline: { name: 'Theirs' } });
+    expect(store.update(id, { ...orders, name: 'Mine' }, 2).version).toBe(3);
+  });
+
+  it('restores an old version as a new version', () => {
+    const { id } = store.create(orders);
+    store.update(id, payments);
+    const restored = store.restore(id, 1);
+    expect(restored.version).toBe(3);
+    expect(exportPipeline(restored.pipeline)).toBe(exportPipeline(orders));
+    expect(store.versions(id).map((v) => v.version)).toEqual([3, 2, 1]);
+    expectAppError(() => store.restore(id, 9), 'not-found');
+    expect(store.get(id).version).toBe(3);
+  });
+
+  it('gives the jobs code the current or a given version', () => {
+    const { id } = store.create(orders);
+    store.update(id, payments);
+    expect(store.getVersion(id)).toEqual({ id, version: 2, pipeline: store.get(id).pipeline });
+    expect(store.getVersion(id, 1).pipeline.name).toBe(orders.name);
+    expectAppError(() => store.getVersion(id, 3), 'not-found');
+    expectAppError(() => store.getVersion('nope'), 'not-found');
+  });
+
+  it('answers not-found for unknown ids on every method', () => {
+    const unknown = 'AAAAAAAAAAAAAA';
+    expectAppError(() => store.get(unknown), 'not-found');
+    expectAppError(() => store.update(unknown, orders), 'not-found');
+    expectAppError(() => store.remove(unknown), 'not-found');
+    expectAppError(() => store.versions(unknown), 'not-found');
+    expectAppError(() => store.version(unknown, 1), 'not-found');
+    expectAppError(() => store.restore(unknown, 1), 'not-found');
+  });
+
+  it('keeps pipelines and versions across close and reopen', () => {
+    const { id } = store.create(orders);
+    store.update(id, payments);
+    store.close();
+    store = new PipelineStore(file);
+    expect(store.get(id)).toMatchObject({ id, version: 2, pipeline: { name: payments.name } });
+    expect(store.versions(id).map((v) => v.version)).toEqual([2, 1]);
+    expect(store.update(id, orders, 2).version).toBe(3);
+  });
+
+  it('deletes a pipeline with all its versions', () => {
+    const { id } = store.create(orders);
+    store.update(id, payments);
+    const other = store.create(payments);
+    store.remove(id);
+    expectAppError(() => store.get(id), 'not-found');
+    expect(store.list().map((s) => s.id)).toEqual([other.id]);
+    store.close();
+    const db = new Database(file, { readonly: true });
+    try {
+      const rows = db.prepare('SELECT pipeline_id FROM pipeline_versions').all();
+      expect(rows).toEqual([{ pipeline_id: other.id }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('uses WAL and records its schema version', () => {
+    store.close();
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('user_version', { simple: true })).toBe(1);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses a database written by a newer schema', () => {
+    store.close();
+    const db = new Database(file);
+    db.pragma('user_version = 99');
+    db.close();
+    expect(() => new PipelineStore(file)).toThrow(/newer Sluice/);
+  });
+});
