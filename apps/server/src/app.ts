@@ -12,6 +12,7 @@ import { authPlugin } from './plugins/auth.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { jobsPlugin } from './plugins/jobs.js';
 import { storagePlugin } from './plugins/storage.js';
+import { webPlugin } from './plugins/web.js';
 import { jobRoutes } from './routes/jobs.js';
 import { liveRoutes } from './routes/live.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -65,5 +66,6 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
   await app.register(liveRoutes, { allowedOrigins: options.allowedOrigins });
   await app.register(metricsRoutes);
   await app.register(pipelineRoutes);
+  await app.register(webPlugin, options.webRoot ? { webRoot: options.webRoot } : {});
   return app;
 }

@@ -58,7 +58,7 @@ export function serverOptions(
     token: partial.token ?? resolveToken(dataDir, env),
     allowedOrigins: partial.allowedOrigins ?? origins,
     ...(partial.webRoot ? { webRoot: partial.webRoot } : {}),
-    logLevel: partial.logLevel ?? env.SLUICE_LOG_LEVEL ?? 'info',
+    logLevel: partial.logLevel ?? env.SLUICE_LOG_LEVEL ?? 'warn',
   };
 }
 

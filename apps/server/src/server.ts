@@ -5,6 +5,7 @@ import { type ServerOptions, serverOptions } from './config.js';
 
 export interface RunningServer {
   readonly app: FastifyInstance;
+  readonly options: ServerOptions;
   readonly url: string;
   readonly loginUrl: string;
   close(): Promise<void>;
@@ -20,6 +21,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   const url = `http://${host}:${port}`;
   return {
     app,
+    options,
     url,
     loginUrl: `${url}/login?token=${encodeURIComponent(options.token)}`,
     close: () => app.close(),

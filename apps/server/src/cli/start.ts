@@ -1,4 +1,6 @@
 import { isIP } from 'node:net';
+import { filesDir } from '../config.js';
+import { seedExamples } from '../seed.js';
 import { startServer } from '../server.js';
 import type { CliIO } from './io.js';
 
@@ -20,6 +22,8 @@ export async function startCommand(flags: StartFlags, io: CliIO): Promise<number
     ...(flags.host ? { host: flags.host } : {}),
     ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
   });
+  const added = seedExamples(server.app.store, server.options.dataDir, filesDir(server.options));
+  if (added > 0) io.stdout(`Added ${added} example pipelines to start from.\n`);
   const host = server.app.server.address();
   const listening = typeof host === 'object' && host ? host.address : '';
   if (!isLoopback(listening)) {

@@ -114,6 +114,17 @@ describe('system routes', () => {
     expect(wrong.statusCode).toBe(401);
   });
 
+  it('leads / to the API documentation while there is no built web app', async () => {
+    const empty = await testApp({ webRoot: '/nonexistent' });
+    try {
+      const res = await empty.app.inject({ method: 'GET', url: '/' });
+      expect(res.statusCode).toBe(302);
+      expect(res.headers.location).toBe('/docs');
+    } finally {
+      await empty.close();
+    }
+  });
+
   it('serves the OpenAPI description of the whole API at /docs, behind the token', async () => {
     expect((await t.app.inject({ method: 'GET', url: '/docs/json' })).statusCode).toBe(401);
     const res = await t.app.inject({ method: 'GET', url: '/docs/json', headers: t.auth });
