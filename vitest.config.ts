@@ -1,4 +1,7 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/** Tests that measure the server's speed: they run after the others, one file at a time. */
+const LOAD_TESTS = ['apps/server/src/load.test.ts', 'apps/server/src/soak.test.ts'];
 
 // One runner for every package's unit tests. The "source" condition makes
 // `@sluice/*` imports resolve to each package's TypeScript source, so tests
@@ -8,9 +11,32 @@ export default defineConfig({
   // Tests run in Vite's server environment, which has its own resolve settings.
   ssr: { resolve: { conditions: ['source'] } },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'apps/server/src/**/*.test.ts'],
     testTimeout: 20_000,
     // The heap test forces garbage collection to measure what is really retained.
     execArgv: ['--expose-gc'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'apps/server/src/**/*.test.ts',
+            'apps/web/src/**/*.test.{ts,tsx}',
+          ],
+          exclude: [...configDefaults.exclude, ...LOAD_TESTS],
+        },
+      },
+      {
+        // Latency budgets (the soak test's p99) hold only without other tests' CPU beside them.
+        extends: true,
+        test: {
+          name: 'load',
+          include: LOAD_TESTS,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

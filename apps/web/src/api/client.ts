@@ -1,0 +1,103 @@
+// The server's HTTP API. The browser is signed in by a session cookie, so
+// every call is a plain same-origin fetch; errors come back as ApiError.
+import type { Diagnostic, Pipeline } from '@sluice/shared';
+import type { CatalogEntry } from '../catalog/catalog.js';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export const SIGN_IN_MESSAGE =
+  'You are not signed in. Open the login link that the Sluice server printed when it started.';
+
+export interface PipelineRecord {
+  readonly id: string;
+  readonly version: number;
+  readonly pipeline: Pipeline;
+  readonly diagnostics: Diagnostic[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface PipelineSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly valid: boolean;
+  readonly errors: number;
+  readonly warnings: number;
+}
+
+export interface VersionSummary {
+  readonly version: number;
+  readonly name: string;
+  readonly createdAt: string;
+  readonly valid: boolean;
+}
+
+async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'The Sluice server cannot be reached. Is it running?');
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  if (!response.ok) {
+    if (response.status === 401) throw new ApiError(401, 'unauthorized', SIGN_IN_MESSAGE);
+    const error = (json as { error?: { code?: string; message?: string; details?: unknown } })
+      ?.error;
+    throw new ApiError(
+      response.status,
+      error?.code ?? 'http',
+      error?.message ?? `The server answered ${response.status} ${response.statusText}.`,
+      error?.details,
+    );
+  }
+  return json as T;
+}
+
+const pipelineUrl = (id: string) => `/api/pipelines/${encodeURIComponent(id)}`;
+
+export const api = {
+  catalog: () => request<CatalogEntry[]>('GET', '/api/catalog'),
+  list: () => request<PipelineSummary[]>('GET', '/api/pipelines'),
+  get: (id: string) => request<PipelineRecord>('GET', pipelineUrl(id)),
+  create: (pipeline: Pipeline) => request<PipelineRecord>('POST', '/api/pipelines', pipeline),
+  save: (id: string, pipeline: Pipeline, expectedVersion?: number) =>
+    request<PipelineRecord>('PUT', pipelineUrl(id), { pipeline, expectedVersion }),
+  remove: (id: string) => request<void>('DELETE', pipelineUrl(id)),
+  import: (document: unknown) =>
+    request<PipelineRecord & { migrations: string[] }>('POST', '/api/pipelines/import', document),
+  exportUrl: (id: string) => `${pipelineUrl(id)}/export`,
+  versions: (id: string) => request<VersionSummary[]>('GET', `${pipelineUrl(id)}/versions`),
+  restore: (id: string, version: number) =>
+    request<PipelineRecord>('POST', `${pipelineUrl(id)}/versions/${version}/restore`),
+};
+
+export function errorMessage(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}

@@ -1,0 +1,53 @@
+// What runs beside the components: loading the catalog and the pipeline,
+// the debounced live analysis, and the theme on the page.
+import { useEffect } from 'react';
+import { api, errorMessage } from '../api/client.js';
+import { indexCatalog } from '../catalog/catalog.js';
+import { analyze } from '../diagnostics/analysis.js';
+import { openLatest, startAutosave } from '../pipelines/session.js';
+import type { EditorStore } from '../store/store.js';
+
+export const ANALYSIS_DELAY_MS = 150;
+
+/** Re-analyses the document after each pause in editing. Returns the unsubscribe function. */
+export function startLiveAnalysis(store: EditorStore, delay = ANALYSIS_DELAY_MS): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const run = () => store.getState().setAnalysis(analyze(store.getState().document));
+  run();
+  const unsubscribe = store.subscribe((state, previous) => {
+    if (state.document === previous.document) return;
+    clearTimeout(timer);
+    timer = setTimeout(run, delay);
+  });
+  return () => {
+    clearTimeout(timer);
+    unsubscribe();
+  };
+}
+
+export function useEditorServices(store: EditorStore): void {
+  useEffect(() => {
+    let cancelled = false;
+    api.catalog().then(
+      (entries) => {
+        if (!cancelled) store.getState().setCatalog(indexCatalog(entries));
+      },
+      (cause) => store.getState().notify({ tone: 'error', message: errorMessage(cause) }),
+    );
+    void openLatest(store);
+    const stopAnalysis = startLiveAnalysis(store);
+    const stopAutosave = startAutosave(store);
+    return () => {
+      cancelled = true;
+      stopAnalysis();
+      stopAutosave();
+    };
+  }, [store]);
+}
+
+export function useThemeOnPage(theme: string): void {
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+    localStorage.setItem('sluice.theme', theme);
+  }, [theme]);
+}

@@ -1,0 +1,120 @@
+// A pipeline step on the canvas: its label and kind, its named ports as
+// handles, a badge counting its problems, and its output fields on demand.
+import { Handle, type NodeProps, Position } from '@xyflow/react';
+import { ChevronDown, ChevronRight } from 'lucide-react';
+import { memo, useState } from 'react';
+import type { OperatorFlowNode } from '../document/flow.js';
+import { OperatorIcon } from '../palette/OperatorIcon.js';
+import { useEditor } from '../store/context.js';
+
+function handleTop(index: number, count: number): string {
+  return `${((index + 1) / (count + 1)) * 100}%`;
+}
+
+export const OperatorNode = memo(function OperatorNode({
+  id,
+  data,
+  selected,
+}: NodeProps<OperatorFlowNode>) {
+  const { node } = data;
+  const entry = useEditor((s) => s.catalog.byKind.get(node.kind));
+  const errors = useEditor((s) => s.analysis.byNode.get(id)?.errors ?? 0);
+  const warnings = useEditor((s) => s.analysis.byNode.get(id)?.warnings ?? 0);
+  const [expanded, setExpanded] = useState(false);
+  // Only an expanded node follows its schemas, so the others skip those renders.
+  const schemas = useEditor((s) => (expanded ? s.analysis.schemas.get(id) : undefined));
+  const inputs = entry?.inputs ?? [];
+  const outputs = entry?.outputs ?? [];
+  const title = node.label || entry?.label || node.kind;
+  const state = errors > 0 ? 'has-errors' : warnings > 0 ? 'has-warnings' : '';
+
+  return (
+    <div className={`op-node ${state}${selected ? ' selected' : ''}`} data-testid={`node-${id}`}>
+      {inputs.map((port, i) => (
+        <Handle
+          key={port.name}
+          id={port.name}
+          type="target"
+          position={Position.Left}
+          style={{ top: handleTop(i, inputs.length) }}
+          className="port port-in"
+          aria-label={`${title} input ${port.label}`}
+        >
+          {(inputs.length > 1 || port.name !== 'in') && (
+            <span className="port-label port-label-in">{port.label}</span>
+          )}
+        </Handle>
+      ))}
+      <div className="op-head">
+        <span className={`kind-icon cat-${entry?.category ?? 'unknown'}`}>
+          <OperatorIcon name={entry?.icon ?? 'box'} />
+        </span>
+        <div className="op-titles">
+          <div className="op-label">{title}</div>
+          <div className="op-kind">{entry?.label ?? node.kind}</div>
+        </div>
+        {(errors > 0 || warnings > 0) && (
+          <span
+            className={`badge ${errors > 0 ? 'badge-error' : 'badge-warning'}`}
+            title={`${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`}
+          >
+            {errors > 0 ? errors : warnings}
+          </span>
+        )}
+      </div>
+      {outputs.length > 0 && (
+        <button
+          type="button"
+          className="op-fields-toggle nodrag"
+          aria-expanded={expanded}
+          aria-label={`${expanded ? 'Hide' : 'Show'} output fields of ${title}`}
+          onClick={() => setExpanded((e) => !e)}
+        >
+          {expanded ? <ChevronDown size={12} /> : <ChevronRight size={12} />} fields
+        </button>
+      )}
+      {expanded && (
+        <div className="op-fields nodrag nowheel">
+          {outputs.map((port) => {
+            const schema = schemas?.[port.name];
+            return (
+              <div key={port.name}>
+                {outputs.length > 1 && <div className="op-fields-port">{port.label}</div>}
+                {schema ? (
+                  <ul>
+                    {schema.fields.map((f) => (
+                      <li key={f.name}>
+                        <span>{f.name}</span>
+                        <span className="field-type">
+                          {f.type}
+                          {schema.timeField === f.name ? ' · time' : ''}
+                        </span>
+                      </li>
+                    ))}
+                  </ul>
+                ) : (
+                  <p className="muted">Not known yet: connect and fix the inputs.</p>
+                )}
+              </div>
+            );
+          })}
+        </div>
+      )}
+      {outputs.map((port, i) => (
+        <Handle
+          key={port.name}
+          id={port.name}
+          type="source"
+          position={Position.Right}
+          style={{ top: handleTop(i, outputs.length) }}
+          className={`port port-out${port.optional ? ' port-optional' : ''}`}
+          aria-label={`${title} output ${port.label}`}
+        >
+          {(outputs.length > 1 || port.name !== 'out') && (
+            <span className="port-label port-label-out">{port.label}</span>
+          )}
+        </Handle>
+      ))}
+    </div>
+  );
+});

@@ -1,0 +1,49 @@
+// The live analysis of the document: diagnostics from @sluice/shared, the
+// inferred schemas, and per-node and per-edge counts for the badges.
+import { analyzePipeline, type Diagnostic, type Pipeline, type StreamSchema } from '@sluice/shared';
+
+export interface Counts {
+  readonly errors: number;
+  readonly warnings: number;
+}
+
+export interface Analysis {
+  readonly diagnostics: readonly Diagnostic[];
+  readonly schemas: ReadonlyMap<string, Readonly<Record<string, StreamSchema>>>;
+  readonly byNode: ReadonlyMap<string, Counts>;
+  readonly byEdge: ReadonlyMap<string, Counts>;
+}
+
+export const EMPTY_ANALYSIS: Analysis = {
+  diagnostics: [],
+  schemas: new Map(),
+  byNode: new Map(),
+  byEdge: new Map(),
+};
+
+export function analyze(doc: Pipeline): Analysis {
+  const { diagnostics, schemas } = analyzePipeline(doc);
+  return {
+    diagnostics,
+    schemas,
+    byNode: countBy(diagnostics, (d) => d.nodeId),
+    byEdge: countBy(diagnostics, (d) => d.edgeId),
+  };
+}
+
+function countBy(
+  diagnostics: readonly Diagnostic[],
+  key: (d: Diagnostic) => string | undefined,
+): Map<string, Counts> {
+  const counts = new Map<string, Counts>();
+  for (const d of diagnostics) {
+    const k = key(d);
+    if (k === undefined) continue;
+    const c = counts.get(k) ?? { errors: 0, warnings: 0 };
+    counts.set(
+      k,
+      d.severity === 'error' ? { ...c, errors: c.errors + 1 } : { ...c, warnings: c.warnings + 1 },
+    );
+  }
+  return counts;
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { testCatalog } from '../testing/fixtures.js';
+import { configErrors, configSegments, uiSchemaFor } from './form-schema.js';
+import { configPath } from './input-fields.js';
+
+describe('the config form', () => {
+  it('names the fields widget where the schema asks for it', () => {
+    const schema = testCatalog().byKind.get('window.aggregate')!.config;
+    expect(uiSchemaFor(schema)).toMatchObject({ groupBy: { 'ui:widget': 'fields' } });
+  });
+
+  it('places diagnostics on the field they are about', () => {
+    expect(configSegments('nodes[2].config.aggregates[1].expr', 2)).toEqual([
+      'aggregates',
+      1,
+      'expr',
+    ]);
+    expect(configSegments('nodes[2].config', 2)).toEqual([]);
+    expect(configSegments('nodes[3].config.x', 2)).toBeUndefined();
+    expect(
+      configErrors(
+        [
+          {
+            severity: 'error',
+            code: 'config.invalid',
+            message: 'Size is wrong',
+            path: 'nodes[0].config.window.size',
+          },
+          {
+            severity: 'error',
+            code: 'expression.syntax',
+            message: 'shown in the editor',
+            path: 'nodes[0].config.where',
+          },
+          {
+            severity: 'error',
+            code: 'expression.type-mismatch',
+            message: 'must be boolean',
+            path: 'nodes[0].config.where',
+          },
+          { severity: 'warning', code: 'node.output-unused', message: 'unused', path: 'nodes[0]' },
+        ],
+        0,
+      ),
+    ).toEqual({
+      window: { size: { __errors: ['Size is wrong'] } },
+      where: { __errors: ['must be boolean'] },
+    });
+  });
+
+  it('reads a widget id back as a config path', () => {
+    expect(configPath('cfg.aggregates.0.expr')).toBe('aggregates[0].expr');
+  });
+});

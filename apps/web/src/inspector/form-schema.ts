@@ -1,0 +1,107 @@
+// What the schema-form library needs besides the catalog's JSON Schema: a
+// uiSchema naming our widgets, and the analysis' problems placed on fields.
+
+import type { ErrorSchema, UiSchema } from '@rjsf/utils';
+import type { Diagnostic } from '@sluice/shared';
+
+type JsonSchema = {
+  'x-sluice-widget'?: string;
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+  const?: unknown;
+  [key: string]: unknown;
+};
+
+/**
+ * The catalog's schema as the form library reads it best: a union of
+ * constants (TypeBox's `Union([Literal…])`) becomes an enum, so it renders as
+ * one select rather than a choice between schemas. The meaning is unchanged.
+ */
+export function formSchema<S extends object>(schema: S): S {
+  return formSchemaOf(schema as JsonSchema) as S;
+}
+
+function formSchemaOf(schema: JsonSchema): JsonSchema {
+  const { anyOf, properties, items, ...rest } = schema;
+  if (anyOf && anyOf.length > 0 && anyOf.every((o) => o.const !== undefined)) {
+    const values = anyOf.map((o) => o.const);
+    return { ...rest, type: typeof values[0], enum: values };
+  }
+  const out: JsonSchema = { ...rest };
+  if (anyOf) out.anyOf = anyOf.map(formSchemaOf);
+  if (properties) {
+    out.properties = Object.fromEntries(
+      Object.entries(properties).map(([k, v]) => [k, formSchemaOf(v)]),
+    );
+  }
+  if (items) out.items = formSchemaOf(items);
+  return out;
+}
+
+/** Widgets chosen on the schema node itself (arrays); strings are dispatched by the text widget. */
+const ARRAY_WIDGETS = new Set(['fields']);
+
+/** The uiSchema for a kind's config: widgets for `x-sluice-widget` arrays, nested as the schema is. */
+export function uiSchemaFor(schema: object): UiSchema {
+  return uiSchemaOf(schema as JsonSchema);
+}
+
+function uiSchemaOf(schema: JsonSchema): UiSchema {
+  const ui: UiSchema = {};
+  const widget = schema['x-sluice-widget'];
+  if (widget && ARRAY_WIDGETS.has(widget)) ui['ui:widget'] = widget;
+  // A constant (a union option's tag, such as a window's type) is set by choosing the option.
+  if (schema.const !== undefined) ui['ui:widget'] = 'hidden';
+  if (schema.anyOf) {
+    const options = schema.anyOf.map(uiSchemaOf);
+    if (options.some((o) => Object.keys(o).length > 0)) ui.anyOf = options;
+  }
+  for (const [key, child] of Object.entries(schema.properties ?? {})) {
+    const inner = uiSchemaOf(child);
+    if (Object.keys(inner).length > 0) ui[key] = inner;
+  }
+  if (schema.items) {
+    const inner = uiSchemaOf(schema.items);
+    if (Object.keys(inner).length > 0) ui.items = inner;
+  }
+  return ui;
+}
+
+/** `nodes[2].config.aggregates[0].expr` → `['aggregates', 0, 'expr']`; undefined when not in `nodes[index].config`. */
+export function configSegments(path: string, index: number): (string | number)[] | undefined {
+  const base = `nodes[${index}].config`;
+  if (path !== base && !path.startsWith(`${base}.`) && !path.startsWith(`${base}[`)) {
+    return undefined;
+  }
+  const rest = path.slice(base.length);
+  const segments: (string | number)[] = [];
+  for (const m of rest.matchAll(/\.([^.[\]]+)|\[(\d+)\]/g)) {
+    segments.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
+  }
+  return segments;
+}
+
+/**
+ * The analysis' diagnostics about node `index`'s config, as rjsf extra errors.
+ * Expression problems are underlined in the editor already, except a wrong
+ * result type, which only the operator knows to expect.
+ */
+export function configErrors(diagnostics: readonly Diagnostic[], index: number): ErrorSchema {
+  const root: Record<string, unknown> = {};
+  for (const d of diagnostics) {
+    if (!d.path || d.severity !== 'error') continue;
+    if (d.code.startsWith('expression.') && d.code !== 'expression.type-mismatch') continue;
+    const segments = configSegments(d.path, index);
+    if (!segments) continue;
+    let at = root;
+    for (const s of segments) {
+      at[s] ??= {};
+      at = at[s] as Record<string, unknown>;
+    }
+    const errors = (at.__errors as string[] | undefined) ?? [];
+    errors.push(d.message);
+    at.__errors = errors;
+  }
+  return root as ErrorSchema;
+}

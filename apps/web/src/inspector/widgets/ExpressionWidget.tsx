@@ -1,0 +1,66 @@
+// The 'expression' widget: a one-field CodeMirror editor with Sluice
+// highlighting, completion of the fields flowing in, and problems underlined.
+import { closeBrackets } from '@codemirror/autocomplete';
+import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
+import { EditorState } from '@codemirror/state';
+import { EditorView, keymap, placeholder } from '@codemirror/view';
+import type { WidgetProps } from '@rjsf/utils';
+import type { Field } from '@sluice/shared';
+import { useEffect, useRef } from 'react';
+import { expressionExtensions } from '../../expression/editor.js';
+import { useInputFields } from './use-input-fields.js';
+
+export function ExpressionWidget(props: WidgetProps) {
+  const { id, value, onChange, onBlur, label, disabled, readonly, schema } = props;
+  const host = useRef<HTMLDivElement>(null);
+  const view = useRef<EditorView | null>(null);
+  const fields = useInputFields(props);
+  const fieldsRef = useRef<readonly Field[]>(fields);
+  fieldsRef.current = fields;
+  const onChangeRef = useRef(onChange);
+  onChangeRef.current = onChange;
+  const text = typeof value === 'string' ? value : '';
+
+  // The editor is made once per field; later values arrive through the effect below.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: made once per field, see above
+  useEffect(() => {
+    if (!host.current) return;
+    const editor = new EditorView({
+      parent: host.current,
+      state: EditorState.create({
+        doc: text,
+        extensions: [
+          history(),
+          closeBrackets(),
+          keymap.of([...defaultKeymap, ...historyKeymap]),
+          EditorView.lineWrapping,
+          placeholder(schema.description ?? ''),
+          EditorView.contentAttributes.of({ 'aria-label': label, id: `${id}-editor` }),
+          EditorView.editable.of(!disabled && !readonly),
+          EditorView.updateListener.of((update) => {
+            if (update.docChanged) onChangeRef.current(update.state.doc.toString());
+            if (update.focusChanged && !update.view.hasFocus) {
+              onBlur(id, update.state.doc.toString());
+            }
+          }),
+          ...expressionExtensions(() => fieldsRef.current),
+        ],
+      }),
+    });
+    view.current = editor;
+    return () => {
+      editor.destroy();
+      view.current = null;
+    };
+  }, [id]);
+
+  // An outside change (undo, another node) replaces the text.
+  useEffect(() => {
+    const editor = view.current;
+    if (editor && editor.state.doc.toString() !== text) {
+      editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: text } });
+    }
+  }, [text]);
+
+  return <div className="expression-editor" ref={host} data-testid={id} />;
+}

@@ -1,0 +1,271 @@
+// The editor store: one factory, its initial state in one place. The
+// pipeline document is the source of truth; history holds snapshots of it.
+import type { Pipeline } from '@sluice/shared';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { type Catalog, EMPTY_CATALOG } from '../catalog/catalog.js';
+import { type Analysis, EMPTY_ANALYSIS } from '../diagnostics/analysis.js';
+import { emptyPipeline, type Fragment, moveNodes, type Position } from '../document/document.js';
+import { NO_SELECTION, type Selection, type Size } from '../document/flow.js';
+import { type History, NO_HISTORY, record, redo, undo } from './history.js';
+
+export type Theme = 'light' | 'dark';
+export type Dialog = 'shortcuts' | 'pipelines' | 'versions' | 'add-node' | null;
+export type SaveStatus = 'idle' | 'saving' | 'error';
+
+export interface Notice {
+  readonly tone: 'error' | 'info';
+  readonly message: string;
+}
+
+/** What the canvas lends to commands that act on the view. */
+export interface CanvasView {
+  fitView(): void;
+  /** The flow position at the centre of the visible canvas. */
+  center(): Position;
+}
+
+export interface EditorData {
+  readonly catalog: Catalog;
+  readonly document: Pipeline;
+  /** The server's id and version of the open pipeline; null until first saved. */
+  readonly pipelineId: string | null;
+  readonly serverVersion: number | null;
+  /**
+   * The document as the server has it; null for a new pipeline. Dirty is
+   * `document !== savedDocument`: documents are immutable, so undoing back to
+   * the saved state is clean again without comparing contents.
+   */
+  readonly savedDocument: Pipeline | null;
+  readonly saveStatus: SaveStatus;
+  readonly selection: Selection;
+  readonly measured: ReadonlyMap<string, Size>;
+  readonly analysis: Analysis;
+  readonly history: History;
+  /** The document before a drag began; the drag is one undo step. */
+  readonly gestureStart: Pipeline | null;
+  readonly clipboard: Fragment | null;
+  readonly pasteCount: number;
+  readonly theme: Theme;
+  readonly dialog: Dialog;
+  /** Where the add-node search was opened, in flow coordinates. */
+  readonly addAt: Position | null;
+  readonly notice: Notice | null;
+  readonly canvasView: CanvasView | null;
+}
+
+export interface EditOptions {
+  /** Edits with the same key in quick succession are one undo step (typing in a form). */
+  readonly coalesce?: string;
+  /** The selection after the edit; kept when absent. */
+  readonly select?: Selection;
+}
+
+export interface EditorActions {
+  /** Changes the document as one undoable step; a change that returns the same document is nothing. */
+  edit(label: string, change: (doc: Pipeline) => Pipeline, options?: EditOptions): void;
+  undo(): void;
+  redo(): void;
+  beginGesture(): void;
+  /** Moves nodes during a drag, without a history step of its own. */
+  moveDuringGesture(positions: ReadonlyMap<string, Position>): void;
+  endGesture(label: string): void;
+  select(selection: Selection): void;
+  setMeasured(sizes: ReadonlyMap<string, Size>): void;
+  setAnalysis(analysis: Analysis): void;
+  setCatalog(catalog: Catalog): void;
+  /** Opens a document from the server (or a new one); history starts afresh. */
+  open(doc: Pipeline, pipelineId: string | null, serverVersion: number | null): void;
+  setSaveStatus(status: SaveStatus): void;
+  /** The server has stored `document` as `version`. */
+  saved(document: Pipeline, pipelineId: string, version: number): void;
+  setClipboard(fragment: Fragment): void;
+  /** How many times the clipboard was pasted, so each paste lands a step further. */
+  setPasteCount(count: number): void;
+  setTheme(theme: Theme): void;
+  openDialog(dialog: Dialog, addAt?: Position): void;
+  notify(notice: Notice | null): void;
+  setCanvasView(view: CanvasView | null): void;
+}
+
+export type EditorState = EditorData & EditorActions;
+export type EditorStore = StoreApi<EditorState>;
+
+export function initialEditorData(): EditorData {
+  return {
+    catalog: EMPTY_CATALOG,
+    document: emptyPipeline(),
+    pipelineId: null,
+    serverVersion: null,
+    savedDocument: null,
+    saveStatus: 'idle',
+    selection: NO_SELECTION,
+    measured: new Map(),
+    analysis: EMPTY_ANALYSIS,
+    history: NO_HISTORY,
+    gestureStart: null,
+    clipboard: null,
+    pasteCount: 0,
+    theme: 'light',
+    dialog: null,
+    addAt: null,
+    notice: null,
+    canvasView: null,
+  };
+}
+
+/** Selection limited to what still exists in `doc`. */
+function prune(selection: Selection, doc: Pipeline): Selection {
+  const nodes = new Set(doc.nodes.map((n) => n.id));
+  const edges = new Set(doc.edges.map((e) => e.id));
+  const keptNodes = [...selection.nodes].filter((id) => nodes.has(id));
+  const keptEdges = [...selection.edges].filter((id) => edges.has(id));
+  if (keptNodes.length === selection.nodes.size && keptEdges.length === selection.edges.size) {
+    return selection;
+  }
+  return { nodes: new Set(keptNodes), edges: new Set(keptEdges) };
+}
+
+export function createEditorStore(initial: Partial<EditorData> = {}): EditorStore {
+  return createStore<EditorState>()((set, get) => ({
+    ...initialEditorData(),
+    ...initial,
+
+    edit(label, change, options = {}) {
+      const state = get();
+      const next = change(state.document);
+      if (next === state.document) return;
+      set({
+        document: next,
+        history: record(state.history, {
+          document: state.document,
+          selection: state.selection,
+          label,
+          coalesce: options.coalesce,
+          at: Date.now(),
+        }),
+        selection: prune(options.select ?? state.selection, next),
+      });
+    },
+
+    undo() {
+      const state = get();
+      const step = undo(state.history, state.document, state.selection);
+      if (!step) return;
+      set({
+        document: step.document,
+        selection: prune(step.selection, step.document),
+        history: step.history,
+      });
+    },
+
+    redo() {
+      const state = get();
+      const step = redo(state.history, state.document, state.selection);
+      if (!step) return;
+      set({
+        document: step.document,
+        selection: prune(step.selection, step.document),
+        history: step.history,
+      });
+    },
+
+    beginGesture() {
+      if (get().gestureStart === null) set({ gestureStart: get().document });
+    },
+
+    moveDuringGesture(positions) {
+      const state = get();
+      const next = moveNodes(state.document, positions);
+      if (next !== state.document) set({ document: next });
+    },
+
+    endGesture(label) {
+      const state = get();
+      const start = state.gestureStart;
+      if (start === null) return;
+      if (start === state.document) {
+        set({ gestureStart: null });
+        return;
+      }
+      set({
+        gestureStart: null,
+        history: record(state.history, {
+          document: start,
+          selection: state.selection,
+          label,
+          at: Date.now(),
+        }),
+      });
+    },
+
+    select(selection) {
+      set({ selection: prune(selection, get().document) });
+    },
+
+    setMeasured(sizes) {
+      if (sizes.size === 0) return;
+      const measured = new Map(get().measured);
+      for (const [id, size] of sizes) measured.set(id, size);
+      set({ measured });
+    },
+
+    setAnalysis(analysis) {
+      set({ analysis });
+    },
+
+    setCatalog(catalog) {
+      set({ catalog });
+    },
+
+    open(doc, pipelineId, serverVersion) {
+      set({
+        document: doc,
+        pipelineId,
+        serverVersion,
+        savedDocument: pipelineId === null ? null : doc,
+        saveStatus: 'idle',
+        selection: NO_SELECTION,
+        history: NO_HISTORY,
+        gestureStart: null,
+        pasteCount: 0,
+      });
+    },
+
+    setSaveStatus(saveStatus) {
+      set({ saveStatus });
+    },
+
+    saved(document, pipelineId, version) {
+      set({ savedDocument: document, pipelineId, serverVersion: version, saveStatus: 'idle' });
+    },
+
+    setClipboard(clipboard) {
+      set({ clipboard, pasteCount: 0 });
+    },
+
+    setPasteCount(pasteCount) {
+      set({ pasteCount });
+    },
+
+    setTheme(theme) {
+      set({ theme });
+    },
+
+    openDialog(dialog, addAt) {
+      set({ dialog, addAt: addAt ?? null });
+    },
+
+    notify(notice) {
+      set({ notice });
+    },
+
+    setCanvasView(canvasView) {
+      set({ canvasView });
+    },
+  }));
+}
+
+/** Whether the open document has changes the server does not have yet. */
+export function isDirty(state: EditorData): boolean {
+  return state.document !== state.savedDocument;
+}

@@ -1,0 +1,99 @@
+// Signing in with the link `sluice start` prints, and what a browser without
+// it gets. The canvas's accessible names are the contract with apps/web.
+import { join } from 'node:path';
+import { expect, requireBuiltWebApp, SCREENSHOTS, test } from '../support/fixtures.js';
+
+interface CatalogEntry {
+  readonly kind: string;
+  readonly label: string;
+}
+interface PipelineSummary {
+  readonly id: string;
+  readonly name: string;
+}
+
+test('the printed login link signs the browser in and opens the canvas', async ({
+  page,
+  request,
+  sluice,
+}) => {
+  requireBuiltWebApp();
+  const apiFailures: string[] = [];
+  page.on('response', (response) => {
+    const url = new URL(response.url());
+    if (url.pathname.startsWith('/api/') && response.status() >= 400) {
+      apiFailures.push(`${response.status()} ${url.pathname}`);
+    }
+  });
+
+  await page.goto(sluice.loginURL);
+
+  await expect(page).toHaveURL(`${sluice.baseURL}/`);
+  const session = (await page.context().cookies()).find((c) => c.name === 'sluice_session');
+  expect(session, 'the login link sets the session cookie').toMatchObject({
+    httpOnly: true,
+    sameSite: 'Strict',
+  });
+
+  // The palette lists every kind of the server's catalog: the page's own
+  // call to /api/catalog went through with the session cookie.
+  const catalog = (await (
+    await request.get('/api/catalog', { headers: sluice.auth })
+  ).json()) as CatalogEntry[];
+  expect(catalog.length).toBeGreaterThan(0);
+  const palette = page.getByRole('complementary', { name: 'Operators' });
+  await expect(palette.getByRole('button', { name: /^Add / })).toHaveCount(catalog.length);
+  for (const entry of catalog) {
+    await expect(palette.getByRole('button', { name: `Add ${entry.label}:` })).toBeAttached();
+  }
+
+  // It opened the latest pipeline the server stored (the seeded examples).
+  const pipelines = (await (
+    await request.get('/api/pipelines', { headers: sluice.auth })
+  ).json()) as PipelineSummary[];
+  const latest = pipelines[0];
+  expect(latest, 'the first start seeds example pipelines').toBeDefined();
+  await expect(page.getByRole('textbox', { name: 'Pipeline name' })).toHaveValue(latest!.name);
+  await expect(page.getByRole('application', { name: 'Pipeline canvas' })).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  expect(apiFailures, 'no API call failed once signed in').toEqual([]);
+
+  await page.screenshot({ path: join(SCREENSHOTS, 'signed-in-canvas.png') });
+});
+
+test('a browser without the login link reaches no data and is told how to sign in', async ({
+  page,
+}) => {
+  requireBuiltWebApp();
+  const apiStatuses: string[] = [];
+  page.on('response', (response) => {
+    const url = new URL(response.url());
+    if (url.pathname.startsWith('/api/')) apiStatuses.push(`${response.status()} ${url.pathname}`);
+  });
+  const catalogAnswer = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/catalog');
+
+  await page.goto('/');
+
+  // The page itself is public (it holds no secrets); every API call is refused.
+  expect((await catalogAnswer).status()).toBe(401);
+  await expect(page.getByRole('alert')).toContainText('not signed in');
+  await expect(page.getByRole('alert')).toContainText('login link');
+  expect(apiStatuses.length).toBeGreaterThan(0);
+  expect(apiStatuses.filter((s) => !s.startsWith('401 '))).toEqual([]);
+  const palette = page.getByRole('complementary', { name: 'Operators' });
+  await expect(palette.getByRole('button', { name: /^Add / })).toHaveCount(0);
+  expect(await page.context().cookies()).toEqual([]);
+
+  await page.screenshot({ path: join(SCREENSHOTS, 'signed-out.png') });
+});
+
+test('a wrong login link does not sign in', async ({ page, sluice }) => {
+  const wrong = new URL(sluice.loginURL);
+  wrong.searchParams.set('token', 'not-the-token');
+
+  const response = await page.goto(wrong.href);
+
+  expect(response?.status()).toBe(401);
+  await expect(page.locator('body')).toContainText('This login link is not valid');
+  expect(await page.context().cookies()).toEqual([]);
+});
