@@ -56,8 +56,19 @@ export async function liveRoutes(app: FastifyInstance, options: LiveRoutesOption
       websocket: true,
       schema: {
         summary: 'Watch a job live (WebSocket): status, metrics every second, bad records, taps',
+        description: LIVE_PROTOCOL,
         tags: ['jobs'],
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }),
+        response: {
+          101: Type.Null({ description: 'Switching to the WebSocket protocol' }),
+          401: Type.Ref('ErrorResponse'),
+          403: Type.Ref('ErrorResponse'),
+          404: Type.Ref('ErrorResponse'),
+        },
+      },
+      // The websocket plugin hides its routes from the OpenAPI description; this one belongs in it.
+      config: {
+        swaggerTransform: ({ schema, url }) => ({ schema: { ...schema, hide: false }, url }),
       },
       preValidation: async (request) => {
         checkOrigin(request);
@@ -71,3 +82,11 @@ export async function liveRoutes(app: FastifyInstance, options: LiveRoutesOption
     },
   );
 }
+
+const LIVE_PROTOCOL = [
+  'Upgrade to a WebSocket (needs the token, as a cookie or `Authorization: Bearer`, and an `Origin` that is the server itself or one of SLUICE_ALLOWED_ORIGINS; client messages are capped at 64 KiB).',
+  '',
+  'Server → client (JSON): `{type:"status", status, failure?}` on connect and on change; `{type:"metrics", metrics, dropped}` about once a second (per operator and per edge); `{type:"error", error:{nodeId, reason, row, at}}` for bad records (at most 20 a second); `{type:"tap", edgeId, rows, times}` for open taps; `{type:"problem", message}` after an invalid client message.',
+  '',
+  'Client → server: `{type:"tap", edgeId, open:true, perSecond?}` and `{type:"tap", edgeId, open:false}`. A client that falls behind loses droppable messages (counted in `dropped`) instead of slowing the job.',
+].join('\n');

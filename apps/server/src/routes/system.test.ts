@@ -132,8 +132,23 @@ describe('system routes', () => {
     const spec = res.json();
     expect(spec.openapi).toMatch(/^3\./);
     expect(Object.keys(spec.paths)).toEqual(
-      expect.arrayContaining(['/api/health', '/api/catalog', '/api/pipelines/validate']),
+      expect.arrayContaining([
+        '/api/health',
+        '/api/catalog',
+        '/api/pipelines/validate',
+        '/api/pipelines',
+        '/api/pipelines/{id}',
+        '/api/pipelines/{id}/export',
+        '/api/pipelines/import',
+        '/api/pipelines/{id}/versions',
+        '/api/jobs',
+        '/api/jobs/{id}',
+        '/api/jobs/{id}/stop',
+        '/api/jobs/{id}/live',
+        '/metrics',
+      ]),
     );
+    expect(spec.paths['/api/jobs/{id}/live'].get.description).toContain('Client → server');
   });
 
   it('slows down repeated wrong tokens from one address, but never the right token', async () => {
