@@ -18,11 +18,11 @@ test('the printed login link signs the browser in and opens the canvas', async (
   sluice,
 }) => {
   requireBuiltWebApp();
-  const apiFailures: string[] = [];
+  const failures: string[] = [];
   page.on('response', (response) => {
-    const url = new URL(response.url());
-    if (url.pathname.startsWith('/api/') && response.status() >= 400) {
-      apiFailures.push(`${response.status()} ${url.pathname}`);
+    // Any refused call, or a missing file such as /favicon.ico.
+    if (response.status() >= 400) {
+      failures.push(`${response.status()} ${new URL(response.url()).pathname}`);
     }
   });
 
@@ -56,7 +56,7 @@ test('the printed login link signs the browser in and opens the canvas', async (
   await expect(page.getByRole('textbox', { name: 'Pipeline name' })).toHaveValue(latest!.name);
   await expect(page.getByRole('application', { name: 'Pipeline canvas' })).toBeVisible();
   await expect(page.getByRole('alert')).toHaveCount(0);
-  expect(apiFailures, 'no API call failed once signed in').toEqual([]);
+  expect(failures, 'no request failed once signed in').toEqual([]);
 
   await page.screenshot({ path: join(SCREENSHOTS, 'signed-in-canvas.png') });
 });
@@ -76,8 +76,12 @@ test('a browser without the login link reaches no data and is told how to sign i
 
   // The page itself is public (it holds no secrets); every API call is refused.
   expect((await catalogAnswer).status()).toBe(401);
+  await expect(page.getByRole('heading', { name: 'Sign in to Sluice' })).toBeVisible();
   await expect(page.getByRole('alert')).toContainText('not signed in');
   await expect(page.getByRole('alert')).toContainText('login link');
+  // No editor to mistake for a working one.
+  await expect(page.getByRole('application', { name: 'Pipeline canvas' })).toHaveCount(0);
+  await expect(page.getByRole('textbox', { name: 'Pipeline name' })).toHaveCount(0);
   expect(apiStatuses.length).toBeGreaterThan(0);
   expect(apiStatuses.filter((s) => !s.startsWith('401 '))).toEqual([]);
   const palette = page.getByRole('complementary', { name: 'Operators' });

@@ -46,6 +46,15 @@ export interface VersionSummary {
   readonly valid: boolean;
 }
 
+type Listener = () => void;
+const unauthorizedListeners = new Set<Listener>();
+
+/** Calls `listener` whenever the server refuses a call for want of a session. Returns the unsubscribe function. */
+export function onUnauthorized(listener: Listener): () => void {
+  unauthorizedListeners.add(listener);
+  return () => unauthorizedListeners.delete(listener);
+}
+
 async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
   let response: Response;
   try {
@@ -67,7 +76,10 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
     json = undefined;
   }
   if (!response.ok) {
-    if (response.status === 401) throw new ApiError(401, 'unauthorized', SIGN_IN_MESSAGE);
+    if (response.status === 401) {
+      for (const listener of unauthorizedListeners) listener();
+      throw new ApiError(401, 'unauthorized', SIGN_IN_MESSAGE);
+    }
     const error = (json as { error?: { code?: string; message?: string; details?: unknown } })
       ?.error;
     throw new ApiError(

@@ -16,13 +16,20 @@ import { VersionsDialog } from '../pipelines/VersionsDialog.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 import { useEditorServices, useThemeOnPage } from './effects.js';
 import { Header } from './Header.js';
+import { SignIn } from './SignIn.js';
 
 export function App() {
   const store = useEditorStore();
   const theme = useEditor((s) => s.theme);
+  const signedOut = useEditor((s) => s.signedOut);
   useEditorServices(store);
-  useShortcuts(store);
   useThemeOnPage(theme);
+  return signedOut ? <SignIn /> : <Editor />;
+}
+
+function Editor() {
+  const store = useEditorStore();
+  useShortcuts(store);
   const onFileDrop = useCallback((file: File) => void importFile(store, file), [store]);
   return (
     <ReactFlowProvider>

@@ -1,7 +1,7 @@
 // What runs beside the components: loading the catalog and the pipeline,
 // the debounced live analysis, and the theme on the page.
 import { useEffect } from 'react';
-import { api, errorMessage } from '../api/client.js';
+import { ApiError, api, errorMessage, onUnauthorized } from '../api/client.js';
 import { indexCatalog } from '../catalog/catalog.js';
 import { analyze } from '../diagnostics/analysis.js';
 import { openLatest, startAutosave } from '../pipelines/session.js';
@@ -28,17 +28,23 @@ export function startLiveAnalysis(store: EditorStore, delay = ANALYSIS_DELAY_MS)
 export function useEditorServices(store: EditorStore): void {
   useEffect(() => {
     let cancelled = false;
+    const stopWatchingSession = onUnauthorized(() => store.getState().signOut());
     api.catalog().then(
       (entries) => {
         if (!cancelled) store.getState().setCatalog(indexCatalog(entries));
       },
-      (cause) => store.getState().notify({ tone: 'error', message: errorMessage(cause) }),
+      (cause) => {
+        // A refused session shows the sign-in screen instead (onUnauthorized).
+        if (cause instanceof ApiError && cause.status === 401) return;
+        store.getState().notify({ tone: 'error', message: errorMessage(cause) });
+      },
     );
     void openLatest(store);
     const stopAnalysis = startLiveAnalysis(store);
     const stopAutosave = startAutosave(store);
     return () => {
       cancelled = true;
+      stopWatchingSession();
       stopAnalysis();
       stopAutosave();
     };

@@ -4,6 +4,7 @@
 import {
   Background,
   type Connection,
+  ControlButton,
   Controls,
   type Edge,
   type EdgeChange,
@@ -11,14 +12,17 @@ import {
   MiniMap,
   type NodeChange,
   ReactFlow,
+  useNodesInitialized,
   useReactFlow,
 } from '@xyflow/react';
+import { Maximize } from 'lucide-react';
 import { type DragEvent, type MouseEvent, useCallback, useEffect, useMemo, useRef } from 'react';
 import { measuredSizes, movedPositions, selectionAfter } from '../document/changes.js';
 import { connectionProblem } from '../document/connection.js';
 import { moveNodes } from '../document/document.js';
 import {
   connectionEnds,
+  documentBounds,
   type OperatorFlowNode,
   type PipelineFlowEdge,
   toFlowEdges,
@@ -29,11 +33,12 @@ import { useEditor, useEditorStore } from '../store/context.js';
 import { addOperator, connect } from '../store/edits.js';
 import { OperatorNode } from './OperatorNode.js';
 import { PipelineEdge } from './PipelineEdge.js';
+import { fittedViewport, revealZoom } from './viewport.js';
 
 // Defined once, outside any component, so React Flow never sees new types.
 const nodeTypes = { operator: OperatorNode };
 const edgeTypes = { pipeline: PipelineEdge };
-const fitViewOptions = { padding: 0.2, maxZoom: 1.25 };
+const MOVE_MS = 250;
 
 export function Canvas({ onFileDrop }: { onFileDrop: (file: File) => void }) {
   const store = useEditorStore();
@@ -55,20 +60,68 @@ export function Canvas({ onFileDrop }: { onFileDrop: (file: File) => void }) {
     return previousEdges.current;
   }, [document, selection]);
 
+  // Fitted from the document (the source of truth), so a fit right after an
+  // open or a layout never uses the positions React Flow has not caught up with.
+  const fit = useCallback(
+    (animate = true) => {
+      const pane = wrapper.current;
+      const { document, measured } = store.getState();
+      const bounds = documentBounds(document, measured);
+      if (!pane || !bounds) return;
+      const view = fittedViewport(bounds, pane.clientWidth, pane.clientHeight);
+      void flow.setViewport(view, animate ? { duration: MOVE_MS } : undefined);
+    },
+    [store, flow],
+  );
+
+  // Each document opened is fitted in view once its nodes have their sizes; an
+  // empty one starts at full size, where dropped steps are readable.
+  const opened = useEditor((s) => s.opened);
+  const initialized = useNodesInitialized();
+  const fittedFor = useRef(-1);
+  useEffect(() => {
+    if (fittedFor.current === opened) return;
+    if (store.getState().document.nodes.length === 0) {
+      fittedFor.current = opened;
+      void flow.setViewport({ x: 0, y: 0, zoom: 1 });
+    } else if (initialized) {
+      fittedFor.current = opened;
+      fit(false);
+    }
+  }, [store, flow, initialized, opened, fit]);
+
   useEffect(() => {
     store.getState().setCanvasView({
-      fitView: () => void flow.fitView(fitViewOptions),
+      fitView: () => fit(),
+      reveal: ({ nodeId, edgeId }) => {
+        const edge = edgeId
+          ? store.getState().document.edges.find((e) => e.id === edgeId)
+          : undefined;
+        const ids = nodeId ? [nodeId] : edge ? [edge.source, edge.target] : [];
+        const boxes = ids.flatMap((id) => {
+          const node = flow.getInternalNode(id);
+          if (!node) return [];
+          const { x, y } = node.internals.positionAbsolute;
+          return [
+            { x: x + (node.measured.width ?? 0) / 2, y: y + (node.measured.height ?? 0) / 2 },
+          ];
+        });
+        if (boxes.length === 0) return;
+        const x = boxes.reduce((sum, b) => sum + b.x, 0) / boxes.length;
+        const y = boxes.reduce((sum, b) => sum + b.y, 0) / boxes.length;
+        void flow.setCenter(x, y, { zoom: revealZoom(flow.getZoom()), duration: MOVE_MS });
+      },
       center: () => {
         const box = wrapper.current?.getBoundingClientRect();
         if (!box) return { x: 0, y: 0 };
         return flow.screenToFlowPosition({
-          x: box.left + box.width / 2 - 100,
+          x: box.left + box.width / 2 - 92,
           y: box.top + box.height / 2 - 36,
         });
       },
     });
     return () => store.getState().setCanvasView(null);
-  }, [store, flow]);
+  }, [store, flow, fit]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<OperatorFlowNode>[]) => {
@@ -153,7 +206,7 @@ export function Canvas({ onFileDrop }: { onFileDrop: (file: File) => void }) {
       const entry = store.getState().catalog.byKind.get(kind);
       if (!entry) return;
       const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
-      addOperator(store, entry, { x: at.x - 100, y: at.y - 30 });
+      addOperator(store, entry, { x: at.x - 92, y: at.y - 30 });
     },
     [store, flow, onFileDrop],
   );
@@ -162,7 +215,7 @@ export function Canvas({ onFileDrop }: { onFileDrop: (file: File) => void }) {
     (event: MouseEvent) => {
       if (!(event.target as Element).classList.contains('react-flow__pane')) return;
       const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
-      store.getState().openDialog('add-node', { x: at.x - 100, y: at.y - 30 });
+      store.getState().openDialog('add-node', { x: at.x - 92, y: at.y - 30 });
     },
     [store, flow],
   );
@@ -187,14 +240,26 @@ export function Canvas({ onFileDrop }: { onFileDrop: (file: File) => void }) {
         deleteKeyCode={null}
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
         zoomOnDoubleClick={false}
-        fitView
-        fitViewOptions={fitViewOptions}
+        minZoom={0.2}
         colorMode={theme}
         aria-label="Pipeline canvas"
       >
         <Background gap={20} size={1} />
-        <MiniMap pannable zoomable ariaLabel="Overview of the pipeline" />
-        <Controls showInteractive={false} fitViewOptions={fitViewOptions} />
+        <MiniMap
+          pannable
+          zoomable
+          ariaLabel="Overview of the pipeline"
+          style={{ width: 150, height: 96 }}
+        />
+        <Controls showInteractive={false} showFitView={false}>
+          <ControlButton
+            onClick={() => fit()}
+            title="Fit the pipeline in view"
+            aria-label="Fit the pipeline in view"
+          >
+            <Maximize />
+          </ControlButton>
+        </Controls>
       </ReactFlow>
       {document.nodes.length === 0 && (
         <div className="canvas-empty" aria-hidden="true">

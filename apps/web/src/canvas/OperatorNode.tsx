@@ -51,7 +51,10 @@ export const OperatorNode = memo(function OperatorNode({
         </span>
         <div className="op-titles">
           <div className="op-label">{title}</div>
-          <div className="op-kind">{entry?.label ?? node.kind}</div>
+          {/* The kind only when the label does not already say it. */}
+          {title !== (entry?.label ?? node.kind) && (
+            <div className="op-kind">{entry?.label ?? node.kind}</div>
+          )}
         </div>
         {(errors > 0 || warnings > 0) && (
           <span

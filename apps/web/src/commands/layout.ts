@@ -4,9 +4,7 @@ import type { Pipeline } from '@sluice/shared';
 import type { ElkNode } from 'elkjs/lib/elk.bundled.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { type Position, sourcePort, targetPort } from '../document/document.js';
-import type { Size } from '../document/flow.js';
-
-const DEFAULT_SIZE: Size = { width: 200, height: 72 };
+import { NODE_SIZE, type Size } from '../document/flow.js';
 
 type Elk = InstanceType<typeof import('elkjs/lib/elk.bundled.js').default>;
 let elk: Promise<Elk> | undefined;
@@ -28,12 +26,13 @@ export async function layoutPositions(
     layoutOptions: {
       'elk.algorithm': 'layered',
       'elk.direction': 'RIGHT',
-      'elk.spacing.nodeNode': '40',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '80',
+      // Close enough that a short pipeline fits the canvas at a readable zoom.
+      'elk.spacing.nodeNode': '32',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '56',
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
     },
     children: doc.nodes.map((node) => {
-      const size = measured.get(node.id) ?? DEFAULT_SIZE;
+      const size = measured.get(node.id) ?? NODE_SIZE;
       const entry = catalog.byKind.get(node.kind);
       return {
         id: node.id,

@@ -15,6 +15,7 @@ export function DiagnosticsPanel() {
       nodes: new Set(nodeId ? [nodeId] : []),
       edges: new Set(edgeId ? [edgeId] : []),
     });
+    store.getState().canvasView?.reveal(nodeId ? { nodeId } : { edgeId });
   };
   return (
     <section className="diagnostics" aria-label="Problems">

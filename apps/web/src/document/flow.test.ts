@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { samplePipeline } from '../testing/fixtures.js';
 import { selectionAfter } from './changes.js';
 import { moveNodes } from './document.js';
-import { connectionEnds, NO_SELECTION, toFlowEdges, toFlowNodes } from './flow.js';
+import {
+  connectionEnds,
+  documentBounds,
+  NO_SELECTION,
+  NODE_SIZE,
+  toFlowEdges,
+  toFlowNodes,
+} from './flow.js';
 
 describe('document → flow', () => {
   it('makes one operator node per document node, carrying the document node', () => {
@@ -86,5 +93,20 @@ describe('flow → document', () => {
     expect([...next.nodes]).toEqual(['big']);
     expect([...next.edges]).toEqual(['e1']);
     expect(selectionAfter(next, [{ type: 'select', id: 'big', selected: true }], [])).toBe(next);
+  });
+});
+
+describe('the bounds of a document', () => {
+  it('spans every node, measured or at the default size', () => {
+    const doc = samplePipeline();
+    const bounds = documentBounds(doc, new Map([['out', { width: 300, height: 100 }]]));
+    // gen at (0,0), out at (500,0) measured 300×100, all at (250,200) at the default size.
+    expect(bounds).toEqual({ x: 0, y: 0, width: 800, height: 200 + NODE_SIZE.height });
+  });
+
+  it('is undefined for an empty pipeline', () => {
+    expect(
+      documentBounds({ ...samplePipeline(), nodes: [], edges: [] }, new Map()),
+    ).toBeUndefined();
   });
 });

@@ -22,6 +22,35 @@ export interface Size {
   readonly height: number;
 }
 
+/** The size a step is drawn at before the canvas has measured it (the node's CSS width). */
+export const NODE_SIZE: Size = { width: 184, height: 64 };
+
+/** Where a node is drawn: a node without a position is placed in a column until it is laid out. */
+export function nodePosition(node: PipelineNode, index: number): { x: number; y: number } {
+  return node.position ?? { x: 0, y: index * 120 };
+}
+
+/** The box around every node of `doc`, in flow coordinates; undefined when it has none. */
+export function documentBounds(
+  doc: Pipeline,
+  measured: ReadonlyMap<string, Size>,
+): { x: number; y: number; width: number; height: number } | undefined {
+  if (doc.nodes.length === 0) return undefined;
+  let left = Number.POSITIVE_INFINITY;
+  let top = Number.POSITIVE_INFINITY;
+  let right = Number.NEGATIVE_INFINITY;
+  let bottom = Number.NEGATIVE_INFINITY;
+  doc.nodes.forEach((node, index) => {
+    const { x, y } = nodePosition(node, index);
+    const size = measured.get(node.id) ?? NODE_SIZE;
+    left = Math.min(left, x);
+    top = Math.min(top, y);
+    right = Math.max(right, x + size.width);
+    bottom = Math.max(bottom, y + size.height);
+  });
+  return { x: left, y: top, width: right - left, height: bottom - top };
+}
+
 export function toFlowNodes(
   doc: Pipeline,
   selection: Selection,
@@ -39,8 +68,7 @@ export function toFlowNodes(
     const flow: OperatorFlowNode = {
       id: node.id,
       type: 'operator',
-      // A node without a position is placed in a column until it is laid out.
-      position: node.position ?? { x: 0, y: index * 120 },
+      position: nodePosition(node, index),
       data: { node },
       selected,
     };

@@ -21,6 +21,7 @@ import {
   EXPRESSION_FUNCTIONS,
   EXPRESSION_KEYWORDS,
   type Field,
+  type FieldType,
   tokenizeExpression,
 } from '@sluice/shared';
 
@@ -82,10 +83,15 @@ function completer(getFields: () => readonly Field[]) {
   };
 }
 
-/** The checker's problems as CodeMirror diagnostics. */
-export function expressionProblems(text: string, fields: readonly Field[]): LintDiagnostic[] {
+/** The checker's problems as CodeMirror diagnostics; `expected` is the type the expression must give. */
+export function expressionProblems(
+  text: string,
+  fields: readonly Field[],
+  expected?: FieldType,
+): LintDiagnostic[] {
   if (text.trim() === '') return [];
-  return checkExpression(text, fields).problems.map((p) => ({
+  const options = expected ? { expected } : undefined;
+  return checkExpression(text, fields, options).problems.map((p) => ({
     from: Math.min(p.range.start, text.length),
     to: Math.min(Math.max(p.range.end, p.range.start), text.length),
     severity: 'error',
@@ -94,10 +100,15 @@ export function expressionProblems(text: string, fields: readonly Field[]): Lint
 }
 
 /** Everything the expression editor adds to a plain CodeMirror view. */
-export function expressionExtensions(getFields: () => readonly Field[]): Extension[] {
+export function expressionExtensions(
+  getFields: () => readonly Field[],
+  getExpected: () => FieldType | undefined = () => undefined,
+): Extension[] {
   return [
     highlighter,
     autocompletion({ override: [completer(getFields)], activateOnTyping: true }),
-    linter((view) => expressionProblems(view.state.doc.toString(), getFields()), { delay: 250 }),
+    linter((view) => expressionProblems(view.state.doc.toString(), getFields(), getExpected()), {
+      delay: 250,
+    }),
   ];
 }

@@ -84,8 +84,9 @@ export function configSegments(path: string, index: number): (string | number)[]
 
 /**
  * The analysis' diagnostics about node `index`'s config, as rjsf extra errors.
- * Expression problems are underlined in the editor already, except a wrong
- * result type, which only the operator knows to expect.
+ * Expression problems are underlined in the editor already; a wrong result
+ * type is also written under the field, as its fix (compare, or CAST) is not
+ * something an underline alone tells an analyst.
  */
 export function configErrors(diagnostics: readonly Diagnostic[], index: number): ErrorSchema {
   const root: Record<string, unknown> = {};

@@ -20,6 +20,23 @@ export function inputFields(
   return [...fields.values()];
 }
 
+/** The schemas arriving at `nodeId`, by input port: what its operator's inference is handed. */
+export function inputSchemas(
+  edges: readonly PipelineEdge[],
+  schemas: ReadonlyMap<string, Readonly<Record<string, StreamSchema>>>,
+  nodeId: string,
+): Record<string, StreamSchema[]> {
+  const inputs: Record<string, StreamSchema[]> = {};
+  for (const edge of edges) {
+    if (edge.target !== nodeId) continue;
+    const schema = schemas.get(edge.source)?.[sourcePort(edge)];
+    if (!schema) continue;
+    inputs[targetPort(edge)] ??= [];
+    inputs[targetPort(edge)]!.push(schema);
+  }
+  return inputs;
+}
+
 /** A config path (`aggregates[0].expr`) from an rjsf widget id (`cfg.aggregates.0.expr`). */
 export function configPath(widgetId: string): string {
   return widgetId

@@ -20,6 +20,8 @@ export interface Notice {
 /** What the canvas lends to commands that act on the view. */
 export interface CanvasView {
   fitView(): void;
+  /** Brings a node, or the middle of an edge, to the centre of the canvas. */
+  reveal(target: { readonly nodeId?: string; readonly edgeId?: string }): void;
   /** The flow position at the centre of the visible canvas. */
   center(): Position;
 }
@@ -51,6 +53,10 @@ export interface EditorData {
   readonly addAt: Position | null;
   readonly notice: Notice | null;
   readonly canvasView: CanvasView | null;
+  /** The server refused a call for want of a session: the sign-in screen replaces the editor. */
+  readonly signedOut: boolean;
+  /** Counts the documents opened, so the canvas fits each new one in view once. */
+  readonly opened: number;
 }
 
 export interface EditOptions {
@@ -85,6 +91,7 @@ export interface EditorActions {
   openDialog(dialog: Dialog, addAt?: Position): void;
   notify(notice: Notice | null): void;
   setCanvasView(view: CanvasView | null): void;
+  signOut(): void;
 }
 
 export type EditorState = EditorData & EditorActions;
@@ -110,6 +117,8 @@ export function initialEditorData(): EditorData {
     addAt: null,
     notice: null,
     canvasView: null,
+    signedOut: false,
+    opened: 0,
   };
 }
 
@@ -228,6 +237,7 @@ export function createEditorStore(initial: Partial<EditorData> = {}): EditorStor
         history: NO_HISTORY,
         gestureStart: null,
         pasteCount: 0,
+        opened: get().opened + 1,
       });
     },
 
@@ -261,6 +271,10 @@ export function createEditorStore(initial: Partial<EditorData> = {}): EditorStor
 
     setCanvasView(canvasView) {
       set({ canvasView });
+    },
+
+    signOut() {
+      set({ signedOut: true, dialog: null, notice: null });
     },
   }));
 }

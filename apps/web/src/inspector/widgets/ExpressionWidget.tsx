@@ -2,13 +2,14 @@
 // highlighting, completion of the fields flowing in, and problems underlined.
 import { closeBrackets } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
+import { forceLinting } from '@codemirror/lint';
 import { EditorState } from '@codemirror/state';
 import { EditorView, keymap, placeholder } from '@codemirror/view';
 import type { WidgetProps } from '@rjsf/utils';
-import type { Field } from '@sluice/shared';
+import type { Field, FieldType } from '@sluice/shared';
 import { useEffect, useRef } from 'react';
 import { expressionExtensions } from '../../expression/editor.js';
-import { useInputFields } from './use-input-fields.js';
+import { useExpectedType, useInputFields } from './use-input-fields.js';
 
 export function ExpressionWidget(props: WidgetProps) {
   const { id, value, onChange, onBlur, label, disabled, readonly, schema } = props;
@@ -17,6 +18,9 @@ export function ExpressionWidget(props: WidgetProps) {
   const fields = useInputFields(props);
   const fieldsRef = useRef<readonly Field[]>(fields);
   fieldsRef.current = fields;
+  const expected = useExpectedType(props);
+  const expectedRef = useRef<FieldType | undefined>(expected);
+  expectedRef.current = expected;
   const onChangeRef = useRef(onChange);
   onChangeRef.current = onChange;
   const text = typeof value === 'string' ? value : '';
@@ -43,7 +47,10 @@ export function ExpressionWidget(props: WidgetProps) {
               onBlur(id, update.state.doc.toString());
             }
           }),
-          ...expressionExtensions(() => fieldsRef.current),
+          ...expressionExtensions(
+            () => fieldsRef.current,
+            () => expectedRef.current,
+          ),
         ],
       }),
     });
@@ -61,6 +68,12 @@ export function ExpressionWidget(props: WidgetProps) {
       editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: text } });
     }
   }, [text]);
+
+  // New fields or a new expected type can change what is wrong with the same text.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the refs carry them to the linter
+  useEffect(() => {
+    if (view.current) forceLinting(view.current);
+  }, [fields, expected]);
 
   return <div className="expression-editor" ref={host} data-testid={id} />;
 }
