@@ -2,6 +2,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 
 /** Tests that measure the server's speed: they run after the others, one file at a time. */
 const LOAD_TESTS = ['apps/server/src/load.test.ts', 'apps/server/src/soak.test.ts'];
+/** Tests against a real Kafka broker, started once per run by their own global setup. */
+const KAFKA_TESTS = ['packages/*/src/**/*.kafka.test.ts'];
 
 // One runner for every package's unit tests. The "source" condition makes
 // `@sluice/*` imports resolve to each package's TypeScript source, so tests
@@ -24,7 +26,18 @@ export default defineConfig({
             'apps/server/src/**/*.test.ts',
             'apps/web/src/**/*.test.{ts,tsx}',
           ],
-          exclude: [...configDefaults.exclude, ...LOAD_TESTS],
+          exclude: [...configDefaults.exclude, ...LOAD_TESTS, ...KAFKA_TESTS],
+        },
+      },
+      {
+        // Only this project waits for Java: the broker starts when one of its files runs.
+        extends: true,
+        test: {
+          name: 'kafka',
+          include: KAFKA_TESTS,
+          globalSetup: ['scripts/kafka/global-setup.mjs'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
       {

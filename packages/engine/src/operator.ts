@@ -42,8 +42,17 @@ export interface Operator {
   metrics?(): Record<string, number>;
   /** What the operator shows of itself, such as a preview sink's latest rows. */
   inspect?(): unknown;
+  /**
+   * The earliest event time of a record whose results this operator still
+   * holds back (unfired windows); +Infinity when none. Sources commit only the
+   * records before it. Omitted: stateless, or held back whenever it has state.
+   */
+  heldSince?(): number;
   close?(): void | Promise<void>;
 }
+
+/** Saves a source's position once the sinks have flushed (see `Source.prepareCommit`). */
+export type SourceCommit = () => Promise<void>;
 
 /** What a source's `next` is given. */
 export interface SourceContext {
@@ -68,6 +77,18 @@ export interface Source {
   readonly idleTimeoutMs?: number;
   /** Bytes read so far, when known. */
   bytesRead?(): number;
+  /** Kind-specific figures for the metrics, such as consumer lag. */
+  metrics?(): Record<string, number>;
+  /**
+   * Sources that can resume (Kafka) save their position in steps: the runtime
+   * calls this between batches with the event time before which every record's
+   * results have left the graph; the source notes what it may save and returns
+   * a commit, which the runtime calls once every sink has flushed. This is the
+   * seam for exactly-once later: a transactional sink would commit there too.
+   */
+  prepareCommit?(doneBefore: number): SourceCommit | undefined;
+  /** How often the runtime asks for a commit (ms). */
+  readonly commitIntervalMs?: number;
   close?(): void | Promise<void>;
 }
 

@@ -79,10 +79,14 @@ export type { JoinFieldSource } from './operators/join-fields.js';
 export { joinLayout } from './operators/join-fields.js';
 export type { IntervalJoinConfig } from './operators/join-interval.js';
 export type { WindowJoinConfig } from './operators/join-window.js';
+export { bootstrapList } from './operators/kafka-common.js';
 export type { FileSinkConfig } from './operators/sink-file.js';
+export type { KafkaSinkConfig } from './operators/sink-kafka.js';
 export type { ConsoleSinkConfig, PreviewSinkConfig } from './operators/sinks.js';
 export type { DatagenConfig, GeneratorConfig } from './operators/source-datagen.js';
 export type { FileSourceConfig } from './operators/source-file.js';
+export type { KafkaSourceConfig } from './operators/source-kafka.js';
+export { kafkaSourceFields } from './operators/source-kafka.js';
 export type { MapConfig } from './operators/transform-map.js';
 export type {
   AggregateConfig,

@@ -4,9 +4,11 @@ import type { RuntimeFactory } from '../operator.js';
 import { createJoinInterval } from './join-interval.js';
 import { createJoinWindow } from './join-window.js';
 import { createFileSink } from './sink-file.js';
+import { createKafkaSink } from './sink-kafka.js';
 import { createBlackhole, createConsole, createPreview } from './sinks.js';
 import { createDatagen } from './source-datagen.js';
 import { createFileSource } from './source-file.js';
+import { createKafkaSource } from './source-kafka.js';
 import { createFilter } from './transform-filter.js';
 import { createMap } from './transform-map.js';
 import { createUnion } from './transform-union.js';
@@ -15,6 +17,7 @@ import { createWindowAggregate } from './window-aggregate.js';
 export const RUNTIMES: Readonly<Record<string, RuntimeFactory>> = {
   'source.datagen': { type: 'source', create: createDatagen },
   'source.file': { type: 'source', create: createFileSource },
+  'source.kafka': { type: 'source', create: createKafkaSource },
   'transform.filter': { type: 'operator', create: createFilter },
   'transform.map': { type: 'operator', create: createMap },
   'transform.union': { type: 'operator', create: createUnion },
@@ -22,6 +25,7 @@ export const RUNTIMES: Readonly<Record<string, RuntimeFactory>> = {
   'join.window': { type: 'operator', create: createJoinWindow },
   'join.interval': { type: 'operator', create: createJoinInterval },
   'sink.file': { type: 'operator', create: createFileSink },
+  'sink.kafka': { type: 'operator', create: createKafkaSink },
   'sink.console': { type: 'operator', create: createConsole },
   'sink.preview': { type: 'operator', create: createPreview },
   'sink.blackhole': { type: 'operator', create: createBlackhole },

@@ -109,6 +109,15 @@ export function createWindowAggregate(env: OperatorEnvironment): Operator {
     },
 
     metrics: () => ({ openWindows: store.openWindows() }),
+
+    // In processing time a window's time is the operator's clock, not the records' times:
+    // hold everything back while any window is open.
+    heldSince: () =>
+      eventTime
+        ? store.heldSince()
+        : store.openWindows() > 0
+          ? Number.NEGATIVE_INFINITY
+          : Number.POSITIVE_INFINITY,
   };
 }
 

@@ -160,6 +160,7 @@ export class Job implements NodeHost {
     }
     this.#unfinished = this.#nodes.length;
     this.#startTicker(options.metricsIntervalMs ?? 1000);
+    this.#startCommits();
     for (const source of this.#sources) void this.#runSource(source);
     if (this.#sources.length === 0) void this.#settle('finished');
   }
@@ -215,7 +216,7 @@ export class Job implements NodeHost {
         busy: Math.min(1, this.#rates.rate(`${node.id}:busy`) / 1000),
         backlog: node.operator?.backlog?.() ?? 0,
         idle: node.idle,
-        extra: node.operator?.metrics?.() ?? {},
+        extra: node.operator?.metrics?.() ?? node.source?.metrics?.() ?? {},
       };
     });
     const edges: EdgeMetrics[] = [...this.#edges.entries()].map(([edgeId, e]) => ({
@@ -418,6 +419,68 @@ export class Job implements NodeHost {
     }
   }
 
+  #cancelCommits?: () => void;
+  #committing: Promise<void> | undefined;
+
+  /** Every `commitIntervalMs`, sources that can resume save how far the sinks have written. */
+  #startCommits(): void {
+    const intervals = this.#sources
+      .map((n) => (n.source?.prepareCommit ? n.source.commitIntervalMs : undefined))
+      .filter((ms): ms is number => ms !== undefined && ms > 0);
+    if (intervals.length === 0) return;
+    const every = Math.min(...intervals);
+    const tick = () => {
+      this.#committing = this.#commitNow().finally(() => {
+        this.#committing = undefined;
+        if (this.#status === 'running' && !this.#stopping)
+          this.#cancelCommits = this.clock.schedule(every, tick);
+      });
+    };
+    this.#cancelCommits = this.clock.schedule(every, tick);
+  }
+
+  async #commitNow(): Promise<void> {
+    // Taken between batches, so what the sources note and what the sinks hold agree.
+    const commits = this.#prepareCommits();
+    if (commits.length === 0) return;
+    for (const node of this.#nodes) {
+      try {
+        await node.operator?.flush?.();
+      } catch (error) {
+        this.fail(node, error);
+        return;
+      }
+    }
+    for (const { node, commit } of commits) {
+      try {
+        await commit();
+      } catch (error) {
+        this.fail(node, error);
+        return;
+      }
+    }
+  }
+
+  #prepareCommits(): { node: RunningNode; commit: () => Promise<void> }[] {
+    let doneBefore = Number.POSITIVE_INFINITY;
+    for (const node of this.#nodes) {
+      const operator = node.operator;
+      if (!operator) continue;
+      const held = operator.heldSince
+        ? operator.heldSince()
+        : node.state.size().keys > 0
+          ? Number.NEGATIVE_INFINITY
+          : Number.POSITIVE_INFINITY;
+      if (held < doneBefore) doneBefore = held;
+    }
+    const commits: { node: RunningNode; commit: () => Promise<void> }[] = [];
+    for (const node of this.#sources) {
+      const commit = node.source?.prepareCommit?.(doneBefore);
+      if (commit) commits.push({ node, commit });
+    }
+    return commits;
+  }
+
   /** Flushes the sinks, closes everything, and reports the final status once. */
   #settle(status: Exclude<JobStatus, 'running'>): Promise<void> {
     this.#settling ??= (async () => {
@@ -425,8 +488,13 @@ export class Job implements NodeHost {
       this.#signalStop();
       this.#cancelTicker?.();
       for (const node of this.#nodes) node.cancelTimers();
+      this.#cancelCommits?.();
+      await this.#committing;
+      // A failed job saves no position: its input is read again (at least once).
+      const commits = this.#failure ? [] : this.#prepareCommits();
       try {
         await Promise.all(this.#nodes.map((n) => n.operator?.flush?.()));
+        await Promise.all(commits.map(({ commit }) => commit()));
       } catch (error) {
         this.#failure ??= { message: `Could not finish writing: ${String(error)}` };
       }

@@ -3,9 +3,11 @@
 import { joinInterval } from '../operators/join-interval.js';
 import { joinWindow } from '../operators/join-window.js';
 import { sinkFile } from '../operators/sink-file.js';
+import { sinkKafka } from '../operators/sink-kafka.js';
 import { sinkBlackhole, sinkConsole, sinkPreview } from '../operators/sinks.js';
 import { sourceDatagen } from '../operators/source-datagen.js';
 import { sourceFile } from '../operators/source-file.js';
+import { sourceKafka } from '../operators/source-kafka.js';
 import { transformFilter } from '../operators/transform-filter.js';
 import { transformMap } from '../operators/transform-map.js';
 import { transformUnion } from '../operators/transform-union.js';
@@ -15,6 +17,7 @@ import type { OperatorDefinition } from './operator.js';
 export const OPERATORS: readonly OperatorDefinition[] = [
   sourceDatagen,
   sourceFile,
+  sourceKafka,
   transformFilter,
   transformMap,
   transformUnion,
@@ -22,6 +25,7 @@ export const OPERATORS: readonly OperatorDefinition[] = [
   joinWindow,
   joinInterval,
   sinkFile,
+  sinkKafka,
   sinkConsole,
   sinkPreview,
   sinkBlackhole,

@@ -164,6 +164,12 @@ export class PaneStore implements WindowStore {
     return next;
   }
 
+  heldSince(): number {
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const start of this.#panes.keys()) if (start < earliest) earliest = start;
+    return earliest;
+  }
+
   openWindows(): number {
     const { slide } = this.assigner;
     const { progress, lateness } = this.trigger;

@@ -151,6 +151,14 @@ export class SessionStore implements WindowStore {
     return this.#earliestUnfiredEnd - 1;
   }
 
+  heldSince(): number {
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const group of this.#keys.values()) {
+      for (const session of group.sessions) if (session.start < earliest) earliest = session.start;
+    }
+    return earliest;
+  }
+
   openWindows(): number {
     return this.#open;
   }

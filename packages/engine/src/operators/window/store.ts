@@ -18,6 +18,8 @@ export interface WindowStore {
   cleanUp(): void;
   /** When the next window fires, or +Infinity; may be early, never late. */
   nextFiring(): number;
+  /** The earliest window time of a record still held (pane or session start); +Infinity when none. */
+  heldSince(): number;
   /** Windows (one per key) that hold state. */
   openWindows(): number;
 }

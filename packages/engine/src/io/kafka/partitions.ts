@@ -1,0 +1,118 @@
+// Per-partition bookkeeping of a Kafka source: each partition's watermark,
+// whether it is idle, and which of its records are done (so their offsets
+// may be committed).
+import { START_OF_TIME } from '../../batch.js';
+import type { PartitionOffset, TopicPartition } from './client.js';
+
+/** A run of consecutive offsets read in one batch, and the latest event time among its records. */
+interface Chunk {
+  /** One past the last offset of the run. */
+  end: bigint;
+  maxTime: number;
+}
+
+interface PartitionState extends TopicPartition {
+  /** Largest event time seen, for the watermark. */
+  maxTime: number;
+  /** Processing time of the last record, or of the assignment. */
+  lastRecordAt: number;
+  /** Runs read but not yet committed, oldest first. */
+  readonly chunks: Chunk[];
+  /** The offset last committed (or noted for commit). */
+  committed: bigint | undefined;
+}
+
+export class PartitionTracker {
+  readonly #partitions = new Map<string, PartitionState>();
+  readonly #boundMs: number;
+  readonly #idleMs: number;
+  #emitted = START_OF_TIME;
+
+  constructor(options: { boundMs: number; idleMs: number }) {
+    this.#boundMs = options.boundMs;
+    this.#idleMs = options.idleMs;
+  }
+
+  /** Makes the owned partitions exactly `owned`: new ones start, revoked ones are forgotten. */
+  own(owned: readonly TopicPartition[], now: number): void {
+    const keys = new Set<string>();
+    for (const tp of owned) {
+      const key = `${tp.topic}:${tp.partition}`;
+      keys.add(key);
+      if (!this.#partitions.has(key)) {
+        this.#partitions.set(key, {
+          ...tp,
+          maxTime: START_OF_TIME,
+          lastRecordAt: now,
+          chunks: [],
+          committed: undefined,
+        });
+      }
+    }
+    for (const key of this.#partitions.keys()) if (!keys.has(key)) this.#partitions.delete(key);
+  }
+
+  /**
+   * Records offsets `first`..`last` of a partition as read; `maxTime` is the
+   * latest event time among the records emitted from them (-Infinity when none was).
+   */
+  read(tp: TopicPartition, first: bigint, last: bigint, maxTime: number, now: number): void {
+    const key = `${tp.topic}:${tp.partition}`;
+    let state = this.#partitions.get(key);
+    if (!state) {
+      // Read before the assignment was seen: start tracking it now.
+      this.own([...this.#owned(), tp], now);
+      state = this.#partitions.get(key)!;
+    }
+    const tail = state.chunks.at(-1);
+    if (tail && tail.end === first && tail.maxTime >= maxTime) tail.end = last + 1n;
+    else state.chunks.push({ end: last + 1n, maxTime });
+    if (maxTime > state.maxTime) state.maxTime = maxTime;
+    state.lastRecordAt = now;
+  }
+
+  /**
+   * The combined watermark: the minimum over the owned partitions that are not
+   * idle; it never goes back. When every partition is idle it stays put.
+   */
+  watermark(now: number): number {
+    let min = Number.POSITIVE_INFINITY;
+    for (const p of this.#partitions.values()) {
+      if (now - p.lastRecordAt >= this.#idleMs) continue;
+      const w = p.maxTime === START_OF_TIME ? START_OF_TIME : p.maxTime - this.#boundMs - 1;
+      if (w < min) min = w;
+    }
+    if (Number.isFinite(min) && min > this.#emitted) this.#emitted = min;
+    return this.#emitted;
+  }
+
+  /** Per partition, whether it is idle now (for the metrics). */
+  idle(now: number): number {
+    let n = 0;
+    for (const p of this.#partitions.values()) if (now - p.lastRecordAt >= this.#idleMs) n++;
+    return n;
+  }
+
+  /**
+   * The offsets that may be committed: per partition, past the runs whose
+   * records all have event times before `doneBefore`. Forgets those runs.
+   */
+  takeCommittable(doneBefore: number): PartitionOffset[] {
+    const out: PartitionOffset[] = [];
+    for (const p of this.#partitions.values()) {
+      let done = 0;
+      while (done < p.chunks.length && p.chunks[done]!.maxTime < doneBefore) done++;
+      if (done === 0) continue;
+      const offset = p.chunks[done - 1]!.end;
+      p.chunks.splice(0, done);
+      if (p.committed !== undefined && p.committed >= offset) continue;
+      p.committed = offset;
+      out.push({ topic: p.topic, partition: p.partition, offset });
+    }
+    return out;
+  }
+
+  *#owned(): Iterable<TopicPartition> {
+    for (const p of this.#partitions.values()) yield { topic: p.topic, partition: p.partition };
+  }
+}

@@ -1,0 +1,185 @@
+import { type KafkaSourceConfig, parseDuration, parseTimestamp } from '@sluice/shared';
+import { type Batch, EMPTY_BATCH, type Row, START_OF_TIME } from '../batch.js';
+import {
+  type KafkaMessage,
+  KafkaReader,
+  KafkaWriter,
+  type OutgoingMessage,
+} from '../io/kafka/client.js';
+import { PartitionTracker } from '../io/kafka/partitions.js';
+import { valueDecoder } from '../io/kafka/records.js';
+import { idleTimeoutOf } from '../io/watermarks.js';
+import type { OperatorEnvironment, Source, SourceCommit, SourceContext } from '../operator.js';
+
+const BATCH = 1024;
+/** How long `next` waits for messages before returning an empty batch (so idleness is noticed). */
+const POLL_MS = 200;
+const DEFAULT_PARTITION_IDLE_MS = 5_000;
+/** Offsets are committed in steps of at most this many records of a partition. */
+const COMMIT_STEP = 32;
+
+/**
+ * Reads messages of a consumer group, decodes them by the schema and emits
+ * them in batches. Watermarks per partition; bad messages go to the
+ * dead-letter topic and the error output; offsets are committed only for
+ * records whose results the sinks have written (see `prepareCommit`).
+ */
+export function createKafkaSource(env: OperatorEnvironment): Source {
+  const config = env.node.config as KafkaSourceConfig;
+  const decode = valueDecoder(config.format, config.schema, config.csv?.delimiter);
+  const timeField = config.eventTime?.field;
+  const startAt =
+    config.startFrom === 'timestamp' && config.startTimestamp !== undefined
+      ? (parseTimestamp(config.startTimestamp) ?? START_OF_TIME)
+      : START_OF_TIME;
+  const tracker = new PartitionTracker({
+    boundMs: parseDuration(config.eventTime?.maxOutOfOrderness ?? '0s') ?? 0,
+    idleMs: idleTimeoutOf(config.eventTime) ?? DEFAULT_PARTITION_IDLE_MS,
+  });
+  const clientId = `sluice-${env.node.id}`;
+  const deadLetters = config.deadLetterTopic
+    ? new KafkaWriter({ bootstrap: config.bootstrapServers, clientId: `${clientId}-dlq` })
+    : undefined;
+  let reader: KafkaReader | undefined;
+  let pendingDead: OutgoingMessage[] = [];
+  let deadLettered = 0;
+  let skipped = 0;
+  let commitFailures = 0;
+
+  /** Sends the message unchanged to the dead-letter topic, with why and where from in its headers. */
+  const deadLetter = (message: KafkaMessage, reason: string) => {
+    if (!deadLetters) return;
+    const headers: Record<string, Buffer | string> = {};
+    for (const [k, v] of message.headers) headers[k.toString('utf8')] = v;
+    headers['sluice.error'] = reason;
+    headers['sluice.source.topic'] = message.topic;
+    headers['sluice.source.partition'] = String(message.partition);
+    headers['sluice.source.offset'] = String(message.offset);
+    headers['sluice.node'] = env.node.id;
+    pendingDead.push({
+      topic: config.deadLetterTopic!,
+      key: message.key,
+      value: message.value ?? Buffer.alloc(0),
+      headers,
+    });
+    deadLettered++;
+  };
+
+  const toRow = (message: KafkaMessage, context: SourceContext): Row | undefined => {
+    const fail = (problem: string) => {
+      const reason = `${message.topic}/${message.partition}@${message.offset}: ${problem}`;
+      deadLetter(message, problem);
+      context.error(message.value?.toString('utf8') ?? null, reason);
+      return undefined;
+    };
+    if (message.value === undefined || message.value === null)
+      return fail('the message has no value');
+    const decoded = decode(message.value);
+    if (decoded.row === undefined) return fail(decoded.problem);
+    const row = decoded.row;
+    if (config.keyField) row[config.keyField] = message.key?.toString('utf8') ?? null;
+    if (config.timestampField) row[config.timestampField] = message.timestamp;
+    for (const h of config.headerFields ?? []) row[h.field] = headerValue(message, h.header);
+    if (timeField !== undefined && typeof row[timeField] !== 'number')
+      return fail(`${timeField}: the event time is missing`);
+    return row;
+  };
+
+  return {
+    idleTimeoutMs: idleTimeoutOf(config.eventTime),
+    commitIntervalMs: parseDuration(config.commitInterval ?? '5s') ?? 5_000,
+    watermark: () => (timeField === undefined ? START_OF_TIME : tracker.watermark(env.clock.now())),
+    async next(context): Promise<Batch | undefined> {
+      reader ??= await KafkaReader.open({
+        bootstrap: config.bootstrapServers,
+        clientId,
+        group: config.group,
+        topics: config.topics,
+        fallback: config.startFrom === 'latest' ? 'latest' : 'earliest',
+      });
+      let messages = reader.take(BATCH);
+      if (messages.length === 0) {
+        await Promise.race([reader.waitForMessages(POLL_MS), context.stopped]);
+        messages = reader.take(BATCH);
+      }
+      const now = context.now();
+      tracker.own(reader.assignments(), now);
+      if (messages.length === 0) return EMPTY_BATCH;
+      const rows: Row[] = [];
+      const times: number[] = [];
+      // Runs of one partition: offsets first..last, latest event time among the rows emitted.
+      let run = messages[0]!;
+      let first = run.offset;
+      let last = run.offset;
+      let maxTime = START_OF_TIME;
+      for (const message of messages) {
+        if (
+          message.partition !== run.partition ||
+          message.topic !== run.topic ||
+          message.offset - first >= COMMIT_STEP
+        ) {
+          tracker.read(run, first, last, maxTime, now);
+          run = message;
+          first = message.offset;
+          maxTime = START_OF_TIME;
+        }
+        last = message.offset;
+        if (message.timestamp < startAt) {
+          skipped++;
+          continue;
+        }
+        const row = toRow(message, context);
+        if (row === undefined) continue;
+        const t = timeField === undefined ? now : (row[timeField] as number);
+        rows.push(row);
+        times.push(t);
+        if (t > maxTime) maxTime = t;
+      }
+      tracker.read(run, first, last, maxTime, now);
+      if (pendingDead.length > 0) {
+        deadLetters!.send(pendingDead);
+        pendingDead = [];
+      }
+      return { rows, times };
+    },
+    prepareCommit(doneBefore): SourceCommit | undefined {
+      if (!reader) return undefined;
+      const offsets = tracker.takeCommittable(doneBefore);
+      const current = reader;
+      return async () => {
+        // Bad messages must be safe in the dead-letter topic before their offsets are saved.
+        await deadLetters?.flush();
+        if (offsets.length === 0) return;
+        try {
+          await current.commit(offsets);
+        } catch {
+          // A rebalance took the partitions away; their new owner reads again from the last commit.
+          commitFailures++;
+        }
+      };
+    },
+    metrics() {
+      const figures: Record<string, number> = {
+        deadLetters: deadLettered,
+        skippedBeforeStart: skipped,
+        commitFailures,
+        idlePartitions: tracker.idle(env.clock.now()),
+      };
+      let total = 0;
+      for (const [partition, lag] of reader?.lag() ?? []) {
+        figures[`lag ${partition}`] = lag;
+        total += lag;
+      }
+      figures.lag = total;
+      return figures;
+    },
+    async close() {
+      await Promise.allSettled([reader?.close(), deadLetters?.close()]);
+    },
+  };
+}
+
+function headerValue(message: KafkaMessage, name: string): string | null {
+  for (const [k, v] of message.headers) if (k.toString('utf8') === name) return v.toString('utf8');
+  return null;
+}

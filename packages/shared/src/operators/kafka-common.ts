@@ -1,0 +1,38 @@
+// Config pieces that the Kafka source and sink share.
+import { Type } from 'typebox';
+
+/** `host:port`, comma-separated: where the client first connects to the cluster. */
+export const BootstrapServersSchema = Type.String({
+  minLength: 1,
+  maxLength: 2000,
+  pattern: '^\\s*[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}(\\s*,\\s*[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5})*\\s*$',
+  title: 'Bootstrap servers',
+  description: 'host:port of one or more brokers, comma-separated, such as localhost:9092',
+  default: 'localhost:9092',
+});
+
+/** Kafka's own rule for topic names. */
+export function TopicSchema(options: { title: string; description: string }) {
+  return Type.String({ pattern: '^[A-Za-z0-9._-]{1,249}$', ...options });
+}
+
+export const KafkaCsvOptionsSchema = Type.Object(
+  {
+    delimiter: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 1, title: 'Delimiter', default: ',' }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    title: 'CSV options',
+    description: 'Each message is one CSV line, columns in the order of the fields (no header)',
+  },
+);
+
+/** The bootstrap servers of a config as a list. */
+export function bootstrapList(servers: string): string[] {
+  return servers
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}

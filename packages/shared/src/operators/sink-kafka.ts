@@ -1,0 +1,69 @@
+import { type Static, Type } from 'typebox';
+import { defineOperator, IN } from '../catalog/operator.js';
+import { FieldRefSchema } from './common.js';
+import { BootstrapServersSchema, KafkaCsvOptionsSchema, TopicSchema } from './kafka-common.js';
+
+const KafkaSinkConfig = Type.Object(
+  {
+    bootstrapServers: BootstrapServersSchema,
+    topic: TopicSchema({ title: 'Topic', description: 'The topic to write to' }),
+    keyField: Type.Optional(
+      FieldRefSchema({
+        title: 'Key field',
+        description:
+          'Messages with the same key go to the same partition, in order; none spreads them',
+      }),
+    ),
+    format: Type.Union([Type.Literal('json'), Type.Literal('csv')], {
+      title: 'Format',
+      description: 'Each message is a JSON object or a CSV line (no header)',
+    }),
+    csv: Type.Optional(KafkaCsvOptionsSchema),
+    compression: Type.Optional(
+      Type.Union(
+        [
+          Type.Literal('none'),
+          Type.Literal('gzip'),
+          Type.Literal('snappy'),
+          Type.Literal('lz4'),
+          Type.Literal('zstd'),
+        ],
+        {
+          title: 'Compression',
+          description: 'How batches of messages are compressed (zstd needs Node 22.15 or later)',
+          default: 'none',
+        },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type KafkaSinkConfig = Static<typeof KafkaSinkConfig>;
+
+export const sinkKafka = defineOperator({
+  kind: 'sink.kafka',
+  label: 'Kafka sink',
+  category: 'sink',
+  description:
+    'Writes records to a Kafka topic as JSON or CSV messages, at least once: they are acknowledged by the brokers before the sources save their position.',
+  icon: 'radio-tower',
+  inputs: [IN],
+  outputs: [],
+  config: KafkaSinkConfig,
+  defaults: {
+    bootstrapServers: 'localhost:9092',
+    topic: 'results',
+    format: 'json',
+    compression: 'none',
+  },
+  infer({ config, inputs, error }) {
+    const fields = inputs.in?.[0]?.fields;
+    if (config.keyField !== undefined && fields && !fields.some((f) => f.name === config.keyField))
+      error(
+        'keyField',
+        'config.unknown-field',
+        `Key field '${config.keyField}' is not a field of the input (${fields.map((f) => f.name).join(', ')}).`,
+      );
+    return {};
+  },
+});
