@@ -10,7 +10,8 @@ export default defineConfig({
   // Build @sluice/shared from its TypeScript source, as the other packages do in tests.
   resolve: { conditions: ['source', ...defaultClientConditions] },
   server: {
-    proxy: { '/api': server, '/login': server, '/docs': server },
+    // ws: the live view's WebSocket (/api/jobs/:id/live) goes through the proxy too.
+    proxy: { '/api': { target: server, ws: true }, '/login': server, '/docs': server },
   },
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1500 },
 });

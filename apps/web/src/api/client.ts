@@ -2,6 +2,7 @@
 // every call is a plain same-origin fetch; errors come back as ApiError.
 import type { Diagnostic, Pipeline } from '@sluice/shared';
 import type { CatalogEntry } from '../catalog/catalog.js';
+import type { JobSummary, PreviewView, RecordError } from './jobs.js';
 
 export class ApiError extends Error {
   constructor(
@@ -93,6 +94,7 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
 }
 
 const pipelineUrl = (id: string) => `/api/pipelines/${encodeURIComponent(id)}`;
+const jobUrl = (id: string) => `/api/jobs/${encodeURIComponent(id)}`;
 
 export const api = {
   catalog: () => request<CatalogEntry[]>('GET', '/api/catalog'),
@@ -108,6 +110,25 @@ export const api = {
   versions: (id: string) => request<VersionSummary[]>('GET', `${pipelineUrl(id)}/versions`),
   restore: (id: string, version: number) =>
     request<PipelineRecord>('POST', `${pipelineUrl(id)}/versions/${version}/restore`),
+  version: (id: string, version: number) =>
+    request<PipelineRecord>('GET', `${pipelineUrl(id)}/versions/${version}`),
+  deploy: (pipelineId: string, version: number) =>
+    request<{ id: string; status: JobSummary['status'] }>('POST', '/api/jobs', {
+      pipelineId,
+      version,
+    }),
+  jobs: () => request<JobSummary[]>('GET', '/api/jobs'),
+  job: (id: string) => request<JobSummary>('GET', jobUrl(id)),
+  stop: (id: string) => request<JobSummary>('POST', `${jobUrl(id)}/stop`, {}),
+  jobErrors: (id: string, nodeId: string) =>
+    request<RecordError[]>('GET', `${jobUrl(id)}/errors?nodeId=${encodeURIComponent(nodeId)}`),
+  preview: (id: string, nodeId: string) =>
+    request<PreviewView | null>('GET', `${jobUrl(id)}/preview/${encodeURIComponent(nodeId)}`),
+  /** The live WebSocket's address; the session cookie goes along with the handshake. */
+  liveUrl: (id: string) => {
+    const scheme = globalThis.location?.protocol === 'https:' ? 'wss' : 'ws';
+    return `${scheme}://${globalThis.location?.host}${jobUrl(id)}/live`;
+  },
 };
 
 export function errorMessage(cause: unknown): string {

@@ -1,5 +1,6 @@
 // The shell: header, palette on the left, canvas in the middle with the
-// problems below it, inspector on the right, and the dialogs over them.
+// problems below it, inspector on the right, and the dialogs over them. While
+// a job is shown, its results replace the problems and its records the inspector.
 import { ReactFlowProvider } from '@xyflow/react';
 import { X } from 'lucide-react';
 import { useCallback } from 'react';
@@ -9,6 +10,9 @@ import { ShortcutsDialog } from '../commands/ShortcutsDialog.js';
 import { useShortcuts } from '../commands/use-shortcuts.js';
 import { DiagnosticsPanel } from '../diagnostics/DiagnosticsPanel.js';
 import { Inspector } from '../inspector/Inspector.js';
+import { JobsDialog } from '../live/JobsDialog.js';
+import { LiveInspector } from '../live/LiveInspector.js';
+import { ResultsPanel } from '../live/ResultsPanel.js';
 import { Palette } from '../palette/Palette.js';
 import { PipelinesDialog } from '../pipelines/PipelinesDialog.js';
 import { importFile } from '../pipelines/session.js';
@@ -30,19 +34,26 @@ export function App() {
 function Editor() {
   const store = useEditorStore();
   useShortcuts(store);
+  const live = useEditor((s) => s.live.job !== null);
   const onFileDrop = useCallback((file: File) => void importFile(store, file), [store]);
   return (
     <ReactFlowProvider>
-      <div className="app">
+      <div className={`app${live ? ' app-live' : ''}`}>
         <Header />
         <Notice />
         <div className="workspace">
-          <Palette />
+          {!live && <Palette />}
           <main className="centre">
             <Canvas onFileDrop={onFileDrop} />
-            <DiagnosticsPanel />
+            {live ? <ResultsPanel /> : <DiagnosticsPanel />}
           </main>
-          <Inspector />
+          {live ? (
+            <aside className="inspector inspector-live" aria-label="Live inspector">
+              <LiveInspector />
+            </aside>
+          ) : (
+            <Inspector />
+          )}
         </div>
         <Dialogs />
       </div>
@@ -61,6 +72,8 @@ function Dialogs() {
       return <PipelinesDialog />;
     case 'versions':
       return <VersionsDialog />;
+    case 'jobs':
+      return <JobsDialog />;
     default:
       return null;
   }

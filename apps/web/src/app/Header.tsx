@@ -1,5 +1,5 @@
 // The header: the pipeline's name and saved state, the pipeline actions,
-// the edit commands, Deploy (not yet) and the theme.
+// the edit commands, the theme, and Deploy (or the running job's controls).
 import {
   ClipboardCopy,
   Download,
@@ -7,25 +7,25 @@ import {
   History,
   Keyboard,
   LayoutDashboard,
+  ListChecks,
   Moon,
   Redo2,
-  Rocket,
   Sun,
   Undo2,
   Upload,
 } from 'lucide-react';
 import { useRef } from 'react';
 import { CommandButton } from '../commands/CommandButton.js';
+import { LiveBar } from '../live/LiveBar.js';
 import { copyExport, downloadExport, importFile } from '../pipelines/session.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 import { isDirty } from '../store/store.js';
-
-const DEPLOY_REASON = 'Deploying arrives with the job runner; for now, design and save.';
 
 export function Header() {
   const store = useEditorStore();
   const name = useEditor((s) => s.document.name);
   const theme = useEditor((s) => s.theme);
+  const live = useEditor((s) => s.live.job !== null);
   const file = useRef<HTMLInputElement>(null);
   const rename = (value: string) =>
     store.getState().edit('Rename pipeline', (doc) => ({ ...doc, name: value }), {
@@ -40,6 +40,7 @@ export function Header() {
         className="pipeline-name"
         aria-label="Pipeline name"
         value={name}
+        readOnly={live}
         maxLength={200}
         onChange={(e) => rename(e.target.value)}
         onBlur={(e) => e.target.value.trim() === '' && rename('Untitled pipeline')}
@@ -63,6 +64,15 @@ export function Header() {
           onClick={() => store.getState().openDialog('versions')}
         >
           <History size={16} />
+        </button>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Jobs"
+          title="Jobs: running and finished"
+          onClick={() => store.getState().openDialog('jobs')}
+        >
+          <ListChecks size={16} />
         </button>
         <button
           type="button"
@@ -128,14 +138,7 @@ export function Header() {
       >
         {theme === 'dark' ? <Sun size={16} /> : <Moon size={16} />}
       </button>
-      <span title={DEPLOY_REASON}>
-        <button type="button" className="button primary" disabled aria-describedby="deploy-reason">
-          <Rocket size={14} aria-hidden="true" /> Deploy
-        </button>
-        <span id="deploy-reason" className="visually-hidden">
-          {DEPLOY_REASON}
-        </span>
-      </span>
+      <LiveBar />
     </header>
   );
 }
@@ -144,6 +147,8 @@ function SaveState() {
   const dirty = useEditor(isDirty);
   const status = useEditor((s) => s.saveStatus);
   const id = useEditor((s) => s.pipelineId);
+  const live = useEditor((s) => s.live.job !== null);
+  if (live) return <output className="save-state muted">Read-only while live</output>;
   const text =
     status === 'saving'
       ? 'Saving…'

@@ -47,6 +47,7 @@ export function Canvas({ onFileDrop }: { onFileDrop: (file: File) => void }) {
   const selection = useEditor((s) => s.selection);
   const measured = useEditor((s) => s.measured);
   const theme = useEditor((s) => s.theme);
+  const live = useEditor((s) => s.live.job !== null);
   const wrapper = useRef<HTMLDivElement>(null);
 
   const previousNodes = useRef<OperatorFlowNode[]>([]);
@@ -89,6 +90,15 @@ export function Canvas({ onFileDrop }: { onFileDrop: (file: File) => void }) {
       fit(false);
     }
   }, [store, flow, initialized, opened, fit]);
+
+  // Entering or leaving a job's view changes the panels around the canvas: fit again.
+  const wasLive = useRef(live);
+  useEffect(() => {
+    if (wasLive.current === live) return;
+    wasLive.current = live;
+    const frame = requestAnimationFrame(() => fit());
+    return () => cancelAnimationFrame(frame);
+  }, [live, fit]);
 
   useEffect(() => {
     store.getState().setCanvasView({
@@ -197,6 +207,7 @@ export function Canvas({ onFileDrop }: { onFileDrop: (file: File) => void }) {
   const onDrop = useCallback(
     (event: DragEvent) => {
       event.preventDefault();
+      if (store.getState().live.job) return;
       const file = event.dataTransfer.files[0];
       if (file) {
         onFileDrop(file);
@@ -214,6 +225,7 @@ export function Canvas({ onFileDrop }: { onFileDrop: (file: File) => void }) {
   const onDoubleClick = useCallback(
     (event: MouseEvent) => {
       if (!(event.target as Element).classList.contains('react-flow__pane')) return;
+      if (store.getState().live.job) return;
       const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
       store.getState().openDialog('add-node', { x: at.x - 92, y: at.y - 30 });
     },
@@ -222,7 +234,11 @@ export function Canvas({ onFileDrop }: { onFileDrop: (file: File) => void }) {
 
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: a mouse shortcut; the keyboard has Add a step (Ctrl+K)
-    <div className="canvas" ref={wrapper} onDoubleClick={onDoubleClick}>
+    <div
+      className={`canvas${live ? ' canvas-live' : ''}`}
+      ref={wrapper}
+      onDoubleClick={onDoubleClick}
+    >
       <ReactFlow<OperatorFlowNode, PipelineFlowEdge>
         nodes={nodes}
         edges={edges}
@@ -240,6 +256,9 @@ export function Canvas({ onFileDrop }: { onFileDrop: (file: File) => void }) {
         deleteKeyCode={null}
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
         zoomOnDoubleClick={false}
+        // A job's pipeline is read-only: steps are chosen to inspect, not moved or rewired.
+        nodesDraggable={!live}
+        nodesConnectable={!live}
         minZoom={0.2}
         colorMode={theme}
         aria-label="Pipeline canvas"

@@ -1,9 +1,11 @@
 // A pipeline step on the canvas: its label and kind, its named ports as
-// handles, a badge counting its problems, and its output fields on demand.
+// handles, a badge counting its problems, its output fields on demand, and
+// its live metrics while a job of the pipeline is shown.
 import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { ChevronDown, ChevronRight } from 'lucide-react';
 import { memo, useState } from 'react';
 import type { OperatorFlowNode } from '../document/flow.js';
+import { NodeMetrics } from '../live/NodeMetrics.js';
 import { OperatorIcon } from '../palette/OperatorIcon.js';
 import { useEditor } from '../store/context.js';
 
@@ -20,13 +22,16 @@ export const OperatorNode = memo(function OperatorNode({
   const entry = useEditor((s) => s.catalog.byKind.get(node.kind));
   const errors = useEditor((s) => s.analysis.byNode.get(id)?.errors ?? 0);
   const warnings = useEditor((s) => s.analysis.byNode.get(id)?.warnings ?? 0);
+  const live = useEditor((s) => s.live.job !== null);
+  const failed = useEditor((s) => s.live.job?.failure?.nodeId === id);
   const [expanded, setExpanded] = useState(false);
   // Only an expanded node follows its schemas, so the others skip those renders.
   const schemas = useEditor((s) => (expanded ? s.analysis.schemas.get(id) : undefined));
   const inputs = entry?.inputs ?? [];
   const outputs = entry?.outputs ?? [];
   const title = node.label || entry?.label || node.kind;
-  const state = errors > 0 ? 'has-errors' : warnings > 0 ? 'has-warnings' : '';
+  const state =
+    failed || errors > 0 ? 'has-errors' : warnings > 0 ? 'has-warnings' : live ? 'is-live' : '';
 
   return (
     <div className={`op-node ${state}${selected ? ' selected' : ''}`} data-testid={`node-${id}`}>
@@ -65,6 +70,7 @@ export const OperatorNode = memo(function OperatorNode({
           </span>
         )}
       </div>
+      {live && <NodeMetrics nodeId={id} category={entry?.category ?? 'unknown'} />}
       {outputs.length > 0 && (
         <button
           type="button"

@@ -2,10 +2,17 @@
 
 import { extractFragment, moveNodes, pasteFragment, removeElements } from '../document/document.js';
 import { NO_SELECTION } from '../document/flow.js';
+import { isLive } from '../store/store.js';
 import { type Command, type CommandContext, defineCommand } from './command.js';
 import { layoutPositions } from './layout.js';
 
 const PASTE_OFFSET = 40;
+
+/** A command that changes the document applies only while no job is shown (read-only). */
+const whileEditing =
+  (when: Command['when']): Command['when'] =>
+  (s) =>
+    !isLive(s) && when(s);
 
 const hasSelection = (s: {
   selection: { nodes: ReadonlySet<string>; edges: ReadonlySet<string> };
@@ -15,7 +22,7 @@ export const undoCommand = defineCommand({
   name: 'undo',
   label: 'Undo',
   shortcuts: ['Mod+Z'],
-  when: (s) => s.history.past.length > 0,
+  when: whileEditing((s) => s.history.past.length > 0),
   run: ({ store }) => store.getState().undo(),
   undo: 'none',
 });
@@ -24,7 +31,7 @@ export const redoCommand = defineCommand({
   name: 'redo',
   label: 'Redo',
   shortcuts: ['Mod+Shift+Z', 'Mod+Y'],
-  when: (s) => s.history.future.length > 0,
+  when: whileEditing((s) => s.history.future.length > 0),
   run: ({ store }) => store.getState().redo(),
   undo: 'none',
 });
@@ -33,7 +40,7 @@ export const deleteCommand = defineCommand({
   name: 'delete',
   label: 'Delete selection',
   shortcuts: ['Delete', 'Backspace'],
-  when: hasSelection,
+  when: whileEditing(hasSelection),
   run: ({ store }) => {
     const { selection, edit } = store.getState();
     edit('Delete', (doc) => removeElements(doc, selection.nodes, selection.edges), {
@@ -63,7 +70,7 @@ export const duplicateCommand = defineCommand({
   name: 'duplicate',
   label: 'Duplicate',
   shortcuts: ['Mod+D'],
-  when: (s) => s.selection.nodes.size > 0,
+  when: whileEditing((s) => s.selection.nodes.size > 0),
   run: ({ store }) => {
     const { document, selection } = store.getState();
     const fragment = extractFragment(document, selection.nodes);
@@ -90,7 +97,7 @@ export const pasteCommand = defineCommand({
   name: 'paste',
   label: 'Paste',
   shortcuts: ['Mod+V'],
-  when: (s) => (s.clipboard?.nodes.length ?? 0) > 0,
+  when: whileEditing((s) => (s.clipboard?.nodes.length ?? 0) > 0),
   run: (context) => pasteInto(context, 'Paste'),
   undo: 'history',
 });
@@ -114,7 +121,7 @@ export const autoLayoutCommand = defineCommand({
   name: 'auto-layout',
   label: 'Tidy up (auto-layout)',
   shortcuts: ['Shift+L'],
-  when: (s) => s.document.nodes.length > 0,
+  when: whileEditing((s) => s.document.nodes.length > 0),
   run: async ({ store }) => {
     const { document, catalog, measured } = store.getState();
     const positions = await layoutPositions(document, catalog, measured);
@@ -138,7 +145,7 @@ export const addNodeCommand = defineCommand({
   name: 'add-node',
   label: 'Add a step…',
   shortcuts: ['Mod+K'],
-  when: (s) => s.catalog.entries.length > 0,
+  when: whileEditing((s) => s.catalog.entries.length > 0),
   run: ({ store }) => {
     const { openDialog, canvasView } = store.getState();
     openDialog('add-node', canvasView?.center() ?? { x: 0, y: 0 });

@@ -6,10 +6,11 @@ import { type Catalog, EMPTY_CATALOG } from '../catalog/catalog.js';
 import { type Analysis, EMPTY_ANALYSIS } from '../diagnostics/analysis.js';
 import { emptyPipeline, type Fragment, moveNodes, type Position } from '../document/document.js';
 import { NO_SELECTION, type Selection, type Size } from '../document/flow.js';
+import { type LiveData, NO_LIVE } from '../live/live.js';
 import { type History, NO_HISTORY, record, redo, undo } from './history.js';
 
 export type Theme = 'light' | 'dark';
-export type Dialog = 'shortcuts' | 'pipelines' | 'versions' | 'add-node' | null;
+export type Dialog = 'shortcuts' | 'pipelines' | 'versions' | 'add-node' | 'jobs' | null;
 export type SaveStatus = 'idle' | 'saving' | 'error';
 
 export interface Notice {
@@ -57,6 +58,8 @@ export interface EditorData {
   readonly signedOut: boolean;
   /** Counts the documents opened, so the canvas fits each new one in view once. */
   readonly opened: number;
+  /** The job shown on the canvas; while it is, the document is read-only. */
+  readonly live: LiveData;
 }
 
 export interface EditOptions {
@@ -92,6 +95,8 @@ export interface EditorActions {
   notify(notice: Notice | null): void;
   setCanvasView(view: CanvasView | null): void;
   signOut(): void;
+  /** Changes the live view; opening a document leaves it. */
+  updateLive(change: (live: LiveData) => LiveData): void;
 }
 
 export type EditorState = EditorData & EditorActions;
@@ -119,6 +124,7 @@ export function initialEditorData(): EditorData {
     canvasView: null,
     signedOut: false,
     opened: 0,
+    live: NO_LIVE,
   };
 }
 
@@ -141,6 +147,7 @@ export function createEditorStore(initial: Partial<EditorData> = {}): EditorStor
 
     edit(label, change, options = {}) {
       const state = get();
+      if (isLive(state)) return;
       const next = change(state.document);
       if (next === state.document) return;
       set({
@@ -158,6 +165,7 @@ export function createEditorStore(initial: Partial<EditorData> = {}): EditorStor
 
     undo() {
       const state = get();
+      if (isLive(state)) return;
       const step = undo(state.history, state.document, state.selection);
       if (!step) return;
       set({
@@ -169,6 +177,7 @@ export function createEditorStore(initial: Partial<EditorData> = {}): EditorStor
 
     redo() {
       const state = get();
+      if (isLive(state)) return;
       const step = redo(state.history, state.document, state.selection);
       if (!step) return;
       set({
@@ -179,11 +188,13 @@ export function createEditorStore(initial: Partial<EditorData> = {}): EditorStor
     },
 
     beginGesture() {
+      if (isLive(get())) return;
       if (get().gestureStart === null) set({ gestureStart: get().document });
     },
 
     moveDuringGesture(positions) {
       const state = get();
+      if (isLive(state)) return;
       const next = moveNodes(state.document, positions);
       if (next !== state.document) set({ document: next });
     },
@@ -227,7 +238,9 @@ export function createEditorStore(initial: Partial<EditorData> = {}): EditorStor
     },
 
     open(doc, pipelineId, serverVersion) {
+      get().live.channel?.close();
       set({
+        live: NO_LIVE,
         document: doc,
         pipelineId,
         serverVersion,
@@ -274,9 +287,20 @@ export function createEditorStore(initial: Partial<EditorData> = {}): EditorStor
     },
 
     signOut() {
-      set({ signedOut: true, dialog: null, notice: null });
+      get().live.channel?.close();
+      set({ signedOut: true, dialog: null, notice: null, live: NO_LIVE });
+    },
+
+    updateLive(change) {
+      const live = change(get().live);
+      if (live !== get().live) set({ live });
     },
   }));
+}
+
+/** Whether a job is shown on the canvas, which makes the document read-only. */
+export function isLive(state: EditorData): boolean {
+  return state.live.job !== null;
 }
 
 /** Whether the open document has changes the server does not have yet. */

@@ -1,0 +1,114 @@
+// Every job the server knows, running ones first: status, uptime, version,
+// totals; each opens in its live view. Refreshed every few seconds while open.
+import { Eye } from 'lucide-react';
+import { useEffect, useState } from 'react';
+import { api, errorMessage } from '../api/client.js';
+import type { JobSummary } from '../api/jobs.js';
+import { Dialog } from '../app/Dialog.js';
+import { useEditorStore } from '../store/context.js';
+import { formatCount, formatDuration } from './format.js';
+import { openJob } from './jobs.js';
+
+const REFRESH_MS = 3_000;
+
+export function JobsDialog() {
+  const store = useEditorStore();
+  const [jobs, setJobs] = useState<JobSummary[] | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const close = () => store.getState().openDialog(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    const load = () =>
+      api.jobs().then(
+        (list) => {
+          if (cancelled) return;
+          setJobs(
+            [...list].sort(
+              (a, b) =>
+                Number(b.status === 'running') - Number(a.status === 'running') ||
+                b.startedAt - a.startedAt,
+            ),
+          );
+          setProblem(null);
+        },
+        (cause) => !cancelled && setProblem(errorMessage(cause)),
+      );
+    void load();
+    const timer = setInterval(load, REFRESH_MS);
+    return () => {
+      cancelled = true;
+      clearInterval(timer);
+    };
+  }, []);
+
+  return (
+    <Dialog title="Jobs" onClose={close} wide>
+      {problem && <p className="tone-error">{problem}</p>}
+      {jobs === null && !problem && <p className="muted">Loading…</p>}
+      {jobs?.length === 0 && (
+        <p className="muted">No jobs yet. Deploy a pipeline from the canvas to start one.</p>
+      )}
+      {jobs && jobs.length > 0 && (
+        <div className="table-scroll">
+          <table className="jobs-table" aria-label="Jobs">
+            <thead>
+              <tr>
+                <th>Pipeline</th>
+                <th>Status</th>
+                <th>Version</th>
+                <th>Started</th>
+                <th>Up</th>
+                <th className="num">Read</th>
+                <th className="num">Written</th>
+                <th className="num">Bad</th>
+                <th className="num">Late</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {jobs.map((job) => (
+                <tr key={job.id}>
+                  <td>{job.name}</td>
+                  <td>
+                    <span className={`job-status job-status-${job.status}`}>{job.status}</span>
+                    {job.failure && (
+                      <div className="tone-error small" title={job.failure.message}>
+                        {job.failure.message}
+                      </div>
+                    )}
+                  </td>
+                  <td>{job.pipelineVersion ?? '–'}</td>
+                  <td>{new Date(job.startedAt).toLocaleTimeString()}</td>
+                  <td>{formatDuration(job.uptimeMs)}</td>
+                  <td className="num">{formatCount(job.totals.recordsIn)}</td>
+                  <td className="num">{formatCount(job.totals.recordsOut)}</td>
+                  <td className={`num${job.totals.errors > 0 ? ' tone-error' : ''}`}>
+                    {formatCount(job.totals.errors)}
+                  </td>
+                  <td className="num">{formatCount(job.totals.late)}</td>
+                  <td>
+                    <button
+                      type="button"
+                      className="button"
+                      disabled={job.pipelineId === undefined}
+                      title={
+                        job.pipelineId === undefined
+                          ? 'Deployed from a document that is not stored, so it has no canvas'
+                          : 'Show this job on the canvas'
+                      }
+                      aria-label={`Open the job of ${job.name} started ${new Date(job.startedAt).toLocaleTimeString()}`}
+                      onClick={() => void openJob(store, job)}
+                    >
+                      <Eye size={14} aria-hidden="true" /> Open
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Dialog>
+  );
+}

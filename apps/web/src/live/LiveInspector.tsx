@@ -1,0 +1,138 @@
+// The right panel while a job is shown: the job at a glance; or, for a chosen
+// connection, the records flowing on it; or, for a chosen step, what it sends
+// on and the records it set aside, with the reasons.
+import type { PipelineEdge } from '@sluice/shared';
+import { useEditor } from '../store/context.js';
+import { EdgeRecords } from './EdgeRecords.js';
+import { formatCount, formatDuration, formatRate } from './format.js';
+import { NodeErrors } from './NodeErrors.js';
+
+export function LiveInspector() {
+  const edgeId = useEditor((s) =>
+    s.selection.edges.size === 1 && s.selection.nodes.size === 0
+      ? [...s.selection.edges][0]
+      : undefined,
+  );
+  const nodeId = useEditor((s) =>
+    s.selection.nodes.size === 1 ? [...s.selection.nodes][0] : undefined,
+  );
+  if (nodeId) return <NodePanel key={nodeId} nodeId={nodeId} />;
+  if (edgeId) return <EdgePanel key={edgeId} edgeId={edgeId} />;
+  return <JobPanel />;
+}
+
+function useTitle(nodeId: string | undefined): string {
+  return useEditor((s) => {
+    const node = s.document.nodes.find((n) => n.id === nodeId);
+    if (!node) return nodeId ?? '';
+    return node.label || s.catalog.byKind.get(node.kind)?.label || node.kind;
+  });
+}
+
+function EdgePanel({ edgeId }: { edgeId: string }) {
+  const edge = useEditor((s) => s.document.edges.find((e) => e.id === edgeId));
+  const from = useTitle(edge?.source);
+  const to = useTitle(edge?.target);
+  if (!edge) return null;
+  const label = `Records from ${from} to ${to}`;
+  return (
+    <div className="inspector-body live-panel">
+      <h2>
+        {from} → {to}
+      </h2>
+      <EdgeFacts edgeId={edge.id} />
+      <EdgeRecords edge={edge} label={label} />
+    </div>
+  );
+}
+
+function EdgeFacts({ edgeId }: { edgeId: string }) {
+  const live = useEditor((s) => s.live.edges.get(edgeId));
+  if (!live) return <p className="muted small">No records yet.</p>;
+  return (
+    <p className="muted small">
+      {formatRate(live.perSecond)} · {formatCount(live.records)} records so far
+      {live.pressure !== 'ok' && (
+        <span className={`tone-${live.pressure === 'red' ? 'error' : 'warning'}`}>
+          {' '}
+          · the next step is held back
+        </span>
+      )}
+    </p>
+  );
+}
+
+function NodePanel({ nodeId }: { nodeId: string }) {
+  const title = useTitle(nodeId);
+  const output: PipelineEdge | undefined = useEditor((s) =>
+    s.document.edges.find((e) => e.source === nodeId),
+  );
+  const failure = useEditor((s) =>
+    s.live.job?.failure?.nodeId === nodeId ? s.live.job.failure.message : undefined,
+  );
+  const to = useTitle(output?.target);
+  return (
+    <div className="inspector-body live-panel">
+      <h2>{title}</h2>
+      {failure && (
+        <p className="tone-error" role="alert">
+          The job failed here: {failure}
+        </p>
+      )}
+      <NodeErrors nodeId={nodeId} />
+      {output ? (
+        <section aria-label="Output records">
+          <h3>Sent on to {to}</h3>
+          <EdgeFacts edgeId={output.id} />
+          <EdgeRecords edge={output} label={`Records from ${title} to ${to}`} />
+        </section>
+      ) : (
+        <p className="muted small">This step sends nothing on; its results are below the canvas.</p>
+      )}
+    </div>
+  );
+}
+
+function JobPanel() {
+  const job = useEditor((s) => s.live.job);
+  const clock = useEditor((s) => s.live.clock);
+  const dropped = useEditor((s) => s.live.dropped);
+  const problem = useEditor((s) => s.live.problem);
+  const failedAt = useTitle(job?.failure?.nodeId);
+  if (!job) return null;
+  return (
+    <div className="inspector-body live-panel">
+      <h2>Job</h2>
+      {job.failure && (
+        <p className="tone-error" role="alert">
+          Failed{job.failure.nodeId ? ` at ${failedAt}` : ''}: {job.failure.message}
+        </p>
+      )}
+      {clock ? (
+        <dl className="facts">
+          <dt>Up</dt>
+          <dd>{formatDuration(clock.uptimeMs)}</dd>
+          <dt>Read</dt>
+          <dd>{formatCount(clock.recordsIn)} records</dd>
+          <dt>Written</dt>
+          <dd>{formatCount(clock.recordsOut)} records</dd>
+          <dt>Bad</dt>
+          <dd className={clock.errors > 0 ? 'tone-error' : ''}>{formatCount(clock.errors)}</dd>
+          <dt>Late</dt>
+          <dd>{formatCount(clock.late)}</dd>
+        </dl>
+      ) : (
+        <p className="muted small">Waiting for the first metrics…</p>
+      )}
+      {dropped > 0 && (
+        <p className="muted small">
+          {dropped} updates were skipped because this browser fell behind.
+        </p>
+      )}
+      {problem && <p className="tone-warning small">{problem}</p>}
+      <p className="muted small">
+        Choose a connection to see the records flowing on it, or a step to see its bad records.
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,107 @@
+// Deploying, watching, stopping and leaving jobs: the store on one side, the
+// server's API and live WebSocket on the other.
+import type { Pipeline } from '@sluice/shared';
+import { api, errorMessage } from '../api/client.js';
+import type { JobSummary } from '../api/jobs.js';
+import { openPipeline, saveNow } from '../pipelines/session.js';
+import { type EditorState, type EditorStore, isDirty } from '../store/store.js';
+import { type LiveJob, NO_LIVE, startLive } from './live.js';
+import { connectLive } from './socket.js';
+
+/** Why the open pipeline cannot be deployed now, or null when it can. */
+export function deployBlocker(state: EditorState): string | null {
+  if (state.document.nodes.length === 0) return 'Add steps to the pipeline first.';
+  if (state.catalog.entries.length === 0) return 'The operator catalog is still loading.';
+  const errors = state.analysis.diagnostics.filter((d) => d.severity === 'error').length;
+  if (errors > 0) {
+    return `Fix the ${errors === 1 ? 'problem' : `${errors} problems`} listed below the canvas first.`;
+  }
+  if (state.saveStatus === 'error') {
+    return 'The latest changes could not be saved, and only a saved version can run.';
+  }
+  return null;
+}
+
+function watch(store: EditorStore, job: LiveJob): void {
+  store.getState().updateLive(() => startLive(job));
+  const channel = connectLive(store, job.id);
+  store.getState().updateLive((live) => ({ ...live, channel }));
+}
+
+/** Saves pending changes, starts a job of the saved version and shows it live. */
+export async function deploy(store: EditorStore): Promise<void> {
+  const { notify } = store.getState();
+  await saveNow(store);
+  const state = store.getState();
+  const blocker = deployBlocker(state);
+  if (blocker || isDirty(state) || state.pipelineId === null || state.serverVersion === null) {
+    notify({
+      tone: 'error',
+      message: blocker ?? 'The pipeline could not be saved, so it was not deployed.',
+    });
+    return;
+  }
+  const { pipelineId, serverVersion: version } = state;
+  try {
+    const job = await api.deploy(pipelineId, version);
+    notify(null);
+    watch(store, { id: job.id, pipelineId, version, status: job.status });
+  } catch (cause) {
+    notify({ tone: 'error', message: `Not deployed: ${errorMessage(cause)}` });
+  }
+}
+
+export async function stopJob(store: EditorStore): Promise<void> {
+  const job = store.getState().live.job;
+  if (!job) return;
+  try {
+    const summary = await api.stop(job.id);
+    // The socket says so too; this covers a socket that is gone.
+    store
+      .getState()
+      .updateLive((live) =>
+        live.job?.id === job.id && live.job.status === 'running'
+          ? { ...live, job: { ...live.job, status: summary.status } }
+          : live,
+      );
+  } catch (cause) {
+    store.getState().notify({ tone: 'error', message: `Not stopped: ${errorMessage(cause)}` });
+  }
+}
+
+/** Shows a job from the jobs list on the canvas, with the version it runs. */
+export async function openJob(store: EditorStore, summary: JobSummary): Promise<void> {
+  const { pipelineId, pipelineVersion } = summary;
+  if (pipelineId === undefined || pipelineVersion === undefined) return;
+  try {
+    const state = store.getState();
+    const sameVersion =
+      state.pipelineId === pipelineId && state.serverVersion === pipelineVersion && !isDirty(state);
+    if (!sameVersion) {
+      const record = await api.version(pipelineId, pipelineVersion);
+      store.getState().open(record.pipeline as Pipeline, pipelineId, pipelineVersion);
+    } else {
+      store.getState().live.channel?.close();
+    }
+    store.getState().openDialog(null);
+    watch(store, {
+      id: summary.id,
+      pipelineId,
+      version: pipelineVersion,
+      status: summary.status,
+      ...(summary.failure && { failure: summary.failure }),
+      reopenOnLeave: !sameVersion,
+    });
+  } catch (cause) {
+    store.getState().notify({ tone: 'error', message: errorMessage(cause) });
+  }
+}
+
+/** Back to editing: the live view closes; an older version shown from the jobs list gives way to the latest. */
+export async function leaveLive(store: EditorStore): Promise<void> {
+  const { live, updateLive } = store.getState();
+  live.channel?.close();
+  const { job } = live;
+  updateLive(() => NO_LIVE);
+  if (job?.reopenOnLeave && job.pipelineId) await openPipeline(store, job.pipelineId);
+}

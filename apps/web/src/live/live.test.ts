@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import type { JobMetrics, OperatorMetrics } from '../api/jobs.js';
+import {
+  addErrors,
+  addTapSample,
+  applyMetrics,
+  applyStatus,
+  clearTap,
+  HISTORY_LENGTH,
+  MAX_ERRORS,
+  pressureOf,
+  startLive,
+  TAP_CAPACITY,
+} from './live.js';
+import { applyMessage } from './socket.js';
+
+function op(nodeId: string, over: Partial<OperatorMetrics> = {}): OperatorMetrics {
+  return {
+    nodeId,
+    kind: nodeId === 'gen' ? 'source.datagen' : 'transform.filter',
+    recordsIn: 0,
+    recordsOut: 0,
+    bytesIn: 0,
+    inPerSecond: 0,
+    outPerSecond: 0,
+    errors: 0,
+    late: 0,
+    watermark: null,
+    watermarkLagMs: null,
+    stateKeys: 0,
+    stateBytes: 0,
+    busy: 0,
+    backlog: 0,
+    idle: false,
+    extra: {},
+    ...over,
+  };
+}
+
+function metrics(operators: OperatorMetrics[], perSecond = 10): JobMetrics {
+  return {
+    status: 'running',
+    at: 2000,
+    startedAt: 1000,
+    uptimeMs: 1000,
+    recordsIn: 10,
+    recordsOut: 5,
+    errors: 0,
+    late: 0,
+    operators,
+    edges: [{ edgeId: 'e1', source: 'gen', target: 'big', records: 10, perSecond }],
+  };
+}
+
+const job = () => startLive({ id: 'j1', status: 'running' });
+
+describe('the live view state', () => {
+  it('keeps a bounded rate history per node: out for sources, in for the others', () => {
+    let live = job();
+    for (let i = 1; i <= HISTORY_LENGTH + 5; i++) {
+      live = applyMetrics(
+        live,
+        metrics([op('gen', { outPerSecond: i }), op('big', { inPerSecond: i * 2 })]),
+      );
+    }
+    const gen = live.nodes.get('gen')!;
+    expect(gen.history).toHaveLength(HISTORY_LENGTH);
+    expect(gen.history.at(-1)).toBe(HISTORY_LENGTH + 5);
+    expect(live.nodes.get('big')!.history.at(-1)).toBe((HISTORY_LENGTH + 5) * 2);
+  });
+
+  it('keeps the object of a node whose figures and flat history did not change, so it does not re-render', () => {
+    let live = job();
+    for (let i = 0; i < HISTORY_LENGTH; i++) {
+      live = applyMetrics(live, metrics([op('gen'), op('big', { inPerSecond: i })]));
+    }
+    const idle = live.nodes.get('gen');
+    const busy = live.nodes.get('big');
+    const edge = live.edges.get('e1');
+    live = applyMetrics(live, metrics([op('gen'), op('big', { inPerSecond: 99 })]));
+    expect(live.nodes.get('gen')).toBe(idle);
+    expect(live.nodes.get('big')).not.toBe(busy);
+    expect(live.edges.get('e1')).toBe(edge);
+  });
+
+  it('marks an edge amber or red when the step downstream is busy or backlogged', () => {
+    expect(pressureOf(op('x', { busy: 0.5 }))).toBe('ok');
+    expect(pressureOf(op('x', { busy: 0.85 }))).toBe('amber');
+    expect(pressureOf(op('x', { busy: 0.97 }))).toBe('red');
+    expect(pressureOf(op('x', { backlog: 5_000 }))).toBe('amber');
+    expect(pressureOf(op('x', { backlog: 50_000 }))).toBe('red');
+    const live = applyMetrics(job(), metrics([op('gen'), op('big', { busy: 0.9 })]));
+    expect(live.edges.get('e1')?.pressure).toBe('amber');
+  });
+
+  it('records a status change with the failure, and drops an old failure', () => {
+    const failed = applyStatus(job(), 'failed', { message: 'boom', nodeId: 'big' });
+    expect(failed.job).toMatchObject({ status: 'failed', failure: { nodeId: 'big' } });
+    expect(applyStatus(failed, 'running').job?.failure).toBeUndefined();
+  });
+
+  it('adds each bad record once, oldest first, and keeps a bounded number', () => {
+    const e = (at: number) => ({ nodeId: 'big', reason: 'cannot CAST', row: { at }, at });
+    let live = addErrors(job(), [e(2), e(1)]);
+    live = addErrors(live, [e(1), e(3)]);
+    expect(live.errors.map((x) => x.at)).toEqual([1, 2, 3]);
+    live = addErrors(
+      live,
+      Array.from({ length: MAX_ERRORS + 10 }, (_, i) => e(10 + i)),
+    );
+    expect(live.errors).toHaveLength(MAX_ERRORS);
+    expect(live.errors.at(-1)?.at).toBe(MAX_ERRORS + 19);
+  });
+
+  it('keeps tapped records newest first, bounded, and forgets them when the tap closes', () => {
+    let live = addTapSample(job(), 'e1', [{ n: 1 }, { n: 2 }], [10, 20]);
+    live = addTapSample(live, 'e1', [{ n: 3 }], [30]);
+    expect(live.taps.get('e1')?.rows.map((r) => r.row.n)).toEqual([3, 2, 1]);
+    const many = Array.from({ length: TAP_CAPACITY }, (_, i) => ({ n: i + 4 }));
+    live = addTapSample(
+      live,
+      'e1',
+      many,
+      many.map(() => 0),
+    );
+    expect(live.taps.get('e1')?.rows).toHaveLength(TAP_CAPACITY);
+    expect(live.taps.get('e1')?.total).toBe(TAP_CAPACITY + 3);
+    expect(clearTap(live, 'e1').taps.has('e1')).toBe(false);
+  });
+
+  it('folds every kind of server message', () => {
+    let live = applyMessage(job(), { type: 'metrics', metrics: metrics([op('gen')]), dropped: 2 });
+    expect(live.dropped).toBe(2);
+    expect(live.clock?.uptimeMs).toBe(1000);
+    live = applyMessage(live, {
+      type: 'error',
+      error: { nodeId: 'big', reason: 'r', row: {}, at: 1 },
+    });
+    expect(live.errors).toHaveLength(1);
+    live = applyMessage(live, { type: 'tap', edgeId: 'e1', rows: [{ a: 1 }], times: [5] });
+    expect(live.taps.get('e1')?.rows[0]?.time).toBe(5);
+    live = applyMessage(live, { type: 'problem', message: 'no such edge' });
+    expect(live.problem).toBe('no such edge');
+    live = applyMessage(live, { type: 'status', status: 'stopped' });
+    expect(live.job?.status).toBe('stopped');
+  });
+});
