@@ -8,11 +8,14 @@ import type { Page } from '@playwright/test';
 import { expect, requireBuiltWebApp, SCREENSHOTS, test } from '../support/fixtures.js';
 import { REPO_ROOT } from '../support/sluice-server.js';
 
-const EXAMPLE = 'Orders per category every 10 seconds';
+const EXAMPLE = 'Orders per category every 2 seconds';
 const FAILING = 'Orders with a failing cast';
-/** The example's windows are 10 s of event time at 200 records/s: the first fires after ~10–12 s. */
-const FIRST_WINDOW_MS = 20_000;
-const WINDOW_MS = 10_000;
+/**
+ * The example's windows are 2 s of event time, 1 s out of order, at 200 records/s from the
+ * job's start: the first fires within about 3 s of the deploy (the wait below leaves room).
+ */
+const FIRST_WINDOW_MS = 8_000;
+const WINDOW_MS = 2_000;
 
 async function openPipeline(page: Page, name: string) {
   await page.getByRole('button', { name: 'Pipelines', exact: true }).click();
@@ -90,7 +93,7 @@ test('deploy, watch, inspect, stop, and find the bad records of a failing step',
   await page.getByTestId('edge-rate-e2').click();
   const inspector = page.getByRole('complementary', { name: 'Live inspector' });
   const sampled = inspector.getByRole('table', {
-    name: 'Records from Big orders to Per category, 10 s',
+    name: 'Records from Big orders to Per category, 2 s',
   });
   await expect(sampled.locator('tbody tr').first()).toBeVisible();
   await expect(sampled.locator('thead')).toContainText('category');

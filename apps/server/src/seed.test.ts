@@ -17,7 +17,7 @@ describe('seeding the examples', () => {
     expect(seedExamples(t.app.store, t.options.dataDir, filesDir(t.options))).toBe(examples.length);
     const list = t.app.store.list();
     expect(list).toHaveLength(examples.length);
-    expect(list[0]?.name).toBe('Orders per category every 10 seconds');
+    expect(list[0]?.name).toBe('Orders per category every 2 seconds');
     expect(FIRST_EXAMPLE).toBe('orders-per-category.json');
     expect(existsSync(join(filesDir(t.options), 'orders.jsonl'))).toBe(true);
     expect(seedExamples(t.app.store, t.options.dataDir, filesDir(t.options))).toBe(0);

@@ -69,7 +69,7 @@ describe('sluice run', () => {
     setTimeout(() => abort.abort(), 1500);
     const { code, stderr } = await run(['run', 'orders-per-category.json'], abort.signal);
     expect(code).toBe(0);
-    expect(stderr).toContain('Orders per category every 10 seconds: stopped');
+    expect(stderr).toContain('Orders per category every 2 seconds: stopped');
     expect(stderr).toMatch(/records in [1-9]/);
   });
 
