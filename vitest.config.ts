@@ -3,7 +3,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 /** Tests that measure the server's speed: they run after the others, one file at a time. */
 const LOAD_TESTS = ['apps/server/src/load.test.ts', 'apps/server/src/soak.test.ts'];
 /** Tests against a real Kafka broker, started once per run by their own global setup. */
-const KAFKA_TESTS = ['packages/*/src/**/*.kafka.test.ts'];
+const KAFKA_TESTS = ['packages/*/src/**/*.kafka.test.ts', 'apps/server/src/**/*.kafka.test.ts'];
 
 // One runner for every package's unit tests. The "source" condition makes
 // `@sluice/*` imports resolve to each package's TypeScript source, so tests

@@ -14,6 +14,7 @@ import { jobsPlugin } from './plugins/jobs.js';
 import { storagePlugin } from './plugins/storage.js';
 import { webPlugin } from './plugins/web.js';
 import { jobRoutes } from './routes/jobs.js';
+import { kafkaRoutes } from './routes/kafka.js';
 import { liveRoutes } from './routes/live.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { pipelineRoutes } from './routes/pipelines.js';
@@ -66,6 +67,10 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
   await app.register(liveRoutes, { allowedOrigins: options.allowedOrigins });
   await app.register(metricsRoutes);
   await app.register(pipelineRoutes);
+  await app.register(
+    kafkaRoutes,
+    options.kafkaBootstrap ? { bootstrap: options.kafkaBootstrap } : {},
+  );
   await app.register(webPlugin, options.webRoot ? { webRoot: options.webRoot } : {});
   return app;
 }

@@ -19,6 +19,8 @@ export interface ServerOptions {
   readonly webRoot?: string;
   /** Log level for Fastify's logger; 'silent' in tests. */
   readonly logLevel: string;
+  /** The Kafka cluster the designer browses when a request names none (`host:port`, comma-separated). */
+  readonly kafkaBootstrap?: string;
 }
 
 export const DEFAULT_PORT = 4800;
@@ -51,6 +53,7 @@ export function serverOptions(
     env.SLUICE_ALLOWED_ORIGINS?.split(',')
       .map((o) => o.trim())
       .filter(Boolean) ?? [];
+  const kafkaBootstrap = partial.kafkaBootstrap ?? env.SLUICE_KAFKA_BOOTSTRAP?.trim();
   return {
     host: partial.host ?? env.SLUICE_HOST ?? '127.0.0.1',
     port: partial.port ?? (env.SLUICE_PORT ? Number(env.SLUICE_PORT) : DEFAULT_PORT),
@@ -59,6 +62,7 @@ export function serverOptions(
     allowedOrigins: partial.allowedOrigins ?? origins,
     ...(partial.webRoot ? { webRoot: partial.webRoot } : {}),
     logLevel: partial.logLevel ?? env.SLUICE_LOG_LEVEL ?? 'warn',
+    ...(kafkaBootstrap ? { kafkaBootstrap } : {}),
   };
 }
 

@@ -9,6 +9,15 @@ export type { Batch, Row } from './batch.js';
 export { END_OF_TIME, START_OF_TIME } from './batch.js';
 export { DataDir, DataDirError } from './io/data-dir.js';
 export { jsonEncoder } from './io/encode.js';
+export { KafkaAdmin, KafkaWriter } from './io/kafka/client.js';
+export type { SampledMessage, TopicSummary } from './io/kafka/topics.js';
+export {
+  KafkaBrowseError,
+  listTopics,
+  MAX_SAMPLE_MESSAGES,
+  MAX_SAMPLE_VALUE_CHARS,
+  sampleTopic,
+} from './io/kafka/topics.js';
 export type {
   Operator,
   OperatorContext,

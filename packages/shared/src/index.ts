@@ -79,7 +79,11 @@ export type { JoinFieldSource } from './operators/join-fields.js';
 export { joinLayout } from './operators/join-fields.js';
 export type { IntervalJoinConfig } from './operators/join-interval.js';
 export type { WindowJoinConfig } from './operators/join-window.js';
-export { bootstrapList } from './operators/kafka-common.js';
+export {
+  BOOTSTRAP_SERVERS_PATTERN,
+  bootstrapList,
+  MAX_BOOTSTRAP_SERVERS_LENGTH,
+} from './operators/kafka-common.js';
 export type { FileSinkConfig } from './operators/sink-file.js';
 export type { KafkaSinkConfig } from './operators/sink-kafka.js';
 export type { ConsoleSinkConfig, PreviewSinkConfig } from './operators/sinks.js';
@@ -114,6 +118,8 @@ export {
   isNumericType,
   RESERVED_FIELD_NAMES,
 } from './schema/field.js';
+export type { InferOptions, InferredFormat, InferredSchema } from './schema/infer.js';
+export { inferSchema, sanitizeFieldName } from './schema/infer.js';
 export { closestName, editDistance } from './schema/suggest.js';
 export { formatTimestamp, parseTimestamp } from './schema/timestamp.js';
 // --- validation ---

@@ -15,6 +15,7 @@ Commands:
            --port N           Port (0 picks a free one; default 4800, or SLUICE_PORT)
            --host HOST        Interface (default 127.0.0.1: this machine only)
            --data-dir DIR     Database, token and data files (default ./.sluice)
+           --kafka HOST:PORT  Kafka cluster the designer browses by default (or SLUICE_KAFKA_BOOTSTRAP)
   validate PIPELINE.json...   Check pipelines; exit 1 if any has an error
            --json             Print the diagnostics as JSON
   run PIPELINE.json           Run a pipeline until its input ends (or Ctrl-C)
@@ -47,10 +48,16 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
             port: { type: 'string' },
             host: { type: 'string' },
             'data-dir': { type: 'string' },
+            kafka: { type: 'string' },
           },
         });
         return await startCommand(
-          { port: values.port, host: values.host, dataDir: values['data-dir'] },
+          {
+            port: values.port,
+            host: values.host,
+            dataDir: values['data-dir'],
+            kafka: values.kafka,
+          },
           io,
         );
       }

@@ -1,13 +1,17 @@
 import { isIP } from 'node:net';
+import { BOOTSTRAP_SERVERS_PATTERN } from '@sluice/shared';
 import { filesDir } from '../config.js';
 import { seedExamples } from '../seed.js';
 import { startServer } from '../server.js';
 import type { CliIO } from './io.js';
 
+const BOOTSTRAP = new RegExp(BOOTSTRAP_SERVERS_PATTERN);
+
 export interface StartFlags {
   readonly port?: string;
   readonly host?: string;
   readonly dataDir?: string;
+  readonly kafka?: string;
 }
 
 /** `sluice start`: runs the server until Ctrl-C, then stops its jobs and closes. */
@@ -17,10 +21,15 @@ export async function startCommand(flags: StartFlags, io: CliIO): Promise<number
     io.stderr(`sluice: --port must be a number from 0 to 65535, not '${flags.port}'.\n`);
     return 2;
   }
+  if (flags.kafka !== undefined && !BOOTSTRAP.test(flags.kafka)) {
+    io.stderr(`sluice: --kafka must be host:port, comma-separated, not '${flags.kafka}'.\n`);
+    return 2;
+  }
   const server = await startServer({
     ...(port === undefined ? {} : { port }),
     ...(flags.host ? { host: flags.host } : {}),
     ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
+    ...(flags.kafka ? { kafkaBootstrap: flags.kafka } : {}),
   });
   const added = seedExamples(server.app.store, server.options.dataDir, filesDir(server.options));
   if (added > 0) io.stdout(`Added ${added} example pipelines to start from.\n`);

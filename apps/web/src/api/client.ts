@@ -1,6 +1,6 @@
 // The server's HTTP API. The browser is signed in by a session cookie, so
 // every call is a plain same-origin fetch; errors come back as ApiError.
-import type { Diagnostic, Pipeline } from '@sluice/shared';
+import type { Diagnostic, InferredSchema, Pipeline } from '@sluice/shared';
 import type { CatalogEntry } from '../catalog/catalog.js';
 import type { JobSummary, PreviewView, RecordError } from './jobs.js';
 
@@ -45,6 +45,26 @@ export interface VersionSummary {
   readonly name: string;
   readonly createdAt: string;
   readonly valid: boolean;
+}
+
+/** A topic of a Kafka cluster, as `GET /api/kafka/topics` lists it. */
+export interface KafkaTopic {
+  readonly name: string;
+  readonly partitions: number;
+  readonly messages: number;
+}
+
+/** A topic's latest messages and the schema they suggest. */
+export interface KafkaSample {
+  readonly messages: {
+    readonly partition: number;
+    readonly offset: string;
+    readonly timestamp: number;
+    readonly key: string | null;
+    readonly value: string | null;
+    readonly truncated: boolean;
+  }[];
+  readonly inferred: InferredSchema;
 }
 
 type Listener = () => void;
@@ -124,6 +144,13 @@ export const api = {
     request<RecordError[]>('GET', `${jobUrl(id)}/errors?nodeId=${encodeURIComponent(nodeId)}`),
   preview: (id: string, nodeId: string) =>
     request<PreviewView | null>('GET', `${jobUrl(id)}/preview/${encodeURIComponent(nodeId)}`),
+  kafkaTopics: (bootstrap: string) =>
+    request<KafkaTopic[]>('GET', `/api/kafka/topics?bootstrap=${encodeURIComponent(bootstrap)}`),
+  kafkaSample: (bootstrap: string, topic: string, limit = 20) =>
+    request<KafkaSample>(
+      'GET',
+      `/api/kafka/topics/${encodeURIComponent(topic)}/sample?bootstrap=${encodeURIComponent(bootstrap)}&limit=${limit}`,
+    ),
   /** The live WebSocket's address; the session cookie goes along with the handshake. */
   liveUrl: (id: string) => {
     const scheme = globalThis.location?.protocol === 'https:' ? 'wss' : 'ws';

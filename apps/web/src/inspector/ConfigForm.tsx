@@ -9,6 +9,7 @@ import { updateNode } from '../document/document.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 import { buttonTemplates } from './form-buttons.js';
 import { configErrors, formSchema, uiSchemaFor } from './form-schema.js';
+import { KafkaTopicWidget } from './kafka/KafkaTopicWidget.js';
 import { DurationWidget } from './widgets/DurationWidget.js';
 import { ExpressionWidget } from './widgets/ExpressionWidget.js';
 import { FieldsWidget, FieldWidget } from './widgets/FieldWidgets.js';
@@ -29,6 +30,8 @@ function SluiceTextWidget(props: WidgetProps) {
       return <DurationWidget {...props} />;
     case 'field':
       return <FieldWidget {...props} />;
+    case 'kafka-topic':
+      return <KafkaTopicWidget {...props} />;
     default:
       return <DefaultText {...props} />;
   }

@@ -16,13 +16,20 @@ import { BootstrapServersSchema, KafkaCsvOptionsSchema, TopicSchema } from './ka
 const KafkaSourceConfig = Type.Object(
   {
     bootstrapServers: BootstrapServersSchema,
-    topics: Type.Array(TopicSchema({ title: 'Topic', description: 'A topic to read' }), {
-      minItems: 1,
-      maxItems: 100,
-      uniqueItems: true,
-      title: 'Topics',
-      description: 'The topics to read, all with the same record format',
-    }),
+    topics: Type.Array(
+      TopicSchema({
+        title: 'Topic',
+        description: 'A topic to read',
+        'x-sluice-widget': 'kafka-topic',
+      }),
+      {
+        minItems: 1,
+        maxItems: 100,
+        uniqueItems: true,
+        title: 'Topics',
+        description: 'The topics to read, all with the same record format',
+      },
+    ),
     group: Type.String({
       minLength: 1,
       maxLength: 255,
