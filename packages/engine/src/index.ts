@@ -19,11 +19,20 @@ export {
   sampleTopic,
 } from './io/kafka/topics.js';
 export type {
+  Auction as NexmarkAuction,
+  Bid as NexmarkBid,
+  EventSink as NexmarkEventSink,
+  NexmarkOptions,
+  Person as NexmarkPerson,
+} from './nexmark/generator.js';
+export { NexmarkGenerator } from './nexmark/generator.js';
+export type {
   Operator,
   OperatorContext,
   OperatorEnvironment,
   RuntimeFactory,
   Source,
+  SourceBatch,
   SourceContext,
 } from './operator.js';
 export { RUNTIMES } from './operators/registry.js';

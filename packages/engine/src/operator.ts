@@ -68,9 +68,18 @@ export interface SourceContext {
   error(row: unknown, reason: string): void;
 }
 
+/** A source's batch, and the output port it leaves by (default 0, the first). */
+export interface SourceBatch extends Batch {
+  readonly port?: number;
+}
+
 export interface Source {
-  /** The next batch, or undefined when the input has ended (bounded sources). */
-  next(context: SourceContext): Promise<Batch | undefined>;
+  /**
+   * The next batch, or undefined when the input has ended (bounded sources).
+   * A source with several output ports says which one each batch leaves by;
+   * its watermark must not pass records it has yet to hand out on any port.
+   */
+  next(context: SourceContext): Promise<SourceBatch | undefined>;
   /** The source's event-time watermark now; omitted for sources without event time. */
   watermark?(): number;
   /** After this long without records the source stops holding back the watermark. */

@@ -91,6 +91,8 @@ export type { DatagenConfig, GeneratorConfig } from './operators/source-datagen.
 export type { FileSourceConfig } from './operators/source-file.js';
 export type { KafkaSourceConfig } from './operators/source-kafka.js';
 export { kafkaSourceFields } from './operators/source-kafka.js';
+export type { NexmarkEventType, NexmarkSourceConfig } from './operators/source-nexmark.js';
+export { NEXMARK_EVENT_TYPES, NEXMARK_FIELDS } from './operators/source-nexmark.js';
 export type { MapConfig } from './operators/transform-map.js';
 export type {
   AggregateConfig,

@@ -9,6 +9,7 @@ import { createBlackhole, createConsole, createPreview } from './sinks.js';
 import { createDatagen } from './source-datagen.js';
 import { createFileSource } from './source-file.js';
 import { createKafkaSource } from './source-kafka.js';
+import { createNexmarkSource } from './source-nexmark.js';
 import { createFilter } from './transform-filter.js';
 import { createMap } from './transform-map.js';
 import { createUnion } from './transform-union.js';
@@ -18,6 +19,7 @@ export const RUNTIMES: Readonly<Record<string, RuntimeFactory>> = {
   'source.datagen': { type: 'source', create: createDatagen },
   'source.file': { type: 'source', create: createFileSource },
   'source.kafka': { type: 'source', create: createKafkaSource },
+  'source.nexmark': { type: 'source', create: createNexmarkSource },
   'transform.filter': { type: 'operator', create: createFilter },
   'transform.map': { type: 'operator', create: createMap },
   'transform.union': { type: 'operator', create: createUnion },

@@ -1,4 +1,4 @@
-import type { MapConfig } from '@sluice/shared';
+import { checkExpression, type MapConfig } from '@sluice/shared';
 import type { Batch, Row } from '../batch.js';
 import { type CompiledExpression, ExpressionError } from '../expression/index.js';
 import type { Operator, OperatorContext, OperatorEnvironment } from '../operator.js';
@@ -9,12 +9,22 @@ export function createMap(env: OperatorEnvironment): Operator {
   const config = env.node.config as MapConfig;
   const input = env.inputs[0]![0]!;
   const output = env.outputs[0]!;
-  const computed = new Map<string, CompiledExpression>();
-  for (const f of config.fields) computed.set(f.name, compileChecked(f.expr, input.fields));
+  const computed = new Map<string, CompiledExpression | string>();
+  for (const f of config.fields) {
+    // A field that is just another field is copied, as `keepInput` copies fields.
+    const { expr, problems } = checkExpression(f.expr, input.fields);
+    const copied = problems.length === 0 && expr?.kind === 'field' ? expr.name : undefined;
+    computed.set(f.name, copied ?? compileChecked(f.expr, input.fields));
+  }
   // For each output field: a compiled expression, or the name of the input field it copies.
   const names = output.fields.map((f) => f.name);
   const sources = names.map((name) => computed.get(name) ?? name);
   const width = names.length;
+  // Every output row starts as a copy of this one: the copy takes its shape at
+  // once, and the loop below only overwrites fields, where adding them one by
+  // one would walk V8's hidden-class transitions for every row.
+  const template: Row = {};
+  for (const name of names) template[name] = null;
   return {
     process(batch: Batch, _input: number, context: OperatorContext) {
       const rows: Row[] = [];
@@ -22,7 +32,7 @@ export function createMap(env: OperatorEnvironment): Operator {
       const n = batch.rows.length;
       for (let i = 0; i < n; i++) {
         const row = batch.rows[i]!;
-        const out: Row = {};
+        const out: Row = { ...template };
         try {
           for (let f = 0; f < width; f++) {
             const source = sources[f]!;

@@ -337,7 +337,7 @@ export class Job implements NodeHost {
           node.sourceIdle(false);
           this.busy.enter(node.counters);
           try {
-            node.emit(batch, 0);
+            node.emit(batch, batch.port ?? 0);
           } finally {
             this.busy.exit();
           }

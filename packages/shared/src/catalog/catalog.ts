@@ -8,6 +8,7 @@ import { sinkBlackhole, sinkConsole, sinkPreview } from '../operators/sinks.js';
 import { sourceDatagen } from '../operators/source-datagen.js';
 import { sourceFile } from '../operators/source-file.js';
 import { sourceKafka } from '../operators/source-kafka.js';
+import { sourceNexmark } from '../operators/source-nexmark.js';
 import { transformFilter } from '../operators/transform-filter.js';
 import { transformMap } from '../operators/transform-map.js';
 import { transformUnion } from '../operators/transform-union.js';
@@ -18,6 +19,7 @@ export const OPERATORS: readonly OperatorDefinition[] = [
   sourceDatagen,
   sourceFile,
   sourceKafka,
+  sourceNexmark,
   transformFilter,
   transformMap,
   transformUnion,

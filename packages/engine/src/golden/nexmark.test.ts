@@ -1,0 +1,153 @@
+// Golden: the Nexmark queries of examples/nexmark, run by the engine on the
+// generator's events, against the same events loaded into DuckDB.
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Field, NEXMARK_FIELDS, type Pipeline } from '@sluice/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Auction, type Bid, NexmarkGenerator, type Person } from '../nexmark/generator.js';
+import { expectSameRows } from './compare.js';
+import { type Row, writeJsonl } from './data.js';
+import { type Database, openDatabase } from './duckdb.js';
+import { readJsonl, run } from './pipeline.js';
+import { assignSessions, assignWindows } from './sql.js';
+
+const EXAMPLES = fileURLToPath(new URL('../../../../examples/nexmark/', import.meta.url));
+const EVENTS = 50_000;
+/** 1 000 events a second of event time: 50 s, so five 10-second windows and many sessions. */
+const RATE = 1000;
+const BASE_TIME = '2026-01-01T00:00:00Z';
+const BID_FIELDS: Field[] = [...NEXMARK_FIELDS.bid, { name: 'seq', type: 'long' }];
+const PERSON_FIELDS: Field[] = NEXMARK_FIELDS.person.filter((f) => f.name !== 'extra');
+const AUCTION_FIELDS: Field[] = NEXMARK_FIELDS.auction.filter((f) => f.name !== 'extra');
+
+let dir: string;
+let db: Database;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sluice-golden-nexmark-'));
+  db = await openDatabase();
+  const generator = new NexmarkGenerator({ baseTime: Date.parse(BASE_TIME), rate: RATE });
+  const people: Person[] = [];
+  const auctions: Auction[] = [];
+  const bids: Bid[] = [];
+  generator.fill(
+    0,
+    EVENTS,
+    { rows: people, times: [] },
+    { rows: auctions, times: [] },
+    { rows: bids, times: [] },
+  );
+  await db.loadJsonl(
+    'person',
+    await writeJsonl(dir, 'person.jsonl', PERSON_FIELDS, people),
+    PERSON_FIELDS,
+  );
+  await db.loadJsonl(
+    'auction',
+    await writeJsonl(dir, 'auction.jsonl', AUCTION_FIELDS, auctions),
+    AUCTION_FIELDS,
+  );
+  // seq (arrival order) and ts let the shared SQL helpers order and window the bids.
+  const rows = bids.map((b, seq) => ({ ...b, seq }) as Row);
+  const path = await writeJsonl(dir, 'bid.jsonl', BID_FIELDS, rows);
+  await db.loadJsonl('bid_raw', path, BID_FIELDS);
+  await db.run('CREATE VIEW bid AS SELECT *, "dateTime" AS ts FROM bid_raw');
+});
+
+afterAll(async () => {
+  db?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The example with a small, slow-in-event-time input and a file sink in place of the discard. */
+async function runQuery(query: string, timestamps: string[] = ['dateTime']): Promise<Row[]> {
+  const document = JSON.parse(readFileSync(join(EXAMPLES, `${query}.json`), 'utf8')) as Pipeline;
+  const nodes = document.nodes.map((node) => {
+    if (node.kind === 'source.nexmark')
+      return {
+        ...node,
+        config: { ...node.config, count: EVENTS, rate: RATE, baseTime: BASE_TIME },
+      };
+    if (node.kind === 'sink.blackhole')
+      return { ...node, kind: 'sink.file', config: { path: `${query}.jsonl`, format: 'jsonl' } };
+    return node;
+  });
+  await run({ ...document, nodes }, dir);
+  return readJsonl(dir, `${query}.jsonl`, timestamps);
+}
+
+const BID_OUT = ['auction', 'bidder', 'price', 'dateTime', 'extra'];
+
+describe('golden: Nexmark queries', () => {
+  it('q0 passes every bid through', async () => {
+    const expected = await db.query('SELECT auction, bidder, price, "dateTime", extra FROM bid');
+    expect(expected).toHaveLength((EVENTS * 46) / 50);
+    expectSameRows(await runQuery('q0'), expected, BID_OUT);
+  });
+
+  it('q1 converts prices to euros', async () => {
+    const expected = await db.query(
+      'SELECT auction, bidder, 0.908::DOUBLE * price AS price, "dateTime", extra FROM bid',
+    );
+    expectSameRows(await runQuery('q1'), expected, BID_OUT, ['price']);
+  });
+
+  it('q2 keeps the bids on every 123rd auction', async () => {
+    const expected = await db.query('SELECT auction, price FROM bid WHERE auction % 123 = 0');
+    expectSameRows(await runQuery('q2', []), expected, ['auction', 'price']);
+  });
+
+  it('q5 finds the auctions with the most bids in each sliding window', async () => {
+    const expected = await db.query(`
+      WITH counts AS (
+        SELECT auction, window_start, window_end, count(*) AS num
+        FROM (${assignWindows('bid', 10_000, 2000)}) GROUP BY ALL),
+      most AS (SELECT window_start, max(num) AS maxn FROM counts GROUP BY ALL)
+      SELECT c.auction, c.num FROM counts c JOIN most m
+        ON c.window_start = m.window_start AND c.num = m.maxn`);
+    expect(expected.length).toBeGreaterThanOrEqual(25);
+    expectSameRows(await runQuery('q5', []), expected, ['auction', 'num']);
+  });
+
+  it('q8 finds people who open an auction in the window they registered in', async () => {
+    const expected = await db.query(`
+      SELECT DISTINCT p.id, p.name, (p."dateTime" // 10000) * 10000 AS starttime
+      FROM person p JOIN auction a
+        ON p.id = a.seller AND p."dateTime" // 10000 = a."dateTime" // 10000`);
+    expect(expected.length).toBeGreaterThan(0);
+    expectSameRows(await runQuery('q8', ['starttime']), expected, ['id', 'name', 'starttime']);
+  });
+
+  it('q7 finds the highest bids of each 10-second window', async () => {
+    const expected = await db.query(`
+      WITH windows AS (SELECT ts // 10000 AS w, max(price) AS maxprice FROM bid GROUP BY w)
+      SELECT b.auction, b.price, b.bidder, b."dateTime", b.extra
+      FROM bid b JOIN windows m ON b.ts // 10000 = m.w AND b.price = m.maxprice`);
+    expect(expected.length).toBeGreaterThanOrEqual(5);
+    expectSameRows(await runQuery('q7'), expected, ['auction', 'price', 'bidder', 'dateTime']);
+  });
+
+  it('q11 counts the bids of each bidder session (gap 10 s)', async () => {
+    const expected = await db.query(`
+      SELECT bidder, window_start, window_end, count(*) AS bid_count
+      FROM (${assignSessions('bid', ['bidder'], 10_000)}) GROUP BY ALL`);
+    const actual = await runQuery('q11', ['window_start', 'window_end']);
+    expectSameRows(actual, expected, ['bidder', 'window_start', 'window_end', 'bid_count']);
+  });
+
+  it('q12 counts every bid of each bidder once over its processing-time windows', async () => {
+    const expected = await db.query('SELECT bidder, count(*) AS bid_count FROM bid GROUP BY ALL');
+    const actual = await runQuery('q12', ['window_start', 'window_end']);
+    const totals = new Map<unknown, number>();
+    for (const row of actual)
+      totals.set(row.bidder, (totals.get(row.bidder) ?? 0) + (row.bid_count as number));
+    expectSameRows(
+      [...totals].map(([bidder, bid_count]) => ({ bidder, bid_count }) as Row),
+      expected,
+      ['bidder', 'bid_count'],
+    );
+  });
+});

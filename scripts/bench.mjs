@@ -1,0 +1,239 @@
+// The Nexmark benchmark: runs the queries of examples/nexmark through the
+// built engine (packages/engine/dist), one query per process, single-threaded,
+// generator included, into a discarding sink. Beside q1, a hand-written loop
+// over the same generator measures what the engine costs.
+//
+//   npm run bench -- --query q1 [--events 10000000] [--json]
+//   npm run bench -- --all [--events 10000000] [--json]
+//
+// npm run bench gives Node a 32 MB young generation (--max-semi-space-size=32;
+// children inherit the flags): with the default, a run sometimes promotes the
+// short-lived rows to the old generation and runs at half speed.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { getHeapStatistics } from 'node:v8';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const EXAMPLES = `${ROOT}examples/nexmark/`;
+const ENGINE = `${ROOT}packages/engine/dist/index.js`;
+
+const { values } = parseArgs({
+  options: {
+    query: { type: 'string' },
+    all: { type: 'boolean', default: false },
+    events: { type: 'string', default: '10000000' },
+    json: { type: 'boolean', default: false },
+    // Internal: run only the hand-written loop of --query (in a child of its own).
+    hand: { type: 'boolean', default: false },
+  },
+});
+const events = Number(values.events);
+if (!Number.isSafeInteger(events) || events <= 0)
+  fail(`--events must be a whole number, not ${values.events}`);
+
+const queries = readdirSync(EXAMPLES)
+  .filter((f) => /^q\d+\.json$/.test(f))
+  .map((f) => f.slice(0, -5))
+  .sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+
+async function bench(query) {
+  const { startJob } = await import(ENGINE);
+  const document = JSON.parse(readFileSync(`${EXAMPLES}${query}.json`, 'utf8'));
+  for (const node of document.nodes) {
+    if (node.kind === 'source.nexmark') node.config = { ...node.config, count: events };
+  }
+  const heap = peakHeap();
+  const started = performance.now();
+  const job = startJob(document, { metricsIntervalMs: 60_000 });
+  const result = await job.done;
+  const seconds = (performance.now() - started) / 1000;
+  const peakHeapBytes = heap.stop();
+  if (result.status !== 'finished') fail(`${query} ${result.status}: ${result.failure?.message}`);
+  const out = {
+    query,
+    events,
+    seconds: round(seconds, 3),
+    eventsPerSecond: Math.round(events / seconds),
+    peakHeapMB: round(peakHeapBytes / 2 ** 20, 1),
+    outputRecords: result.metrics.recordsOut,
+  };
+  if (HAND_WRITTEN[query]) {
+    // In a process of its own: run after the engine in this one, the loop would
+    // inherit the engine's type feedback and heap, and run at half its speed.
+    const child = spawnSync(
+      process.execPath,
+      [
+        ...process.execArgv,
+        fileURLToPath(import.meta.url),
+        '--query',
+        query,
+        '--events',
+        String(events),
+        '--hand',
+      ],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    if (child.status !== 0) fail(`the hand-written ${query} failed`);
+    const handSeconds = Number(child.stdout);
+    out.handWrittenEventsPerSecond = Math.round(events / handSeconds);
+    out.ratioToHandWritten = round(out.eventsPerSecond / out.handWrittenEventsPerSecond, 2);
+  }
+  return out;
+}
+
+/**
+ * The queries written as plain loops over the same generator, with no engine
+ * in between: the same 1 024-event steps, the same output rows, discarded.
+ */
+const HAND_WRITTEN = {
+  q1(generator) {
+    const started = performance.now();
+    let kept = 0;
+    for (let from = 0; from < events; from += 1024) {
+      const bids = { rows: [], times: [] };
+      generator.fill(from, Math.min(events, from + 1024), undefined, undefined, bids);
+      const out = [];
+      for (const bid of bids.rows) {
+        out.push({
+          auction: bid.auction,
+          bidder: bid.bidder,
+          price: 0.908 * bid.price,
+          dateTime: bid.dateTime,
+          extra: bid.extra,
+        });
+      }
+      kept += out.length;
+    }
+    if (kept === 0) fail('the hand-written q1 kept nothing');
+    return (performance.now() - started) / 1000;
+  },
+  q5(generator) {
+    // Bids per auction in 10 s windows sliding by 2 s; a window fires once event
+    // time reaches its end (the bids come in order), with its auctions at the most.
+    const started = performance.now();
+    const windows = new Map();
+    let kept = 0;
+    const fire = (upTo) => {
+      for (const [start, counts] of windows) {
+        if (start + 10_000 > upTo) continue;
+        let most = 0;
+        for (const n of counts.values()) if (n > most) most = n;
+        const out = [];
+        for (const [auction, num] of counts) if (num === most) out.push({ auction, num });
+        kept += out.length;
+        windows.delete(start);
+      }
+    };
+    for (let from = 0; from < events; from += 1024) {
+      const bids = { rows: [], times: [] };
+      generator.fill(from, Math.min(events, from + 1024), undefined, undefined, bids);
+      for (const bid of bids.rows) {
+        const last = bid.dateTime - (bid.dateTime % 2000);
+        for (let start = last; start > last - 10_000; start -= 2000) {
+          let counts = windows.get(start);
+          if (counts === undefined) {
+            counts = new Map();
+            windows.set(start, counts);
+          }
+          counts.set(bid.auction, (counts.get(bid.auction) ?? 0) + 1);
+        }
+      }
+      if (bids.times.length > 0) fire(bids.times[bids.times.length - 1]);
+    }
+    fire(Number.POSITIVE_INFINITY);
+    if (kept === 0) fail('the hand-written q5 kept nothing');
+    return (performance.now() - started) / 1000;
+  },
+};
+
+/** Samples the used heap every 20 ms (the engine yields to the event loop every ~10 ms). */
+function peakHeap() {
+  let peak = getHeapStatistics().used_heap_size;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, getHeapStatistics().used_heap_size);
+  }, 20);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, getHeapStatistics().used_heap_size);
+    },
+  };
+}
+
+function report(results) {
+  if (values.json) {
+    process.stdout.write(
+      `${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`,
+    );
+    return;
+  }
+  console.log(
+    `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, ${round(totalmem() / 2 ** 30, 1)} GB`,
+  );
+  const rows = results.map((r) => [
+    r.query,
+    r.events.toLocaleString('en'),
+    r.seconds.toFixed(2),
+    r.eventsPerSecond.toLocaleString('en'),
+    `${r.peakHeapMB} MB`,
+    r.ratioToHandWritten === undefined
+      ? ''
+      : `${r.ratioToHandWritten} of ${r.handWrittenEventsPerSecond.toLocaleString('en')}/s`,
+  ]);
+  const head = ['query', 'events', 'seconds', 'events/s', 'peak heap', 'vs hand-written'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  for (const line of [head, ...rows])
+    console.log(line.map((c, i) => c.padEnd(widths[i])).join('  '));
+}
+
+function round(value, digits) {
+  return Number(value.toFixed(digits));
+}
+
+function fail(message) {
+  console.error(`bench: ${message}`);
+  process.exit(1);
+}
+
+async function main() {
+  if (values.all) {
+    // One child process per query, so no query inherits another's heap or JIT state.
+    const results = queries.map((query) => {
+      const child = spawnSync(
+        process.execPath,
+        [
+          ...process.execArgv,
+          fileURLToPath(import.meta.url),
+          '--query',
+          query,
+          '--events',
+          String(events),
+          '--json',
+        ],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      if (child.status !== 0) fail(`${query} failed`);
+      return JSON.parse(child.stdout);
+    });
+    report(results);
+  } else if (values.query) {
+    if (!queries.includes(values.query))
+      fail(`No query ${values.query}: there are ${queries.join(', ')}.`);
+    if (values.hand) {
+      const { NexmarkGenerator } = await import(ENGINE);
+      const document = JSON.parse(readFileSync(`${EXAMPLES}${values.query}.json`, 'utf8'));
+      const source = document.nodes.find((n) => n.kind === 'source.nexmark').config;
+      const generator = new NexmarkGenerator({ baseTime: Date.UTC(2026, 0, 1), rate: source.rate });
+      process.stdout.write(String(HAND_WRITTEN[values.query](generator)));
+      return;
+    }
+    report([await bench(values.query)]);
+  } else {
+    fail('Say which query to run (--query q1) or --all.');
+  }
+}
+
+await main();
