@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test as base } from '@playwright/test';
-import { BASE_URL_VAR, LOGIN_URL_VAR } from './env.js';
+import { BASE_URL_VAR, KAFKA_BOOTSTRAP_VAR, LOGIN_URL_VAR } from './env.js';
 import { REPO_ROOT } from './sluice-server.js';
 
 export { expect } from '@playwright/test';
@@ -45,5 +45,14 @@ export const test = base.extend<{ sluice: Sluice }>({
   // biome-ignore lint/correctness/noEmptyPattern: as above.
   baseURL: async ({}, use) => use(sluiceFromEnv().baseURL),
 });
+
+/** The bootstrap address of the Kafka broker global setup started. */
+export function kafkaBootstrap(): string {
+  const bootstrap = process.env[KAFKA_BOOTSTRAP_VAR];
+  if (!bootstrap) {
+    throw new Error(`${KAFKA_BOOTSTRAP_VAR} is not set: global setup starts the Kafka broker.`);
+  }
+  return bootstrap;
+}
 
 export const SCREENSHOTS = join(REPO_ROOT, 'e2e/screenshots');

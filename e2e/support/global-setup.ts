@@ -1,12 +1,28 @@
-// One real server for the whole run. The tests read where it is from the
-// environment, which Playwright's workers inherit from this process.
-import { BASE_URL_VAR, LOGIN_URL_VAR } from './env.js';
+// One Kafka broker and one real server for the whole run. The tests read where
+// they are from the environment, which Playwright's workers inherit from this process.
+import { BASE_URL_VAR, KAFKA_BOOTSTRAP_VAR, LOGIN_URL_VAR } from './env.js';
+import { startKafkaWithOrders } from './kafka-broker.js';
 import { startSluiceServer } from './sluice-server.js';
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
-  const server = await startSluiceServer();
+  const kafka = await startKafkaWithOrders();
+  let server: Awaited<ReturnType<typeof startSluiceServer>>;
+  try {
+    server = await startSluiceServer({ kafka: kafka.bootstrap });
+  } catch (error) {
+    await kafka.stop();
+    throw error;
+  }
   process.env[BASE_URL_VAR] = server.baseURL;
   process.env[LOGIN_URL_VAR] = server.loginURL;
+  process.env[KAFKA_BOOTSTRAP_VAR] = kafka.bootstrap;
   console.log(`Sluice server for the e2e tests: ${server.baseURL} (data in ${server.dataDir})`);
-  return () => server.stop();
+  // The server first (its jobs may hold Kafka clients), then the broker.
+  return async () => {
+    try {
+      await server.stop();
+    } finally {
+      await kafka.stop();
+    }
+  };
 }

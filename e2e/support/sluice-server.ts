@@ -21,7 +21,7 @@ export interface SluiceServer {
   stop(): Promise<void>;
 }
 
-export async function startSluiceServer(): Promise<SluiceServer> {
+export async function startSluiceServer(options: { kafka?: string } = {}): Promise<SluiceServer> {
   if (!existsSync(BUILT_CLI)) {
     throw new Error(
       `The server is not built (${BUILT_CLI} is missing). Run \`npx turbo run build\` (or \`npm test\`, which builds first) before the e2e tests.`,
@@ -32,7 +32,10 @@ export async function startSluiceServer(): Promise<SluiceServer> {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !name.startsWith('SLUICE_')),
   );
-  const child = spawn(process.execPath, [CLI, 'start', '--port', '0', '--data-dir', dataDir], {
+  const args = [CLI, 'start', '--port', '0', '--data-dir', dataDir];
+  // The cluster the designer browses when a request names none.
+  if (options.kafka) args.push('--kafka', options.kafka);
+  const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
