@@ -4,6 +4,7 @@
 // Extra arguments go to Vitest.
 import { ensureChromium } from './ensure-chromium.mjs';
 import { ensureDeps, run } from './ensure-deps.mjs';
+import { ensureJava } from './ensure-java.mjs';
 
 // Playwright must never try to download a browser: it uses Debian's Chromium.
 process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
@@ -13,6 +14,7 @@ console.log('› Lint and format check (biome)');
 run('npx', ['biome', 'ci', '.']);
 console.log('› Type check and build (turbo)');
 run('npx', ['turbo', 'run', 'typecheck', 'build', '--output-logs=errors-only']);
+ensureJava();
 console.log('› Unit and integration tests (vitest)');
 run('npx', ['vitest', 'run', ...extra]);
 console.log('› End-to-end tests (Playwright, Chromium)');
