@@ -33,3 +33,18 @@ export function ensureDeps() {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) ensureDeps();
+
+/** Installs Debian packages with apt when running as root (as CI does); otherwise says what to run and exits. */
+export function aptInstall(packages, purpose) {
+  const command = `apt-get install -y --no-install-recommends ${packages.join(' ')}`;
+  if (process.getuid?.() !== 0) {
+    console.error(
+      `\n✖ ${purpose} need ${packages.join(' and ')}. Install with:\n\n    sudo apt-get update && sudo ${command}\n`,
+    );
+    process.exit(1);
+  }
+  console.log(`› Installing ${packages.join(' and ')} for ${purpose} (apt-get)…`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update'], { env });
+  run('apt-get', command.split(' ').slice(1), { env });
+}
