@@ -138,6 +138,47 @@ describe('golden: Nexmark queries', () => {
     expectSameRows(actual, expected, ['bidder', 'window_start', 'window_end', 'bid_count']);
   });
 
+  it("q17 reports each auction's bids and prices per day", async () => {
+    const expected = await db.query(`
+      SELECT auction, strftime(epoch_ms("dateTime"), '%Y-%m-%d') AS day, count(*) AS total_bids,
+        count(*) FILTER (WHERE price < 10000) AS rank1_bids,
+        count(*) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_bids,
+        count(*) FILTER (WHERE price >= 1000000) AS rank3_bids,
+        min(price) AS min_price, max(price) AS max_price,
+        avg(price) AS avg_price, sum(price) AS sum_price
+      FROM bid GROUP BY auction, day`);
+    expect(expected.length).toBeGreaterThan(100);
+    // Every price band must be met somewhere, or the band conditions go unchecked.
+    for (const band of ['rank1_bids', 'rank2_bids', 'rank3_bids'])
+      expect(expected.some((row) => (row[band] as number) > 0)).toBe(true);
+    expectSameRows(
+      await runQuery('q17', []),
+      expected,
+      [
+        ...['auction', 'day', 'total_bids', 'rank1_bids', 'rank2_bids', 'rank3_bids'],
+        ...['min_price', 'max_price', 'avg_price', 'sum_price'],
+      ],
+      ['avg_price'],
+    );
+  });
+
+  it("q22 splits each bid's URL into its first three directories", async () => {
+    const expected = await db.query(`
+      SELECT auction, bidder, price, channel, split_part(url, '/', 4) AS dir1,
+        split_part(url, '/', 5) AS dir2, split_part(url, '/', 6) AS dir3
+      FROM bid`);
+    expect(expected.every((row) => (row.dir3 as string).length > 0)).toBe(true);
+    expectSameRows(await runQuery('q22', []), expected, [
+      'auction',
+      'bidder',
+      'price',
+      'channel',
+      'dir1',
+      'dir2',
+      'dir3',
+    ]);
+  });
+
   it('q12 counts every bid of each bidder once over its processing-time windows', async () => {
     const expected = await db.query('SELECT bidder, count(*) AS bid_count FROM bid GROUP BY ALL');
     const actual = await runQuery('q12', ['window_start', 'window_end']);
