@@ -94,16 +94,7 @@ export const TEXT_FUNCTIONS: Readonly<Record<string, Builder>> = {
       (x: string, f: string, t: string) => (f === '' ? x : x.replaceAll(f, () => t)),
     ),
   SPLIT_INDEX: ([s, separator, index]) =>
-    strict3(
-      s as Evaluator,
-      separator as Evaluator,
-      index as Evaluator,
-      (x: string, sep: string, i: number) => {
-        if (i < 0 || x === '') return null;
-        if (sep === '') return i === 0 ? x : null;
-        return x.split(sep)[i] ?? null;
-      },
-    ),
+    strict3(s as Evaluator, separator as Evaluator, index as Evaluator, splitIndex),
   LPAD: pad(true),
   RPAD: pad(false),
   POSITION: ([part, s]) =>
@@ -116,3 +107,17 @@ export const TEXT_FUNCTIONS: Readonly<Record<string, Builder>> = {
     );
   },
 };
+
+/** `x.split(sep)[i]`, without building the parts before and after the one asked for. */
+function splitIndex(x: string, sep: string, i: number): string | null {
+  if (i < 0 || x === '') return null;
+  if (sep === '') return i === 0 ? x : null;
+  let start = 0;
+  for (let part = 0; part < i; part++) {
+    const at = x.indexOf(sep, start);
+    if (at < 0) return null;
+    start = at + sep.length;
+  }
+  const end = x.indexOf(sep, start);
+  return end < 0 ? x.slice(start) : x.slice(start, end);
+}

@@ -1,4 +1,5 @@
 import { EXPRESSION_FUNCTIONS } from '@sluice/shared';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ExpressionError } from './error.js';
 import { FUNCTION_RUNTIMES } from './functions.js';
@@ -170,6 +171,22 @@ describe('functions', () => {
   it('fails with overflow when epoch seconds are too large to be milliseconds', () => {
     expect(() => evaluate('TO_TIMESTAMP_LTZ(i, 0)', { i: 2 ** 52 })).toThrow(
       expect.objectContaining({ code: 'overflow' }),
+    );
+  });
+});
+
+describe('SPLIT_INDEX', () => {
+  it('returns the part that splitting the whole text would', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', '/', ':', 'é') }),
+        fc.constantFrom('/', '::', 'a/', 'é'),
+        fc.integer({ min: -1, max: 6 }),
+        (t, sep, i) => {
+          const expected = i < 0 || t === '' ? null : (t.split(sep)[i] ?? null);
+          expect(evaluate(`SPLIT_INDEX(t, '${sep}', ${i})`, { t })).toBe(expected);
+        },
+      ),
     );
   });
 });
