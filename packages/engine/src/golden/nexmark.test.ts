@@ -162,6 +162,80 @@ describe('golden: Nexmark queries', () => {
     );
   });
 
+  it('q14 converts, classifies and counts the letters of the bids in a price band', async () => {
+    const expected = await db.query(`
+      SELECT auction, bidder, 0.908::DOUBLE * price AS price,
+        CASE WHEN hour(epoch_ms("dateTime")) BETWEEN 8 AND 18 THEN 'dayTime'
+          WHEN hour(epoch_ms("dateTime")) <= 6 OR hour(epoch_ms("dateTime")) >= 20 THEN 'nightTime'
+          ELSE 'otherTime' END AS "bidTimeType",
+        "dateTime", length(extra) - length(replace(extra, 'c', '')) AS c_counts
+      FROM bid WHERE 0.908::DOUBLE * price > 1000000 AND 0.908::DOUBLE * price < 50000000`);
+    expect(expected.some((row) => (row.c_counts as number) > 0)).toBe(true);
+    expectSameRows(
+      await runQuery('q14'),
+      expected,
+      ['auction', 'bidder', 'price', 'bidTimeType', 'dateTime', 'c_counts'],
+      ['price'],
+    );
+  });
+
+  /** Bids, bidders and auctions per day, overall and in the three price bands of q15 and q16. */
+  const DAILY_COUNTS = ['bid', 'bidder', 'auction']
+    .map((what) => {
+      const counted = what === 'bid' ? 'count(*)' : `count(DISTINCT ${what})`;
+      return [
+        `${counted} AS total_${what}s`,
+        `${counted} FILTER (WHERE price < 10000) AS rank1_${what}s`,
+        `${counted} FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_${what}s`,
+        `${counted} FILTER (WHERE price >= 1000000) AS rank3_${what}s`,
+      ].join(', ');
+    })
+    .join(', ');
+  const DAILY_FIELDS = ['bid', 'bidder', 'auction'].flatMap((what) =>
+    ['total', 'rank1', 'rank2', 'rank3'].map((band) => `${band}_${what}s`),
+  );
+  const DAY = `strftime(epoch_ms("dateTime"), '%Y-%m-%d')`;
+
+  it('q15 reports the bids, bidders and auctions of each day by price band', async () => {
+    const expected = await db.query(`SELECT ${DAY} AS day, ${DAILY_COUNTS} FROM bid GROUP BY day`);
+    expect(expected).toHaveLength(1);
+    expectSameRows(await runQuery('q15', []), expected, ['day', ...DAILY_FIELDS]);
+  });
+
+  it('q16 reports the bids, bidders and auctions of each channel and day', async () => {
+    const expected = await db.query(`
+      SELECT channel, ${DAY} AS day, max(strftime(epoch_ms("dateTime"), '%H:%M')) AS minute,
+        ${DAILY_COUNTS}
+      FROM bid GROUP BY channel, day`);
+    expect(expected.length).toBeGreaterThan(4);
+    expectSameRows(await runQuery('q16', []), expected, [
+      'channel',
+      'day',
+      'minute',
+      ...DAILY_FIELDS,
+    ]);
+  });
+
+  it('q21 gives the bids of known channels or with a channel_id their channel id', async () => {
+    const param = `regexp_extract(url, '(&|^)channel_id=([^&]*)', 2)`;
+    const matches = `regexp_matches(url, '(&|^)channel_id=([^&]*)')`;
+    const expected = await db.query(`
+      SELECT auction, bidder, price, channel,
+        CASE lower(channel) WHEN 'apple' THEN '0' WHEN 'google' THEN '1'
+          WHEN 'facebook' THEN '2' WHEN 'baidu' THEN '3'
+          ELSE CASE WHEN ${matches} THEN ${param} END END AS channel_id
+      FROM bid WHERE ${matches} OR lower(channel) IN ('apple', 'google', 'facebook', 'baidu')`);
+    expect(expected.length).toBeLessThan((EVENTS * 46) / 50);
+    expect(new Set(expected.map((row) => row.channel_id)).size).toBeGreaterThan(10);
+    expectSameRows(await runQuery('q21', []), expected, [
+      'auction',
+      'bidder',
+      'price',
+      'channel',
+      'channel_id',
+    ]);
+  });
+
   it("q22 splits each bid's URL into its first three directories", async () => {
     const expected = await db.query(`
       SELECT auction, bidder, price, channel, split_part(url, '/', 4) AS dir1,
