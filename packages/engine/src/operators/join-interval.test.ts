@@ -278,6 +278,19 @@ describe('join.interval', () => {
     expect(h.state.size().keys).toBe(0);
   });
 
+  it('holds back from its earliest buffered record, so a source commits no record still buffered', () => {
+    const h = intervalJoin({ lower: '-2s', upper: '3s' });
+    expect(h.operator.heldSince!()).toBe(Number.POSITIVE_INFINITY);
+    h.push([{ id: 1, name: 'a' }], [20_000], L);
+    h.push([{ id: 2, amount: 1 }], [10_000], R);
+    expect(h.operator.heldSince!()).toBe(10_000);
+    // The right record goes at W ≥ tr + 2s; the left one at W ≥ tl + 3s.
+    h.watermark(12_000);
+    expect(h.operator.heldSince!()).toBe(20_000);
+    h.watermark(23_000);
+    expect(h.operator.heldSince!()).toBe(Number.POSITIVE_INFINITY);
+  });
+
   it('drops expired records of a key whose records arrived out of time order', () => {
     const h = intervalJoin({ lower: '0s', upper: '0s' });
     h.push(

@@ -144,6 +144,12 @@ export function createJoinInterval(env: OperatorEnvironment): Operator {
     }
   }
 
+  /** The earliest time of a buffered record (or earlier, from a superseded queue entry). */
+  function bufferedSince(own: Side): number {
+    if (own.buffered === 0) return Number.POSITIVE_INFINITY;
+    return own.expiry.peekTime() - own.retain;
+  }
+
   return {
     process,
     onWatermark(watermark) {
@@ -158,6 +164,8 @@ export function createJoinInterval(env: OperatorEnvironment): Operator {
         own.buffered = 0;
       }
     },
+    // Matches still to come carry a buffered record's time or later: a source may commit before it.
+    heldSince: () => Math.min(bufferedSince(left), bufferedSince(right)),
     metrics: () => ({ bufferedLeft: left.buffered, bufferedRight: right.buffered }),
   };
 }
