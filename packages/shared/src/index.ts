@@ -78,6 +78,7 @@ export type { EventTimeConfig } from './operators/common.js';
 export type { JoinFieldSource } from './operators/join-fields.js';
 export { joinLayout } from './operators/join-fields.js';
 export type { IntervalJoinConfig } from './operators/join-interval.js';
+export type { RegularJoinConfig } from './operators/join-regular.js';
 export type { WindowJoinConfig } from './operators/join-window.js';
 export {
   BOOTSTRAP_SERVERS_PATTERN,
@@ -93,6 +94,7 @@ export type { KafkaSourceConfig } from './operators/source-kafka.js';
 export { kafkaSourceFields } from './operators/source-kafka.js';
 export type { NexmarkEventType, NexmarkSourceConfig } from './operators/source-nexmark.js';
 export { NEXMARK_EVENT_TYPES, NEXMARK_FIELDS } from './operators/source-nexmark.js';
+export type { RunningAggregateConfig } from './operators/transform-aggregate.js';
 export type { MapConfig } from './operators/transform-map.js';
 export type {
   AggregateConfig,

@@ -2,6 +2,7 @@
 // checks that it covers the catalog of @sluice/shared exactly.
 import type { RuntimeFactory } from '../operator.js';
 import { createJoinInterval } from './join-interval.js';
+import { createJoinRegular } from './join-regular.js';
 import { createJoinWindow } from './join-window.js';
 import { createFileSink } from './sink-file.js';
 import { createKafkaSink } from './sink-kafka.js';
@@ -10,6 +11,7 @@ import { createDatagen } from './source-datagen.js';
 import { createFileSource } from './source-file.js';
 import { createKafkaSource } from './source-kafka.js';
 import { createNexmarkSource } from './source-nexmark.js';
+import { createTransformAggregate } from './transform-aggregate.js';
 import { createFilter } from './transform-filter.js';
 import { createMap } from './transform-map.js';
 import { createUnion } from './transform-union.js';
@@ -23,9 +25,11 @@ export const RUNTIMES: Readonly<Record<string, RuntimeFactory>> = {
   'transform.filter': { type: 'operator', create: createFilter },
   'transform.map': { type: 'operator', create: createMap },
   'transform.union': { type: 'operator', create: createUnion },
+  'transform.aggregate': { type: 'operator', create: createTransformAggregate },
   'window.aggregate': { type: 'operator', create: createWindowAggregate },
   'join.window': { type: 'operator', create: createJoinWindow },
   'join.interval': { type: 'operator', create: createJoinInterval },
+  'join.regular': { type: 'operator', create: createJoinRegular },
   'sink.file': { type: 'operator', create: createFileSink },
   'sink.kafka': { type: 'operator', create: createKafkaSink },
   'sink.console': { type: 'operator', create: createConsole },

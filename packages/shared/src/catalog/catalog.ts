@@ -1,6 +1,7 @@
 // The explicit list of operator kinds. Adding a kind means adding its
 // declaration file and one line here; nothing else switches on kinds.
 import { joinInterval } from '../operators/join-interval.js';
+import { joinRegular } from '../operators/join-regular.js';
 import { joinWindow } from '../operators/join-window.js';
 import { sinkFile } from '../operators/sink-file.js';
 import { sinkKafka } from '../operators/sink-kafka.js';
@@ -9,6 +10,7 @@ import { sourceDatagen } from '../operators/source-datagen.js';
 import { sourceFile } from '../operators/source-file.js';
 import { sourceKafka } from '../operators/source-kafka.js';
 import { sourceNexmark } from '../operators/source-nexmark.js';
+import { transformAggregate } from '../operators/transform-aggregate.js';
 import { transformFilter } from '../operators/transform-filter.js';
 import { transformMap } from '../operators/transform-map.js';
 import { transformUnion } from '../operators/transform-union.js';
@@ -23,9 +25,11 @@ export const OPERATORS: readonly OperatorDefinition[] = [
   transformFilter,
   transformMap,
   transformUnion,
+  transformAggregate,
   windowAggregate,
   joinWindow,
   joinInterval,
+  joinRegular,
   sinkFile,
   sinkKafka,
   sinkConsole,

@@ -199,6 +199,82 @@ describe('joins', () => {
   });
 });
 
+describe('join.regular', () => {
+  const edges: PipelineEdge[] = [
+    { id: 'l', source: 'orders', target: 'j', targetPort: 'left' },
+    { id: 'r', source: 'customers', target: 'j', targetPort: 'right' },
+  ];
+  const j = (config: Record<string, unknown>): PipelineNode => ({
+    id: 'j',
+    kind: 'join.regular',
+    config: {
+      leftRetention: '1h',
+      rightRetention: '0s',
+      on: [{ left: 'id', right: 'id' }],
+      ...config,
+    },
+  });
+
+  it('gives left fields then right fields, in event time, and takes a 0s retention', () => {
+    const { schemas, diagnostics } = analyze(
+      [orders, customers, j({ where: "name <> 'x'" })],
+      edges,
+    );
+    expect(diagnostics).toEqual([]);
+    expect(schemas.get('j')?.out).toEqual({
+      fields: [
+        { name: 'id', type: 'long' },
+        { name: 'customer', type: 'string' },
+        { name: 'amount', type: 'double' },
+        { name: 'ts', type: 'timestamp' },
+        { name: 'name', type: 'string' },
+        { name: 'right_ts', type: 'timestamp' },
+      ],
+      time: 'event',
+    });
+  });
+
+  it('refuses a negative, malformed or missing retention', () => {
+    const { diagnostics } = analyze(
+      [orders, customers, j({ leftRetention: '-1s', rightRetention: '1 hour' })],
+      edges,
+    );
+    expect(diagnostics.filter((d) => d.code === 'config.invalid').map((d) => d.path)).toEqual([
+      'nodes[2].config.leftRetention',
+      'nodes[2].config.rightRetention',
+    ]);
+    const missing = analyze(
+      [
+        orders,
+        customers,
+        { id: 'j', kind: 'join.regular', config: { on: [{ left: 'id', right: 'id' }] } },
+      ],
+      edges,
+    );
+    expect(missing.diagnostics.filter((d) => d.code === 'config.invalid')).toHaveLength(2);
+  });
+
+  it('checks its keys and extra condition, and needs event time on both sides', () => {
+    const bad = analyze(
+      [orders, customers, j({ on: [{ left: 'customer', right: 'id' }], where: 'nam = 1' })],
+      edges,
+    );
+    expect(bad.diagnostics.map((d) => d.code)).toContain('config.key-type');
+    const noTime = gen(
+      'customers',
+      [
+        ['id', 'long'],
+        ['ts', 'timestamp'],
+      ],
+      false,
+    );
+    const { diagnostics } = analyze([orders, noTime, j({})], edges);
+    expect(diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'node.no-event-time', nodeId: 'j' }),
+    );
+  });
+});
+
 describe('source.datagen', () => {
   it('refuses generators that cannot make the field type, and bad event-time fields', () => {
     const { diagnostics } = analyze(

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { defineOperator, IN, OUT } from '../catalog/operator.js';
+import { defineOperator, IN, type InferContext, OUT } from '../catalog/operator.js';
 import { DurationSchema } from '../schema/duration.js';
 import {
   type Field,
@@ -7,11 +7,12 @@ import {
   type FieldType,
   findField,
   isNumericType,
+  type StreamSchema,
 } from '../schema/field.js';
 import { ExpressionSchema, GroupBySchema, streamOf } from './common.js';
 import { checkEventTimeInput, checkWindow, TimeModeSchema, WindowSchema } from './windows.js';
 
-const AggregateSchema = Type.Object(
+export const AggregateSchema = Type.Object(
   {
     name: FieldNameSchema,
     fn: Type.Union(
@@ -43,12 +44,18 @@ const AggregateSchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const AggregatesSchema = Type.Array(AggregateSchema, {
+  minItems: 1,
+  maxItems: 100,
+  title: 'Aggregates',
+});
+
 const WindowAggregateConfig = Type.Object(
   {
     window: WindowSchema,
     time: Type.Optional(TimeModeSchema),
     groupBy: Type.Optional(GroupBySchema),
-    aggregates: Type.Array(AggregateSchema, { minItems: 1, maxItems: 100, title: 'Aggregates' }),
+    aggregates: AggregatesSchema,
     allowedLateness: Type.Optional(
       DurationSchema({
         title: 'Allowed lateness',
@@ -113,63 +120,87 @@ export const windowAggregate = defineOperator({
     const eventTime = (config.time ?? 'event') === 'event';
     if (eventTime && !checkEventTimeInput(input, 'in', error)) return undefined;
 
-    const fields: Field[] = [];
-    const names = new Set<string>();
-    const add = (field: Field, path: string) => {
-      if (names.has(field.name)) {
-        error(
-          path,
-          'config.duplicate-field',
-          `The output already has a field '${field.name}': give this one another name.`,
-        );
-      }
-      names.add(field.name);
-      fields.push(field);
-    };
-    (config.groupBy ?? []).forEach((name, i) => {
-      const field = findField(input.fields, name);
-      if (!field) {
-        error(
-          `groupBy[${i}]`,
-          'config.unknown-field',
-          `Cannot group by '${name}': there is no such field. Fields here: ${input.fields.map((f) => f.name).join(', ')}.`,
-        );
-      } else add(field, `groupBy[${i}]`);
-    });
-    add({ name: 'window_start', type: 'timestamp' }, 'window');
-    add({ name: 'window_end', type: 'timestamp' }, 'window');
-
-    let complete = fields.length === (config.groupBy ?? []).length + 2;
-    // The type an aggregate produces, or undefined after reporting why it has none.
-    const typeOf = (agg: AggregateConfig, path: string): FieldType | undefined => {
-      if (agg.where !== undefined) expression(`${path}.where`, agg.where, input.fields, 'boolean');
-      let argType: FieldType | undefined;
-      if (agg.expr !== undefined) {
-        const checked = expression(`${path}.expr`, agg.expr, input.fields);
-        if (!checked.type) return undefined;
-        argType = checked.type === 'null' ? undefined : checked.type;
-      } else if (agg.fn !== 'count') {
-        error(
-          `${path}.expr`,
-          'config.aggregate-argument',
-          `${agg.fn} needs a value to aggregate: fill in 'Of'.`,
-        );
-        return undefined;
-      }
-      const result = aggregateType(agg.fn, argType);
-      if ('type' in result) return result.type;
-      error(`${path}.fn`, 'config.aggregate-type', `Aggregate '${agg.name}': ${result.problem}.`);
-      return undefined;
-    };
-    for (const [i, agg] of config.aggregates.entries()) {
-      const type = typeOf(agg, `aggregates[${i}]`);
-      if (type) add({ name: agg.name, type }, `aggregates[${i}].name`);
-      else complete = false;
-    }
-    if (!complete) return undefined;
+    const fields = aggregateFields(
+      { expression, error },
+      input,
+      config.groupBy ?? [],
+      config.aggregates,
+      [
+        { field: { name: 'window_start', type: 'timestamp' }, path: 'window' },
+        { field: { name: 'window_end', type: 'timestamp' }, path: 'window' },
+      ],
+    );
+    if (!fields) return undefined;
     return {
       out: streamOf(fields, eventTime ? 'event' : 'processing'),
       late: input,
     };
   },
 });
+
+/**
+ * The output fields of an aggregating operator: the group-by fields, then
+ * `between` (a window's bounds), then one field per aggregate. Undefined,
+ * after reporting why, when they cannot all be known.
+ */
+export function aggregateFields(
+  { expression, error }: Pick<InferContext<unknown>, 'expression' | 'error'>,
+  input: StreamSchema,
+  groupBy: readonly string[],
+  aggregates: readonly AggregateConfig[],
+  between: readonly { field: Field; path: string }[] = [],
+): Field[] | undefined {
+  const fields: Field[] = [];
+  const names = new Set<string>();
+  const add = (field: Field, path: string) => {
+    if (names.has(field.name)) {
+      error(
+        path,
+        'config.duplicate-field',
+        `The output already has a field '${field.name}': give this one another name.`,
+      );
+    }
+    names.add(field.name);
+    fields.push(field);
+  };
+  groupBy.forEach((name, i) => {
+    const field = findField(input.fields, name);
+    if (!field) {
+      error(
+        `groupBy[${i}]`,
+        'config.unknown-field',
+        `Cannot group by '${name}': there is no such field. Fields here: ${input.fields.map((f) => f.name).join(', ')}.`,
+      );
+    } else add(field, `groupBy[${i}]`);
+  });
+  for (const { field, path } of between) add(field, path);
+
+  let complete = fields.length === groupBy.length + between.length;
+  // The type an aggregate produces, or undefined after reporting why it has none.
+  const typeOf = (agg: AggregateConfig, path: string): FieldType | undefined => {
+    if (agg.where !== undefined) expression(`${path}.where`, agg.where, input.fields, 'boolean');
+    let argType: FieldType | undefined;
+    if (agg.expr !== undefined) {
+      const checked = expression(`${path}.expr`, agg.expr, input.fields);
+      if (!checked.type) return undefined;
+      argType = checked.type === 'null' ? undefined : checked.type;
+    } else if (agg.fn !== 'count') {
+      error(
+        `${path}.expr`,
+        'config.aggregate-argument',
+        `${agg.fn} needs a value to aggregate: fill in 'Of'.`,
+      );
+      return undefined;
+    }
+    const result = aggregateType(agg.fn, argType);
+    if ('type' in result) return result.type;
+    error(`${path}.fn`, 'config.aggregate-type', `Aggregate '${agg.name}': ${result.problem}.`);
+    return undefined;
+  };
+  for (const [i, agg] of aggregates.entries()) {
+    const type = typeOf(agg, `aggregates[${i}]`);
+    if (type) add({ name: agg.name, type }, `aggregates[${i}].name`);
+    else complete = false;
+  }
+  return complete ? fields : undefined;
+}

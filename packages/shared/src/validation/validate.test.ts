@@ -266,6 +266,70 @@ describe('validatePipeline', () => {
     );
   });
 
+  it('infers a running aggregate: group-by fields, then aggregates, in the input time mode', () => {
+    const running = (p: Pipeline) =>
+      withConfig(p, 'per_minute', {
+        groupBy: ['country'],
+        aggregates: [
+          { name: 'orders', fn: 'count' },
+          { name: 'avg_amount', fn: 'avg', expr: 'amount' },
+        ],
+      });
+    const p = { ...basePipeline() };
+    p.nodes = p.nodes.map((n) =>
+      n.id === 'per_minute' ? { ...n, kind: 'transform.aggregate' } : n,
+    );
+    const { schemas, diagnostics } = analyzePipeline(running(p));
+    expect(diagnostics).toEqual([]);
+    expect(schemas.get('per_minute')?.out).toEqual({
+      fields: [
+        { name: 'country', type: 'string' },
+        { name: 'orders', type: 'long' },
+        { name: 'avg_amount', type: 'double' },
+      ],
+      time: 'event',
+    });
+    const { eventTime: _, ...noTime } = p.nodes[0]!.config as Record<string, unknown>;
+    const processing = analyzePipeline(running(withConfig(p, 'orders', noTime)));
+    expect(processing.diagnostics).toEqual([]);
+    expect(processing.schemas.get('per_minute')?.out?.time).toBe('processing');
+
+    const bad = (config: Record<string, unknown>) =>
+      errors(withConfig(p, 'per_minute', { aggregates: [{ name: 'n', fn: 'count' }], ...config }));
+    const unknown = bad({ groupBy: ['region'], updateKey: ['order_id', 'ordr'] });
+    expect(unknown.map((d) => [d.code, d.path])).toEqual([
+      ['config.unknown-field', 'nodes[2].config.updateKey[1]'],
+      ['config.unknown-field', 'nodes[2].config.groupBy[0]'],
+    ]);
+    expect(unknown[0]?.message).toContain("Cannot key updates by 'ordr'");
+    expect(unknown[0]?.message).toContain('Fields here: order_id, amount, country, ts.');
+    // With an update key, only count, sum and avg can take a replaced value back.
+    const retract = bad({
+      updateKey: ['order_id'],
+      aggregates: ['count', 'sum', 'avg', 'max'].map((fn) => ({ name: fn, fn, expr: 'amount' })),
+    });
+    expect(retract).toEqual([
+      expect.objectContaining({
+        code: 'config.aggregate-retract',
+        path: 'nodes[2].config.aggregates[3].fn',
+      }),
+    ]);
+    expect(retract[0]?.message).toContain("'per_minute': max cannot take back a replaced value");
+    expect(bad({ retention: '0s' })).toEqual([
+      expect.objectContaining({ code: 'config.duration', path: 'nodes[2].config.retention' }),
+    ]);
+    // Forgetting idle keys is by event time.
+    const noEventTime = errors(
+      withConfig(withConfig(p, 'orders', noTime), 'per_minute', {
+        aggregates: [{ name: 'n', fn: 'count' }],
+        retention: '1h',
+      }),
+    );
+    expect(noEventTime).toEqual([
+      expect.objectContaining({ code: 'node.no-event-time', path: 'nodes[2].config.retention' }),
+    ]);
+  });
+
   it('refuses paths that leave the data directory', () => {
     for (const path of ['/etc/passwd', '../secrets.jsonl', 'a/../../b.jsonl']) {
       const p = basePipeline();

@@ -5,15 +5,15 @@
 // those maps can rebuild it.
 import type { JoinKey } from './keys.js';
 
-export class ExpiryQueue {
+export class ExpiryQueue<K = JoinKey> {
   readonly #times: number[] = [];
-  readonly #keys: JoinKey[] = [];
+  readonly #keys: K[] = [];
 
   get size(): number {
     return this.#times.length;
   }
 
-  push(time: number, key: JoinKey): void {
+  push(time: number, key: K): void {
     const times = this.#times;
     const keys = this.#keys;
     let i = times.length;
@@ -36,7 +36,7 @@ export class ExpiryQueue {
   }
 
   /** Removes the earliest entry and returns its key; call only when not empty. */
-  pop(): JoinKey {
+  pop(): K {
     const times = this.#times;
     const keys = this.#keys;
     const top = keys[0]!;

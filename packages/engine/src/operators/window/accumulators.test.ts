@@ -190,6 +190,48 @@ describe('Aggregates', () => {
     expect(results(early)).toEqual([2, 'a', 'b', 6]);
   });
 
+  it('takes back count, sum and avg contributions as if the record had never been added', () => {
+    const retractable = new Aggregates(
+      [
+        { name: 'n', fn: 'count' },
+        { name: 'ns', fn: 'count', expr: 'n' },
+        { name: 's', fn: 'sum', expr: 'x' },
+        { name: 'a', fn: 'avg', expr: 'x' },
+        { name: 'big', fn: 'sum', expr: 'n', where: 'n > 1' },
+      ],
+      INPUT.fields,
+    );
+    const accumulators = retractable.create();
+    const contributions = [
+      { n: 2, x: 0.1 },
+      { n: null, x: 0.2 },
+      { n: 1, x: null },
+    ].map((row) => {
+      retractable.read(row);
+      retractable.add(accumulators, 0, 0);
+      return retractable.contribution();
+    });
+    expect(contributions[1]).toEqual([true, null, 0.2, 0.2, null]);
+    expect(accumulators.map((a) => a.result())).toEqual([3, 2, 0.1 + 0.2, (0.1 + 0.2) / 2, 2]);
+    retractable.remove(accumulators, contributions[0]!);
+    expect(accumulators.map((a) => a.result())).toEqual([
+      2,
+      1,
+      0.1 + 0.2 - 0.1,
+      0.1 + 0.2 - 0.1,
+      null,
+    ]);
+    retractable.remove(accumulators, contributions[1]!);
+    // Empty again: exactly 0 and NULL, not what rounding left.
+    expect(accumulators.map((a) => a.result())).toEqual([1, 1, null, null, null]);
+    retractable.read({ n: 5, x: 0.3 });
+    retractable.add(accumulators, 0, 0);
+    expect(accumulators.map((a) => a.result())).toEqual([2, 2, 0.3, 0.3, 5]);
+    expect(() => aggregates.remove(aggregates.create(), [null, null, null, null])).toThrow(
+      /only count, sum and avg/,
+    );
+  });
+
   it('gives NULL, or 0 for counts, when nothing was added', () => {
     const empty = aggregates.create();
     aggregates.merge(empty, aggregates.create());

@@ -1,7 +1,8 @@
 // What a window accumulates: one accumulator per aggregate, updated record
 // by record (nothing buffers a whole window) and mergeable, so hopping
 // windows merge the accumulators of their panes and sessions merge when a
-// record bridges them.
+// record bridges them. Count, sum and avg can also take a value back, for a
+// running aggregate whose input records replace earlier ones.
 import type { AggregateConfig, AggregateFunction, Field } from '@sluice/shared';
 import type { Row } from '../../batch.js';
 import type { CompiledExpression } from '../../expression/index.js';
@@ -12,6 +13,8 @@ export interface Accumulator {
   add(value: unknown, time: number, arrival: number): void;
   /** Folds in another accumulator of the same aggregate, leaving it as it was. */
   merge(other: Accumulator): void;
+  /** Takes back a value `add` took (count, sum and avg only). */
+  remove?(value: unknown): void;
   result(): unknown;
 }
 
@@ -22,6 +25,9 @@ class Count implements Accumulator {
   }
   merge(other: Count): void {
     this.n += other.n;
+  }
+  remove(value: unknown): void {
+    if (value !== null) this.n--;
   }
   result(): number {
     return this.n;
@@ -52,6 +58,12 @@ class Sum implements Accumulator {
   merge(other: Sum): void {
     this.sum += other.sum;
     this.n += other.n;
+  }
+  remove(value: unknown): void {
+    if (value === null) return;
+    this.n--;
+    // Back to an exact 0 when empty, not the rounding left by adding and taking back doubles.
+    this.sum = this.n === 0 ? 0 : this.sum - (value as number);
   }
   result(): number | null {
     return this.n === 0 ? null : this.sum;
@@ -197,6 +209,28 @@ export class Aggregates {
   add(accumulators: readonly Accumulator[], time: number, arrival: number): void {
     for (let a = 0; a < this.size; a++) {
       if (this.#included[a]) accumulators[a]!.add(this.#values[a], time, arrival);
+    }
+  }
+
+  /**
+   * What the record last `read` adds, per aggregate, to take back later with
+   * `remove`. For count, sum and avg a NULL adds nothing, so a record that an
+   * aggregate's filter left out is remembered as NULL there. Written into
+   * `into` when given, so a replaced record's array is reused.
+   */
+  contribution(into: unknown[] = []): unknown[] {
+    for (let a = 0; a < this.size; a++) into[a] = this.#included[a] ? this.#values[a] : null;
+    return into;
+  }
+
+  /** Takes a `contribution` back out of the accumulators; only count, sum and avg can. */
+  remove(accumulators: readonly Accumulator[], contribution: readonly unknown[]): void {
+    for (let a = 0; a < this.size; a++) {
+      const accumulator = accumulators[a]!;
+      if (accumulator.remove === undefined) {
+        throw new Error('only count, sum and avg can take a value back');
+      }
+      accumulator.remove(contribution[a]);
     }
   }
 

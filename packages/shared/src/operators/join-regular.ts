@@ -1,0 +1,49 @@
+import { type Static, Type } from 'typebox';
+import { defineOperator, OUT } from '../catalog/operator.js';
+import { DurationSchema } from '../schema/duration.js';
+import { streamOf } from './common.js';
+import { JoinBaseConfig, joinFields } from './join-fields.js';
+import { checkEventTimeInput } from './windows.js';
+
+const RegularJoinConfig = Type.Object(
+  {
+    leftRetention: DurationSchema({
+      title: 'Keep left records',
+      description:
+        'A left record at event time t is kept until the watermark reaches t + this, to meet later right records. 0s keeps it only while it is ahead of the watermark, so the left side meets mostly right records already kept.',
+    }),
+    rightRetention: DurationSchema({
+      title: 'Keep right records',
+      description:
+        'A right record at event time t is kept until the watermark reaches t + this, to meet later left records. 0s keeps it only while it is ahead of the watermark, so the right side meets mostly left records already kept.',
+    }),
+    ...JoinBaseConfig,
+  },
+  { additionalProperties: false },
+);
+export type RegularJoinConfig = Static<typeof RegularJoinConfig>;
+
+export const joinRegular = defineOperator({
+  kind: 'join.regular',
+  label: 'Regular join',
+  category: 'join',
+  description:
+    "Joins every pair of records with equal keys, whenever each arrives, without windows. Each side's records are kept for its retention (in event time) to meet the other side's later records.",
+  icon: 'merge',
+  inputs: [
+    { name: 'left', label: 'left' },
+    { name: 'right', label: 'right' },
+  ],
+  outputs: [OUT],
+  config: RegularJoinConfig,
+  defaults: { leftRetention: '1h', rightRetention: '1h', on: [{ left: 'id', right: 'id' }] },
+  infer(context) {
+    const left = context.inputs.left?.[0];
+    const right = context.inputs.right?.[0];
+    if (!left || !right) return undefined;
+    if (!checkEventTimeInput(left, 'left', context.error)) return undefined;
+    if (!checkEventTimeInput(right, 'right', context.error)) return undefined;
+    const fields = joinFields(context, left, right);
+    return fields && { out: streamOf(fields, 'event') };
+  },
+});

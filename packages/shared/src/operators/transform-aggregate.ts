@@ -1,0 +1,100 @@
+import { type Static, Type } from 'typebox';
+import { defineOperator, IN, OUT } from '../catalog/operator.js';
+import { DurationSchema, parseDuration } from '../schema/duration.js';
+import { FieldNameSchema, findField } from '../schema/field.js';
+import { GroupBySchema, streamOf } from './common.js';
+import { type AggregateFunction, AggregatesSchema, aggregateFields } from './window-aggregate.js';
+
+const RunningAggregateConfig = Type.Object(
+  {
+    // The shared description speaks of windows.
+    groupBy: Type.Optional({
+      ...GroupBySchema,
+      description: 'Fields whose values form the key; one running result per key',
+    }),
+    aggregates: AggregatesSchema,
+    retention: Type.Optional(
+      DurationSchema({
+        title: 'Forget idle keys after',
+        description:
+          'A key with no record for this long in event time is dropped; it starts again from nothing if records come',
+      }),
+    ),
+    updateKey: Type.Optional(
+      Type.Array(FieldNameSchema, {
+        minItems: 1,
+        maxItems: 32,
+        uniqueItems: true,
+        title: 'Input updates keyed by',
+        description:
+          'A record replaces the earlier record with the same values in these fields: its contribution is taken back first',
+        'x-sluice-widget': 'fields',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type RunningAggregateConfig = Static<typeof RunningAggregateConfig>;
+
+/** The functions whose accumulators can take a value back when an input record is replaced. */
+const RETRACTABLE: readonly AggregateFunction[] = ['count', 'sum', 'avg'];
+
+export const transformAggregate = defineOperator({
+  kind: 'transform.aggregate',
+  label: 'Running aggregate',
+  category: 'transform',
+  description:
+    "Aggregates each key over all its records so far, without windows, and emits the key's new result as records arrive: an update stream in which each row replaces the earlier row with the same key.",
+  icon: 'sigma',
+  inputs: [IN],
+  outputs: [OUT],
+  config: RunningAggregateConfig,
+  defaults: {
+    groupBy: [],
+    aggregates: [{ name: 'records', fn: 'count' }],
+  },
+  infer({ config, inputs, expression, error }) {
+    if (config.retention !== undefined && parseDuration(config.retention) === 0) {
+      error('retention', 'config.duration', 'Forget idle keys after must be longer than 0.');
+    }
+    if (config.updateKey !== undefined) {
+      config.aggregates.forEach((agg, i) => {
+        if (RETRACTABLE.includes(agg.fn)) return;
+        error(
+          `aggregates[${i}].fn`,
+          'config.aggregate-retract',
+          `${agg.fn} cannot take back a replaced value: with 'Input updates keyed by', aggregate '${agg.name}' can use count, sum or avg.`,
+        );
+      });
+    }
+    const input = inputs.in?.[0];
+    if (!input) return undefined;
+    let complete = true;
+    (config.updateKey ?? []).forEach((name, i) => {
+      if (findField(input.fields, name)) return;
+      complete = false;
+      error(
+        `updateKey[${i}]`,
+        'config.unknown-field',
+        `Cannot key updates by '${name}': there is no such field. Fields here: ${input.fields.map((f) => f.name).join(', ')}.`,
+      );
+    });
+    if (config.retention !== undefined && input.time !== 'event') {
+      // Not checkEventTimeInput: its advice to switch to processing time does not apply here.
+      error(
+        'retention',
+        'node.no-event-time',
+        "The in input has no event time, which 'Forget idle keys after' needs. Set 'Event time' on its source, or leave 'Forget idle keys after' empty.",
+      );
+      complete = false;
+    }
+    const fields = aggregateFields(
+      { expression, error },
+      input,
+      config.groupBy ?? [],
+      config.aggregates,
+    );
+    if (!fields || !complete) return undefined;
+    return { out: streamOf(fields, input.time) };
+  },
+});
