@@ -101,9 +101,9 @@ export function createJoinInterval(env: OperatorEnvironment): Operator {
       if (otherTime > last) break;
       const otherRow = candidates.rows[j]!;
       const out = own.isLeft
-        ? joined.build(null, row, otherRow)
-        : joined.build(null, otherRow, row);
-      if (!joined.passes(out, context)) continue;
+        ? joined.match(null, row, otherRow, context)
+        : joined.match(null, otherRow, row, context);
+      if (out === undefined) continue;
       rows.push(out);
       times.push(Math.max(time, otherTime));
     }

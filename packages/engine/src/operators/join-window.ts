@@ -148,8 +148,8 @@ export function createJoinWindow(env: OperatorEnvironment): Operator {
       let matched = false;
       if (matches !== undefined) {
         for (const right of matches) {
-          const out = joined.build(bounds, left, right);
-          if (!joined.passes(out, context)) continue;
+          const out = joined.match(bounds, left, right, context);
+          if (out === undefined) continue;
           rows.push(out);
           times.push(time);
           matched = true;

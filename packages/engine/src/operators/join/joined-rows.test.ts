@@ -71,18 +71,57 @@ describe('joinedRows', () => {
     expect(Object.getOwnPropertyDescriptor(out, '__proto__')?.value).toBe('x');
   });
 
-  it('passes TRUE only, and sends a record whose where fails to the error output', () => {
+  it('matches on TRUE only, and sends a record whose where fails to the error output', () => {
     const rows = joinedRows(
       environment([{ name: 'id', type: 'long' }], [{ name: 'n', type: 'long' }], {
         on: [{ left: 'id', right: 'n' }],
         where: 'n > 1',
       }),
     );
-    expect(rows.passes({ id: 1, n: 2 }, context)).toBe(true);
-    expect(rows.passes({ id: 1, n: 1 }, context)).toBe(false);
-    expect(rows.passes({ id: 1, n: null }, context)).toBe(false);
+    expect(rows.match(null, { id: 1 }, { n: 2 }, context)).toEqual({ id: 1, n: 2 });
+    expect(rows.match(null, { id: 1 }, { n: 1 }, context)).toBeUndefined();
+    expect(rows.match(null, { id: 1 }, { n: null }, context)).toBeUndefined();
+    expect(rows.match(null, { id: 1 }, null, context)).toBeUndefined();
     expect(errors).toEqual([]);
-    expect(rows.passes({ id: 1, n: 'two' }, context)).toBe(false);
+    expect(rows.match(null, { id: 1 }, { n: 'two' }, context)).toBeUndefined();
     expect(errors).toEqual([{ row: { id: 1, n: 'two' }, reason: expect.stringMatching(/'n'/) }]);
+  });
+
+  it('gives each matched pair a record of its own, whatever where read before', () => {
+    const rows = joinedRows(
+      environment(
+        [
+          { name: 'id', type: 'long' },
+          { name: 'at', type: 'long' },
+        ],
+        [
+          { name: 'id', type: 'long' },
+          { name: 'at', type: 'long' },
+        ],
+        { on: [{ left: 'id', right: 'id' }], where: 'right_at >= at' },
+      ),
+    );
+    const a = rows.match(null, { id: 1, at: 5 }, { id: 1, at: 7 }, context);
+    const b = rows.match(null, { id: 1, at: 6 }, { id: 1, at: 6 }, context);
+    expect(rows.match(null, { id: 1, at: 9 }, { id: 1, at: 8 }, context)).toBeUndefined();
+    expect([a, b]).toEqual([
+      { id: 1, at: 5, right_at: 7 },
+      { id: 1, at: 6, right_at: 6 },
+    ]);
+    expect(a).not.toBe(b);
+  });
+
+  it('checks where on fields named like Object.prototype members', () => {
+    const rows = joinedRows(
+      environment([{ name: 'constructor', type: 'long' }], [{ name: 'toString', type: 'long' }], {
+        on: [{ left: 'constructor', right: 'toString' }],
+        where: 'toString > 1',
+      }),
+    );
+    expect(rows.match(null, { constructor: 2 }, { toString: 2 }, context)).toEqual({
+      constructor: 2,
+      toString: 2,
+    });
+    expect(rows.match(null, { constructor: 1 }, {}, context)).toBeUndefined();
   });
 });

@@ -1,10 +1,15 @@
 // Builds a join's output records as `joinLayout` from @sluice/shared names
 // them, and checks the optional `where` condition on each joined record.
-import { type Field, joinLayout, type StreamSchema } from '@sluice/shared';
+import {
+  checkExpression,
+  type Field,
+  joinLayout,
+  type StreamSchema,
+  type TypedExpr,
+} from '@sluice/shared';
 import type { Row } from '../../batch.js';
-import { ExpressionError } from '../../expression/index.js';
+import { compileExpression, ExpressionError } from '../../expression/index.js';
 import type { OperatorContext, OperatorEnvironment } from '../../operator.js';
-import { compileChecked } from '../compile.js';
 
 const LEADING = 0;
 const LEFT = 1;
@@ -18,10 +23,17 @@ export interface JoinedRows {
    */
   build(leading: Row | null, left: Row, right: Row | null): Row;
   /**
-   * Whether a joined record passes `where` (TRUE only; NULL is false). A bad
-   * value sends the record to the error output, and the pair does not match.
+   * The output record of a pair if it passes `where` (TRUE only; NULL is
+   * false), else undefined. A bad value sends the record to the error output,
+   * and the pair does not match. `where` is checked before the record is
+   * built, on the fields it reads, so pairs that fail cost no record.
    */
-  passes(joined: Row, context: OperatorContext): boolean;
+  match(
+    leading: Row | null,
+    left: Row,
+    right: Row | null,
+    context: OperatorContext,
+  ): Row | undefined;
 }
 
 interface JoinConfigPart {
@@ -60,8 +72,20 @@ export function joinedRows(env: OperatorEnvironment, leading: readonly Field[] =
   // and `__proto__` must be written as a field, not as the prototype.
   const guarded = from.some((name) => name in Object.prototype) || names.includes('__proto__');
 
-  const where =
-    config.where === undefined ? undefined : compileChecked(config.where, output.fields, 'boolean');
+  const checked =
+    config.where === undefined
+      ? undefined
+      : checkExpression(config.where, output.fields, { expected: 'boolean' });
+  if (checked !== undefined && (!checked.expr || checked.problems.length > 0))
+    throw new Error(
+      `The join's where '${config.where}' is not valid: its inputs were not validated.`,
+    );
+  const where = checked?.expr ? compileExpression(checked.expr) : undefined;
+  // The fields `where` reads, filled per pair into one scratch record. With a
+  // guarded name the scratch would need property definitions: build instead.
+  const read = checked?.expr && !guarded ? fieldsReadBy(checked.expr, names) : undefined;
+  const scratch: Row = {};
+  if (read) for (const f of read) scratch[names[f]!] = null;
 
   function build(lead: Row | null, l: Row, r: Row | null): Row {
     const out: Row = {};
@@ -76,18 +100,51 @@ export function joinedRows(env: OperatorEnvironment, leading: readonly Field[] =
     return out;
   }
 
-  function passes(joined: Row, context: OperatorContext): boolean {
-    if (where === undefined) return true;
+  function match(
+    lead: Row | null,
+    l: Row,
+    r: Row | null,
+    context: OperatorContext,
+  ): Row | undefined {
+    if (where === undefined) return build(lead, l, r);
+    let subject = scratch;
+    if (read) {
+      for (const f of read) {
+        const side = sides[f]!;
+        const record = side === LEFT ? l : side === RIGHT ? r : lead;
+        scratch[names[f]!] = record === null ? null : (record[from[f]!] ?? null);
+      }
+    } else subject = build(lead, l, r);
     try {
-      return where(joined) === true;
+      if (where(subject) !== true) return undefined;
     } catch (error) {
       if (!(error instanceof ExpressionError)) throw error;
-      context.error(joined, error.message);
-      return false;
+      context.error(subject === scratch ? build(lead, l, r) : subject, error.message);
+      return undefined;
     }
+    return subject === scratch ? build(lead, l, r) : subject;
   }
 
-  return { build, passes };
+  return { build, match };
+}
+
+/** The positions in `names` of the fields an expression reads, each once. */
+function fieldsReadBy(expr: TypedExpr, names: readonly string[]): number[] {
+  const found = new Set<number>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child);
+    } else if (node !== null && typeof node === 'object') {
+      const n = node as { kind?: unknown; name?: unknown };
+      if (n.kind === 'field' && typeof n.name === 'string') {
+        const at = names.indexOf(n.name);
+        if (at >= 0) found.add(at);
+      }
+      for (const child of Object.values(node)) visit(child);
+    }
+  };
+  visit(expr);
+  return [...found];
 }
 
 function schemaOf(env: OperatorEnvironment, port: number): StreamSchema {
