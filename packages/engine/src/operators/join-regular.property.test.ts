@@ -95,7 +95,8 @@ describe('join.regular against a model of its retention', () => {
           const h = run(arrivals, watermarks, cut, [keepLeft, keepRight], withWhere);
 
           // The watermark each record arrives under; a record b is kept when a
-          // later record a of the other side arrives iff t_b + retention_b > W(a).
+          // later record a of the other side arrives iff retention_b > 0 and
+          // t_b + retention_b > W(a).
           const under: number[] = [];
           let w = Number.NEGATIVE_INFINITY;
           for (let k = 0; k < arrivals.length; k++) {
@@ -108,7 +109,8 @@ describe('join.regular against a model of its retention', () => {
             for (let m = 0; m < k; m++) {
               const b = arrivals[m]!;
               if (b.side === a.side || a.id === null || a.id !== b.id) continue;
-              if (b.time + (b.side === 0 ? keepLeft : keepRight) <= under[k]!) continue;
+              const keep = b.side === 0 ? keepLeft : keepRight;
+              if (keep === 0 || b.time + keep <= under[k]!) continue;
               const [l, r] = a.side === 0 ? [a, b] : [b, a];
               if (withWhere && !(l.v <= r.v)) continue;
               rows.push({ id: l.id, lv: l.v, rv: r.v });

@@ -244,23 +244,18 @@ describe('join.regular', () => {
     expect(h.state.size().keys).toBe(1);
   });
 
-  it('with 0s a record is kept only until the watermark reaches its own time; behind it, it only probes', () => {
+  it('with 0s keeps no record of that side: it only looks up the other side', () => {
     const h = regularJoin({ leftRetention: '1h', rightRetention: '0s' });
     h.push([{ id: 1, name: 'a' }], [0], L);
-    h.watermark(1_000);
-    // Behind the watermark: meets the kept left record, but is not kept itself.
-    h.push([{ id: 1, amount: 1 }], [1_000], R);
+    h.push([{ id: 1, amount: 1 }], [3_000], R);
     expect(h.emitted().rows).toEqual([{ id: 1, name: 'a', amount: 1 }]);
     expect(h.operator.metrics!()).toEqual({ bufferedLeft: 1, bufferedRight: 0 });
+    // A later left record does not meet the right record, though it was ahead of the watermark.
     h.push([{ id: 1, name: 'b' }], [2_000], L);
     expect(h.emitted().rows).toHaveLength(1);
-    // Ahead of the watermark: kept until the watermark reaches it.
-    h.push([{ id: 1, amount: 2 }], [3_000], R);
-    expect(h.operator.metrics!()).toEqual({ bufferedLeft: 2, bufferedRight: 1 });
-    h.watermark(3_000);
-    expect(h.operator.metrics!()).toEqual({ bufferedLeft: 2, bufferedRight: 0 });
-    h.push([{ id: 1, name: 'c' }], [2_500], L);
+    h.push([{ id: 1, amount: 2 }], [4_000], R);
     expect(h.emitted().rows.map((r) => `${r.name}/${r.amount}`)).toEqual(['a/1', 'a/2', 'b/2']);
+    expect(h.state.size().keys).toBe(1);
   });
 
   it('has no lateness: a record behind the watermark still joins and is kept while its retention lasts', () => {
@@ -290,7 +285,7 @@ describe('join.regular', () => {
   });
 
   it('drops expired records of a key whose records arrived out of time order', () => {
-    const h = regularJoin({ leftRetention: '0s', rightRetention: '0s' });
+    const h = regularJoin({ leftRetention: '1ms', rightRetention: '1ms' });
     h.push(
       [
         { id: 1, name: 'c' },
@@ -305,6 +300,8 @@ describe('join.regular', () => {
     h.push([{ id: 1, amount: 1 }], [2_000], R);
     expect(h.emitted().rows.map((r) => `${r.name}/${r.amount}`)).toEqual(['b/1', 'c/1']);
     h.watermark(3_000);
+    expect(h.operator.metrics!()).toEqual({ bufferedLeft: 1, bufferedRight: 0 });
+    h.watermark(3_001);
     expect(h.state.size().keys).toBe(0);
   });
 

@@ -63,7 +63,8 @@ export function createJoinRegular(env: OperatorEnvironment): Operator {
       const candidates = other.kept.get(key);
       if (candidates !== undefined) probe(own, row, time, candidates, rows, times, context);
       // A record whose retention has already run out only probes.
-      if (time + own.retention > watermark) keep(own, key, time, row);
+      // 0s: the side only looks up; otherwise kept while its retention lasts.
+      if (own.retention > 0 && time + own.retention > watermark) keep(own, key, time, row);
     }
     if (rows.length > 0) context.emit({ rows, times });
   }
@@ -82,9 +83,9 @@ export function createJoinRegular(env: OperatorEnvironment): Operator {
     for (let j = candidates.head; j < end; j++) {
       const otherRow = candidates.rows[j]!;
       const out = own.isLeft
-        ? joined.build(null, row, otherRow)
-        : joined.build(null, otherRow, row);
-      if (!joined.passes(out, context)) continue;
+        ? joined.match(null, row, otherRow, context)
+        : joined.match(null, otherRow, row, context);
+      if (out === undefined) continue;
       rows.push(out);
       times.push(Math.max(time, candidates.times[j]!));
     }

@@ -10,12 +10,12 @@ const RegularJoinConfig = Type.Object(
     leftRetention: DurationSchema({
       title: 'Keep left records',
       description:
-        'A left record at event time t is kept until the watermark reaches t + this, to meet later right records. 0s keeps it only while it is ahead of the watermark, so the left side meets mostly right records already kept.',
+        'A left record at event time t is kept until the watermark reaches t + this, to meet later right records. 0s keeps none: the left side only looks up the right records kept.',
     }),
     rightRetention: DurationSchema({
       title: 'Keep right records',
       description:
-        'A right record at event time t is kept until the watermark reaches t + this, to meet later left records. 0s keeps it only while it is ahead of the watermark, so the right side meets mostly left records already kept.',
+        'A right record at event time t is kept until the watermark reaches t + this, to meet later left records. 0s keeps none: the right side only looks up the left records kept.',
     }),
     ...JoinBaseConfig,
   },
