@@ -100,6 +100,43 @@ describe('golden: Nexmark queries', () => {
     expectSameRows(await runQuery('q2', []), expected, ['auction', 'price']);
   });
 
+  it('q3 finds the category-10 auctions of sellers in Oregon, Idaho and California', async () => {
+    const expected = await db.query(`
+      SELECT p.name, p.city, p.state, a.id FROM auction a JOIN person p ON a.seller = p.id
+      WHERE a.category = 10 AND p.state IN ('OR', 'ID', 'CA')`);
+    expect(expected.length).toBeGreaterThan(20);
+    expectSameRows(await runQuery('q3', []), expected, ['name', 'city', 'state', 'id']);
+  });
+
+  it('q4 ends with the average closing price of each category', async () => {
+    const expected = await db.query(`
+      WITH closing AS (
+        SELECT a.id, a.category, max(b.price) AS final
+        FROM auction a JOIN bid b ON a.id = b.auction
+          AND b."dateTime" BETWEEN a."dateTime" AND a.expires
+        GROUP BY a.id, a.category)
+      SELECT category, avg(final) AS avg_final FROM closing GROUP BY category`);
+    expect(expected).toHaveLength(5);
+    const updates = await runQuery('q4', []);
+    // An update stream: each row replaces the category's earlier one, so the last rows are the answer.
+    expect(updates.length).toBeGreaterThan(expected.length);
+    const last = new Map(updates.map((row) => [row.category, row]));
+    expectSameRows([...last.values()], expected, ['category', 'avg_final'], ['avg_final']);
+  });
+
+  it('q20 gives every bid on a category-10 auction with the auction beside it', async () => {
+    const expected = await db.query(`
+      SELECT b.auction, b.bidder, b.price, b."dateTime", a."itemName", a.seller, a.category,
+        a."dateTime" AS "auction_dateTime"
+      FROM bid b JOIN auction a ON b.auction = a.id WHERE a.category = 10`);
+    expect(expected.length).toBeGreaterThan(1000);
+    const fields = ['auction', 'bidder', 'price', 'dateTime', 'itemName', 'seller', 'category'];
+    expectSameRows(await runQuery('q20', ['dateTime', 'auction_dateTime']), expected, [
+      ...fields,
+      'auction_dateTime',
+    ]);
+  });
+
   it('q5 finds the auctions with the most bids in each sliding window', async () => {
     const expected = await db.query(`
       WITH counts AS (
