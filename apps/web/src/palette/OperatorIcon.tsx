@@ -1,8 +1,44 @@
-// An operator's icon, by the lucide name its catalog entry gives. Icons load
-// on demand, so the catalog can name any lucide icon without a list here.
-import { Box } from 'lucide-react';
-import { DynamicIcon, type IconName } from 'lucide-react/dynamic';
+// An operator's icon, by the lucide name its catalog entry gives. Only the
+// icons the catalog names are bundled (a test checks that each is here); an
+// unknown name shows a box.
+import {
+  BetweenHorizontalStart,
+  Box,
+  Calculator,
+  ChartColumn,
+  FileInput,
+  FileOutput,
+  Filter,
+  Gavel,
+  GitMerge,
+  type LucideIcon,
+  Merge,
+  RadioTower,
+  Sigma,
+  Sparkles,
+  Table,
+  Terminal,
+  Trash2,
+} from 'lucide-react';
 import { memo } from 'react';
+
+export const OPERATOR_ICONS: Readonly<Record<string, LucideIcon>> = {
+  'between-horizontal-start': BetweenHorizontalStart,
+  calculator: Calculator,
+  'chart-column': ChartColumn,
+  'file-input': FileInput,
+  'file-output': FileOutput,
+  filter: Filter,
+  gavel: Gavel,
+  'git-merge': GitMerge,
+  merge: Merge,
+  'radio-tower': RadioTower,
+  sigma: Sigma,
+  sparkles: Sparkles,
+  table: Table,
+  terminal: Terminal,
+  'trash-2': Trash2,
+};
 
 export const OperatorIcon = memo(function OperatorIcon({
   name,
@@ -11,12 +47,6 @@ export const OperatorIcon = memo(function OperatorIcon({
   name: string;
   size?: number;
 }) {
-  return (
-    <DynamicIcon
-      name={name as IconName}
-      size={size}
-      aria-hidden="true"
-      fallback={() => <Box size={size} aria-hidden="true" />}
-    />
-  );
+  const Icon = Object.hasOwn(OPERATOR_ICONS, name) ? OPERATOR_ICONS[name]! : Box;
+  return <Icon size={size} aria-hidden="true" />;
 });
