@@ -144,6 +144,40 @@ describe('job routes', () => {
     expect(noVersion.json().error.code).toBe('not-found');
   });
 
+  it('refuses to delete a pipeline while a job deployed from it runs, and deletes it once stopped', async () => {
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/pipelines',
+      headers: t.auth,
+      payload: ordersPipeline({ rate: 100 }),
+    });
+    const pipelineId: string = created.json().id;
+    const started = await t.app.inject({
+      method: 'POST',
+      url: '/api/jobs',
+      headers: t.auth,
+      payload: { pipelineId },
+    });
+    expect(started.statusCode, started.body).toBe(201);
+    const jobId: string = started.json().id;
+    const remove = () =>
+      t.app.inject({ method: 'DELETE', url: `/api/pipelines/${pipelineId}`, headers: t.auth });
+    const refused = await remove();
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error).toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining(jobId),
+    });
+    const kept = await t.app.inject({
+      method: 'GET',
+      url: `/api/pipelines/${pipelineId}`,
+      headers: t.auth,
+    });
+    expect(kept.statusCode).toBe(200);
+    await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/stop`, headers: t.auth });
+    expect((await remove()).statusCode).toBe(204);
+  });
+
   it('refuses to deploy a stored draft that has errors, with its diagnostics', async () => {
     const draft = { ...ordersPipeline({ count: 20 }), edges: [] };
     const created = await t.app.inject({

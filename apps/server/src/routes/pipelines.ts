@@ -178,13 +178,24 @@ export async function pipelineRoutes(fastify: FastifyInstance) {
     {
       schema: {
         summary: 'Delete a pipeline and all its versions',
+        description: 'Refused (409) while a job deployed from the pipeline is running.',
         tags: ['pipelines'],
         params: IdParams,
         response: { 204: Type.Null({ description: 'Deleted' }), ...errorResponses },
       },
     },
     async (request, reply) => {
-      app.store.remove(request.params.id);
+      const id = request.params.id;
+      const running = app.jobs
+        .list()
+        .filter((job) => job.pipelineId === id && job.status === 'running');
+      if (running.length > 0) {
+        throw new AppError(
+          'conflict',
+          `Pipeline '${id}' has ${running.length === 1 ? 'a running job' : 'running jobs'} (${running.map((j) => j.id).join(', ')}): stop ${running.length === 1 ? 'it' : 'them'} before deleting the pipeline.`,
+        );
+      }
+      app.store.remove(id);
       return reply.status(204).send(null);
     },
   );
