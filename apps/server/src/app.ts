@@ -62,7 +62,10 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
   await app.register(jobsPlugin, { dataDir: filesDir(options) });
 
   // Routes.
-  await app.register(systemRoutes, { token: options.token });
+  await app.register(systemRoutes, {
+    token: options.token,
+    ...(options.kafkaBootstrap ? { kafkaBootstrap: options.kafkaBootstrap } : {}),
+  });
   await app.register(jobRoutes);
   await app.register(liveRoutes, { allowedOrigins: options.allowedOrigins });
   await app.register(metricsRoutes);

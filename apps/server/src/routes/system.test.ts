@@ -37,6 +37,27 @@ describe('system routes', () => {
     expect(res.json().map((k: { kind: string }) => k.kind)).toContain('window.aggregate');
   });
 
+  it("gives the Kafka kinds the server's cluster as their default bootstrap servers", async () => {
+    const kafkaDefault = (catalog: { kind: string; defaults: { bootstrapServers?: string } }[]) =>
+      catalog.filter((k) => k.kind.endsWith('.kafka')).map((k) => k.defaults.bootstrapServers);
+    const plain = await t.app.inject({ method: 'GET', url: '/api/catalog', headers: t.auth });
+    expect(kafkaDefault(plain.json())).toEqual(['localhost:9092', 'localhost:9092']);
+    const withCluster = await testApp({ kafkaBootstrap: 'broker-1:9093,broker-2:9093' });
+    try {
+      const res = await withCluster.app.inject({
+        method: 'GET',
+        url: '/api/catalog',
+        headers: withCluster.auth,
+      });
+      expect(kafkaDefault(res.json())).toEqual([
+        'broker-1:9093,broker-2:9093',
+        'broker-1:9093,broker-2:9093',
+      ]);
+    } finally {
+      await withCluster.close();
+    }
+  });
+
   it('validates a pipeline', async () => {
     const ok = await t.app.inject({
       method: 'POST',

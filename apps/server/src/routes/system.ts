@@ -8,7 +8,28 @@ import { errorResponses } from '../schemas.js';
 
 export const VERSION = '0.1.0';
 
-export async function systemRoutes(app: FastifyInstance, options: { token: string }) {
+/** The Kafka kinds, whose bootstrap servers default to the server's cluster when it has one. */
+const KAFKA_KINDS = new Set(['source.kafka', 'sink.kafka']);
+
+/** The catalog, with this server's Kafka cluster as the Kafka kinds' default. */
+function catalogFor(kafkaBootstrap: string | undefined) {
+  const catalog = describeCatalog();
+  if (kafkaBootstrap === undefined) return catalog;
+  return catalog.map((entry) =>
+    KAFKA_KINDS.has(entry.kind)
+      ? {
+          ...entry,
+          defaults: { ...(entry.defaults as object), bootstrapServers: kafkaBootstrap },
+        }
+      : entry,
+  );
+}
+
+export async function systemRoutes(
+  app: FastifyInstance,
+  options: { token: string; kafkaBootstrap?: string },
+) {
+  const catalog = catalogFor(options.kafkaBootstrap);
   app.get(
     '/api/health',
     {
@@ -27,6 +48,8 @@ export async function systemRoutes(app: FastifyInstance, options: { token: strin
     {
       schema: {
         summary: 'The operator catalog: kinds, ports and config JSON Schemas',
+        description:
+          "With a default Kafka cluster (--kafka), the Kafka kinds' default bootstrap servers are that cluster.",
         tags: ['system'],
         response: {
           200: Type.Array(Type.Record(Type.String(), Type.Unknown())),
@@ -34,7 +57,7 @@ export async function systemRoutes(app: FastifyInstance, options: { token: strin
         },
       },
     },
-    async () => describeCatalog(),
+    async () => catalog,
   );
 
   app.post(
