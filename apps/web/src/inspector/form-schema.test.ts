@@ -1,12 +1,43 @@
 import { describe, expect, it } from 'vitest';
 import { testCatalog } from '../testing/fixtures.js';
-import { configErrors, configSegments, uiSchemaFor } from './form-schema.js';
+import { configErrors, configSegments, formSchema, uiSchemaFor } from './form-schema.js';
 import { configPath } from './input-fields.js';
 
 describe('the config form', () => {
   it('names the fields widget where the schema asks for it', () => {
     const schema = testCatalog().byKind.get('window.aggregate')!.config;
     expect(uiSchemaFor(schema)).toMatchObject({ groupBy: { 'ui:widget': 'fields' } });
+  });
+
+  it('heads each object of a list with its name and place, and names a union option once', () => {
+    const schema = testCatalog().byKind.get('window.aggregate')!.config;
+    const ui = uiSchemaFor(schema);
+    const items = ui.aggregates.items as (item: unknown, index: number) => Record<string, unknown>;
+    expect(items({}, 0)['ui:title']).toBe('Aggregate 1');
+    expect(items({}, 2)['ui:title']).toBe('Aggregate 3');
+    expect(ui.window.anyOf.map((o: Record<string, unknown>) => o['ui:options'])).toEqual([
+      { label: false },
+      { label: false },
+      { label: false },
+    ]);
+  });
+
+  it('shows the titles of titled constants, and plain constants as they are', () => {
+    const schema = formSchema({
+      type: 'object',
+      properties: {
+        time: { anyOf: [{ const: 'event', title: 'Event time' }, { const: 'processing' }] },
+        fn: { anyOf: [{ const: 'count' }, { const: 'sum' }] },
+      },
+    });
+    expect(schema.properties.time).toEqual({
+      type: 'string',
+      oneOf: [
+        { const: 'event', title: 'Event time' },
+        { const: 'processing', title: 'processing' },
+      ],
+    });
+    expect(schema.properties.fn).toEqual({ type: 'string', enum: ['count', 'sum'] });
   });
 
   it('places diagnostics on the field they are about', () => {

@@ -16,7 +16,9 @@ type JsonSchema = {
 /**
  * The catalog's schema as the form library reads it best: a union of
  * constants (TypeBox's `Union([Literal…])`) becomes an enum, so it renders as
- * one select rather than a choice between schemas. The meaning is unchanged.
+ * one select rather than a choice between schemas; constants with titles
+ * become a `oneOf` of titled constants, so the select shows the titles. The
+ * meaning is unchanged.
  */
 export function formSchema<S extends object>(schema: S): S {
   return formSchemaOf(schema as JsonSchema) as S;
@@ -26,6 +28,10 @@ function formSchemaOf(schema: JsonSchema): JsonSchema {
   const { anyOf, properties, items, ...rest } = schema;
   if (anyOf && anyOf.length > 0 && anyOf.every((o) => o.const !== undefined)) {
     const values = anyOf.map((o) => o.const);
+    if (anyOf.some((o) => typeof o.title === 'string')) {
+      const oneOf = anyOf.map((o) => ({ const: o.const, title: o.title ?? String(o.const) }));
+      return { ...rest, type: typeof values[0], oneOf };
+    }
     return { ...rest, type: typeof values[0], enum: values };
   }
   const out: JsonSchema = { ...rest };
@@ -54,7 +60,12 @@ function uiSchemaOf(schema: JsonSchema): UiSchema {
   // A constant (a union option's tag, such as a window's type) is set by choosing the option.
   if (schema.const !== undefined) ui['ui:widget'] = 'hidden';
   if (schema.anyOf) {
-    const options = schema.anyOf.map(uiSchemaOf);
+    // The select above an object option already names it: no heading repeating the name.
+    const options = schema.anyOf.map((option) =>
+      option.properties
+        ? { ...uiSchemaOf(option), 'ui:options': { label: false } }
+        : uiSchemaOf(option),
+    );
     if (options.some((o) => Object.keys(o).length > 0)) ui.anyOf = options;
   }
   for (const [key, child] of Object.entries(schema.properties ?? {})) {
@@ -63,9 +74,23 @@ function uiSchemaOf(schema: JsonSchema): UiSchema {
   }
   if (schema.items) {
     const inner = uiSchemaOf(schema.items);
-    if (Object.keys(inner).length > 0) ui.items = inner;
+    const item = itemTitle(schema);
+    // Objects in a list are headed by what they are and their place: "Aggregate 2".
+    if (item !== undefined)
+      ui.items = (_: unknown, index: number) => ({ ...inner, 'ui:title': `${item} ${index + 1}` });
+    else if (Object.keys(inner).length > 0) ui.items = inner;
   }
   return ui;
+}
+
+/** What one object of a list is called: its own title, or the list's title in the singular. */
+function itemTitle(array: JsonSchema): string | undefined {
+  const items = array.items;
+  if (!items?.properties) return undefined;
+  if (typeof items.title === 'string') return items.title;
+  const title = typeof array.title === 'string' ? array.title : undefined;
+  if (title === undefined) return undefined;
+  return title.endsWith('s') && !title.endsWith('ss') ? title.slice(0, -1) : title;
 }
 
 /** `nodes[2].config.aggregates[0].expr` → `['aggregates', 0, 'expr']`; undefined when not in `nodes[index].config`. */

@@ -40,11 +40,17 @@ export const WindowSchema = Type.Union(
 );
 export type WindowConfig = Static<typeof WindowSchema>;
 
-export const TimeModeSchema = Type.Union([Type.Literal('event'), Type.Literal('processing')], {
-  title: 'Time',
-  description: 'Event time (from the records, with watermarks) or processing time (the clock)',
-  default: 'event',
-});
+export const TimeModeSchema = Type.Union(
+  [
+    Type.Literal('event', { title: 'Event time' }),
+    Type.Literal('processing', { title: 'Processing time' }),
+  ],
+  {
+    title: 'Time',
+    description: 'Event time (from the records, with watermarks) or processing time (the clock)',
+    default: 'event',
+  },
+);
 
 type Report = (path: string, code: string, message: string) => void;
 
