@@ -96,6 +96,7 @@ export type { NexmarkEventType, NexmarkSourceConfig } from './operators/source-n
 export { NEXMARK_EVENT_TYPES, NEXMARK_FIELDS } from './operators/source-nexmark.js';
 export type { RunningAggregateConfig } from './operators/transform-aggregate.js';
 export type { MapConfig } from './operators/transform-map.js';
+export type { TopNConfig } from './operators/transform-topn.js';
 export type {
   AggregateConfig,
   AggregateFunction,

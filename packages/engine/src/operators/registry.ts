@@ -14,6 +14,7 @@ import { createNexmarkSource } from './source-nexmark.js';
 import { createTransformAggregate } from './transform-aggregate.js';
 import { createFilter } from './transform-filter.js';
 import { createMap } from './transform-map.js';
+import { createTransformTopN } from './transform-topn.js';
 import { createUnion } from './transform-union.js';
 import { createWindowAggregate } from './window-aggregate.js';
 
@@ -26,6 +27,7 @@ export const RUNTIMES: Readonly<Record<string, RuntimeFactory>> = {
   'transform.map': { type: 'operator', create: createMap },
   'transform.union': { type: 'operator', create: createUnion },
   'transform.aggregate': { type: 'operator', create: createTransformAggregate },
+  'transform.topn': { type: 'operator', create: createTransformTopN },
   'window.aggregate': { type: 'operator', create: createWindowAggregate },
   'join.window': { type: 'operator', create: createJoinWindow },
   'join.interval': { type: 'operator', create: createJoinInterval },

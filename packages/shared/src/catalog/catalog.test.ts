@@ -16,6 +16,7 @@ describe('the operator catalog', () => {
         'transform.map',
         'transform.union',
         'transform.aggregate',
+        'transform.topn',
         'window.aggregate',
         'join.window',
         'join.interval',

@@ -13,6 +13,7 @@ import { sourceNexmark } from '../operators/source-nexmark.js';
 import { transformAggregate } from '../operators/transform-aggregate.js';
 import { transformFilter } from '../operators/transform-filter.js';
 import { transformMap } from '../operators/transform-map.js';
+import { transformTopN } from '../operators/transform-topn.js';
 import { transformUnion } from '../operators/transform-union.js';
 import { windowAggregate } from '../operators/window-aggregate.js';
 import type { OperatorDefinition } from './operator.js';
@@ -26,6 +27,7 @@ export const OPERATORS: readonly OperatorDefinition[] = [
   transformMap,
   transformUnion,
   transformAggregate,
+  transformTopN,
   windowAggregate,
   joinWindow,
   joinInterval,

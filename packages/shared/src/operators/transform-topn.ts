@@ -1,0 +1,138 @@
+import { type Static, Type } from 'typebox';
+import { defineOperator, IN, OUT } from '../catalog/operator.js';
+import { DurationSchema, parseDuration } from '../schema/duration.js';
+import { type Field, FieldNameSchema, fieldNameProblem, findField } from '../schema/field.js';
+import { capitalize } from './checks.js';
+import { ExpressionSchema, GroupBySchema, streamOf } from './common.js';
+
+const OrderTermSchema = Type.Object(
+  {
+    expr: ExpressionSchema({
+      title: 'Value',
+      description:
+        'A field or expression to rank by: a number, text or timestamp (NULL ranks last)',
+    }),
+    direction: Type.Union(
+      [
+        Type.Literal('desc', { title: 'Descending (largest first)' }),
+        Type.Literal('asc', { title: 'Ascending (smallest first)' }),
+      ],
+      { title: 'Direction' },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const TopNConfig = Type.Object(
+  {
+    partitionBy: Type.Optional({
+      ...GroupBySchema,
+      title: 'Per key',
+      description: 'Fields whose values form the key; one ranking per key (none: one ranking)',
+    }),
+    orderBy: Type.Array(OrderTermSchema, {
+      minItems: 1,
+      maxItems: 16,
+      title: 'Order by',
+      description:
+        'The ranking: by the first value, ties by the next; records equal in all of them rank in arrival order, the earlier first',
+    }),
+    n: Type.Integer({
+      minimum: 1,
+      maximum: 1000,
+      title: 'N',
+      description: 'How many records to keep per key: ranks 1 to N',
+    }),
+    rankField: Type.Optional({
+      ...FieldNameSchema,
+      title: 'Rank field',
+      description: "The output field holding each record's rank, from 1",
+      default: 'rank',
+    }),
+    retention: Type.Optional(
+      DurationSchema({
+        title: 'Forget idle keys after',
+        description:
+          'A key with no record for this long in event time is dropped; it starts again from nothing if records come',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type TopNConfig = Static<typeof TopNConfig>;
+
+export const transformTopN = defineOperator({
+  kind: 'transform.topn',
+  label: 'Top N',
+  category: 'transform',
+  description:
+    'Keeps, per key, the N records that come first in an order, over all records so far, and emits each rank whose record changed: an update stream in which each row replaces the earlier row with the same key and rank.',
+  icon: 'list-ordered',
+  inputs: [IN],
+  outputs: [OUT],
+  config: TopNConfig,
+  defaults: {
+    partitionBy: [],
+    orderBy: [{ expr: 'value', direction: 'desc' }],
+    n: 10,
+    rankField: 'rank',
+  },
+  infer({ config, inputs, expression, error }) {
+    if (config.retention !== undefined && parseDuration(config.retention) === 0) {
+      error('retention', 'config.duration', 'Forget idle keys after must be longer than 0.');
+    }
+    const input = inputs.in?.[0];
+    if (!input) return undefined;
+    const names = input.fields.map((f) => f.name).join(', ');
+    let complete = true;
+    (config.partitionBy ?? []).forEach((name, i) => {
+      if (findField(input.fields, name)) return;
+      complete = false;
+      error(
+        `partitionBy[${i}]`,
+        'config.unknown-field',
+        `Cannot rank per '${name}': there is no such field. Fields here: ${names}.`,
+      );
+    });
+    config.orderBy.forEach((term, i) => {
+      const path = `orderBy[${i}].expr`;
+      const { type } = expression(path, term.expr, input.fields);
+      if (type === undefined) {
+        complete = false;
+      } else if (type === 'boolean' || type === 'null') {
+        complete = false;
+        error(
+          path,
+          'config.order-type',
+          `Cannot order by ${type === 'null' ? 'NULL' : 'a boolean'}: order by a number, text or timestamp.`,
+        );
+      }
+    });
+    const rankField = config.rankField ?? 'rank';
+    const problem = fieldNameProblem(rankField);
+    if (problem) {
+      complete = false;
+      error('rankField', 'config.field-name', `${capitalize(problem)}.`);
+    } else if (findField(input.fields, rankField)) {
+      complete = false;
+      error(
+        'rankField',
+        'config.duplicate-field',
+        `The input already has a field '${rankField}': give the rank field another name.`,
+      );
+    }
+    if (config.retention !== undefined && input.time !== 'event') {
+      // Not checkEventTimeInput: its advice to switch to processing time does not apply here.
+      error(
+        'retention',
+        'node.no-event-time',
+        "The in input has no event time, which 'Forget idle keys after' needs. Set 'Event time' on its source, or leave 'Forget idle keys after' empty.",
+      );
+      complete = false;
+    }
+    if (!complete) return undefined;
+    const fields: Field[] = [...input.fields, { name: rankField, type: 'long' }];
+    // No timeField: a row that moved down a rank is emitted at the time of the change, not its own.
+    return { out: streamOf(fields, input.time) };
+  },
+});
