@@ -79,6 +79,13 @@ async function runQuery(query: string, timestamps: string[] = ['dateTime']): Pro
   return readJsonl(dir, `${query}.jsonl`, timestamps);
 }
 
+/** The last row of each key in an update stream: each row replaces the earlier one of its key. */
+function lastPerKey(rows: readonly Row[], key: readonly string[]): Row[] {
+  const last = new Map<string, Row>();
+  for (const row of rows) last.set(JSON.stringify(key.map((k) => row[k])), row);
+  return [...last.values()];
+}
+
 const BID_OUT = ['auction', 'bidder', 'price', 'dateTime', 'extra'];
 
 describe('golden: Nexmark queries', () => {
@@ -120,8 +127,12 @@ describe('golden: Nexmark queries', () => {
     const updates = await runQuery('q4', []);
     // An update stream: each row replaces the category's earlier one, so the last rows are the answer.
     expect(updates.length).toBeGreaterThan(expected.length);
-    const last = new Map(updates.map((row) => [row.category, row]));
-    expectSameRows([...last.values()], expected, ['category', 'avg_final'], ['avg_final']);
+    expectSameRows(
+      lastPerKey(updates, ['category']),
+      expected,
+      ['category', 'avg_final'],
+      ['avg_final'],
+    );
   });
 
   it('q20 gives every bid on a category-10 auction with the auction beside it', async () => {
@@ -165,6 +176,48 @@ describe('golden: Nexmark queries', () => {
       FROM bid b JOIN windows m ON b.ts // 10000 = m.w AND b.price = m.maxprice`);
     expect(expected.length).toBeGreaterThanOrEqual(5);
     expectSameRows(await runQuery('q7'), expected, ['auction', 'price', 'bidder', 'dateTime']);
+  });
+
+  it('q9 ends with the winning bid of each auction', async () => {
+    const expected = await db.query(`
+      WITH bids AS (
+        SELECT a.id, b.price, b.bidder, b."dateTime" AS "bid_dateTime", b.seq
+        FROM auction a JOIN bid b ON a.id = b.auction
+          AND b."dateTime" BETWEEN a."dateTime" AND a.expires)
+      SELECT id, price, bidder, "bid_dateTime" FROM (
+        SELECT *, row_number() OVER (
+          PARTITION BY id ORDER BY price DESC, "bid_dateTime", seq) AS rank_number
+        FROM bids)
+      WHERE rank_number = 1`);
+    expect(expected.length).toBeGreaterThan(100);
+    const updates = await runQuery('q9', ['bid_dateTime']);
+    const winners = lastPerKey(updates, ['id']);
+    expect(updates.length).toBeGreaterThan(winners.length);
+    expectSameRows(winners, expected, ['id', 'price', 'bidder', 'bid_dateTime']);
+  });
+
+  it('q18 ends with the last bid of each bidder on each auction', async () => {
+    const expected = await db.query(`
+      SELECT auction, bidder, price, "dateTime" FROM (
+        SELECT *, row_number() OVER (
+          PARTITION BY bidder, auction ORDER BY "dateTime" DESC, seq) AS rank_number
+        FROM bid)
+      WHERE rank_number = 1`);
+    const updates = await runQuery('q18');
+    const last = lastPerKey(updates, ['bidder', 'auction']);
+    expect(updates.length).toBeGreaterThan(last.length);
+    expectSameRows(last, expected, ['auction', 'bidder', 'price', 'dateTime']);
+  });
+
+  it('q19 ends with the 10 highest bids of each auction', async () => {
+    const expected = await db.query(`
+      SELECT auction, bidder, price, "dateTime", rank_number FROM (
+        SELECT *, row_number() OVER (PARTITION BY auction ORDER BY price DESC, seq) AS rank_number
+        FROM bid)
+      WHERE rank_number <= 10`);
+    expect(expected.some((row) => row.rank_number === 10)).toBe(true);
+    const top = lastPerKey(await runQuery('q19'), ['auction', 'rank_number']);
+    expectSameRows(top, expected, ['auction', 'bidder', 'price', 'dateTime', 'rank_number']);
   });
 
   it('q11 counts the bids of each bidder session (gap 10 s)', async () => {
