@@ -310,3 +310,30 @@ describe('source.datagen', () => {
     });
   });
 });
+
+describe('aggregate output names', () => {
+  it.each([
+    ['window.aggregate', { window: { type: 'tumbling', size: '1m' } }],
+    ['transform.aggregate', {}],
+  ])('%s refuses a reserved name for an aggregate, at its name', (kind, config) => {
+    const result = analyze(
+      [
+        orders,
+        {
+          id: 'agg',
+          kind,
+          config: { ...config, aggregates: [{ name: 'constructor', fn: 'count' }] },
+        },
+      ],
+      [{ id: 'e', source: 'orders', target: 'agg' }],
+    );
+    expect(result.diagnostics).toContainEqual(
+      expect.objectContaining({
+        code: 'config.field-name',
+        nodeId: 'agg',
+        path: 'nodes[1].config.aggregates[0].name',
+        message: expect.stringContaining("'constructor' is reserved"),
+      }),
+    );
+  });
+});

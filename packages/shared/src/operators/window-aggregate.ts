@@ -5,10 +5,12 @@ import {
   type Field,
   FieldNameSchema,
   type FieldType,
+  fieldNameProblem,
   findField,
   isNumericType,
   type StreamSchema,
 } from '../schema/field.js';
+import { capitalize } from './checks.js';
 import { ExpressionSchema, GroupBySchema, streamOf } from './common.js';
 import { checkEventTimeInput, checkWindow, TimeModeSchema, WindowSchema } from './windows.js';
 
@@ -198,6 +200,13 @@ export function aggregateFields(
     return undefined;
   };
   for (const [i, agg] of aggregates.entries()) {
+    // The schema's pattern lets reserved names such as `constructor` through.
+    const problem = fieldNameProblem(agg.name);
+    if (problem) {
+      error(`aggregates[${i}].name`, 'config.field-name', `${capitalize(problem)}.`);
+      complete = false;
+      continue;
+    }
     const type = typeOf(agg, `aggregates[${i}]`);
     if (type) add({ name: agg.name, type }, `aggregates[${i}].name`);
     else complete = false;
