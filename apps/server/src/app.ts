@@ -19,7 +19,7 @@ import { liveRoutes } from './routes/live.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { pipelineRoutes } from './routes/pipelines.js';
 import { systemRoutes, VERSION } from './routes/system.js';
-import { Diagnostic, ErrorResponse, PipelineDocument } from './schemas.js';
+import { REGISTERED_SCHEMAS } from './schemas.js';
 
 /** Largest WebSocket message a client may send. */
 export const MAX_WS_MESSAGE_BYTES = 64 * 1024;
@@ -51,7 +51,7 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  for (const schema of [ErrorResponse, Diagnostic, PipelineDocument]) app.addSchema(schema);
+  for (const schema of REGISTERED_SCHEMAS) app.addSchema(schema);
 
   // App plugins.
   await app.register(errorsPlugin);

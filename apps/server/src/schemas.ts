@@ -1,35 +1,10 @@
-// Request and response schemas shared by several routes.
+// Schemas every route uses. The wire types themselves live in @sluice/shared,
+// beside the web app that reads them.
+import { DiagnosticSchema, ErrorResponseSchema, PipelineDocumentSchema } from '@sluice/shared';
 import { Type } from 'typebox';
 
-export const ErrorResponse = Type.Object(
-  {
-    error: Type.Object({
-      code: Type.String(),
-      message: Type.String(),
-      details: Type.Optional(Type.Unknown()),
-    }),
-  },
-  { $id: 'ErrorResponse', description: 'Every error has this shape, with a stable code' },
-);
-
-export const Diagnostic = Type.Object(
-  {
-    severity: Type.Union([Type.Literal('error'), Type.Literal('warning')]),
-    code: Type.String(),
-    message: Type.String(),
-    nodeId: Type.Optional(Type.String()),
-    edgeId: Type.Optional(Type.String()),
-    path: Type.Optional(Type.String()),
-    range: Type.Optional(Type.Object({ start: Type.Integer(), end: Type.Integer() })),
-  },
-  { $id: 'Diagnostic' },
-);
-
-/** A pipeline document; its full schema is docs/pipeline.schema.json, checked by the validator. */
-export const PipelineDocument = Type.Record(Type.String(), Type.Unknown(), {
-  $id: 'PipelineDocument',
-  description: 'A Sluice pipeline document (format sluice.pipeline/v1)',
-});
+/** Registered once by `$id` (app.ts), so routes point at them with a `$ref`. */
+export const REGISTERED_SCHEMAS = [ErrorResponseSchema, DiagnosticSchema, PipelineDocumentSchema];
 
 export const errorResponses = {
   400: Type.Ref('ErrorResponse'),

@@ -45,6 +45,63 @@ export {
 
 // --- end expression language ---
 
+// --- the API's wire types (packages/shared/src/api) ---
+export type {
+  Assert,
+  DeployedJob,
+  EdgeMetrics,
+  ErrorResponse,
+  ImportedPipeline,
+  JobDetail,
+  JobFailure,
+  JobMetrics,
+  JobStatus,
+  JobSummary,
+  JobTotals,
+  KafkaMessage,
+  KafkaSample,
+  KafkaTopic,
+  LiveClientMessage,
+  LiveMessage,
+  Mutable,
+  OperatorMetrics,
+  PipelineRecord,
+  PipelineSummary,
+  PreviewView,
+  RecordError,
+  Row,
+  SameShape,
+  VersionSummary,
+} from './api/index.js';
+export {
+  DeployedJobSchema,
+  DiagnosticRef,
+  DiagnosticSchema,
+  EdgeMetricsSchema,
+  ErrorResponseSchema,
+  ImportedPipelineSchema,
+  JobDetailSchema,
+  JobFailureSchema,
+  JobMetricsSchema,
+  JobStatusSchema,
+  JobSummarySchema,
+  JobTotalsSchema,
+  KafkaMessageSchema,
+  KafkaSampleSchema,
+  KafkaTopicSchema,
+  LiveClientMessageSchema,
+  LiveMessageSchema,
+  OperatorMetricsSchema,
+  PipelineDocumentRef,
+  PipelineDocumentSchema,
+  PipelineIdSchema,
+  PipelineRecordSchema,
+  PipelineSummarySchema,
+  PreviewViewSchema,
+  RecordErrorSchema,
+  RowSchema,
+  VersionSummarySchema,
+} from './api/index.js';
 export { describeCatalog, getOperator, OPERATORS } from './catalog/catalog.js';
 // --- the operator catalog ---
 export type {
@@ -57,6 +114,7 @@ export type {
 } from './catalog/operator.js';
 export { defineOperator, OPERATOR_CATEGORIES } from './catalog/operator.js';
 export { canonicalPipeline, exportPipeline } from './format/canonical.js';
+export { exportFileName } from './format/export-name.js';
 export { PIPELINE_SCHEMA_ID, pipelineJsonSchema } from './format/json-schema.js';
 export type { Migration } from './format/migrate.js';
 export { MIGRATIONS, migratePipeline } from './format/migrate.js';

@@ -2,32 +2,11 @@
 // listeners its events fan out to. The worker may crash; this side never does.
 import type { Worker } from 'node:worker_threads';
 import type { JobFailure, JobMetrics, JobStatus, RecordError, TapSample } from '@sluice/engine';
-import type { Pipeline } from '@sluice/shared';
+import type { JobSummary, Pipeline } from '@sluice/shared';
 import { AppError, notFound } from '../errors.js';
 import { ERRORS_KEPT, type FromWorker, type JobEvent, type ToWorker } from './protocol.js';
 
 export type JobListener = (event: JobEvent) => void;
-
-export interface JobTotals {
-  readonly recordsIn: number;
-  readonly recordsOut: number;
-  readonly errors: number;
-  readonly late: number;
-}
-
-/** What the API lists about a job. */
-export interface JobSummary {
-  readonly id: string;
-  readonly pipelineId?: string;
-  readonly pipelineVersion?: number;
-  readonly name: string;
-  readonly status: JobStatus;
-  readonly startedAt: number;
-  readonly endedAt?: number;
-  readonly uptimeMs: number;
-  readonly totals: JobTotals;
-  readonly failure?: JobFailure;
-}
 
 export interface JobOrigin {
   readonly pipelineId?: string;

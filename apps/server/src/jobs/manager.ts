@@ -4,9 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { hasErrors, readPipelineValue } from '@sluice/shared';
+import { hasErrors, type JobSummary, readPipelineValue } from '@sluice/shared';
 import { AppError, notFound } from '../errors.js';
-import { JobHandle, type JobOrigin, type JobSummary } from './handle.js';
+import { JobHandle, type JobOrigin } from './handle.js';
 import type { WorkerStart } from './protocol.js';
 
 export interface JobManagerOptions {

@@ -1,14 +1,14 @@
 // Jobs: deploy a pipeline, list and inspect what runs, stop it, read its bad
 // records and its preview sinks.
+import {
+  DeployedJobSchema,
+  JobDetailSchema,
+  JobSummarySchema,
+  RecordErrorSchema,
+} from '@sluice/shared';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { AppError } from '../errors.js';
-import {
-  JobDetailSchema,
-  JobStatusSchema,
-  JobSummarySchema,
-  RecordErrorSchema,
-} from '../jobs/schemas.js';
 import { errorResponses } from '../schemas.js';
 
 const JobId = Type.String({ minLength: 1, maxLength: 100 });
@@ -31,7 +31,7 @@ export async function jobRoutes(app: FastifyInstance) {
           { description: 'Either pipelineId (with an optional version) or pipeline' },
         ),
         response: {
-          201: Type.Object({ id: Type.String(), status: JobStatusSchema }),
+          201: DeployedJobSchema,
           ...errorResponses,
           503: Type.Ref('ErrorResponse'),
         },

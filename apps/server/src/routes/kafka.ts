@@ -11,8 +11,9 @@ import {
 } from '@sluice/engine';
 import {
   BOOTSTRAP_SERVERS_PATTERN,
-  FIELD_TYPES,
   inferSchema,
+  KafkaSampleSchema,
+  KafkaTopicSchema,
   MAX_BOOTSTRAP_SERVERS_LENGTH,
 } from '@sluice/shared';
 import type { FastifyInstance } from 'fastify';
@@ -35,36 +36,6 @@ const Bootstrap = Type.Optional(
 );
 const responses = { ...errorResponses, 503: Type.Ref('ErrorResponse') };
 
-const TopicSummarySchema = Type.Object({
-  name: Type.String(),
-  partitions: Type.Integer(),
-  messages: Type.Number({ description: 'Messages held now, summed over partitions' }),
-});
-
-const SampledMessageSchema = Type.Object({
-  partition: Type.Integer(),
-  offset: Type.String({ description: 'A 64-bit offset, as decimal text' }),
-  timestamp: Type.Number({ description: 'The Kafka timestamp, epoch ms' }),
-  key: Type.Union([Type.String(), Type.Null()]),
-  value: Type.Union([Type.String(), Type.Null()]),
-  truncated: Type.Boolean({ description: 'The value was cut to 16 384 characters' }),
-});
-
-const InferredSchema = Type.Object({
-  format: Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('raw')]),
-  delimiter: Type.Optional(Type.String()),
-  fields: Type.Array(
-    Type.Object({
-      name: Type.String(),
-      type: Type.Union(FIELD_TYPES.map((t) => Type.Literal(t))),
-    }),
-  ),
-  eventTimeField: Type.Optional(Type.String()),
-  skipped: Type.Array(Type.Object({ name: Type.String(), reason: Type.String() })),
-  sampled: Type.Integer(),
-  unreadable: Type.Integer(),
-});
-
 export async function kafkaRoutes(app: FastifyInstance, options: { bootstrap?: string }) {
   const bootstrapOf = (query: { bootstrap?: string }): string => {
     const bootstrap = query.bootstrap?.trim() || options.bootstrap;
@@ -85,7 +56,7 @@ export async function kafkaRoutes(app: FastifyInstance, options: { bootstrap?: s
           "The cluster's topics, with partitions and message counts (internal topics left out)",
         tags,
         querystring: Type.Object({ bootstrap: Bootstrap }, { additionalProperties: false }),
-        response: { 200: Type.Array(TopicSummarySchema), ...responses },
+        response: { 200: Type.Array(KafkaTopicSchema), ...responses },
       },
     },
     async (request) => {
@@ -121,10 +92,7 @@ export async function kafkaRoutes(app: FastifyInstance, options: { bootstrap?: s
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({
-            messages: Type.Array(SampledMessageSchema),
-            inferred: InferredSchema,
-          }),
+          200: KafkaSampleSchema,
           ...responses,
         },
       },

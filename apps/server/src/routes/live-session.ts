@@ -2,7 +2,7 @@
 // and the taps it opened. A slow browser loses messages; the job never waits.
 import type { WebSocket } from '@fastify/websocket';
 import type { TapSample } from '@sluice/engine';
-import { type Static, Type } from 'typebox';
+import { LiveClientMessageSchema } from '@sluice/shared';
 import { Value } from 'typebox/value';
 import type { JobHandle } from '../jobs/handle.js';
 import type { JobEvent } from '../jobs/protocol.js';
@@ -14,25 +14,11 @@ export const ERRORS_PER_SECOND = 20;
 /** Taps one client may hold open at once. */
 export const MAX_TAPS_PER_CLIENT = 16;
 
-const EdgeId = Type.String({ minLength: 1, maxLength: 200 });
-export const ClientMessage = Type.Union([
-  Type.Object(
-    {
-      type: Type.Literal('tap'),
-      edgeId: EdgeId,
-      open: Type.Literal(true),
-      perSecond: Type.Optional(Type.Number({ minimum: 1, maximum: 1000 })),
-    },
-    { additionalProperties: false },
-  ),
-  Type.Object(
-    { type: Type.Literal('tap'), edgeId: EdgeId, open: Type.Literal(false) },
-    { additionalProperties: false },
-  ),
-]);
-export type ClientMessage = Static<typeof ClientMessage>;
-
-/** Server → client messages. `dropped` counts what this client was not sent because it was behind. */
+/**
+ * Server → client messages, built from the engine's types; wire-check.ts
+ * checks they are @sluice/shared's LiveMessage. `dropped` counts what this
+ * client was not sent because it was behind.
+ */
 export type ServerMessage =
   | Exclude<JobEvent, { type: 'metrics' }>
   | (Extract<JobEvent, { type: 'metrics' }> & { readonly dropped: number })
@@ -103,7 +89,7 @@ export class LiveSession {
     } catch {
       // Reported below as not a valid message.
     }
-    if (!Value.Check(ClientMessage, message)) {
+    if (!Value.Check(LiveClientMessageSchema, message)) {
       this.#send({
         type: 'problem',
         message: `That message is not understood. Send JSON such as ${EXAMPLE}.`,

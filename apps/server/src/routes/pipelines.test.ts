@@ -1,9 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { exportPipeline, type Pipeline } from '@sluice/shared';
+import { exportFileName, exportPipeline, type Pipeline } from '@sluice/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from '../testing/app.js';
-import { exportFileName } from './pipelines.js';
 
 const examplesDir = new URL('../../../../examples/', import.meta.url);
 const examples = readdirSync(examplesDir)
@@ -238,15 +237,6 @@ describe('pipeline routes', () => {
     await call('PUT', `/api/pipelines/${id}`, { pipeline: payments });
     const res = await call('GET', `/api/pipelines/${id}/export?version=1`);
     expect(res.body).toBe(exportPipeline(orders));
-  });
-
-  it('makes a safe export file name from any pipeline name', () => {
-    expect(exportFileName('Orders per category every 10 seconds')).toBe(
-      'orders-per-category-every-10-seconds.json',
-    );
-    expect(exportFileName('Café "crème" / ../../etc\r\nX: y')).toBe('cafe-creme-etc-x-y.json');
-    expect(exportFileName('日本語')).toBe('pipeline.json');
-    expect(exportFileName('x'.repeat(300))).toMatch(/^x{80}\.json$/);
   });
 
   it('lists versions newest first, reads one, and restores it as a new version', async () => {

@@ -2,54 +2,26 @@
 // and the version history. Drafts may have graph errors and are stored with
 // their diagnostics; only a document that is not a pipeline at all is refused.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { exportPipeline, type Pipeline, readPipelineValue } from '@sluice/shared';
+import {
+  exportFileName,
+  exportPipeline,
+  ImportedPipelineSchema,
+  type Pipeline,
+  PipelineIdSchema,
+  PipelineRecordSchema,
+  PipelineSummarySchema,
+  readPipelineValue,
+  VersionSummarySchema,
+} from '@sluice/shared';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { AppError } from '../errors.js';
 import { errorResponses } from '../schemas.js';
 
-const Id = Type.String({
-  pattern: '^[A-Za-z0-9_-]{1,64}$',
-  description: 'The id the server gave the pipeline',
-});
-const IdParams = Type.Object({ id: Id });
-const VersionParams = Type.Object({ id: Id, version: Type.Integer({ minimum: 1 }) });
-const Timestamp = Type.String({ description: 'ISO 8601 time, UTC' });
-const Diagnostics = Type.Array(Type.Ref('Diagnostic'));
-
-const PipelineRecord = Type.Object({
-  id: Id,
+const IdParams = Type.Object({ id: PipelineIdSchema });
+const VersionParams = Type.Object({
+  id: PipelineIdSchema,
   version: Type.Integer({ minimum: 1 }),
-  pipeline: Type.Ref('PipelineDocument'),
-  diagnostics: Diagnostics,
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-});
-
-const ImportedPipeline = Type.Object({
-  ...PipelineRecord.properties,
-  migrations: Type.Array(Type.String(), {
-    description: 'Format migrations applied to an older document',
-  }),
-});
-
-const PipelineSummary = Type.Object({
-  id: Id,
-  name: Type.String(),
-  description: Type.Optional(Type.String()),
-  version: Type.Integer({ minimum: 1 }),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-  valid: Type.Boolean(),
-  errors: Type.Integer({ minimum: 0 }),
-  warnings: Type.Integer({ minimum: 0 }),
-});
-
-const VersionSummary = Type.Object({
-  version: Type.Integer({ minimum: 1 }),
-  name: Type.String(),
-  createdAt: Timestamp,
-  valid: Type.Boolean(),
 });
 
 const SaveBody = Type.Object({
@@ -78,18 +50,6 @@ function pipelineFrom(body: unknown): { pipeline: Pipeline; migrations: string[]
   return { pipeline: read.pipeline, migrations: read.migrations };
 }
 
-/** A file name that is safe in any header and file system: letters, digits and -. */
-export function exportFileName(name: string): string {
-  const slug = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .slice(0, 80)
-    .replace(/^-+|-+$/g, '');
-  return `${slug || 'pipeline'}.json`;
-}
-
 export async function pipelineRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
@@ -99,7 +59,7 @@ export async function pipelineRoutes(fastify: FastifyInstance) {
       schema: {
         summary: 'List stored pipelines at their current version, most recently saved first',
         tags: ['pipelines'],
-        response: { 200: Type.Array(PipelineSummary), ...errorResponses },
+        response: { 200: Type.Array(PipelineSummarySchema), ...errorResponses },
       },
     },
     async () => app.store.list(),
@@ -115,7 +75,7 @@ export async function pipelineRoutes(fastify: FastifyInstance) {
         summary: 'Store a new pipeline (drafts with errors are kept, with their diagnostics)',
         tags: ['pipelines'],
         body: Type.Ref('PipelineDocument'),
-        response: { 201: PipelineRecord, ...errorResponses },
+        response: { 201: PipelineRecordSchema, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -133,7 +93,7 @@ export async function pipelineRoutes(fastify: FastifyInstance) {
           'Import a pipeline document: older formats are migrated, anything else is refused with its diagnostics',
         tags: ['pipelines'],
         body: Type.Ref('PipelineDocument'),
-        response: { 201: ImportedPipeline, ...errorResponses },
+        response: { 201: ImportedPipelineSchema, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -149,7 +109,7 @@ export async function pipelineRoutes(fastify: FastifyInstance) {
         summary: 'A pipeline at its current version, with fresh diagnostics',
         tags: ['pipelines'],
         params: IdParams,
-        response: { 200: PipelineRecord, ...errorResponses },
+        response: { 200: PipelineRecordSchema, ...errorResponses },
       },
     },
     async (request) => app.store.get(request.params.id),
@@ -164,7 +124,7 @@ export async function pipelineRoutes(fastify: FastifyInstance) {
         tags: ['pipelines'],
         params: IdParams,
         body: SaveBody,
-        response: { 200: PipelineRecord, ...withConflict },
+        response: { 200: PipelineRecordSchema, ...withConflict },
       },
     },
     async (request) => {
@@ -231,7 +191,7 @@ export async function pipelineRoutes(fastify: FastifyInstance) {
         summary: 'The saved versions of a pipeline, newest first',
         tags: ['pipelines'],
         params: IdParams,
-        response: { 200: Type.Array(VersionSummary), ...errorResponses },
+        response: { 200: Type.Array(VersionSummarySchema), ...errorResponses },
       },
     },
     async (request) => app.store.versions(request.params.id),
@@ -245,7 +205,7 @@ export async function pipelineRoutes(fastify: FastifyInstance) {
           'A pipeline as it was at one saved version (updatedAt is when that version was saved)',
         tags: ['pipelines'],
         params: VersionParams,
-        response: { 200: PipelineRecord, ...errorResponses },
+        response: { 200: PipelineRecordSchema, ...errorResponses },
       },
     },
     async (request) => app.store.version(request.params.id, request.params.version),
@@ -258,7 +218,7 @@ export async function pipelineRoutes(fastify: FastifyInstance) {
         summary: "Save an old version's document again, as a new version",
         tags: ['pipelines'],
         params: VersionParams,
-        response: { 200: PipelineRecord, ...errorResponses },
+        response: { 200: PipelineRecordSchema, ...errorResponses },
       },
     },
     async (request) => app.store.restore(request.params.id, request.params.version),

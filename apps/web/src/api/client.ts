@@ -1,8 +1,20 @@
 // The server's HTTP API. The browser is signed in by a session cookie, so
 // every call is a plain same-origin fetch; errors come back as ApiError.
-import type { Diagnostic, InferredSchema, Pipeline } from '@sluice/shared';
+import type {
+  DeployedJob,
+  ErrorResponse,
+  ImportedPipeline,
+  JobSummary,
+  KafkaSample,
+  KafkaTopic,
+  Pipeline,
+  PipelineRecord,
+  PipelineSummary,
+  PreviewView,
+  RecordError,
+  VersionSummary,
+} from '@sluice/shared';
 import type { CatalogEntry } from '../catalog/catalog.js';
-import type { JobSummary, PreviewView, RecordError } from './jobs.js';
 
 export class ApiError extends Error {
   constructor(
@@ -18,54 +30,6 @@ export class ApiError extends Error {
 
 export const SIGN_IN_MESSAGE =
   'You are not signed in. Open the login link that the Sluice server printed when it started.';
-
-export interface PipelineRecord {
-  readonly id: string;
-  readonly version: number;
-  readonly pipeline: Pipeline;
-  readonly diagnostics: Diagnostic[];
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
-
-export interface PipelineSummary {
-  readonly id: string;
-  readonly name: string;
-  readonly description?: string;
-  readonly version: number;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly valid: boolean;
-  readonly errors: number;
-  readonly warnings: number;
-}
-
-export interface VersionSummary {
-  readonly version: number;
-  readonly name: string;
-  readonly createdAt: string;
-  readonly valid: boolean;
-}
-
-/** A topic of a Kafka cluster, as `GET /api/kafka/topics` lists it. */
-export interface KafkaTopic {
-  readonly name: string;
-  readonly partitions: number;
-  readonly messages: number;
-}
-
-/** A topic's latest messages and the schema they suggest. */
-export interface KafkaSample {
-  readonly messages: {
-    readonly partition: number;
-    readonly offset: string;
-    readonly timestamp: number;
-    readonly key: string | null;
-    readonly value: string | null;
-    readonly truncated: boolean;
-  }[];
-  readonly inferred: InferredSchema;
-}
 
 type Listener = () => void;
 const unauthorizedListeners = new Set<Listener>();
@@ -101,8 +65,8 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
       for (const listener of unauthorizedListeners) listener();
       throw new ApiError(401, 'unauthorized', SIGN_IN_MESSAGE);
     }
-    const error = (json as { error?: { code?: string; message?: string; details?: unknown } })
-      ?.error;
+    // Read defensively: a proxy in between may answer with another body.
+    const error = (json as { error?: Partial<ErrorResponse['error']> } | undefined)?.error;
     throw new ApiError(
       response.status,
       error?.code ?? 'http',
@@ -125,7 +89,7 @@ export const api = {
     request<PipelineRecord>('PUT', pipelineUrl(id), { pipeline, expectedVersion }),
   remove: (id: string) => request<void>('DELETE', pipelineUrl(id)),
   import: (document: unknown) =>
-    request<PipelineRecord & { migrations: string[] }>('POST', '/api/pipelines/import', document),
+    request<ImportedPipeline>('POST', '/api/pipelines/import', document),
   exportUrl: (id: string) => `${pipelineUrl(id)}/export`,
   versions: (id: string) => request<VersionSummary[]>('GET', `${pipelineUrl(id)}/versions`),
   restore: (id: string, version: number) =>
@@ -133,7 +97,7 @@ export const api = {
   version: (id: string, version: number) =>
     request<PipelineRecord>('GET', `${pipelineUrl(id)}/versions/${version}`),
   deploy: (pipelineId: string, version: number) =>
-    request<{ id: string; status: JobSummary['status'] }>('POST', '/api/jobs', {
+    request<DeployedJob>('POST', '/api/jobs', {
       pipelineId,
       version,
     }),

@@ -1,9 +1,9 @@
 // Every job the server knows, running ones first: status, uptime, version,
 // totals; each opens in its live view. Refreshed every few seconds while open.
+import type { JobSummary } from '@sluice/shared';
 import { Eye } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { api, errorMessage } from '../api/client.js';
-import type { JobSummary } from '../api/jobs.js';
 import { Dialog } from '../app/Dialog.js';
 import { useEditorStore } from '../store/context.js';
 import { formatCount, formatDuration } from './format.js';

@@ -1,8 +1,8 @@
 // The header's end: Deploy while editing (disabled with the reason), and
 // while a job is shown, its state, its uptime, Stop and Back to editing.
+import type { JobStatus } from '@sluice/shared';
 import { ArrowLeft, Rocket, Square } from 'lucide-react';
 import { useState } from 'react';
-import type { JobStatus } from '../api/jobs.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 import { formatDuration } from './format.js';
 import { deploy, deployBlocker, leaveLive, stopJob } from './jobs.js';

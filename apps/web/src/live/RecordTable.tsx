@@ -1,8 +1,8 @@
 // A live table of records, newest first: a filter box, and pause to read
 // while the records keep coming (what arrives meanwhile waits in the buffer).
+import type { Row } from '@sluice/shared';
 import { Pause, Play } from 'lucide-react';
 import { type ReactNode, useMemo, useState } from 'react';
-import type { Row } from '../api/jobs.js';
 import { formatTime, formatValue } from './format.js';
 import { type Column, matchesFilter } from './records.js';
 

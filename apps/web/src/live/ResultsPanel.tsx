@@ -1,9 +1,9 @@
 // Below the canvas while a job is shown: what its preview sinks hold, as a
 // live table (newest first) and, for windowed numbers, a chart over time.
 // Polled once a second while the job runs, once more when it has ended.
+import type { PreviewView } from '@sluice/shared';
 import { useEffect, useMemo, useState } from 'react';
 import { api, errorMessage } from '../api/client.js';
-import type { PreviewView } from '../api/jobs.js';
 import { useEditor } from '../store/context.js';
 import { chartData, valueFieldsOf } from './chart.js';
 import { RecordTable } from './RecordTable.js';

@@ -1,5 +1,5 @@
+import type { PreviewView } from '@sluice/shared';
 import { describe, expect, it } from 'vitest';
-import type { PreviewView } from '../api/jobs.js';
 import { chartData, MAX_SERIES, timeFieldOf, valueFieldsOf } from './chart.js';
 
 const fields = [

@@ -1,6 +1,6 @@
 // A preview's rows as chart series: one line per group (the text fields, such
 // as a category) of one numeric field, over the window's end (or start).
-import type { PreviewView, Row } from '../api/jobs.js';
+import type { PreviewView, Row } from '@sluice/shared';
 
 /** Lines drawn at most; further groups are left out of the chart (not of the table). */
 export const MAX_SERIES = 8;

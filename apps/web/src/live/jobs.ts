@@ -1,8 +1,7 @@
 // Deploying, watching, stopping and leaving jobs: the store on one side, the
 // server's API and live WebSocket on the other.
-import type { Pipeline } from '@sluice/shared';
+import type { JobSummary, Pipeline } from '@sluice/shared';
 import { api, errorMessage } from '../api/client.js';
-import type { JobSummary } from '../api/jobs.js';
 import { openPipeline, saveNow } from '../pipelines/session.js';
 import { type EditorState, type EditorStore, isDirty } from '../store/store.js';
 import { type LiveJob, NO_LIVE, startLive } from './live.js';

@@ -1,5 +1,5 @@
+import type { JobMetrics, OperatorMetrics } from '@sluice/shared';
 import { describe, expect, it } from 'vitest';
-import type { JobMetrics, OperatorMetrics } from '../api/jobs.js';
 import {
   addErrors,
   addTapSample,

@@ -9,7 +9,7 @@ import type {
   OperatorMetrics,
   RecordError,
   Row,
-} from '../api/jobs.js';
+} from '@sluice/shared';
 
 /** Rate samples kept per node for its sparkline: a minute at one a second. */
 export const HISTORY_LENGTH = 60;

@@ -1,5 +1,5 @@
 // Pure helpers of the record tables: which columns, which rows match a filter.
-import type { Row } from '../api/jobs.js';
+import type { Row } from '@sluice/shared';
 
 export interface Column {
   readonly name: string;

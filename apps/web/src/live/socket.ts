@@ -1,8 +1,8 @@
 // The live WebSocket of one job: its messages folded into the store, taps
 // opened and closed on request. The session cookie authenticates the
 // handshake. A dropped connection to a running job is retried a few times.
+import type { LiveClientMessage, LiveMessage } from '@sluice/shared';
 import { api } from '../api/client.js';
-import type { LiveMessage } from '../api/jobs.js';
 import type { EditorStore } from '../store/store.js';
 import {
   addErrors,
@@ -45,7 +45,7 @@ export function connectLive(store: EditorStore, jobId: string): LiveChannel {
   const update = (change: (live: LiveData) => LiveData) => {
     if (current()) store.getState().updateLive(change);
   };
-  const send = (message: object) => {
+  const send = (message: LiveClientMessage) => {
     if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
   };
 

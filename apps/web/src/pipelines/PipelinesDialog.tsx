@@ -1,7 +1,8 @@
 // The stored pipelines: open, create, rename and delete.
+import type { PipelineSummary } from '@sluice/shared';
 import { Pencil, Plus, Trash2 } from 'lucide-react';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { api, errorMessage, type PipelineSummary } from '../api/client.js';
+import { api, errorMessage } from '../api/client.js';
 import { Dialog } from '../app/Dialog.js';
 import { emptyPipeline } from '../document/document.js';
 import { useEditor, useEditorStore } from '../store/context.js';

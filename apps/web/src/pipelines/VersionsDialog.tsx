@@ -1,7 +1,8 @@
 // The saved versions of the open pipeline; restoring one saves it again as the newest.
+import type { VersionSummary } from '@sluice/shared';
 import { RotateCcw } from 'lucide-react';
 import { useEffect, useState } from 'react';
-import { api, errorMessage, type VersionSummary } from '../api/client.js';
+import { api, errorMessage } from '../api/client.js';
 import { Dialog } from '../app/Dialog.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 import { saveNow } from './session.js';

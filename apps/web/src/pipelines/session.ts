@@ -1,6 +1,6 @@
 // Opening, saving, importing and exporting pipelines: the store on one side,
 // the server's API on the other.
-import { exportPipeline, readPipeline } from '@sluice/shared';
+import { exportFileName, exportPipeline, readPipeline } from '@sluice/shared';
 import { ApiError, api, errorMessage } from '../api/client.js';
 import { emptyPipeline } from '../document/document.js';
 import { type EditorStore, isDirty } from '../store/store.js';
@@ -120,18 +120,6 @@ export async function importFile(store: EditorStore, file: File): Promise<void> 
   } catch (cause) {
     notify({ tone: 'error', message: `${file.name} was not imported: ${errorMessage(cause)}` });
   }
-}
-
-/** A file name made of letters, digits and -, like the server's. */
-export function exportFileName(name: string): string {
-  const slug = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .slice(0, 80)
-    .replace(/^-+|-+$/g, '');
-  return `${slug || 'pipeline'}.json`;
 }
 
 /** Downloads the open document as canonical JSON, byte-identical to the server's export. */

@@ -3,8 +3,9 @@
 // a sample of its latest messages whose inferred schema can fill the form in
 // one undoable edit.
 import type { WidgetProps } from '@rjsf/utils';
+import type { KafkaSample, KafkaTopic } from '@sluice/shared';
 import { useCallback, useEffect, useState } from 'react';
-import { api, errorMessage, type KafkaSample, type KafkaTopic } from '../../api/client.js';
+import { api, errorMessage } from '../../api/client.js';
 import { updateNode } from '../../document/document.js';
 import { useEditor, useEditorStore } from '../../store/context.js';
 import type { FormContext } from '../widgets/use-input-fields.js';

@@ -1,8 +1,7 @@
-// Wire schemas of jobs, checked against the engine's types at compile time so
-// they cannot drift (a field the engine adds and the schema lacks fails tsc).
-import type { JobMetrics, RecordError } from '@sluice/engine';
+// Jobs on the wire: what the API says of a job, its metrics, its bad records
+// and its preview sinks. The engine keeps its own types for these; the server,
+// which sees both, checks at compile time that they match (apps/server/src/wire-check.ts).
 import { type Static, Type } from 'typebox';
-import type { JobSummary } from './handle.js';
 
 export const JobStatusSchema = Type.Union([
   Type.Literal('running'),
@@ -10,6 +9,7 @@ export const JobStatusSchema = Type.Union([
   Type.Literal('failed'),
   Type.Literal('stopped'),
 ]);
+export type JobStatus = Static<typeof JobStatusSchema>;
 
 export const JobFailureSchema = Type.Object(
   {
@@ -18,8 +18,17 @@ export const JobFailureSchema = Type.Object(
   },
   { description: 'Why the job failed' },
 );
+export type JobFailure = Static<typeof JobFailureSchema>;
 
 const Count = Type.Number({ minimum: 0 });
+
+export const JobTotalsSchema = Type.Object({
+  recordsIn: Count,
+  recordsOut: Count,
+  errors: Count,
+  late: Count,
+});
+export type JobTotals = Static<typeof JobTotalsSchema>;
 
 export const OperatorMetricsSchema = Type.Object({
   nodeId: Type.String(),
@@ -42,10 +51,12 @@ export const OperatorMetricsSchema = Type.Object({
     maximum: 1,
     description: 'Share of the last interval spent in this operator',
   }),
+  /** Records or bytes waiting to be written, a sign of backpressure. */
   backlog: Count,
   idle: Type.Boolean(),
   extra: Type.Record(Type.String(), Type.Number(), { description: 'Kind-specific figures' }),
 });
+export type OperatorMetrics = Static<typeof OperatorMetricsSchema>;
 
 export const EdgeMetricsSchema = Type.Object({
   edgeId: Type.String(),
@@ -54,6 +65,7 @@ export const EdgeMetricsSchema = Type.Object({
   records: Count,
   perSecond: Count,
 });
+export type EdgeMetrics = Static<typeof EdgeMetricsSchema>;
 
 export const JobMetricsSchema = Type.Object(
   {
@@ -61,15 +73,13 @@ export const JobMetricsSchema = Type.Object(
     at: Type.Number(),
     startedAt: Type.Number(),
     uptimeMs: Count,
-    recordsIn: Count,
-    recordsOut: Count,
-    errors: Count,
-    late: Count,
+    ...JobTotalsSchema.properties,
     operators: Type.Array(OperatorMetricsSchema),
     edges: Type.Array(EdgeMetricsSchema),
   },
   { description: 'A metrics snapshot: totals, per operator and per edge' },
 );
+export type JobMetrics = Static<typeof JobMetricsSchema>;
 
 const jobSummaryProperties = {
   id: Type.String(),
@@ -80,16 +90,23 @@ const jobSummaryProperties = {
   startedAt: Type.Number({ description: 'Epoch ms' }),
   endedAt: Type.Optional(Type.Number({ description: 'Epoch ms' })),
   uptimeMs: Count,
-  totals: Type.Object({ recordsIn: Count, recordsOut: Count, errors: Count, late: Count }),
+  totals: JobTotalsSchema,
   failure: Type.Optional(JobFailureSchema),
 };
 
+/** What the API lists about a job. */
 export const JobSummarySchema = Type.Object(jobSummaryProperties);
+export type JobSummary = Static<typeof JobSummarySchema>;
 
 export const JobDetailSchema = Type.Object({
   ...jobSummaryProperties,
   metrics: Type.Optional(JobMetricsSchema),
 });
+export type JobDetail = Static<typeof JobDetailSchema>;
+
+/** The answer to a deploy. */
+export const DeployedJobSchema = Type.Object({ id: Type.String(), status: JobStatusSchema });
+export type DeployedJob = Static<typeof DeployedJobSchema>;
 
 export const RecordErrorSchema = Type.Object({
   nodeId: Type.String(),
@@ -97,16 +114,17 @@ export const RecordErrorSchema = Type.Object({
   row: Type.Unknown({ description: 'The record as it arrived' }),
   at: Type.Number({ description: 'Processing time, epoch ms' }),
 });
+export type RecordError = Static<typeof RecordErrorSchema>;
 
-// Both directions: the schema describes exactly what the engine and the handle produce.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const same = <T extends true>(): T => true as T;
-same<Same<Static<typeof JobMetricsSchema>, Mutable<JobMetrics>>>();
-same<Same<Static<typeof JobSummarySchema>, Mutable<JobSummary>>>();
-same<Same<Static<typeof RecordErrorSchema>, Mutable<RecordError>>>();
+/** A record: field name → value (timestamps as epoch ms). */
+export const RowSchema = Type.Record(Type.String(), Type.Unknown());
+export type Row = Static<typeof RowSchema>;
 
-type Mutable<T> = T extends readonly (infer U)[]
-  ? Mutable<U>[]
-  : T extends object
-    ? { -readonly [K in keyof T]: Mutable<T[K]> }
-    : T;
+/** What a `sink.preview` node shows: its latest rows, oldest first. */
+export const PreviewViewSchema = Type.Object({
+  fields: Type.Array(Type.Object({ name: Type.String(), type: Type.String() })),
+  rows: Type.Array(RowSchema),
+  times: Type.Array(Type.Number()),
+  total: Type.Number({ description: 'Rows received in all' }),
+});
+export type PreviewView = Static<typeof PreviewViewSchema>;

@@ -1,0 +1,57 @@
+// The wire types of the server's API: TypeBox schemas the server builds its
+// routes from, and the types of what they describe, which the web app imports.
+
+export type {
+  DeployedJob,
+  EdgeMetrics,
+  JobDetail,
+  JobFailure,
+  JobMetrics,
+  JobStatus,
+  JobSummary,
+  JobTotals,
+  OperatorMetrics,
+  PreviewView,
+  RecordError,
+  Row,
+} from './jobs.js';
+export {
+  DeployedJobSchema,
+  EdgeMetricsSchema,
+  JobDetailSchema,
+  JobFailureSchema,
+  JobMetricsSchema,
+  JobStatusSchema,
+  JobSummarySchema,
+  JobTotalsSchema,
+  OperatorMetricsSchema,
+  PreviewViewSchema,
+  RecordErrorSchema,
+  RowSchema,
+} from './jobs.js';
+export type { KafkaMessage, KafkaSample, KafkaTopic } from './kafka.js';
+export { KafkaMessageSchema, KafkaSampleSchema, KafkaTopicSchema } from './kafka.js';
+export type { LiveClientMessage, LiveMessage } from './live.js';
+export { LiveClientMessageSchema, LiveMessageSchema } from './live.js';
+export type {
+  ImportedPipeline,
+  PipelineRecord,
+  PipelineSummary,
+  VersionSummary,
+} from './pipelines.js';
+export {
+  ImportedPipelineSchema,
+  PipelineIdSchema,
+  PipelineRecordSchema,
+  PipelineSummarySchema,
+  VersionSummarySchema,
+} from './pipelines.js';
+export type { ErrorResponse } from './refs.js';
+export {
+  DiagnosticRef,
+  DiagnosticSchema,
+  ErrorResponseSchema,
+  PipelineDocumentRef,
+  PipelineDocumentSchema,
+} from './refs.js';
+export type { Assert, Mutable, SameShape } from './same-shape.js';
