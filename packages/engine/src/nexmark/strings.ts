@@ -15,7 +15,11 @@ const LAST_NAMES = 'Shultz,Abrams,Spencer,White,Bartels,Walton,Smith,Jones,Noris
 const NAMES = FIRST_NAMES.flatMap((first) => LAST_NAMES.map((last) => `${first} ${last}`));
 const CARD_GROUPS = Array.from({ length: 10_000 }, (_, i) => String(i).padStart(4, '0'));
 
-const codes = new Uint16Array(128);
+/**
+ * A string's letters, all ASCII: decoding them as latin1 from a Buffer makes
+ * the string 3 to 5 times faster than String.fromCharCode.apply on a subarray.
+ */
+const codes = Buffer.alloc(128);
 
 /** `nextString`: 3 to maxLength - 1 letters, each 1 in 13 a `special`, trimmed as Java's trim(). */
 export function nextString(random: JavaRandom, maxLength: number, special = SPACE): string {
@@ -27,7 +31,7 @@ export function nextString(random: JavaRandom, maxLength: number, special = SPAC
     while (start < end && codes[start] === SPACE) start++;
     while (end > start && codes[end - 1] === SPACE) end--;
   }
-  return String.fromCharCode.apply(null, codes.subarray(start, end) as unknown as number[]);
+  return codes.toString('latin1', start, end);
 }
 
 export function nextPersonName(random: JavaRandom): string {
@@ -86,12 +90,26 @@ export function nextExtra(
   averageSize: number,
 ): string {
   if (currentSize > averageSize) return '';
+  const [shortest, spread] = extraLengths(currentSize, averageSize);
+  return extraOf(eventId, shortest + (spread === 0 ? 0 : random.nextIntBelow(spread)));
+}
+
+/**
+ * The lengths `nextExtra` draws from, for an event of `currentSize` bytes
+ * without it (at most `averageSize`): the shortest, and how many lengths from
+ * there the draw `nextInt(spread)` picks among (0: no draw, the shortest).
+ */
+export function extraLengths(currentSize: number, averageSize: number): [number, number] {
   const desired = averageSize - currentSize;
   const delta = Math.round(desired * 0.2);
-  const size = desired - delta + (delta === 0 ? 0 : random.nextIntBelow(2 * delta));
+  return [desired - delta, 2 * delta];
+}
+
+/** `length` letters of the pool, at a place hashed from the event id. */
+export function extraOf(eventId: number, length: number): string {
   extraPool ??= poolOfLetters();
   const at = Math.imul(eventId, 0x9e3779b1) >>> 16;
-  return extraPool.substring(at, at + size);
+  return extraPool.substring(at, at + length);
 }
 
 function poolOfLetters(): string {
