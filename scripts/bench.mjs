@@ -5,6 +5,11 @@
 //
 //   npm run bench -- --query q1 [--events 10000000] [--json]
 //   npm run bench -- --all [--events 10000000] [--json]
+//   npm run bench -- --query q5,q7 --rate 100000 --events 20000000 --memory
+//
+// --rate sets the source's events per second of event time (the examples say
+// 10 000 000); --memory also measures the live heap (after a full GC) each
+// second, to show whether a query's state stays flat while its windows fire.
 //
 // npm run bench gives Node a 32 MB young generation (--max-semi-space-size=32;
 // children inherit the flags): with the default, a run sometimes promotes the
@@ -14,7 +19,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { getHeapStatistics } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const EXAMPLES = `${ROOT}examples/nexmark/`;
@@ -26,6 +32,8 @@ const { values } = parseArgs({
     all: { type: 'boolean', default: false },
     events: { type: 'string', default: '10000000' },
     json: { type: 'boolean', default: false },
+    rate: { type: 'string' },
+    memory: { type: 'boolean', default: false },
     // Internal: run only the hand-written loop of --query (in a child of its own).
     hand: { type: 'boolean', default: false },
   },
@@ -33,6 +41,10 @@ const { values } = parseArgs({
 const events = Number(values.events);
 if (!Number.isSafeInteger(events) || events <= 0)
   fail(`--events must be a whole number, not ${values.events}`);
+
+const rate = values.rate === undefined ? undefined : Number(values.rate);
+if (rate !== undefined && !(Number.isSafeInteger(rate) && rate > 0))
+  fail(`--rate must be a whole number of events per second, not ${values.rate}`);
 
 const queries = readdirSync(EXAMPLES)
   .filter((f) => /^q\d+\.json$/.test(f))
@@ -43,14 +55,17 @@ async function bench(query) {
   const { startJob } = await import(ENGINE);
   const document = JSON.parse(readFileSync(`${EXAMPLES}${query}.json`, 'utf8'));
   for (const node of document.nodes) {
-    if (node.kind === 'source.nexmark') node.config = { ...node.config, count: events };
+    if (node.kind === 'source.nexmark')
+      node.config = { ...node.config, count: events, ...(rate ? { rate } : {}) };
   }
+  const live = values.memory ? liveHeap() : undefined;
   const heap = peakHeap();
   const started = performance.now();
   const job = startJob(document, { metricsIntervalMs: 60_000 });
   const result = await job.done;
   const seconds = (performance.now() - started) / 1000;
   const peakHeapBytes = heap.stop();
+  const liveHeapMB = live?.stop();
   if (result.status !== 'finished') fail(`${query} ${result.status}: ${result.failure?.message}`);
   const out = {
     query,
@@ -59,8 +74,11 @@ async function bench(query) {
     eventsPerSecond: Math.round(events / seconds),
     peakHeapMB: round(peakHeapBytes / 2 ** 20, 1),
     outputRecords: result.metrics.recordsOut,
+    ...(rate ? { rate } : {}),
+    ...(liveHeapMB ? { liveHeapMB } : {}),
   };
-  if (HAND_WRITTEN[query]) {
+  // The hand-written loops are about speed; a memory run leaves them out.
+  if (HAND_WRITTEN[query] && !values.memory) {
     // In a process of its own: run after the engine in this one, the loop would
     // inherit the engine's type feedback and heap, and run at half its speed.
     const child = spawnSync(
@@ -149,6 +167,28 @@ const HAND_WRITTEN = {
   },
 };
 
+/**
+ * The live heap, in MB, after a full GC once a second (and at the end): what
+ * the query's state holds, without the garbage that the peak heap includes.
+ */
+function liveHeap() {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc');
+  const samples = [];
+  const sample = () => {
+    gc();
+    samples.push(round(getHeapStatistics().used_heap_size / 2 ** 20, 1));
+  };
+  const timer = setInterval(sample, 1000);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return samples;
+    },
+  };
+}
+
 /** Samples the used heap every 20 ms (the engine yields to the event loop every ~10 ms). */
 function peakHeap() {
   let peak = getHeapStatistics().used_heap_size;
@@ -182,11 +222,26 @@ function report(results) {
     r.ratioToHandWritten === undefined
       ? ''
       : `${r.ratioToHandWritten} of ${r.handWrittenEventsPerSecond.toLocaleString('en')}/s`,
+    r.liveHeapMB ? liveSummary(r.liveHeapMB) : '',
   ]);
-  const head = ['query', 'events', 'seconds', 'events/s', 'peak heap', 'vs hand-written'];
+  const head = [
+    'query',
+    'events',
+    'seconds',
+    'events/s',
+    'peak heap',
+    'vs hand-written',
+    'live heap after GC, MB (at 0 25 50 75 100% of the run)',
+  ];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   for (const line of [head, ...rows])
     console.log(line.map((c, i) => c.padEnd(widths[i])).join('  '));
+}
+
+/** The live heap at the start, the quarters and the end of the run. */
+function liveSummary(samples) {
+  const at = (f) => samples[Math.min(samples.length - 1, Math.round(f * (samples.length - 1)))];
+  return [0, 0.25, 0.5, 0.75, 1].map(at).join(' ');
 }
 
 function round(value, digits) {
@@ -199,9 +254,12 @@ function fail(message) {
 }
 
 async function main() {
-  if (values.all) {
+  const list = values.all ? queries : (values.query?.split(',') ?? []);
+  for (const query of list)
+    if (!queries.includes(query)) fail(`No query ${query}: there are ${queries.join(', ')}.`);
+  if (list.length > 1) {
     // One child process per query, so no query inherits another's heap or JIT state.
-    const results = queries.map((query) => {
+    const results = list.map((query) => {
       const child = spawnSync(
         process.execPath,
         [
@@ -211,6 +269,8 @@ async function main() {
           query,
           '--events',
           String(events),
+          ...(rate ? ['--rate', String(rate)] : []),
+          ...(values.memory ? ['--memory'] : []),
           '--json',
         ],
         { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
@@ -219,14 +279,15 @@ async function main() {
       return JSON.parse(child.stdout);
     });
     report(results);
-  } else if (values.query) {
-    if (!queries.includes(values.query))
-      fail(`No query ${values.query}: there are ${queries.join(', ')}.`);
+  } else if (list.length === 1) {
     if (values.hand) {
       const { NexmarkGenerator } = await import(ENGINE);
       const document = JSON.parse(readFileSync(`${EXAMPLES}${values.query}.json`, 'utf8'));
       const source = document.nodes.find((n) => n.kind === 'source.nexmark').config;
-      const generator = new NexmarkGenerator({ baseTime: Date.UTC(2026, 0, 1), rate: source.rate });
+      const generator = new NexmarkGenerator({
+        baseTime: Date.UTC(2026, 0, 1),
+        rate: rate ?? source.rate,
+      });
       process.stdout.write(String(HAND_WRITTEN[values.query](generator)));
       return;
     }
