@@ -181,6 +181,122 @@ describe('window.aggregate against brute force', () => {
   });
 });
 
+/** Sessions as a full scan of every key finds them at each watermark: fire, then drop. */
+class SessionModel {
+  readonly #keys = new Map<
+    string | null,
+    { start: number; end: number; recs: { r: Rec; i: number }[] }[]
+  >();
+  #progress = Number.NEGATIVE_INFINITY;
+  readonly rows: Row[] = [];
+  readonly late: Row[] = [];
+
+  constructor(
+    readonly gap: number,
+    readonly lateness: number,
+  ) {}
+
+  add(r: Rec, i: number): void {
+    if (r.t + this.gap - 1 + this.lateness <= this.#progress) {
+      this.late.push({ k: r.k, v: r.v });
+      return;
+    }
+    const sessions = this.#keys.get(r.k) ?? [];
+    const meets = sessions.filter((s) => s.start <= r.t + this.gap && r.t <= s.end);
+    const merged = {
+      start: Math.min(r.t, ...meets.map((s) => s.start)),
+      end: Math.max(r.t + this.gap, ...meets.map((s) => s.end)),
+      recs: [...meets.flatMap((s) => s.recs), { r, i }],
+    };
+    const kept = sessions.filter((s) => !meets.includes(s));
+    this.#keys.set(
+      r.k,
+      [...kept, merged].sort((a, b) => a.start - b.start),
+    );
+    if (merged.end - 1 <= this.#progress)
+      this.rows.push(expectedRow(r.k, merged.start, merged.end, merged.recs));
+  }
+
+  watermark(w: number): void {
+    if (w <= this.#progress) return;
+    const due = [...this.#keys].flatMap(([k, sessions]) =>
+      sessions
+        .filter((s) => s.end - 1 > this.#progress && s.end - 1 <= w)
+        .map((s) => ({ k, s, first: Math.min(...s.recs.map((x) => x.i)) })),
+    );
+    due.sort((a, b) => a.s.end - b.s.end || a.first - b.first);
+    for (const { k, s } of due) this.rows.push(expectedRow(k, s.start, s.end, s.recs));
+    this.#progress = w;
+    for (const [k, sessions] of this.#keys) {
+      const alive = sessions.filter((s) => s.end - 1 + this.lateness > w);
+      if (alive.length === 0) this.#keys.delete(k);
+      else this.#keys.set(k, alive);
+    }
+  }
+
+  get openWindows(): number {
+    return [...this.#keys.values()].reduce((n, sessions) => n + sessions.length, 0);
+  }
+
+  get keys(): number {
+    return this.#keys.size;
+  }
+}
+
+describe('window.aggregate: session windows watermark by watermark', () => {
+  // A record's time is drawn around the watermark at hand, so that most records are on time
+  // and a key often has several sessions open ahead of the watermark.
+  const event = fc.oneof(
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        k: fc.constantFrom('a', 'b', 'c', null),
+        v: fc.option(fc.integer({ min: -5, max: 5 }), { nil: null }),
+        ahead: fc.integer({ min: -15, max: 60 }),
+      }),
+    },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: 15 }).map((advance) => ({ advance })) },
+  );
+
+  it('fires, re-fires and drops the sessions a full scan of every key would, at every watermark', () => {
+    fc.assert(
+      fc.property(
+        fc.array(event, { maxLength: 150 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 0, max: 12 }),
+        (events, gap, lateness) => {
+          const h = harness({ type: 'session', gap: `${gap}ms` }, `${lateness}ms`);
+          const model = new SessionModel(gap, lateness);
+          const check = () => {
+            expect(h.emitted().rows).toEqual(model.rows);
+            expect(h.late).toEqual(model.late);
+            expect(h.operator.metrics!()).toEqual({ openWindows: model.openWindows });
+            expect(h.state.size().keys).toBe(model.keys);
+          };
+          let watermark = 0;
+          events.forEach((e, i) => {
+            if ('advance' in e) {
+              watermark += e.advance;
+              h.watermark(watermark);
+              model.watermark(watermark);
+              check();
+            } else {
+              const r = { k: e.k, v: e.v, t: watermark + e.ahead };
+              h.push([{ k: r.k, v: r.v }], [r.t]);
+              model.add(r, i);
+            }
+          });
+          h.watermark(END_OF_TIME);
+          model.watermark(END_OF_TIME);
+          check();
+        },
+      ),
+      // Stale queue entries take a few steps to build up: more runs than the default.
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('window.aggregate and batches', () => {
   const window = fc.constantFrom<Record<string, unknown>>(
     { type: 'tumbling', size: '10ms' },

@@ -180,6 +180,49 @@ describe('window.aggregate: session windows', () => {
     h.watermark(END_OF_TIME);
     expect(tuples(h.emitted().rows)).toEqual([['a', 12, 30, 2, 3]]);
   });
+
+  it('fires a short session among many long-open ones on time, and keeps the others open', () => {
+    const h = windowAggregate(session);
+    const users = Array.from({ length: 500 }, (_, i) => `u${i}`);
+    h.push([rec('short', 7)], [0]);
+    // Every long-open user has a record every 5 ms: their sessions keep being extended.
+    for (let t = 0; t <= 100; t += 5) {
+      h.push(
+        users.map((u) => rec(u)),
+        users.map(() => t),
+      );
+      h.watermark(t - 1);
+      expect(tuples(h.emitted().rows)).toEqual(t < 10 ? [] : [['short', 0, 10, 1, 7]]);
+      expect(h.operator.metrics!()).toEqual({ openWindows: t < 10 ? 501 : 500 });
+      expect(h.state.size().keys).toBe(t < 10 ? 501 : 500);
+    }
+    h.watermark(END_OF_TIME);
+    const rows = tuples(h.emitted().rows);
+    expect(rows).toHaveLength(501);
+    // Sessions ending together come out in the order of their first record.
+    expect(rows.slice(1)).toEqual(users.map((u) => [u, 0, 110, 21, 21]));
+    expect(h.state.size().keys).toBe(0);
+  });
+
+  it('fires a session at its latest end after it was extended, and an earlier one opened after it', () => {
+    const h = windowAggregate(session);
+    h.push([rec('a', 1), rec('a', 2)], [50, 55]);
+    // An out-of-order record opens [0,10) for a, which ends before [50,65).
+    h.push([rec('a', 3), rec('b', 4)], [0, 8]);
+    h.watermark(9);
+    expect(tuples(h.emitted().rows)).toEqual([['a', 0, 10, 1, 3]]);
+    h.watermark(59);
+    h.push([rec('a', 5)], [62]);
+    h.watermark(64);
+    expect(tuples(h.emitted().rows)).toEqual([
+      ['a', 0, 10, 1, 3],
+      ['b', 8, 18, 1, 4],
+    ]);
+    h.watermark(71);
+    expect(tuples(h.emitted().rows).slice(2)).toEqual([['a', 50, 72, 3, 8]]);
+    expect(h.operator.metrics!()).toEqual({ openWindows: 0 });
+    expect(h.state.size().keys).toBe(0);
+  });
 });
 
 describe('window.aggregate: lateness', () => {
@@ -353,6 +396,22 @@ describe('window.aggregate: processing time', () => {
     expect(h.operator.metrics!()).toEqual({ openWindows: 0 });
   });
 
+  it('fires an extended session on the timer at its new end, then asks for no more timers', () => {
+    const clock = new ManualClock(0);
+    const h = windowAggregate({ ...processing, window: { type: 'session', gap: '10ms' } }, clock);
+    h.push([rec('a', 1)], [0]);
+    clock.advance(6);
+    h.push([rec('a', 5)], [0]);
+    // The timer asked for [0,10) comes at 9 and finds [0,16): nothing fires yet.
+    clock.advance(8);
+    expect(h.emitted().rows).toEqual([]);
+    clock.advance(1);
+    expect(tuples(h.emitted().rows)).toEqual([['a', 0, 16, 2, 6]]);
+    expect(h.emitted().times).toEqual([15]);
+    expect(clock.pendingTimers).toBe(0);
+    expect(h.operator.metrics!()).toEqual({ openWindows: 0 });
+  });
+
   it('puts a record processed at the millisecond its window fired into the next window', () => {
     const clock = new ManualClock(0);
     const h = windowAggregate(processing, clock);
@@ -402,6 +461,30 @@ describe('window.aggregate: end of input and state', () => {
       expect(h.operator.metrics!()).toEqual({ openWindows: 0 });
     },
   );
+
+  it("drops a key's sessions one at a time, each when its own lateness is past", () => {
+    const h = windowAggregate({ window: { type: 'session', gap: '10ms' }, allowedLateness: '5ms' });
+    h.push([rec('a'), rec('a'), rec('a')], [40, 0, 20]);
+    expect(h.operator.metrics!()).toEqual({ openWindows: 3 });
+    // [0,10), [20,30) and [40,50) are dropped at 9 + 5, 29 + 5 and 49 + 5.
+    for (const [watermark, open] of [
+      [13, 3],
+      [14, 2],
+      [33, 2],
+      [34, 1],
+      [53, 1],
+      [54, 0],
+    ]) {
+      h.watermark(watermark!);
+      expect(h.operator.metrics!()).toEqual({ openWindows: open });
+    }
+    expect(h.state.size().keys).toBe(0);
+    expect(tuples(h.emitted().rows)).toEqual([
+      ['a', 0, 10, 1, 1],
+      ['a', 20, 30, 1, 1],
+      ['a', 40, 50, 1, 1],
+    ]);
+  });
 
   it('counts open windows per key', () => {
     const h = windowAggregate({ window: { type: 'hopping', size: '30ms', slide: '10ms' } });

@@ -1,8 +1,17 @@
 // Session windows: per key, sessions that neither overlap nor touch, in time
 // order. A record at t opens [t, t + gap) and merges with every session it
 // overlaps or touches, so a record between two sessions bridges them into one.
+//
+// Two queues of (session end, key) find the keys with a session to fire or to
+// drop, so a watermark touches those keys only, not every key. Each key has
+// one live entry per queue (its `firingAt`, `expiringAt`); an entry that no
+// longer matches is stale and skipped. A session that is extended does not
+// move its key's entry: when the entry comes up, the key is put back at its
+// session's new end. The queues are an index over the sessions map, so a
+// restore from that map can rebuild them.
 import type { Row } from '../../batch.js';
 import type { StateStore } from '../../runtime/state.js';
+import { ExpiryQueue } from '../join/expiry-queue.js';
 import type { Accumulator, Aggregates } from './accumulators.js';
 import type { SessionAssigner } from './assigners.js';
 import type { GroupKey } from './keys.js';
@@ -20,8 +29,12 @@ interface Session {
 
 interface KeySessions {
   readonly values: readonly unknown[];
-  /** By start; never overlapping or touching. */
+  /** By start, hence by end too; never overlapping or touching. */
   readonly sessions: Session[];
+  /** The key's live entry in the firing queue: no unfired session ends before it; +Infinity when none. */
+  firingAt: number;
+  /** The key's live entry in the expiry queue: no session ends before it. */
+  expiringAt: number;
 }
 
 interface DueSession {
@@ -32,12 +45,11 @@ interface DueSession {
 export class SessionStore implements WindowStore {
   /** Key → its sessions. */
   readonly #keys: Map<unknown, KeySessions>;
+  /** Keys by the end of their earliest session still to fire (or earlier: see `firingAt`). */
+  readonly #firing = new ExpiryQueue<unknown>();
+  /** Keys by the end of their earliest session (or earlier: see `expiringAt`). */
+  readonly #expiring = new ExpiryQueue<unknown>();
   #open = 0;
-  // Lower bounds that let a watermark skip the scan of every key when nothing is due.
-  /** No session ends before this. */
-  #earliestEnd = Number.POSITIVE_INFINITY;
-  /** No session that has not fired yet ends before this. */
-  #earliestUnfiredEnd = Number.POSITIVE_INFINITY;
 
   constructor(
     readonly assigner: SessionAssigner,
@@ -57,15 +69,27 @@ export class SessionStore implements WindowStore {
     const key = this.key.of(row);
     let group = this.#keys.get(key);
     if (group === undefined) {
-      group = { values: this.key.values(row), sessions: [] };
+      group = {
+        values: this.key.values(row),
+        sessions: [],
+        firingAt: Number.POSITIVE_INFINITY,
+        expiringAt: Number.POSITIVE_INFINITY,
+      };
       this.#keys.set(key, group);
     }
     const session = this.#sessionFor(group.sessions, t, arrival);
     this.aggregates.add(session.accumulators, order, arrival);
     const { end } = session;
-    if (end < this.#earliestEnd) this.#earliestEnd = end;
+    // Ends only grow, but a new session may end before the key's entries.
+    if (end < group.expiringAt) {
+      group.expiringAt = end;
+      this.#expiring.push(end, key);
+    }
     if (this.trigger.fired(end)) out.push(group.values, session.start, end, session.accumulators);
-    else if (end < this.#earliestUnfiredEnd) this.#earliestUnfiredEnd = end;
+    else if (end < group.firingAt) {
+      group.firingAt = end;
+      this.#firing.push(end, key);
+    }
     return end - 1;
   }
 
@@ -113,48 +137,90 @@ export class SessionStore implements WindowStore {
   }
 
   fire(upTo: number, out: WindowOutput): void {
-    if (this.#earliestUnfiredEnd - 1 > upTo) return;
     const due: DueSession[] = [];
-    let earliestUnfired = Number.POSITIVE_INFINITY;
-    for (const group of this.#keys.values()) {
-      for (const session of group.sessions) {
-        if (this.trigger.firesBy(session.end, upTo)) due.push({ values: group.values, session });
-        else if (session.end - 1 > upTo && session.end < earliestUnfired)
-          earliestUnfired = session.end;
-      }
-    }
-    this.#earliestUnfiredEnd = earliestUnfired;
+    if (upTo === Number.POSITIVE_INFINITY) this.#fireAll(due);
+    else this.#fireDue(upTo, due);
+    if (due.length === 0) return;
     due.sort((a, b) => a.session.end - b.session.end || a.session.seq - b.session.seq);
     for (const { values, session } of due)
       out.push(values, session.start, session.end, session.accumulators);
   }
 
-  cleanUp(): void {
-    if (!this.trigger.expired(this.#earliestEnd)) return;
-    let earliest = Number.POSITIVE_INFINITY;
-    for (const [key, group] of this.#keys) {
-      const sessions = group.sessions;
-      let kept = 0;
-      for (const session of sessions) {
-        if (this.trigger.expired(session.end)) continue;
-        sessions[kept++] = session;
-        if (session.end < earliest) earliest = session.end;
+  /** Collects the sessions due by `upTo` of the keys whose firing entry is due. */
+  #fireDue(upTo: number, due: DueSession[]): void {
+    const queue = this.#firing;
+    // Entries due by `upTo` leave the queue, so a key is visited once per call.
+    while (queue.size > 0 && queue.peekTime() - 1 <= upTo) {
+      const at = queue.peekTime();
+      const key = queue.pop();
+      const group = this.#keys.get(key);
+      if (group === undefined || group.firingAt !== at) continue;
+      group.firingAt = Number.POSITIVE_INFINITY;
+      for (const session of group.sessions) {
+        if (this.trigger.firesBy(session.end, upTo)) due.push({ values: group.values, session });
+        else if (session.end - 1 > upTo) {
+          // Sessions are in end order: this is the key's earliest one still to fire.
+          group.firingAt = session.end;
+          queue.push(session.end, key);
+          break;
+        }
       }
-      this.#open -= sessions.length - kept;
-      sessions.length = kept;
-      if (kept === 0) this.#keys.delete(key);
     }
-    this.#earliestEnd = earliest;
   }
 
+  /** At the end of time every key is due: one pass over them beats popping each. */
+  #fireAll(due: DueSession[]): void {
+    this.#firing.clear();
+    for (const group of this.#keys.values()) {
+      group.firingAt = Number.POSITIVE_INFINITY;
+      for (const session of group.sessions) {
+        if (this.trigger.firesBy(session.end, Number.POSITIVE_INFINITY))
+          due.push({ values: group.values, session });
+      }
+    }
+  }
+
+  cleanUp(): void {
+    const queue = this.#expiring;
+    if (this.trigger.progress === Number.POSITIVE_INFINITY) {
+      // Every session has expired: drop them all at once rather than key by key.
+      this.#keys.clear();
+      this.#firing.clear();
+      queue.clear();
+      this.#open = 0;
+      return;
+    }
+    while (queue.size > 0 && this.trigger.expired(queue.peekTime())) {
+      const at = queue.peekTime();
+      const key = queue.pop();
+      const group = this.#keys.get(key);
+      if (group === undefined || group.expiringAt !== at) continue;
+      const { sessions } = group;
+      // Sessions are in end order: the expired ones come first.
+      let expired = 0;
+      while (expired < sessions.length && this.trigger.expired(sessions[expired]!.end)) expired++;
+      this.#open -= expired;
+      if (expired === sessions.length) {
+        this.#keys.delete(key);
+        continue;
+      }
+      if (expired > 0) sessions.splice(0, expired);
+      group.expiringAt = sessions[0]!.end;
+      queue.push(group.expiringAt, key);
+    }
+  }
+
+  /** Early if the head's session was extended; `fire` pops every entry due, so no timer repeats. */
   nextFiring(): number {
-    return this.#earliestUnfiredEnd - 1;
+    return this.#firing.size > 0 ? this.#firing.peekTime() - 1 : Number.POSITIVE_INFINITY;
   }
 
+  // A scan of every key, but it runs only when a source commits.
   heldSince(): number {
     let earliest = Number.POSITIVE_INFINITY;
     for (const group of this.#keys.values()) {
-      for (const session of group.sessions) if (session.start < earliest) earliest = session.start;
+      const start = group.sessions[0]!.start;
+      if (start < earliest) earliest = start;
     }
     return earliest;
   }
