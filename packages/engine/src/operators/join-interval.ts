@@ -6,23 +6,20 @@ import { type IntervalJoinConfig, parseDuration } from '@sluice/shared';
 import type { Batch, Row } from '../batch.js';
 import { ExpressionError } from '../expression/index.js';
 import type { Operator, OperatorContext, OperatorEnvironment } from '../operator.js';
-import { ExpiryQueue } from './join/expiry-queue.js';
 import { joinedRows } from './join/joined-rows.js';
+import { KeptRows } from './join/kept-rows.js';
 import { type JoinKey, type KeyReader, keyReader } from './join/keys.js';
-import { TimeOrderedRows } from './join/time-ordered-rows.js';
+import type { TimeOrderedRows } from './join/time-ordered-rows.js';
 
 /** One input's buffers and how it relates to the other input. */
 interface Side {
   readonly isLeft: boolean;
   readonly readKey: KeyReader;
-  readonly buffers: Map<JoinKey, TimeOrderedRows>;
-  readonly expiry: ExpiryQueue;
-  /** A record at t is kept while the watermark is below t + retain. */
-  readonly retain: number;
+  /** Its records, each kept while the watermark is below its time + the side's retention. */
+  readonly buffered: KeptRows;
   /** A record at t matches the other side's records in [t + from, t + to]. */
   readonly from: number;
   readonly to: number;
-  buffered: number;
 }
 
 export function createJoinInterval(env: OperatorEnvironment): Operator {
@@ -36,14 +33,11 @@ export function createJoinInterval(env: OperatorEnvironment): Operator {
       config.on.map((p) => (isLeft ? p.left : p.right)),
       env.inputs[port]?.[0]?.fields ?? [],
     ),
-    buffers: env.state.map<JoinKey, TimeOrderedRows>(name),
-    expiry: new ExpiryQueue(),
     // No future right record (tr > W) matches a left one once W ≥ tl + upper,
     // and no future left record matches a right one once W ≥ tr − lower.
-    retain: isLeft ? upper : -lower,
+    buffered: new KeptRows(env.state.map<JoinKey, TimeOrderedRows>(name), isLeft ? upper : -lower),
     from: isLeft ? lower : -upper,
     to: isLeft ? upper : -lower,
-    buffered: 0,
   });
   const left = side(true, 0, 'left');
   const right = side(false, 1, 'right');
@@ -75,10 +69,10 @@ export function createJoinInterval(env: OperatorEnvironment): Operator {
         continue;
       }
       if (key === undefined) continue;
-      const candidates = other.buffers.get(key);
+      const candidates = other.buffered.of(key);
       if (candidates !== undefined) probe(own, row, time, candidates, rows, times, context);
       // With a negative bound a record can be useless on arrival: it only probes.
-      if (time + own.retain > watermark) buffer(own, key, time, row);
+      if (time + own.buffered.retention > watermark) own.buffered.keep(key, time, row);
     }
     if (lateRows.length > 0) context.late({ rows: lateRows, times: lateTimes });
     if (rows.length > 0) context.emit({ rows, times });
@@ -109,64 +103,20 @@ export function createJoinInterval(env: OperatorEnvironment): Operator {
     }
   }
 
-  function buffer(own: Side, key: JoinKey, time: number, row: Row): void {
-    let rows = own.buffers.get(key);
-    if (rows === undefined) {
-      rows = new TimeOrderedRows();
-      own.buffers.set(key, rows);
-    }
-    rows.insert(time, row);
-    own.buffered++;
-    const expiresAt = time + own.retain;
-    // One queue entry per key, for its earliest record; an earlier arrival
-    // supersedes it and the old entry is skipped when it comes up.
-    if (expiresAt < rows.scheduled) {
-      rows.scheduled = expiresAt;
-      own.expiry.push(expiresAt, key);
-    }
-  }
-
-  /** Drops the records with t + retain ≤ watermark, key by key in expiry order. */
-  function expire(own: Side, watermark: number): void {
-    const queue = own.expiry;
-    while (queue.size > 0 && queue.peekTime() <= watermark) {
-      const at = queue.peekTime();
-      const key = queue.pop();
-      const rows = own.buffers.get(key);
-      if (rows === undefined || rows.scheduled !== at) continue;
-      own.buffered -= rows.dropThrough(watermark - own.retain);
-      if (rows.size === 0) {
-        own.buffers.delete(key);
-      } else {
-        rows.scheduled = rows.first + own.retain;
-        queue.push(rows.scheduled, key);
-      }
-    }
-  }
-
-  /** The earliest time of a buffered record (or earlier, from a superseded queue entry). */
-  function bufferedSince(own: Side): number {
-    if (own.buffered === 0) return Number.POSITIVE_INFINITY;
-    return own.expiry.peekTime() - own.retain;
-  }
-
   return {
     process,
     onWatermark(watermark) {
-      expire(left, watermark);
-      expire(right, watermark);
+      left.buffered.expire(watermark);
+      right.buffered.expire(watermark);
     },
     finish() {
       // An inner join has nothing left to emit: every match was emitted when it arrived.
-      for (const own of [left, right]) {
-        own.buffers.clear();
-        own.expiry.clear();
-        own.buffered = 0;
-      }
+      left.buffered.clear();
+      right.buffered.clear();
     },
     // Matches still to come carry a buffered record's time or later: a source may commit before it.
-    heldSince: () => Math.min(bufferedSince(left), bufferedSince(right)),
-    metrics: () => ({ bufferedLeft: left.buffered, bufferedRight: right.buffered }),
+    heldSince: () => Math.min(left.buffered.since(), right.buffered.since()),
+    metrics: () => ({ bufferedLeft: left.buffered.count, bufferedRight: right.buffered.count }),
   };
 }
 

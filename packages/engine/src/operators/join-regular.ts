@@ -8,20 +8,17 @@ import { parseDuration, type RegularJoinConfig } from '@sluice/shared';
 import type { Batch, Row } from '../batch.js';
 import { ExpressionError } from '../expression/index.js';
 import type { Operator, OperatorContext, OperatorEnvironment } from '../operator.js';
-import { ExpiryQueue } from './join/expiry-queue.js';
 import { joinedRows } from './join/joined-rows.js';
+import { KeptRows } from './join/kept-rows.js';
 import { type JoinKey, type KeyReader, keyReader } from './join/keys.js';
-import { TimeOrderedRows } from './join/time-ordered-rows.js';
+import type { TimeOrderedRows } from './join/time-ordered-rows.js';
 
 /** One input's kept records. */
 interface Side {
   readonly isLeft: boolean;
   readonly readKey: KeyReader;
-  readonly kept: Map<JoinKey, TimeOrderedRows>;
-  readonly expiry: ExpiryQueue;
-  /** A record at t is kept while the watermark is below t + retention. */
-  readonly retention: number;
-  count: number;
+  /** Its records, each kept while the watermark is below its time + the side's retention. */
+  readonly kept: KeptRows;
 }
 
 export function createJoinRegular(env: OperatorEnvironment): Operator {
@@ -33,10 +30,10 @@ export function createJoinRegular(env: OperatorEnvironment): Operator {
       config.on.map((p) => (isLeft ? p.left : p.right)),
       env.inputs[port]?.[0]?.fields ?? [],
     ),
-    kept: env.state.map<JoinKey, TimeOrderedRows>(isLeft ? 'left' : 'right'),
-    expiry: new ExpiryQueue(),
-    retention: duration(retention),
-    count: 0,
+    kept: new KeptRows(
+      env.state.map<JoinKey, TimeOrderedRows>(isLeft ? 'left' : 'right'),
+      duration(retention),
+    ),
   });
   const left = side(true, 0, config.leftRetention);
   const right = side(false, 1, config.rightRetention);
@@ -60,11 +57,12 @@ export function createJoinRegular(env: OperatorEnvironment): Operator {
         continue;
       }
       if (key === undefined) continue;
-      const candidates = other.kept.get(key);
+      const candidates = other.kept.of(key);
       if (candidates !== undefined) probe(own, row, time, candidates, rows, times, context);
       // A record whose retention has already run out only probes.
       // 0s: the side only looks up; otherwise kept while its retention lasts.
-      if (own.retention > 0 && time + own.retention > watermark) keep(own, key, time, row);
+      const { retention } = own.kept;
+      if (retention > 0 && time + retention > watermark) own.kept.keep(key, time, row);
     }
     if (rows.length > 0) context.emit({ rows, times });
   }
@@ -91,67 +89,21 @@ export function createJoinRegular(env: OperatorEnvironment): Operator {
     }
   }
 
-  function keep(own: Side, key: JoinKey, time: number, row: Row): void {
-    let rows = own.kept.get(key);
-    if (rows === undefined) {
-      rows = new TimeOrderedRows();
-      own.kept.set(key, rows);
-    }
-    rows.insert(time, row);
-    own.count++;
-    const expiresAt = time + own.retention;
-    // One queue entry per key, for its earliest record; an earlier arrival
-    // supersedes it and the old entry is skipped when it comes up.
-    if (expiresAt < rows.scheduled) {
-      rows.scheduled = expiresAt;
-      own.expiry.push(expiresAt, key);
-    }
-  }
-
-  /** Drops the records with t + retention ≤ watermark, key by key in expiry order. */
-  function expire(own: Side, watermark: number): void {
-    const queue = own.expiry;
-    while (queue.size > 0 && queue.peekTime() <= watermark) {
-      const at = queue.peekTime();
-      const key = queue.pop();
-      const rows = own.kept.get(key);
-      if (rows === undefined || rows.scheduled !== at) continue;
-      own.count -= rows.dropThrough(watermark - own.retention);
-      if (rows.size === 0) {
-        own.kept.delete(key);
-      } else {
-        rows.scheduled = rows.first + own.retention;
-        queue.push(rows.scheduled, key);
-      }
-    }
-  }
-
-  /**
-   * The earliest time of a kept record, or a time before it: records from it
-   * on must be read again after a restart to meet the other side's later ones.
-   * The queue's head may be a superseded entry, which is only earlier.
-   */
-  function keptSince(own: Side): number {
-    if (own.count === 0) return Number.POSITIVE_INFINITY;
-    return own.expiry.peekTime() - own.retention;
-  }
-
   return {
     process,
     onWatermark(watermark) {
-      expire(left, watermark);
-      expire(right, watermark);
+      left.kept.expire(watermark);
+      right.kept.expire(watermark);
     },
     finish() {
       // An inner join has nothing left to emit: every match was emitted when it arrived.
-      for (const own of [left, right]) {
-        own.kept.clear();
-        own.expiry.clear();
-        own.count = 0;
-      }
+      left.kept.clear();
+      right.kept.clear();
     },
-    heldSince: () => Math.min(keptSince(left), keptSince(right)),
-    metrics: () => ({ bufferedLeft: left.count, bufferedRight: right.count }),
+    // Records from the earliest kept one on must be read again after a restart to meet the
+    // other side's later records.
+    heldSince: () => Math.min(left.kept.since(), right.kept.since()),
+    metrics: () => ({ bufferedLeft: left.kept.count, bufferedRight: right.kept.count }),
   };
 }
 

@@ -1,4 +1,4 @@
-// One key's buffered records of one side of an interval join, in event-time
+// One key's kept records of one side of a join, in event-time
 // order (equal times in arrival order), so a probe reads one time range and
 // expiry drops a prefix.
 import type { Row } from '../../batch.js';
