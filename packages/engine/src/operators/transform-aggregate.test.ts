@@ -261,4 +261,15 @@ describe('transform.aggregate: forgetting idle keys', () => {
     h.watermark(END_OF_TIME);
     expect(h.operator.metrics?.()).toEqual({ groups: 1 });
   });
+
+  it('lets its state go when the input ends, having emitted every change already', () => {
+    const h = running();
+    h.push([rec('a')], [0]);
+    const emitted = h.emitted().rows.length;
+    h.watermark(END_OF_TIME);
+    h.finish();
+    expect(h.emitted().rows).toHaveLength(emitted);
+    expect(h.operator.metrics?.()).toEqual({ groups: 0 });
+    expect(h.state.size().keys).toBe(0);
+  });
 });

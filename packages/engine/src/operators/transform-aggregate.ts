@@ -213,6 +213,13 @@ export function createTransformAggregate(env: OperatorEnvironment): Operator {
     onWatermark(watermark: number) {
       if (retention !== undefined) forget(watermark, retention);
     },
+    finish() {
+      // Every change was emitted with its batch: nothing is left to say, so the state can go.
+      groups.clear();
+      groupExpiry.clear();
+      contributions.clear();
+      contributionExpiry.clear();
+    },
     metrics(): Record<string, number> {
       if (updateKey === undefined) return { groups: groups.size };
       return { groups: groups.size, updateKeys: contributions.size };

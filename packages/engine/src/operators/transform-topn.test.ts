@@ -270,4 +270,15 @@ describe('transform.topn: forgetting idle keys', () => {
     h.watermark(END_OF_TIME);
     expect(h.operator.metrics?.()).toEqual({ partitions: 1, rows: 1 });
   });
+
+  it('lets its state go when the input ends, having emitted every change already', () => {
+    const h = topn();
+    h.push([rec('a', 1, 1)], [0]);
+    const emitted = h.emitted().rows.length;
+    h.watermark(END_OF_TIME);
+    h.finish();
+    expect(h.emitted().rows).toHaveLength(emitted);
+    expect(h.operator.metrics?.()).toEqual({ partitions: 0, rows: 0 });
+    expect(h.state.size().keys).toBe(0);
+  });
 });

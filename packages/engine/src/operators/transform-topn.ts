@@ -169,6 +169,12 @@ export function createTransformTopN(env: OperatorEnvironment): Operator {
     onWatermark(watermark: number) {
       if (retention !== undefined) forget(watermark, retention);
     },
+    finish() {
+      // Every change was emitted with its batch: nothing is left to say, so the state can go.
+      partitions.clear();
+      expiry.clear();
+      rows = 0;
+    },
     metrics: () => ({ partitions: partitions.size, rows }),
   };
 }
