@@ -2,10 +2,11 @@
 // keys match when tl + lower ≤ tr ≤ tl + upper. Both sides are buffered per
 // key; each arriving record probes the other side at once, and the watermark
 // drops records no on-time record can still match.
-import { type IntervalJoinConfig, parseDuration } from '@sluice/shared';
+import type { IntervalJoinConfig } from '@sluice/shared';
 import type { Batch, Row } from '../batch.js';
 import { ExpressionError } from '../expression/index.js';
 import type { Operator, OperatorContext, OperatorEnvironment } from '../operator.js';
+import { validDuration } from './compile.js';
 import { joinedRows } from './join/joined-rows.js';
 import { KeptRows } from './join/kept-rows.js';
 import { type JoinKey, type KeyReader, keyReader } from './join/keys.js';
@@ -24,8 +25,8 @@ interface Side {
 
 export function createJoinInterval(env: OperatorEnvironment): Operator {
   const config = env.node.config as unknown as IntervalJoinConfig;
-  const lower = duration(config.lower);
-  const upper = duration(config.upper);
+  const lower = validDuration(config.lower);
+  const upper = validDuration(config.upper);
   const joined = joinedRows(env);
   const side = (isLeft: boolean, port: number, name: string): Side => ({
     isLeft,
@@ -118,10 +119,4 @@ export function createJoinInterval(env: OperatorEnvironment): Operator {
     heldSince: () => Math.min(left.buffered.since(), right.buffered.since()),
     metrics: () => ({ bufferedLeft: left.buffered.count, bufferedRight: right.buffered.count }),
   };
-}
-
-function duration(text: string): number {
-  const ms = parseDuration(text);
-  if (ms === undefined) throw new Error(`'${text}' is not a duration.`);
-  return ms;
 }

@@ -4,10 +4,11 @@
 // while the watermark is below t + retention. Each arriving record probes the
 // other side's kept records at once. There is no lateness: a record behind
 // the watermark still probes, and is kept if its retention has not run out.
-import { parseDuration, type RegularJoinConfig } from '@sluice/shared';
+import type { RegularJoinConfig } from '@sluice/shared';
 import type { Batch, Row } from '../batch.js';
 import { ExpressionError } from '../expression/index.js';
 import type { Operator, OperatorContext, OperatorEnvironment } from '../operator.js';
+import { validDuration } from './compile.js';
 import { joinedRows } from './join/joined-rows.js';
 import { KeptRows } from './join/kept-rows.js';
 import { type JoinKey, type KeyReader, keyReader } from './join/keys.js';
@@ -32,7 +33,7 @@ export function createJoinRegular(env: OperatorEnvironment): Operator {
     ),
     kept: new KeptRows(
       env.state.map<JoinKey, TimeOrderedRows>(isLeft ? 'left' : 'right'),
-      duration(retention),
+      validDuration(retention),
     ),
   });
   const left = side(true, 0, config.leftRetention);
@@ -105,10 +106,4 @@ export function createJoinRegular(env: OperatorEnvironment): Operator {
     heldSince: () => Math.min(left.kept.since(), right.kept.since()),
     metrics: () => ({ bufferedLeft: left.kept.count, bufferedRight: right.kept.count }),
   };
-}
-
-function duration(text: string): number {
-  const ms = parseDuration(text);
-  if (ms === undefined) throw new Error(`'${text}' is not a duration.`);
-  return ms;
 }

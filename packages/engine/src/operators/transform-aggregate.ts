@@ -8,10 +8,11 @@
 // Sluice streams are append-only, so a key whose last record moved away
 // (its count of records fell to 0) is dropped and emits nothing: there is no
 // retraction row to send. Its last row stays the latest one downstream.
-import { parseDuration, type RunningAggregateConfig } from '@sluice/shared';
+import type { RunningAggregateConfig } from '@sluice/shared';
 import type { Batch, Row } from '../batch.js';
 import { ExpressionError } from '../expression/index.js';
 import type { Operator, OperatorContext, OperatorEnvironment } from '../operator.js';
+import { validDuration } from './compile.js';
 import { ExpiryQueue } from './join/expiry-queue.js';
 import { type Accumulator, Aggregates } from './window/accumulators.js';
 import { groupKey } from './window/keys.js';
@@ -53,7 +54,7 @@ export function createTransformAggregate(env: OperatorEnvironment): Operator {
   const groupBy = config.groupBy ?? [];
   const eventTime = input.time === 'event';
   const retention =
-    eventTime && config.retention !== undefined ? durationOf(config.retention) : undefined;
+    eventTime && config.retention !== undefined ? validDuration(config.retention) : undefined;
 
   const aggregates = new Aggregates(config.aggregates, input.fields);
   const key = groupKey(groupBy);
@@ -250,10 +251,4 @@ function rowBuilder(
     }
     return row;
   };
-}
-
-function durationOf(text: string): number {
-  const ms = parseDuration(text);
-  if (ms === undefined) throw new Error(`'${text}' is not a duration`);
-  return ms;
 }

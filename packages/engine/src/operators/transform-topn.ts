@@ -9,11 +9,11 @@
 // both directions; NaN above every number (as Java's Double.compare); text by
 // UTF-16 code unit, as min/max. Records equal in every term rank in arrival
 // order, the earlier first: a new record goes after the ones it ties with.
-import { parseDuration, type TopNConfig } from '@sluice/shared';
+import type { TopNConfig } from '@sluice/shared';
 import type { Batch, Row } from '../batch.js';
 import { ExpressionError } from '../expression/index.js';
 import type { Operator, OperatorContext, OperatorEnvironment } from '../operator.js';
-import { compileChecked } from './compile.js';
+import { compileChecked, validDuration } from './compile.js';
 import { ExpiryQueue } from './join/expiry-queue.js';
 import { groupKey } from './window/keys.js';
 
@@ -45,7 +45,7 @@ export function createTransformTopN(env: OperatorEnvironment): Operator {
   const n = config.n;
   const retention =
     input.time === 'event' && config.retention !== undefined
-      ? durationOf(config.retention)
+      ? validDuration(config.retention)
       : undefined;
   const terms = config.orderBy.map((term) => compileChecked(term.expr, input.fields));
   const order = new RankOrder(config.orderBy.map((term) => (term.direction === 'asc' ? 1 : -1)));
@@ -222,10 +222,4 @@ function rowBuilder(names: readonly string[], rankField: string): (row: Row, ran
     out[rankField] = rank;
     return out;
   };
-}
-
-function durationOf(text: string): number {
-  const ms = parseDuration(text);
-  if (ms === undefined) throw new Error(`'${text}' is not a duration`);
-  return ms;
 }

@@ -3,10 +3,11 @@
 // belongs to (window/assigners), when they fire (window/trigger) and what
 // they accumulate (window/accumulators) are separate pieces; panes and
 // sessions keep the state.
-import { parseDuration, type WindowAggregateConfig } from '@sluice/shared';
+import type { WindowAggregateConfig } from '@sluice/shared';
 import type { Batch, Row } from '../batch.js';
 import { ExpressionError } from '../expression/index.js';
 import type { Operator, OperatorContext, OperatorEnvironment } from '../operator.js';
+import { validDuration } from './compile.js';
 import { Aggregates } from './window/accumulators.js';
 import { assignerFor, PaneAssigner } from './window/assigners.js';
 import { groupKey } from './window/keys.js';
@@ -25,7 +26,7 @@ export function createWindowAggregate(env: OperatorEnvironment): Operator {
   const groupBy = config.groupBy ?? [];
   const eventTime = (config.time ?? 'event') === 'event';
   // In processing time a record always lands in an open window: nothing is late.
-  const lateness = eventTime && config.allowedLateness ? durationOf(config.allowedLateness) : 0;
+  const lateness = eventTime && config.allowedLateness ? validDuration(config.allowedLateness) : 0;
 
   const aggregates = new Aggregates(config.aggregates, input.fields);
   const trigger = new WindowTrigger(lateness);
@@ -119,10 +120,4 @@ export function createWindowAggregate(env: OperatorEnvironment): Operator {
           ? Number.NEGATIVE_INFINITY
           : Number.POSITIVE_INFINITY,
   };
-}
-
-function durationOf(text: string): number {
-  const ms = parseDuration(text);
-  if (ms === undefined) throw new Error(`'${text}' is not a duration`);
-  return ms;
 }

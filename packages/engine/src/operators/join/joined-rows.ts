@@ -1,15 +1,10 @@
 // Builds a join's output records as `joinLayout` from @sluice/shared names
 // them, and checks the optional `where` condition on each joined record.
-import {
-  checkExpression,
-  type Field,
-  joinLayout,
-  type StreamSchema,
-  type TypedExpr,
-} from '@sluice/shared';
+import { type Field, joinLayout, type StreamSchema, type TypedExpr } from '@sluice/shared';
 import type { Row } from '../../batch.js';
 import { compileExpression, ExpressionError } from '../../expression/index.js';
 import type { OperatorContext, OperatorEnvironment } from '../../operator.js';
+import { checkedExpression } from '../compile.js';
 
 const LEADING = 0;
 const LEFT = 1;
@@ -75,15 +70,11 @@ export function joinedRows(env: OperatorEnvironment, leading: readonly Field[] =
   const checked =
     config.where === undefined
       ? undefined
-      : checkExpression(config.where, output.fields, { expected: 'boolean' });
-  if (checked !== undefined && (!checked.expr || checked.problems.length > 0))
-    throw new Error(
-      `The join's where '${config.where}' is not valid: its inputs were not validated.`,
-    );
-  const where = checked?.expr ? compileExpression(checked.expr) : undefined;
+      : checkedExpression(config.where, output.fields, 'boolean');
+  const where = checked ? compileExpression(checked) : undefined;
   // The fields `where` reads, filled per pair into one scratch record. With a
   // guarded name the scratch would need property definitions: build instead.
-  const read = checked?.expr && !guarded ? fieldsReadBy(checked.expr, names) : undefined;
+  const read = checked && !guarded ? fieldsReadBy(checked, names) : undefined;
   const scratch: Row = {};
   if (read) for (const f of read) scratch[names[f]!] = null;
 

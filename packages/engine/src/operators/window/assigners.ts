@@ -1,6 +1,7 @@
 // Which windows a record belongs to. Windows are aligned to the epoch and
 // hold [start, end): a window is complete once time reaches end − 1.
-import { parseDuration, type WindowConfig } from '@sluice/shared';
+import type { WindowConfig } from '@sluice/shared';
+import { validDuration } from '../compile.js';
 
 /**
  * Tumbling and hopping windows, cut into panes of `slide` milliseconds: a
@@ -67,17 +68,12 @@ export class SessionAssigner {
 export type WindowAssigner = PaneAssigner | SessionAssigner;
 
 export function assignerFor(window: WindowConfig): WindowAssigner {
-  const ms = (text: string) => {
-    const value = parseDuration(text);
-    if (value === undefined) throw new Error(`'${text}' is not a duration`);
-    return value;
-  };
   switch (window.type) {
     case 'tumbling':
-      return new PaneAssigner(ms(window.size), ms(window.size));
+      return new PaneAssigner(validDuration(window.size), validDuration(window.size));
     case 'hopping':
-      return new PaneAssigner(ms(window.size), ms(window.slide));
+      return new PaneAssigner(validDuration(window.size), validDuration(window.slide));
     case 'session':
-      return new SessionAssigner(ms(window.gap));
+      return new SessionAssigner(validDuration(window.gap));
   }
 }
