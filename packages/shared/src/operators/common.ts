@@ -104,3 +104,12 @@ export function streamOf(fields: readonly Field[], time: StreamSchema['time'], t
   const schema: StreamSchema = timeField ? { fields, time, timeField } : { fields, time };
   return schema;
 }
+
+/** How long a key of an operator without windows lives without a record (transform.aggregate, transform.topn). */
+export const IdleRetentionSchema = Type.Optional(
+  DurationSchema({
+    title: 'Forget idle keys after',
+    description:
+      'A key with no record for this long in event time is dropped; it starts again from nothing if records come',
+  }),
+);

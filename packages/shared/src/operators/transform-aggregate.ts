@@ -1,8 +1,8 @@
 import { type Static, Type } from 'typebox';
 import { defineOperator, IN, OUT } from '../catalog/operator.js';
-import { DurationSchema, parseDuration } from '../schema/duration.js';
-import { FieldNameSchema, findField } from '../schema/field.js';
-import { GroupBySchema, streamOf } from './common.js';
+import { FieldNameSchema } from '../schema/field.js';
+import { checkFieldsExist, checkIdleRetention } from './checks.js';
+import { GroupBySchema, IdleRetentionSchema, streamOf } from './common.js';
 import { type AggregateFunction, AggregatesSchema, aggregateFields } from './window-aggregate.js';
 
 const RunningAggregateConfig = Type.Object(
@@ -13,13 +13,7 @@ const RunningAggregateConfig = Type.Object(
       description: 'Fields whose values form the key; one running result per key',
     }),
     aggregates: AggregatesSchema,
-    retention: Type.Optional(
-      DurationSchema({
-        title: 'Forget idle keys after',
-        description:
-          'A key with no record for this long in event time is dropped; it starts again from nothing if records come',
-      }),
-    ),
+    retention: IdleRetentionSchema,
     updateKey: Type.Optional(
       Type.Array(FieldNameSchema, {
         minItems: 1,
@@ -54,9 +48,6 @@ export const transformAggregate = defineOperator({
     aggregates: [{ name: 'records', fn: 'count' }],
   },
   infer({ config, inputs, expression, error }) {
-    if (config.retention !== undefined && parseDuration(config.retention) === 0) {
-      error('retention', 'config.duration', 'Forget idle keys after must be longer than 0.');
-    }
     if (config.updateKey !== undefined) {
       config.aggregates.forEach((agg, i) => {
         if (RETRACTABLE.includes(agg.fn)) return;
@@ -68,26 +59,10 @@ export const transformAggregate = defineOperator({
       });
     }
     const input = inputs.in?.[0];
+    let complete = checkIdleRetention(config.retention, input, error);
     if (!input) return undefined;
-    let complete = true;
-    (config.updateKey ?? []).forEach((name, i) => {
-      if (findField(input.fields, name)) return;
+    if (!checkFieldsExist(config.updateKey ?? [], 'updateKey', 'key updates by', input, error))
       complete = false;
-      error(
-        `updateKey[${i}]`,
-        'config.unknown-field',
-        `Cannot key updates by '${name}': there is no such field. Fields here: ${input.fields.map((f) => f.name).join(', ')}.`,
-      );
-    });
-    if (config.retention !== undefined && input.time !== 'event') {
-      // Not checkEventTimeInput: its advice to switch to processing time does not apply here.
-      error(
-        'retention',
-        'node.no-event-time',
-        "The in input has no event time, which 'Forget idle keys after' needs. Set 'Event time' on its source, or leave 'Forget idle keys after' empty.",
-      );
-      complete = false;
-    }
     const fields = aggregateFields(
       { expression, error },
       input,

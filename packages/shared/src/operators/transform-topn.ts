@@ -1,9 +1,8 @@
 import { type Static, Type } from 'typebox';
 import { defineOperator, IN, OUT } from '../catalog/operator.js';
-import { DurationSchema, parseDuration } from '../schema/duration.js';
 import { type Field, FieldNameSchema, fieldNameProblem, findField } from '../schema/field.js';
-import { capitalize } from './checks.js';
-import { ExpressionSchema, GroupBySchema, streamOf } from './common.js';
+import { capitalize, checkFieldsExist, checkIdleRetention } from './checks.js';
+import { ExpressionSchema, GroupBySchema, IdleRetentionSchema, streamOf } from './common.js';
 
 const OrderTermSchema = Type.Object(
   {
@@ -49,13 +48,7 @@ const TopNConfig = Type.Object(
       description: "The output field holding each record's rank, from 1",
       default: 'rank',
     }),
-    retention: Type.Optional(
-      DurationSchema({
-        title: 'Forget idle keys after',
-        description:
-          'A key with no record for this long in event time is dropped; it starts again from nothing if records come',
-      }),
-    ),
+    retention: IdleRetentionSchema,
   },
   { additionalProperties: false },
 );
@@ -78,22 +71,11 @@ export const transformTopN = defineOperator({
     rankField: 'rank',
   },
   infer({ config, inputs, expression, error }) {
-    if (config.retention !== undefined && parseDuration(config.retention) === 0) {
-      error('retention', 'config.duration', 'Forget idle keys after must be longer than 0.');
-    }
     const input = inputs.in?.[0];
+    let complete = checkIdleRetention(config.retention, input, error);
     if (!input) return undefined;
-    const names = input.fields.map((f) => f.name).join(', ');
-    let complete = true;
-    (config.partitionBy ?? []).forEach((name, i) => {
-      if (findField(input.fields, name)) return;
+    if (!checkFieldsExist(config.partitionBy ?? [], 'partitionBy', 'rank per', input, error))
       complete = false;
-      error(
-        `partitionBy[${i}]`,
-        'config.unknown-field',
-        `Cannot rank per '${name}': there is no such field. Fields here: ${names}.`,
-      );
-    });
     config.orderBy.forEach((term, i) => {
       const path = `orderBy[${i}].expr`;
       const { type } = expression(path, term.expr, input.fields);
@@ -120,15 +102,6 @@ export const transformTopN = defineOperator({
         'config.duplicate-field',
         `The input already has a field '${rankField}': give the rank field another name.`,
       );
-    }
-    if (config.retention !== undefined && input.time !== 'event') {
-      // Not checkEventTimeInput: its advice to switch to processing time does not apply here.
-      error(
-        'retention',
-        'node.no-event-time',
-        "The in input has no event time, which 'Forget idle keys after' needs. Set 'Event time' on its source, or leave 'Forget idle keys after' empty.",
-      );
-      complete = false;
     }
     if (!complete) return undefined;
     const fields: Field[] = [...input.fields, { name: rankField, type: 'long' }];
