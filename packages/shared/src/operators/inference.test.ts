@@ -260,6 +260,15 @@ describe('join.regular', () => {
       edges,
     );
     expect(bad.diagnostics.map((d) => d.code)).toContain('config.key-type');
+    const badWhere = analyze([orders, customers, j({ where: 'nam = 1' })], edges);
+    expect(badWhere.diagnostics).toContainEqual(
+      expect.objectContaining({
+        nodeId: 'j',
+        path: 'nodes[2].config.where',
+        code: expect.stringMatching(/^expression\./),
+        message: expect.stringContaining('nam'),
+      }),
+    );
     const noTime = gen(
       'customers',
       [
