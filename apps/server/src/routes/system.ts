@@ -8,21 +8,15 @@ import { errorResponses } from '../schemas.js';
 
 export const VERSION = '0.1.0';
 
-/** The Kafka kinds, whose bootstrap servers default to the server's cluster when it has one. */
-const KAFKA_KINDS = new Set(['source.kafka', 'sink.kafka']);
-
-/** The catalog, with this server's Kafka cluster as the Kafka kinds' default. */
+/** The catalog, with this server's Kafka cluster as the default of every kind that has bootstrap servers. */
 function catalogFor(kafkaBootstrap: string | undefined) {
   const catalog = describeCatalog();
   if (kafkaBootstrap === undefined) return catalog;
-  return catalog.map((entry) =>
-    KAFKA_KINDS.has(entry.kind)
-      ? {
-          ...entry,
-          defaults: { ...(entry.defaults as object), bootstrapServers: kafkaBootstrap },
-        }
-      : entry,
-  );
+  return catalog.map((entry) => {
+    const defaults = entry.defaults as Record<string, unknown>;
+    if (!Object.hasOwn(defaults, 'bootstrapServers')) return entry;
+    return { ...entry, defaults: { ...defaults, bootstrapServers: kafkaBootstrap } };
+  });
 }
 
 export async function systemRoutes(
