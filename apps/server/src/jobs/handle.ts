@@ -238,7 +238,7 @@ function guard(call: () => void): void {
 
 function crashReason(error: Error, heapMb: number): string {
   if ((error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
-    return `The job ran out of memory (its limit is ${heapMb} MB): it may keep too much state, for example windows with very many keys.`;
+    return `The job ran out of memory (its limit is ${heapMb} MB). Which step used it cannot be told: look for state that keeps growing (windows or joins with very many keys) or for very large values.`;
   }
   return `The job crashed: ${error.message}`;
 }

@@ -2,6 +2,7 @@ import type { TypedExpr } from '@sluice/shared';
 import { castFailure, conversion, FAILED } from './cast.js';
 import { ExpressionError } from './error.js';
 import { FUNCTION_RUNTIMES } from './functions.js';
+import { checkFinite, checkTimestamp } from './limits.js';
 import { compileBinary, compileUnary } from './operators.js';
 import { compileBetween, compileIn, compileIs, compileLikePredicate } from './predicates.js';
 import { type Evaluator, fieldReader, type Value } from './values.js';
@@ -14,7 +15,17 @@ export type CompiledExpression = (record: Readonly<Record<string, unknown>>) => 
  * operator. No text is ever run as code (no eval, no Function, no vm).
  */
 export function compileExpression(expr: TypedExpr): CompiledExpression {
-  const root = compileNode(expr);
+  const compiled = compileNode(expr);
+  // NaN and infinities may occur within an expression, but no output can hold them as a result.
+  const check =
+    expr.type === 'double' ? checkFinite : expr.type === 'timestamp' ? checkTimestamp : undefined;
+  const root: Evaluator = check
+    ? (record) => {
+        const value = compiled(record);
+        check(value);
+        return value;
+      }
+    : compiled;
   return (record) => {
     try {
       return root(record);

@@ -5,6 +5,8 @@ export type ExpressionErrorCode =
   | 'overflow'
   | 'invalid-argument'
   | 'invalid-field-value'
+  | 'too-large'
+  | 'not-finite'
   | 'internal';
 
 /**

@@ -2,6 +2,7 @@ import type { TypedExpr } from '@sluice/shared';
 import { RE2JS } from 're2js';
 import { BoundedCache } from './bounded-cache.js';
 import { ExpressionError, showValue } from './error.js';
+import { checkTextLength, MAX_TEXT_LENGTH } from './limits.js';
 import { argOr, strict2, strict3 } from './strict.js';
 import type { Evaluator } from './values.js';
 
@@ -74,8 +75,10 @@ export const REGEX_FUNCTIONS: Readonly<Record<string, Builder>> = {
       pattern as Evaluator,
       replacement as Evaluator,
       (x: string, p: string, t: string) => {
+        const re = regex(p);
+        if (t.length > 0) checkTextLength('REGEXP_REPLACE', replacedLengthBound(re, x, t));
         try {
-          return regex(p).matcher(x).replaceAll(t, true);
+          return re.matcher(x).replaceAll(t, true);
         } catch (error) {
           if (error instanceof ExpressionError) throw error;
           throw new ExpressionError(
@@ -87,3 +90,19 @@ export const REGEX_FUNCTIONS: Readonly<Record<string, Builder>> = {
     );
   },
 };
+
+/**
+ * At most how long replacing every match of `re` in `x` by `t` can be: each
+ * match gives `t`, where each `$` (a group reference) gives at most the match.
+ */
+function replacedLengthBound(re: RE2JS, x: string, t: string): number {
+  let references = 0;
+  for (const c of t) if (c === '$') references++;
+  const m = re.matcher(x);
+  let length = x.length;
+  while (m.find()) {
+    length += t.length + references * (m.end() - m.start());
+    if (length > MAX_TEXT_LENGTH) break; // counting on would not change the answer
+  }
+  return length;
+}

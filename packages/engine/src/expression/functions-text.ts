@@ -1,11 +1,9 @@
 import { ExpressionError } from './error.js';
+import { checkTextLength, MAX_TEXT_LENGTH } from './limits.js';
 import { argOr, strict1, strict2, strict3 } from './strict.js';
 import { charLength, charOffset, charSlice, type Evaluator } from './values.js';
 
 type Builder = (args: readonly Evaluator[]) => Evaluator;
-
-/** LPAD and RPAD refuse to build text longer than this (a typo should not exhaust memory). */
-export const MAX_PAD_LENGTH = 1_000_000;
 
 function trimmer(leading: boolean, trailing: boolean): Builder {
   return (args) =>
@@ -40,18 +38,22 @@ function pad(left: boolean): Builder {
       args[2] as Evaluator,
       (s: string, length: number, filler: string) => {
         const name = left ? 'LPAD' : 'RPAD';
-        if (length < 0 || length > MAX_PAD_LENGTH) {
+        if (length < 0) {
           throw new ExpressionError(
             'invalid-argument',
-            `${name} length must be between 0 and ${MAX_PAD_LENGTH}, not ${length}`,
+            `${name} length cannot be negative (${length})`,
           );
         }
+        // Characters may take two code units each: bound the code units the result can have.
+        if (length > MAX_TEXT_LENGTH) checkTextLength(name, length);
         const n = charLength(s);
         if (n >= length) return charSlice(s, 0, length);
         if (filler === '')
           throw new ExpressionError('invalid-argument', `${name} cannot pad with empty text`);
         const need = length - n;
-        const padding = charSlice(filler.repeat(Math.ceil(need / charLength(filler))), 0, need);
+        const times = Math.ceil(need / charLength(filler));
+        checkTextLength(name, s.length + times * filler.length);
+        const padding = charSlice(filler.repeat(times), 0, need);
         return left ? padding + s : s + padding;
       },
     );
@@ -82,6 +84,7 @@ export const TEXT_FUNCTIONS: Readonly<Record<string, Builder>> = {
     for (const arg of args) {
       const v = arg(r);
       if (v === null) return null;
+      checkTextLength('CONCAT', out.length + (v as string).length);
       out += v as string;
     }
     return out;
@@ -91,7 +94,13 @@ export const TEXT_FUNCTIONS: Readonly<Record<string, Builder>> = {
       s as Evaluator,
       search as Evaluator,
       replacement as Evaluator,
-      (x: string, f: string, t: string) => (f === '' ? x : x.replaceAll(f, () => t)),
+      (x: string, f: string, t: string) => {
+        if (f === '') return x;
+        if (t.length > f.length) {
+          checkTextLength('REPLACE', x.length + occurrences(x, f) * (t.length - f.length));
+        }
+        return x.replaceAll(f, () => t);
+      },
     ),
   SPLIT_INDEX: ([s, separator, index]) =>
     strict3(s as Evaluator, separator as Evaluator, index as Evaluator, splitIndex),
@@ -107,6 +116,13 @@ export const TEXT_FUNCTIONS: Readonly<Record<string, Builder>> = {
     );
   },
 };
+
+/** How many times `part` (not empty) occurs in `s`, without overlapping, as replaceAll counts. */
+function occurrences(s: string, part: string): number {
+  let n = 0;
+  for (let at = s.indexOf(part); at >= 0; at = s.indexOf(part, at + part.length)) n++;
+  return n;
+}
 
 /** `x.split(sep)[i]`, without building the parts before and after the one asked for. */
 function splitIndex(x: string, sep: string, i: number): string | null {

@@ -10,6 +10,7 @@ import {
 } from '@sluice/shared';
 import { BoundedCache } from './bounded-cache.js';
 import { ExpressionError, showValue } from './error.js';
+import { checkTimestamp } from './limits.js';
 import { strict1, strict2 } from './strict.js';
 import { checkedLong, type Evaluator } from './values.js';
 
@@ -85,9 +86,16 @@ export const TIME_FUNCTIONS: Readonly<Record<string, Builder>> = {
   },
   TO_TIMESTAMP_LTZ: ([epoch], node) => {
     const precision = node.args[1]?.kind === 'literal' ? node.args[1].value : 3;
-    if (precision === 3) return strict1(epoch as Evaluator, (n: number) => n);
-    return strict1(epoch as Evaluator, (n: number) =>
-      checkedLong(n * 1000, () => `TO_TIMESTAMP_LTZ(${n}, 0)`),
-    );
+    if (precision === 3) {
+      return strict1(epoch as Evaluator, (n: number) => {
+        checkTimestamp(n);
+        return n;
+      });
+    }
+    return strict1(epoch as Evaluator, (n: number) => {
+      const ms = checkedLong(n * 1000, () => `TO_TIMESTAMP_LTZ(${n}, 0)`);
+      checkTimestamp(ms);
+      return ms;
+    });
   },
 };

@@ -1,5 +1,6 @@
 import type { ComparisonOperator, TypedExpr } from '@sluice/shared';
 import { arithmetic } from './arithmetic.js';
+import { checkTextLength } from './limits.js';
 import { type Evaluator, fieldReader, type Value } from './values.js';
 
 type Node<K extends TypedExpr['kind']> = Extract<TypedExpr, { kind: K }>;
@@ -39,7 +40,9 @@ export function compileBinary(node: Node<'binary'>, compile: Compile): Evaluator
         const x = a(r);
         if (x === null) return null;
         const y = b(r);
-        return y === null ? null : (x as string) + (y as string);
+        if (y === null) return null;
+        checkTextLength('||', (x as string).length + (y as string).length);
+        return (x as string) + (y as string);
       };
     }
     case '+':

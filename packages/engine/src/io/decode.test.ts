@@ -40,6 +40,23 @@ describe('RowDecoder from JSON', () => {
       "v: 'soon' is not a timestamp (use ISO-8601 such as 2024-05-01T12:00:00Z, or epoch milliseconds)",
     ],
     ['string', { a: 1 }, 'v: {"a":1} is not a string'],
+    ['timestamp', '2026-02-30', "v: '2026-02-30' is not a date: February 2026 has 28 days"],
+    [
+      'timestamp',
+      '2024-04-31T10:00:00Z',
+      "v: '2024-04-31T10:00:00Z' is not a date: April 2024 has 30 days",
+    ],
+    ['timestamp', '2024-01-01T24:30:00Z', "v: '2024-01-01T24:30:00Z' is not a time of day"],
+    [
+      'timestamp',
+      9007199254740991,
+      'v: 9007199254740991 is outside the range of a timestamp (±8640000000000000 ms from 1970)',
+    ],
+    [
+      'timestamp',
+      '+275760-09-14T00:00:00Z',
+      "v: '+275760-09-14T00:00:00Z' is not a timestamp (use ISO-8601 such as 2024-05-01T12:00:00Z, or epoch milliseconds)",
+    ],
   ] as const)('refuses a %s from %j and says why', (type, value, reason) => {
     const decoder = new RowDecoder(field(type));
     expect(decoder.fromJson({ v: value })).toBeUndefined();
@@ -110,6 +127,12 @@ describe('RowDecoder from CSV cells', () => {
     ['double', 'NaN', "v: 'NaN' is not a double"],
     ['double', '1,5', "v: '1,5' is not a double"],
     ['boolean', 'yes', "v: 'yes' is not a boolean (true or false)"],
+    ['timestamp', '2026-02-30', "v: '2026-02-30' is not a date: February 2026 has 28 days"],
+    [
+      'timestamp',
+      '-9000000000000000',
+      "v: '-9000000000000000' is outside the range of a timestamp (±8640000000000000 ms from 1970)",
+    ],
     [
       'timestamp',
       '01/02/2024',

@@ -1,7 +1,7 @@
 // Records as they enter Sluice: JSON objects and CSV cells turned into typed
 // values by the declared schema. The hot path only decodes; the words that
 // explain a bad record are built separately, on the rare error path.
-import { type Field, parseTimestamp } from '@sluice/shared';
+import { type Field, parseTimestamp, timestampProblem } from '@sluice/shared';
 import type { Row } from '../batch.js';
 
 type FieldType = Field['type'];
@@ -126,6 +126,7 @@ function jsonProblem(type: FieldType, value: unknown): string {
       ? `${shown} is outside the range of a long (±${Number.MAX_SAFE_INTEGER})`
       : `${shown} is not a long: it has a fractional part`;
   }
+  if (type === 'timestamp') return `${shown} ${timestampProblem(value) ?? notA(type)}`;
   return `${shown} ${notA(type)}`;
 }
 
@@ -136,6 +137,10 @@ function cellProblem(type: FieldType, cell: string): string {
   }
   if (type === 'long' && CSV_DOUBLE.test(text)) {
     return `${quote(cell)} is not a long: it has a fractional part`;
+  }
+  if (type === 'timestamp') {
+    const problem = timestampProblem(CSV_LONG.test(text) ? Number(text) : text);
+    return `${quote(cell)} ${problem ?? notA(type)}`;
   }
   return `${quote(cell)} ${notA(type)}`;
 }

@@ -87,6 +87,18 @@ describe('transform.map', () => {
     expect(h.emitted().rows).toEqual([{ channel: null, shout: null }]);
   });
 
+  it('sends a record whose text would be too large to the errors, and keeps going', () => {
+    const h = map([['big', "REPLACE(LPAD(channel, 1000000, 'a'), 'a', 'aaaaaaaaaa')"]]);
+    h.push([bid(1, 100)], [10]);
+    expect(h.emitted().rows).toEqual([]);
+    expect(h.errors).toHaveLength(1);
+    expect(h.errors[0]?.reason).toMatch(
+      /^REPLACE would build text of \d+ characters; the limit is 1048576/,
+    );
+    h.push([{ ...bid(2, 50), channel: 'x' }], [20]);
+    expect(h.errors).toHaveLength(2);
+  });
+
   it('sends a bad record to the errors with the reason, keeping times beside their rows', () => {
     const h = map([
       ['auction', 'auction'],
