@@ -184,7 +184,12 @@ export {
 export type { InferOptions, InferredFormat, InferredSchema } from './schema/infer.js';
 export { inferSchema, sanitizeFieldName } from './schema/infer.js';
 export { closestName, editDistance } from './schema/suggest.js';
-export { formatTimestamp, parseTimestamp } from './schema/timestamp.js';
+export {
+  formatTimestamp,
+  MAX_TIMESTAMP_MS,
+  parseTimestamp,
+  timestampProblem,
+} from './schema/timestamp.js';
 // --- validation ---
 export type { Diagnostic, Severity } from './validation/diagnostic.js';
 export { hasErrors } from './validation/diagnostic.js';

@@ -54,6 +54,9 @@ export const TimeModeSchema = Type.Union(
 
 type Report = (path: string, code: string, message: string) => void;
 
+/** A hopping window puts each record in size/slide windows; past this, one record could exhaust memory. */
+export const MAX_WINDOWS_PER_RECORD = 10_000;
+
 /** Checks the window's durations against each other. */
 export function checkWindow(window: WindowConfig, error: Report): void {
   const positive = (key: string, text: string) => {
@@ -75,6 +78,12 @@ export function checkWindow(window: WindowConfig, error: Report): void {
         'window.slide',
         'config.window-slide',
         `The window size (${window.size}) must be a whole multiple of the slide (${window.slide}).`,
+      );
+    } else if (slide > 0 && size / slide > MAX_WINDOWS_PER_RECORD) {
+      error(
+        'window.slide',
+        'config.window-slide',
+        `A hopping window of ${window.size} every ${window.slide} puts each record in ${size / slide} windows; at most ${MAX_WINDOWS_PER_RECORD} are allowed. Make the slide longer or the size shorter.`,
       );
     }
   }
