@@ -66,6 +66,12 @@ export interface SourceContext {
   readonly stopped: Promise<void>;
   /** A record that cannot be read goes to the error output; reading goes on. */
   error(row: unknown, reason: string): void;
+  /**
+   * The most rows the runtime wants in the next batch: fewer when the graph is
+   * slow per record, so a stop (taken between batches) is never far off.
+   * Sources that build their batches should honour it.
+   */
+  readonly maxRows?: number;
 }
 
 /** A source's batch, and the output port it leaves by (default 0, the first). */

@@ -4,7 +4,14 @@ import type { Worker } from 'node:worker_threads';
 import type { JobFailure, JobMetrics, JobStatus, RecordError, TapSample } from '@sluice/engine';
 import type { JobSummary, Pipeline } from '@sluice/shared';
 import { AppError, notFound } from '../errors.js';
-import { ERRORS_KEPT, type FromWorker, type JobEvent, type ToWorker } from './protocol.js';
+import {
+  ERRORS_KEPT,
+  type FromWorker,
+  type JobEvent,
+  STOP,
+  STOP_DRAIN,
+  type ToWorker,
+} from './protocol.js';
 
 export type JobListener = (event: JobEvent) => void;
 
@@ -28,6 +35,8 @@ export class JobHandle {
   #errors: RecordError[] = [];
   #previews: Record<string, unknown> = {};
   #worker?: Worker;
+  #stopAsked = false;
+  #terminated = false;
   #markEnded!: () => void;
   readonly #listeners = new Set<JobListener>();
   readonly #taps = new Map<number, { edgeId: string; listener: (sample: TapSample) => void }>();
@@ -40,6 +49,7 @@ export class JobHandle {
     readonly origin: JobOrigin,
     worker: Worker,
     heapMb: number,
+    readonly stopFlag?: Int32Array,
   ) {
     this.ended = new Promise((resolve) => {
       this.#markEnded = resolve;
@@ -49,6 +59,12 @@ export class JobHandle {
     worker.on('error', (error) => this.settle('failed', { message: crashReason(error, heapMb) }));
     worker.on('exit', (code) => {
       this.#worker = undefined;
+      if (this.#stopAsked) {
+        this.settle('stopped', {
+          message: `The job was stopped, but its worker ended (code ${code}) before reporting; its sinks may not have written their last records.`,
+        });
+        return;
+      }
       this.settle('failed', {
         message: `The job stopped unexpectedly (its worker exited with code ${code} before reporting a result).`,
       });
@@ -113,13 +129,25 @@ export class JobHandle {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Asks the worker to stop; resolves when it has, or terminates it after `timeoutMs`. */
+  /** Whether the worker had to be terminated because it did not stop in time. */
+  get terminated(): boolean {
+    return this.#terminated;
+  }
+
+  /**
+   * Asks the worker to stop (a message, and the shared flag the engine reads
+   * between batches); resolves when it has, or terminates it after `timeoutMs`.
+   * Either way the job is `stopped`: that was asked for.
+   */
   async stop(drain: boolean, timeoutMs: number): Promise<void> {
     const worker = this.#worker;
     if (this.#status !== 'running' || !worker) return this.ended;
+    this.#stopAsked = true;
+    if (this.stopFlag) Atomics.store(this.stopFlag, 0, drain ? STOP_DRAIN : STOP);
     this.#send({ type: 'stop', drain });
     const timer = setTimeout(() => {
-      this.settle('failed', {
+      this.#terminated = true;
+      this.settle('stopped', {
         message: `The job did not stop within ${timeoutMs / 1000}s and was terminated; its sinks may not have written their last records.`,
       });
       void worker.terminate();
@@ -218,6 +246,9 @@ export class JobHandle {
         break;
       case 'start-failed':
         this.settle('failed', message.failure);
+        break;
+      case 'stopped-before-start':
+        this.settle('stopped');
         break;
     }
   }

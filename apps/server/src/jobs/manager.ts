@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { hasErrors, type JobSummary, readPipelineValue } from '@sluice/shared';
 import { AppError, notFound } from '../errors.js';
 import { JobHandle, type JobOrigin } from './handle.js';
-import type { WorkerStart } from './protocol.js';
+import { newStopFlag, type WorkerStart } from './protocol.js';
 
 export interface JobManagerOptions {
   /** Where pipelines read and write their files. */
@@ -69,6 +69,7 @@ export class JobManager {
       pipeline: read.pipeline,
       dataDir: this.#dataDir,
       metricsIntervalMs: this.#metricsIntervalMs,
+      stopFlag: newStopFlag(),
     };
     const id = randomUUID();
     const worker = new Worker(workerEntry(), {
@@ -78,7 +79,7 @@ export class JobManager {
       execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: this.#heapMb },
     });
-    const job = new JobHandle(id, read.pipeline, origin, worker, this.#heapMb);
+    const job = new JobHandle(id, read.pipeline, origin, worker, this.#heapMb, start.stopFlag);
     this.#jobs.set(id, job);
     void job.ended.then(() => this.#forgetOldest());
     return job;

@@ -9,6 +9,20 @@ export interface WorkerStart {
   /** Where the pipeline's files are read and written. */
   readonly dataDir: string;
   readonly metricsIntervalMs: number;
+  /**
+   * On a SharedArrayBuffer: the parent writes STOP or STOP_DRAIN with Atomics,
+   * and the engine reads it between batches, so a worker too busy to take a
+   * message still stops.
+   */
+  readonly stopFlag: Int32Array;
+}
+
+export const STOP = 1;
+export const STOP_DRAIN = 2;
+
+/** A stop flag, shared with the worker it is handed to. */
+export function newStopFlag(): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
 }
 
 /** Main thread → worker. */
@@ -37,6 +51,8 @@ export type FromWorker =
       readonly result: JobResult;
       readonly previews: Record<string, unknown>;
     }
+  /** A stop was asked for before the job had started: it never ran. */
+  | { readonly type: 'stopped-before-start' }
   /** The job could not start (the engine refused the pipeline, or a node could not be built). */
   | { readonly type: 'start-failed'; readonly failure: JobFailure };
 

@@ -1,8 +1,14 @@
 // The worker-thread entry that runs one job. A job that spins, throws or runs
 // out of memory takes only this thread down; the server sees it as failed.
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
-import { type Job, type RecordError, startJob } from '@sluice/engine';
-import { ERRORS_KEPT, type FromWorker, type ToWorker, type WorkerStart } from './protocol.js';
+import type { Job, RecordError } from '@sluice/engine';
+import {
+  ERRORS_KEPT,
+  type FromWorker,
+  STOP_DRAIN,
+  type ToWorker,
+  type WorkerStart,
+} from './protocol.js';
 
 /** Bad records are sent in batches, so a flood of them costs one message per interval. */
 const ERRORS_FLUSH_MS = 200;
@@ -12,11 +18,28 @@ const port: MessagePort = parentPort;
 const start = workerData as WorkerStart;
 const post = (message: FromWorker) => port.postMessage(message);
 
-function begin(): Job | undefined {
+/** A stop asked for before the job began: nothing ran, so there is nothing to flush. */
+function stoppedEarly(): boolean {
+  if (Atomics.load(start.stopFlag, 0) === 0) return false;
+  post({ type: 'stopped-before-start' });
+  port.close();
+  return true;
+}
+
+async function begin(): Promise<Job | undefined> {
+  // Loading the engine is most of a worker's start-up (many workers starting at
+  // once share the cores): a job stopped meanwhile need not load it at all.
+  if (stoppedEarly()) return undefined;
+  const { startJob } = await import('@sluice/engine');
+  if (stoppedEarly()) return undefined;
   try {
     return startJob(start.pipeline, {
       dataDir: start.dataDir,
       metricsIntervalMs: start.metricsIntervalMs,
+      stopRequested: () => {
+        const flag = Atomics.load(start.stopFlag, 0);
+        return flag === 0 ? undefined : { drain: flag === STOP_DRAIN };
+      },
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -26,7 +49,7 @@ function begin(): Job | undefined {
   }
 }
 
-const started = begin();
+const started = await begin();
 if (started) run(started);
 
 function run(job: Job): void {

@@ -63,10 +63,11 @@ export function createDatagen(env: OperatorEnvironment): Source {
     watermark: () => watermarks?.current() ?? Number.NEGATIVE_INFINITY,
     async next(context) {
       if (produced >= count) return undefined;
-      if (rate === undefined) return make(Math.min(BATCH, count - produced), context);
+      const most = Math.min(BATCH, context.maxRows ?? BATCH);
+      if (rate === undefined) return make(Math.min(most, count - produced), context);
       for (;;) {
         const due = Math.min(count, Math.floor(((context.now() - startedAt) * rate) / 1000) + 1);
-        if (due > produced) return make(Math.min(BATCH, due - produced), context);
+        if (due > produced) return make(Math.min(most, due - produced), context);
         const wait = Math.max(5, ((produced + 1) * 1000) / rate - (context.now() - startedAt));
         if (!(await context.sleep(wait))) return EMPTY_BATCH;
       }

@@ -135,14 +135,16 @@ describe('transform.topn: ranking', () => {
     expect(h.operator.metrics?.()).toEqual({ partitions: 1, rows: 4 });
   });
 
-  it('ranks NULL last in both directions, and NaN above every number', () => {
+  it('ranks NULL last in both directions; a NaN order value is an error for its record', () => {
     const records = [rec('a', null, 1), rec('a', 2, 2), rec('a', Number.NaN, 3), rec('a', null, 4)];
     const desc = topn({ n: 4 });
     desc.push(records, [0, 1, 2, 3]);
-    expect(standings(desc)).toEqual({ a: [3, 2, 1, 4] });
+    expect(standings(desc)).toEqual({ a: [2, 1, 4] });
+    expect(desc.errors.map((e) => e.row)).toEqual([rec('a', Number.NaN, 3)]);
+    expect(desc.errors[0]!.reason).toMatch(/the result is NaN/);
     const asc = topn({ n: 4, orderBy: [{ expr: 'price', direction: 'asc' }] });
     asc.push(records, [0, 1, 2, 3]);
-    expect(standings(asc)).toEqual({ a: [2, 3, 1, 4] });
+    expect(standings(asc)).toEqual({ a: [2, 1, 4] });
     // A full top N of values leaves no room for a NULL.
     const full = topn({ n: 1 });
     full.push([rec('a', -1e9, 1)], [0]);

@@ -6,7 +6,8 @@
 // the earlier row with the same key and rank (see docs/engine.md).
 //
 // Order: by the first term, ties by the next; NULL ranks after every value in
-// both directions; NaN above every number (as Java's Double.compare); text by
+// both directions; NaN above every number (as Java's Double.compare; an expression
+// cannot give NaN, see limits.ts, but a value handed in might); text by
 // UTF-16 code unit, as min/max. Records equal in every term rank in arrival
 // order, the earlier first: a new record goes after the ones it ties with.
 import type { TopNConfig } from '@sluice/shared';

@@ -1,7 +1,7 @@
 import type { Pipeline, PipelineEdge, PipelineNode } from '@sluice/shared';
 import { describe, expect, it } from 'vitest';
 import type { PreviewView } from '../operators/sinks.js';
-import { PipelineError, startJob } from './job.js';
+import { nextBatchRows, PipelineError, startJob } from './job.js';
 
 const datagen = (id: string, config: Record<string, unknown>): PipelineNode => ({
   id,
@@ -275,5 +275,43 @@ describe('a job', () => {
     expect(result.status).toBe('failed');
     expect(result.failure?.nodeId).toBe('file');
     expect(result.failure?.message).toContain('does-not-exist.jsonl');
+  });
+});
+
+describe('batches and stopping', () => {
+  it('asks for fewer rows when a batch took long, and more (up to a cap) when it was quick', () => {
+    expect(nextBatchRows(1024, 1024, 12_000)).toBe(4);
+    expect(nextBatchRows(64, 64, 5_000)).toBe(1);
+    expect(nextBatchRows(64, 64, 1)).toBe(128);
+    expect(nextBatchRows(4096, 4096, 1)).toBe(4096);
+    // A source that gave fewer rows than asked (paced) is not asked for more.
+    expect(nextBatchRows(64, 3, 1)).toBe(64);
+    expect(nextBatchRows(64, 64, 30)).toBe(64);
+  });
+
+  it('stops between batches when the stop flag is read, even if no message can arrive', async () => {
+    let reads = 0;
+    const job = startJob(
+      pipeline(
+        [
+          datagen('gen', {}),
+          {
+            id: 'work',
+            kind: 'transform.map',
+            config: { fields: [{ name: 'big', expr: "CHAR_LENGTH(LPAD('x', 100000, 'ab'))" }] },
+          },
+          { id: 'out', kind: 'sink.blackhole', config: {} },
+        ],
+        [
+          ['gen', 'work'],
+          ['work', 'out'],
+        ],
+      ),
+      { stopRequested: () => (++reads > 3 ? { drain: false } : undefined) },
+    );
+    const result = await job.done;
+    expect(result.status).toBe('stopped');
+    expect(reads).toBe(4);
+    expect(result.metrics.recordsIn).toBeGreaterThan(0);
   });
 });

@@ -31,7 +31,18 @@ export interface JobOptions {
   readonly metricsIntervalMs?: number;
   /** Sinks holding more than this many records unwritten slow the sources down. Default 50 000. */
   readonly maxBacklog?: number;
+  /**
+   * Read between batches: a stop asked for while the job is too busy to take a
+   * message (a worker's parent sets a shared flag). `drain` as in `stop`.
+   */
+  readonly stopRequested?: () => { drain: boolean } | undefined;
 }
+
+/** The time one source batch should take through the graph; batches shrink to fit it. */
+const BATCH_TARGET_MS = 50;
+/** Rows a source is first asked for, and at most (sources cap it with their own size too). */
+const FIRST_BATCH_ROWS = 64;
+const MAX_BATCH_ROWS = 4096;
 
 export interface JobFailure {
   readonly message: string;
@@ -84,6 +95,7 @@ export class Job implements NodeHost {
   #unfinished = 0;
   #cancelTicker?: () => void;
   #settling?: Promise<void>;
+  readonly #stopRequested?: () => { drain: boolean } | undefined;
 
   constructor(pipeline: Pipeline, options: JobOptions) {
     const analysis = analyzePipeline(pipeline);
@@ -92,6 +104,7 @@ export class Job implements NodeHost {
     this.startedAt = this.clock.now();
     this.#rates = new RateMeter(this.startedAt);
     this.#maxBacklog = options.maxBacklog ?? 50_000;
+    this.#stopRequested = options.stopRequested;
     const budget = pipeline.settings?.errorBudget;
     this.#errors = new ErrorOutput(
       200,
@@ -315,16 +328,25 @@ export class Job implements NodeHost {
 
   async #sourceLoop(node: RunningNode): Promise<void> {
     const source = node.source!;
+    let maxRows = FIRST_BATCH_ROWS;
     const context: SourceContext = {
       now: () => this.clock.now(),
       sleep: (ms) => this.#sleep(ms),
       stopped: this.#stopped,
       error: (row, reason) => this.recordError(node, row, reason),
+      get maxRows() {
+        return maxRows;
+      },
     };
     let lastYield = performance.now();
     this.#lastBatchAt.set(node, this.clock.now());
     try {
       while (!this.#stopping) {
+        const asked = this.#stopRequested?.();
+        if (asked) {
+          void this.stop(asked);
+          return;
+        }
         await this.#waitForRoom();
         const batch = await source.next(context);
         if (this.#failure) return;
@@ -336,11 +358,13 @@ export class Job implements NodeHost {
           this.#lastBatchAt.set(node, this.clock.now());
           node.sourceIdle(false);
           this.busy.enter(node.counters);
+          const began = performance.now();
           try {
             node.emit(batch, batch.port ?? 0);
           } finally {
             this.busy.exit();
           }
+          maxRows = nextBatchRows(maxRows, batch.rows.length, performance.now() - began);
         }
         node.sourceWatermark(source.watermark?.() ?? START_OF_TIME);
         // Let timers, stop requests and other sources run between batches.
@@ -517,3 +541,14 @@ export class Job implements NodeHost {
 }
 
 type StreamSchemaList = StreamSchema[][];
+
+/**
+ * How many rows to ask a source for next, after `rows` took `ms` through the
+ * graph: about BATCH_TARGET_MS worth, so a costly expression gives small
+ * batches (and a prompt stop) while a cheap graph keeps large ones.
+ */
+export function nextBatchRows(asked: number, rows: number, ms: number): number {
+  if (ms > BATCH_TARGET_MS) return Math.max(1, Math.floor((rows * BATCH_TARGET_MS) / ms));
+  if (ms < BATCH_TARGET_MS / 4 && rows >= asked) return Math.min(MAX_BATCH_ROWS, asked * 2);
+  return asked;
+}
