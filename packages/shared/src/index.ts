@@ -48,6 +48,7 @@ export {
 // --- the API's wire types (packages/shared/src/api) ---
 export type {
   Assert,
+  ConsoleView,
   DeployedJob,
   EdgeMetrics,
   ErrorResponse,
@@ -74,6 +75,7 @@ export type {
   VersionSummary,
 } from './api/index.js';
 export {
+  ConsoleViewSchema,
   DeployedJobSchema,
   DiagnosticRef,
   DiagnosticSchema,

@@ -1,7 +1,8 @@
 // Below the canvas while a job is shown: what its preview sinks hold, as a
-// live table (newest first) and, for windowed numbers, a chart over time.
-// Polled once a second while the job runs, once more when it has ended.
-import type { PreviewView } from '@sluice/shared';
+// live table (newest first) and, for windowed numbers, a chart over time, and
+// the lines its console sinks printed. Polled once a second while the job
+// runs, once more when it has ended.
+import type { ConsoleView, PreviewView } from '@sluice/shared';
 import { useEffect, useMemo, useState } from 'react';
 import { api, errorMessage } from '../api/client.js';
 import { useEditor } from '../store/context.js';
@@ -16,17 +17,23 @@ export function ResultsPanel() {
   // A string, so the selector's answer compares equal while the previews are the same.
   const names = useEditor((s) =>
     s.document.nodes
-      .filter((n) => n.kind === 'sink.preview')
-      .map((n) => `${n.id}\u0000${n.label ?? 'Preview'}`)
+      .filter((n) => n.kind === 'sink.preview' || n.kind === 'sink.console')
+      .map(
+        (n) =>
+          `${n.id}\u0000${n.label ?? (n.kind === 'sink.console' ? 'Console' : 'Preview')}\u0000${n.kind}`,
+      )
       .join('\u0001'),
   );
   const list = useMemo(
     () =>
-      names === '' ? [] : names.split('\u0001').map((s) => s.split('\u0000') as [string, string]),
+      names === ''
+        ? []
+        : names.split('\u0001').map((s) => s.split('\u0000') as [string, string, string]),
     [names],
   );
   const [chosen, setChosen] = useState<string | undefined>(undefined);
-  const nodeId = list.find(([id]) => id === chosen)?.[0] ?? list[0]?.[0];
+  const shown = list.find(([id]) => id === chosen) ?? list[0];
+  const nodeId = shown?.[0];
   return (
     <section className="results" aria-label="Results">
       <header className="results-head">
@@ -46,22 +53,26 @@ export function ResultsPanel() {
           </select>
         )}
       </header>
-      {nodeId ? (
+      {nodeId && shown?.[2] === 'sink.console' ? (
+        <ConsoleLines key={nodeId} nodeId={nodeId} />
+      ) : nodeId ? (
         <PreviewResults key={nodeId} nodeId={nodeId} />
       ) : (
         <p className="muted small pad">
-          Add a Preview step to see results here; the records on any connection can be seen by
-          choosing it.
+          Add a Preview or Console step to see results here; the records on any connection can be
+          seen by choosing it.
         </p>
       )}
     </section>
   );
 }
 
-function usePreview(nodeId: string): { view: PreviewView | null; problem: string | null } {
+function usePreview<View extends { total: number }>(
+  nodeId: string,
+): { view: View | null; problem: string | null } {
   const jobId = useEditor((s) => s.live.job?.id);
   const running = useEditor((s) => s.live.job?.status === 'running');
-  const [view, setView] = useState<PreviewView | null>(null);
+  const [view, setView] = useState<View | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   useEffect(() => {
     if (!jobId) return;
@@ -71,7 +82,7 @@ function usePreview(nodeId: string): { view: PreviewView | null; problem: string
       if (inFlight) return;
       inFlight = true;
       try {
-        const next = await api.preview(jobId, nodeId);
+        const next = (await api.preview(jobId, nodeId)) as View | null;
         if (cancelled) return;
         // Unchanged results keep their object, so the table and chart skip the render.
         setView((old) => (old && next && old.total === next.total ? old : next));
@@ -92,8 +103,32 @@ function usePreview(nodeId: string): { view: PreviewView | null; problem: string
   return { view, problem };
 }
 
+/** A console sink's latest lines, newest last, as they were printed (limited and cut). */
+function ConsoleLines({ nodeId }: { nodeId: string }) {
+  const { view, problem } = usePreview<ConsoleView>(nodeId);
+  return (
+    <div className="results-body results-console">
+      {problem && <p className="tone-error small">{problem}</p>}
+      {view && view.lines.length > 0 ? (
+        <>
+          <p className="muted small">
+            {view.total} records received
+            {view.omitted > 0 && `, ${view.omitted} not printed (at most 20 lines a second)`}; the
+            latest {view.lines.length} lines:
+          </p>
+          <pre className="console-lines" role="log" aria-label="Console output">
+            {view.lines.join('\n')}
+          </pre>
+        </>
+      ) : (
+        <p className="muted small pad">Nothing printed yet: no record has reached this step.</p>
+      )}
+    </div>
+  );
+}
+
 function PreviewResults({ nodeId }: { nodeId: string }) {
-  const { view, problem } = usePreview(nodeId);
+  const { view, problem } = usePreview<PreviewView>(nodeId);
   const values = useMemo(() => (view ? valueFieldsOf(view.fields) : []), [view]);
   const [valueField, setValueField] = useState<string | undefined>(undefined);
   const field = values.includes(valueField ?? '') ? valueField! : values[0];

@@ -24,6 +24,8 @@ export interface HarnessOptions {
   readonly inputs: readonly StreamSchema[];
   readonly dataDir?: string;
   readonly clock?: ManualClock;
+  /** Where a console sink prints. Default: nowhere. */
+  readonly stdout?: (text: string) => void;
 }
 
 export interface Harness {
@@ -88,7 +90,7 @@ export function operatorHarness(options: HarnessOptions): Harness {
     clock,
     dataDir: new DataDir(options.dataDir ?? process.cwd()),
     state,
-    stdout: () => {},
+    stdout: options.stdout ?? (() => {}),
   });
 
   const emitted = definition.outputs.map(() => ({ rows: [] as Row[], times: [] as number[] }));

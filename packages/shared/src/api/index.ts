@@ -2,6 +2,7 @@
 // routes from, and the types of what they describe, which the web app imports.
 
 export type {
+  ConsoleView,
   DeployedJob,
   EdgeMetrics,
   JobDetail,
@@ -16,6 +17,7 @@ export type {
   Row,
 } from './jobs.js';
 export {
+  ConsoleViewSchema,
   DeployedJobSchema,
   EdgeMetricsSchema,
   JobDetailSchema,

@@ -128,3 +128,11 @@ export const PreviewViewSchema = Type.Object({
   total: Type.Number({ description: 'Rows received in all' }),
 });
 export type PreviewView = Static<typeof PreviewViewSchema>;
+
+/** What a `sink.console` node shows: the latest lines it printed (limited and cut as printed). */
+export const ConsoleViewSchema = Type.Object({
+  lines: Type.Array(Type.String(), { description: 'Oldest first' }),
+  total: Type.Number({ description: 'Records received in all' }),
+  omitted: Type.Number({ description: 'Records not printed, over the rate limit' }),
+});
+export type ConsoleView = Static<typeof ConsoleViewSchema>;

@@ -20,7 +20,8 @@ export const sinkConsole = defineOperator({
   kind: 'sink.console',
   label: 'Console',
   category: 'sink',
-  description: "Prints records to the job's log (the terminal when run from the command line).",
+  description:
+    'Prints records as lines: below the canvas while the job is shown, and in the terminal of the server or of `sluice run`. At most 20 lines a second, each cut at 1000 characters; the records left out are counted.',
   icon: 'terminal',
   inputs: [IN],
   outputs: [],
