@@ -103,7 +103,7 @@ function usePreview<View extends { total: number }>(
   return { view, problem };
 }
 
-/** A console sink's latest lines, newest last, as they were printed (limited and cut). */
+/** A console sink's latest lines, newest first, as they were printed (limited and cut). */
 function ConsoleLines({ nodeId }: { nodeId: string }) {
   const { view, problem } = usePreview<ConsoleView>(nodeId);
   return (
@@ -114,10 +114,10 @@ function ConsoleLines({ nodeId }: { nodeId: string }) {
           <p className="muted small">
             {view.total} records received
             {view.omitted > 0 && `, ${view.omitted} not printed (at most 20 lines a second)`}; the
-            latest {view.lines.length} lines:
+            latest {view.lines.length} lines, newest first:
           </p>
           <pre className="console-lines" role="log" aria-label="Console output">
-            {view.lines.join('\n')}
+            {[...view.lines].reverse().join('\n')}
           </pre>
         </>
       ) : (
