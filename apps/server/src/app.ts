@@ -58,8 +58,8 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
   await app.register(authPlugin, { token: options.token });
   // Storage first: plugins close in reverse order, so jobs stop before the database closes.
   await app.register(storagePlugin, { dataDir: options.dataDir });
-  // Pipelines read and write files only under files/, never beside the database or the token.
-  await app.register(jobsPlugin, { dataDir: filesDir(options) });
+  // Pipelines read and write files only under files/; the database and the token are in state/, beside it.
+  await app.register(jobsPlugin, { dataDir: filesDir(options), dataDirShownAs: 'files' });
 
   // Routes.
   await app.register(systemRoutes, {

@@ -16,6 +16,7 @@ function begin(): Job | undefined {
   try {
     return startJob(start.pipeline, {
       dataDir: start.dataDir,
+      ...(start.dataDirShownAs === undefined ? {} : { dataDirShownAs: start.dataDirShownAs }),
       metricsIntervalMs: start.metricsIntervalMs,
     });
   } catch (error) {
