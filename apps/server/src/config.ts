@@ -19,6 +19,8 @@ export interface ServerOptions {
   readonly webRoot?: string;
   /** Log level for Fastify's logger; 'silent' in tests. */
   readonly logLevel: string;
+  /** Where the log goes instead of stdout (tests read it). */
+  readonly logStream?: NodeJS.WritableStream;
   /** The Kafka cluster the designer browses when a request names none (`host:port`, comma-separated). */
   readonly kafkaBootstrap?: string;
 }
@@ -105,6 +107,7 @@ export function serverOptions(
     allowedOrigins: partial.allowedOrigins ?? origins,
     ...(partial.webRoot ? { webRoot: partial.webRoot } : {}),
     logLevel: partial.logLevel ?? env.SLUICE_LOG_LEVEL ?? 'warn',
+    ...(partial.logStream ? { logStream: partial.logStream } : {}),
     ...(kafkaBootstrap ? { kafkaBootstrap } : {}),
   };
 }
