@@ -20,12 +20,27 @@ test('a page on another port cannot stop a job with the session cookie; the serv
   request,
   sluice,
 }) => {
-  const [pipeline] = (await (
-    await request.get('/api/pipelines', { headers: sluice.auth })
-  ).json()) as { id: string }[];
+  // Its own job, so the other specs' lists of jobs are not changed.
   const deployed = await request.post('/api/jobs', {
     headers: sluice.auth,
-    data: { pipelineId: pipeline!.id },
+    data: {
+      pipeline: {
+        format: 'sluice.pipeline/v1',
+        name: 'CSRF target',
+        nodes: [
+          {
+            id: 'numbers',
+            kind: 'source.datagen',
+            config: {
+              fields: [{ name: 'n', type: 'long', generator: { kind: 'sequence', start: 1 } }],
+              rate: 10,
+            },
+          },
+          { id: 'out', kind: 'sink.preview', config: { capacity: 10 } },
+        ],
+        edges: [{ id: 'e', source: 'numbers', target: 'out' }],
+      },
+    },
   });
   expect(deployed.status()).toBe(201);
   const job = (await deployed.json()) as { id: string };
