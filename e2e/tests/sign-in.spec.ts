@@ -101,3 +101,27 @@ test('a wrong login link does not sign in', async ({ page, sluice }) => {
   await expect(page.locator('body')).toContainText('This login link is not valid');
   expect(await page.context().cookies()).toEqual([]);
 });
+
+test('signing out ends the session: the cookie no longer opens anything', async ({
+  page,
+  sluice,
+}) => {
+  requireBuiltWebApp();
+  await page.goto(sluice.loginURL);
+  await expect(page.getByRole('application', { name: 'Pipeline canvas' })).toBeVisible();
+  const session = (await page.context().cookies()).find((c) => c.name === 'sluice_session');
+  expect(session?.value, 'the cookie holds a session id, not the token').not.toContain(
+    sluice.token,
+  );
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+
+  await expect(page.getByRole('heading', { name: 'Sign in to Sluice' })).toBeVisible();
+  // The old cookie, sent again by hand, is refused: the session ended on the server.
+  const replay = await page.context().request.get('/api/catalog', {
+    headers: { cookie: `sluice_session=${session!.value}` },
+  });
+  expect(replay.status()).toBe(401);
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Sign in to Sluice' })).toBeVisible();
+});

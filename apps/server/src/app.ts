@@ -8,6 +8,7 @@ import websocket from '@fastify/websocket';
 import { MAX_PIPELINE_BYTES } from '@sluice/shared';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { filesDir, type ServerOptions } from './config.js';
+import { loggerOptions } from './logging.js';
 import { authPlugin } from './plugins/auth.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { jobsPlugin } from './plugins/jobs.js';
@@ -18,6 +19,7 @@ import { kafkaRoutes } from './routes/kafka.js';
 import { liveRoutes } from './routes/live.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { pipelineRoutes } from './routes/pipelines.js';
+import { sessionRoutes } from './routes/session.js';
 import { systemRoutes, VERSION } from './routes/system.js';
 import { REGISTERED_SCHEMAS } from './schemas.js';
 
@@ -26,7 +28,7 @@ export const MAX_WS_MESSAGE_BYTES = 64 * 1024;
 
 export async function buildApp(options: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logLevel === 'silent' ? false : { level: options.logLevel },
+    logger: loggerOptions(options),
     bodyLimit: MAX_PIPELINE_BYTES,
     // JSON with __proto__ or constructor keys is refused before it reaches a route.
     onProtoPoisoning: 'error',
@@ -55,17 +57,20 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
 
   // App plugins.
   await app.register(errorsPlugin);
-  await app.register(authPlugin, { token: options.token });
+  await app.register(authPlugin, {
+    token: options.token,
+    allowedOrigins: options.allowedOrigins,
+  });
   // Storage first: plugins close in reverse order, so jobs stop before the database closes.
   await app.register(storagePlugin, { dataDir: options.dataDir });
-  // Pipelines read and write files only under files/, never beside the database or the token.
-  await app.register(jobsPlugin, { dataDir: filesDir(options) });
+  // Pipelines read and write files only under files/; the database and the token are in state/, beside it.
+  await app.register(jobsPlugin, { dataDir: filesDir(options), dataDirShownAs: 'files' });
 
   // Routes.
   await app.register(systemRoutes, {
-    token: options.token,
     ...(options.kafkaBootstrap ? { kafkaBootstrap: options.kafkaBootstrap } : {}),
   });
+  await app.register(sessionRoutes, { token: options.token });
   await app.register(jobRoutes);
   await app.register(liveRoutes, { allowedOrigins: options.allowedOrigins });
   await app.register(metricsRoutes);

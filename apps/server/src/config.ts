@@ -1,7 +1,7 @@
 // The server's settings: from the command line and the environment, with
 // secure defaults (loopback only, a token always required).
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export interface ServerOptions {
@@ -9,7 +9,7 @@ export interface ServerOptions {
   readonly host: string;
   /** Port; 0 picks a free one. Default 4800. */
   readonly port: number;
-  /** Holds the database, the token and the files that pipelines read and write. */
+  /** Holds state/ (the database and the token) and files/ (what pipelines read and write). */
   readonly dataDir: string;
   /** The token every request but health needs. */
   readonly token: string;
@@ -19,27 +19,71 @@ export interface ServerOptions {
   readonly webRoot?: string;
   /** Log level for Fastify's logger; 'silent' in tests. */
   readonly logLevel: string;
+  /** Where the log goes instead of stdout (tests read it). */
+  readonly logStream?: NodeJS.WritableStream;
   /** The Kafka cluster the designer browses when a request names none (`host:port`, comma-separated). */
   readonly kafkaBootstrap?: string;
 }
 
 export const DEFAULT_PORT = 4800;
 export const TOKEN_FILE = 'token';
+/** Shorter tokens can be guessed; a generated one has 43 characters. */
+export const MIN_TOKEN_CHARS = 32;
+/** What state/ holds, and what an older data directory kept at its top. */
+const STATE_FILES = [
+  TOKEN_FILE,
+  'sluice.db',
+  'sluice.db-wal',
+  'sluice.db-shm',
+  'sluice.db-journal',
+];
 
-/** Reads SLUICE_TOKEN, or the token stored in the data directory, or makes and stores one. */
+/** The server's settings cannot be used as they are; the message says what to change. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Where the database and the token live: a folder beside files/, never inside
+ * it, so no file node can name them. Only the server's user may enter it.
+ */
+export function stateDir(options: Pick<ServerOptions, 'dataDir'>): string {
+  const dir = join(options.dataDir, 'state');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+/** Moves the database and the token of a data directory from before state/ into it. */
+function migrateToStateDir(dataDir: string): void {
+  const state = stateDir({ dataDir });
+  for (const name of STATE_FILES) {
+    const old = join(dataDir, name);
+    if (existsSync(old) && !existsSync(join(state, name))) renameSync(old, join(state, name));
+  }
+}
+
+/** Reads SLUICE_TOKEN, or the token stored in state/, or makes and stores one. */
 export function resolveToken(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env.SLUICE_TOKEN?.trim();
-  if (fromEnv) return fromEnv;
-  const path = join(dataDir, TOKEN_FILE);
+  if (fromEnv) return checkedToken(fromEnv, 'SLUICE_TOKEN');
+  const path = join(stateDir({ dataDir }), TOKEN_FILE);
   try {
     const stored = readFileSync(path, 'utf8').trim();
-    if (stored.length >= 32) return stored;
+    if (stored.length >= MIN_TOKEN_CHARS) return stored;
   } catch {
     // No token yet: make one below.
   }
-  mkdirSync(dataDir, { recursive: true });
   const token = randomBytes(32).toString('base64url');
   writeFileSync(path, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
+function checkedToken(token: string, from: string): string {
+  if (token.length < MIN_TOKEN_CHARS) {
+    throw new ConfigError(
+      `${from} is too short (${token.length} characters): use at least ${MIN_TOKEN_CHARS} random characters, e.g. the output of \`openssl rand -base64 32\`, or unset it and Sluice makes one.`,
+    );
+  }
   return token;
 }
 
@@ -49,6 +93,7 @@ export function serverOptions(
 ): ServerOptions {
   const dataDir = resolve(partial.dataDir ?? env.SLUICE_DATA_DIR ?? '.sluice');
   mkdirSync(dataDir, { recursive: true });
+  migrateToStateDir(dataDir);
   const origins =
     env.SLUICE_ALLOWED_ORIGINS?.split(',')
       .map((o) => o.trim())
@@ -58,10 +103,11 @@ export function serverOptions(
     host: partial.host ?? env.SLUICE_HOST ?? '127.0.0.1',
     port: partial.port ?? (env.SLUICE_PORT ? Number(env.SLUICE_PORT) : DEFAULT_PORT),
     dataDir,
-    token: partial.token ?? resolveToken(dataDir, env),
+    token: partial.token ? checkedToken(partial.token, 'The token') : resolveToken(dataDir, env),
     allowedOrigins: partial.allowedOrigins ?? origins,
     ...(partial.webRoot ? { webRoot: partial.webRoot } : {}),
     logLevel: partial.logLevel ?? env.SLUICE_LOG_LEVEL ?? 'warn',
+    ...(partial.logStream ? { logStream: partial.logStream } : {}),
     ...(kafkaBootstrap ? { kafkaBootstrap } : {}),
   };
 }

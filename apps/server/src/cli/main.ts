@@ -14,7 +14,7 @@ Commands:
   start                       Start the server (default http://127.0.0.1:4800)
            --port N           Port (0 picks a free one; default 4800, or SLUICE_PORT)
            --host HOST        Interface (default 127.0.0.1: this machine only)
-           --data-dir DIR     Database, token and data files (default ./.sluice)
+           --data-dir DIR     state/ (database, token) and files/ (default ./.sluice)
            --kafka HOST:PORT  Kafka cluster the designer browses by default (or SLUICE_KAFKA_BOOTSTRAP)
   validate PIPELINE.json...   Check pipelines; exit 1 if any has an error
            --json             Print the diagnostics as JSON

@@ -25,7 +25,7 @@ describe('sluice start', () => {
       await expect.poll(() => stdout, { timeout: 10_000 }).toContain('/login?token=');
       const login = /http:\/\/127\.0\.0\.1:(\d+)\/login\?token=(\S+)/.exec(stdout);
       expect(login).not.toBeNull();
-      const token = (await readFile(join(dataDir, 'token'), 'utf8')).trim();
+      const token = (await readFile(join(dataDir, 'state', 'token'), 'utf8')).trim();
       expect(decodeURIComponent(login![2]!)).toBe(token);
       const base = `http://127.0.0.1:${login![1]}`;
       expect((await fetch(`${base}/api/health`)).status).toBe(200);
@@ -39,6 +39,29 @@ describe('sluice start', () => {
       await expect(fetch(`${base}/api/health`)).rejects.toThrow();
     } finally {
       if (previous !== undefined) process.env.SLUICE_TOKEN = previous;
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to start with a short SLUICE_TOKEN, saying why', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'sluice-start-'));
+    let stderr = '';
+    const io: CliIO = {
+      stdout: () => {},
+      stderr: (t) => {
+        stderr += t;
+      },
+      cwd: dataDir,
+      isTTY: false,
+    };
+    const previous = process.env.SLUICE_TOKEN;
+    process.env.SLUICE_TOKEN = 'a';
+    try {
+      expect(await main(['start', '--port', '0', '--data-dir', dataDir], io)).toBe(2);
+      expect(stderr).toContain('SLUICE_TOKEN is too short (1 characters): use at least 32');
+    } finally {
+      if (previous === undefined) delete process.env.SLUICE_TOKEN;
+      else process.env.SLUICE_TOKEN = previous;
       await rm(dataDir, { recursive: true, force: true });
     }
   });

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { BOOTSTRAP_SERVERS_PATTERN } from '@sluice/shared';
-import { filesDir } from '../config.js';
+import { ConfigError, filesDir } from '../config.js';
 import { seedExamples } from '../seed.js';
 import { startServer } from '../server.js';
 import type { CliIO } from './io.js';
@@ -25,12 +25,19 @@ export async function startCommand(flags: StartFlags, io: CliIO): Promise<number
     io.stderr(`sluice: --kafka must be host:port, comma-separated, not '${flags.kafka}'.\n`);
     return 2;
   }
-  const server = await startServer({
-    ...(port === undefined ? {} : { port }),
-    ...(flags.host ? { host: flags.host } : {}),
-    ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
-    ...(flags.kafka ? { kafkaBootstrap: flags.kafka } : {}),
-  });
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({
+      ...(port === undefined ? {} : { port }),
+      ...(flags.host ? { host: flags.host } : {}),
+      ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
+      ...(flags.kafka ? { kafkaBootstrap: flags.kafka } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr(`sluice: ${error.message}\n`);
+    return 2;
+  }
   const added = seedExamples(server.app.store, server.options.dataDir, filesDir(server.options));
   if (added > 0) io.stdout(`Added ${added} example pipelines to start from.\n`);
   const host = server.app.server.address();

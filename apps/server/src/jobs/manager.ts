@@ -12,6 +12,8 @@ import { newStopFlag, type WorkerStart } from './protocol.js';
 export interface JobManagerOptions {
   /** Where pipelines read and write their files. */
   readonly dataDir: string;
+  /** How messages name that folder, e.g. 'files' (never the server's absolute path). */
+  readonly dataDirShownAs?: string;
   /** Finished jobs kept in the list. Default 100. */
   readonly keepFinished?: number;
   /** How long a worker has to stop when asked before it is terminated (ms). Default 5000. */
@@ -37,6 +39,7 @@ export function workerEntry(): URL {
 export class JobManager {
   readonly #jobs = new Map<string, JobHandle>();
   readonly #dataDir: string;
+  readonly #dataDirShownAs: string | undefined;
   readonly #keepFinished: number;
   readonly #stopTimeoutMs: number;
   readonly #heapMb: number;
@@ -45,6 +48,7 @@ export class JobManager {
 
   constructor(options: JobManagerOptions) {
     this.#dataDir = options.dataDir;
+    this.#dataDirShownAs = options.dataDirShownAs;
     this.#keepFinished = options.keepFinished ?? 100;
     this.#stopTimeoutMs = options.stopTimeoutMs ?? 5_000;
     this.#heapMb = options.workerHeapMb ?? 1024;
@@ -68,6 +72,7 @@ export class JobManager {
     const start: WorkerStart = {
       pipeline: read.pipeline,
       dataDir: this.#dataDir,
+      ...(this.#dataDirShownAs === undefined ? {} : { dataDirShownAs: this.#dataDirShownAs }),
       metricsIntervalMs: this.#metricsIntervalMs,
       stopFlag: newStopFlag(),
     };

@@ -8,6 +8,8 @@ export interface WorkerStart {
   readonly pipeline: Pipeline;
   /** Where the pipeline's files are read and written. */
   readonly dataDir: string;
+  /** How messages name that folder, e.g. 'files'. */
+  readonly dataDirShownAs?: string;
   readonly metricsIntervalMs: number;
   /**
    * On a SharedArrayBuffer: the parent writes STOP or STOP_DRAIN with Atomics,

@@ -35,6 +35,7 @@ async function begin(): Promise<Job | undefined> {
   try {
     return startJob(start.pipeline, {
       dataDir: start.dataDir,
+      ...(start.dataDirShownAs === undefined ? {} : { dataDirShownAs: start.dataDirShownAs }),
       metricsIntervalMs: start.metricsIntervalMs,
       stopRequested: () => {
         const flag = Atomics.load(start.stopFlag, 0);

@@ -1,14 +1,21 @@
-// Every route but the public ones needs the token: `Authorization: Bearer …`
-// or the session cookie set by /login. Repeated failures from one address are
-// slowed down with 429s.
+// Every route but the public ones needs the token (`Authorization: Bearer …`)
+// or a session cookie from /login. A state-changing call that carries the
+// cookie must come from the server's own pages (or an allowed origin): any
+// page of 127.0.0.1 is same-site, so SameSite=Strict alone does not stop
+// another local app from sending the cookie. Failed attempts are limited per
+// address: past the limit no token is even looked at.
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.js';
+import { allowedOriginSet, isTrustedOrigin } from './origin.js';
+import { SessionStore } from './sessions.js';
 
 export const SESSION_COOKIE = 'sluice_session';
-const MAX_FAILURES = 20;
+export const MAX_FAILURES = 20;
 const FAILURE_WINDOW_MS = 60_000;
+/** Methods that change nothing; every other one is checked for its origin. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -16,8 +23,12 @@ declare module 'fastify' {
     public?: boolean;
   }
   interface FastifyInstance {
-    /** True when the request carries the right token. */
+    /** True when the request carries the right token or a live session. */
     isAuthorized(request: FastifyRequest): boolean;
+    /** The browsers' sessions. */
+    sessions: SessionStore;
+    /** Failed attempts per address: sign-in routes record theirs here too. */
+    authFailures: FailureLimiter;
   }
 }
 
@@ -30,16 +41,22 @@ export function sameToken(given: string | undefined, token: string): boolean {
 }
 
 /** Counts failed attempts per address in a fixed window; small and bounded in memory. */
-class FailureLimiter {
+export class FailureLimiter {
   readonly #failures = new Map<string, { since: number; count: number }>();
 
-  blocked(address: string, now: number): boolean {
+  /** Throws 429 when `address` has failed too often of late. */
+  check(address: string, now = Date.now()): void {
     const entry = this.#failures.get(address);
-    if (!entry || now - entry.since > FAILURE_WINDOW_MS) return false;
-    return entry.count >= MAX_FAILURES;
+    if (!entry || now - entry.since > FAILURE_WINDOW_MS) return;
+    if (entry.count >= MAX_FAILURES) {
+      throw new AppError(
+        'too-many-requests',
+        'Too many failed sign-ins from this address. Wait a minute and try again.',
+      );
+    }
   }
 
-  fail(address: string, now: number): void {
+  fail(address: string, now = Date.now()): void {
     const entry = this.#failures.get(address);
     if (!entry || now - entry.since > FAILURE_WINDOW_MS) {
       if (this.#failures.size > 10_000) this.#failures.clear();
@@ -48,27 +65,62 @@ class FailureLimiter {
   }
 }
 
-export const authPlugin = fp(async (app: FastifyInstance, options: { token: string }) => {
+export interface AuthOptions {
+  readonly token: string;
+  /** Origins besides the server's own whose pages may act with the cookie. */
+  readonly allowedOrigins: readonly string[];
+}
+
+export const authPlugin = fp(async (app: FastifyInstance, options: AuthOptions) => {
   const limiter = new FailureLimiter();
-  const tokenOf = (request: FastifyRequest): string | undefined => {
+  const sessions = new SessionStore();
+  const allowed = allowedOriginSet(options.allowedOrigins);
+  const bearerOf = (request: FastifyRequest): string | undefined => {
     const header = request.headers.authorization;
-    if (header?.startsWith('Bearer ')) return header.slice(7).trim();
-    return request.cookies[SESSION_COOKIE];
+    return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
   };
-  app.decorate('isAuthorized', (request: FastifyRequest) =>
-    sameToken(tokenOf(request), options.token),
-  );
-  app.addHook('onRequest', async (request) => {
-    if (request.routeOptions.config.public) return;
-    if (app.isAuthorized(request)) return;
-    const now = Date.now();
-    if (limiter.blocked(request.ip, now)) {
+  app.decorate('sessions', sessions);
+  app.decorate('authFailures', limiter);
+  app.decorate('isAuthorized', (request: FastifyRequest) => {
+    const bearer = bearerOf(request);
+    if (bearer !== undefined) return sameToken(bearer, options.token);
+    return sessions.has(request.cookies[SESSION_COOKIE]);
+  });
+
+  /** A call that changes something and carries the cookie must come from a trusted page. */
+  const checkOrigin = (request: FastifyRequest) => {
+    if (SAFE_METHODS.has(request.method)) return;
+    if (request.cookies[SESSION_COOKIE] === undefined) return;
+    const origin = request.headers.origin;
+    if (origin === undefined) {
+      // Browsers send Origin on every state-changing fetch; Sec-Fetch-Site stands in for old ones.
+      if (request.headers['sec-fetch-site'] === 'same-origin') return;
       throw new AppError(
-        'too-many-requests',
-        'Too many failed sign-ins from this address. Wait a minute and try again.',
+        'forbidden-origin',
+        'A request with the session cookie that changes something must say where it comes from (an Origin header); send the token as "Authorization: Bearer <token>" from scripts instead of the cookie.',
       );
     }
-    limiter.fail(request.ip, now);
+    if (isTrustedOrigin(origin, request.headers.host, allowed)) return;
+    throw new AppError(
+      'forbidden-origin',
+      `Pages from ${origin} may not change anything on this server. Add it to SLUICE_ALLOWED_ORIGINS to allow it.`,
+    );
+  };
+
+  app.addHook('onRequest', async (request) => {
+    checkOrigin(request);
+    if (request.routeOptions.config.public) return;
+    const bearer = bearerOf(request);
+    // A live session is never slowed down: the signed-in browser keeps working.
+    if (bearer === undefined && sessions.has(request.cookies[SESSION_COOKIE])) return;
+    const cookie = request.cookies[SESSION_COOKIE];
+    // Only a guess counts as a failure: a call with no credential at all (the
+    // signed-out page, a CORS preflight) guesses nothing.
+    if (bearer !== undefined || cookie !== undefined) {
+      limiter.check(request.ip);
+      if (app.isAuthorized(request)) return;
+      limiter.fail(request.ip);
+    }
     throw new AppError(
       'unauthorized',
       'Sign in first: open the login URL the server printed, or send the token as "Authorization: Bearer <token>".',

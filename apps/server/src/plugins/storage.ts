@@ -1,7 +1,8 @@
-// Opens the pipeline store on <dataDir>/sluice.db for the app's lifetime.
+// Opens the pipeline store on <dataDir>/state/sluice.db for the app's lifetime.
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { stateDir } from '../config.js';
 import { PipelineStore } from '../storage/pipeline-store.js';
 
 export const DATABASE_FILE = 'sluice.db';
@@ -15,7 +16,7 @@ declare module 'fastify' {
 
 export const storagePlugin = fp(
   async (app: FastifyInstance, options: { dataDir: string }) => {
-    const store = new PipelineStore(join(options.dataDir, DATABASE_FILE));
+    const store = new PipelineStore(join(stateDir(options), DATABASE_FILE));
     app.decorate('store', store);
     app.addHook('onClose', async () => store.close());
   },

@@ -23,6 +23,12 @@ beforeAll(async () => {
     logLevel: 'silent',
   });
 });
+let session: string;
+beforeAll(async () => {
+  // Signed in as a browser is, by the printed link.
+  const login = await fetch(server.loginUrl, { redirect: 'manual' });
+  session = /sluice_session=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')![1]!;
+});
 afterAll(async () => {
   await server.close();
   await rm(dataDir, { recursive: true, force: true });
@@ -43,7 +49,7 @@ async function api(method: string, path: string, body?: unknown) {
 function watch(jobId: string, origin = server.url) {
   const messages: Received[] = [];
   const ws = new WebSocket(`${server.url.replace('http', 'ws')}/api/jobs/${jobId}/live`, {
-    headers: { cookie: `sluice_session=${TEST_TOKEN}`, origin },
+    headers: { cookie: `sluice_session=${session}`, origin },
   });
   ws.on('message', (data) => messages.push(JSON.parse(String(data))));
   const next = async (match: (m: Received) => boolean, ms = 10_000) => {

@@ -113,11 +113,13 @@ describe('live route', () => {
 
   it('accepts its own origin, an allowed origin, the session cookie, and no origin at all', async () => {
     const id = await deploy(pipeline(10));
+    const login = await t.app.inject({ method: 'GET', url: `/login?token=${TEST_TOKEN}` });
+    const session = login.cookies.find((c) => c.name === 'sluice_session')!.value;
     const variants: Record<string, string>[] = [
       { ...t.auth, origin: 'http://localhost:4800', host: 'localhost:4800' },
       { ...t.auth, origin: 'http://localhost:5173', host: 'localhost:4800' },
       {
-        cookie: `sluice_session=${TEST_TOKEN}`,
+        cookie: `sluice_session=${session}`,
         origin: 'http://127.0.0.1:4800',
         host: '127.0.0.1:4800',
       },

@@ -6,6 +6,7 @@ import type { WebSocket } from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { AppError } from '../errors.js';
+import { allowedOriginSet, isTrustedOrigin } from '../plugins/origin.js';
 import { LiveSession } from './live-session.js';
 
 export interface LiveRoutesOptions {
@@ -13,37 +14,17 @@ export interface LiveRoutesOptions {
   readonly allowedOrigins: readonly string[];
 }
 
-/** True when `origin` is the origin this request was addressed to (same scheme-normalised host and port). */
-export function isOwnOrigin(origin: string, host: string | undefined): boolean {
-  if (!host) return false;
-  try {
-    const from = new URL(origin);
-    if (from.protocol !== 'http:' && from.protocol !== 'https:') return false;
-    // Read the Host header with the origin's scheme, so default ports compare equal.
-    return from.host === new URL(`${from.protocol}//${host}`).host;
-  } catch {
-    return false;
-  }
-}
-
-function originOf(value: string): string | undefined {
-  try {
-    return new URL(value).origin;
-  } catch {
-    return undefined;
-  }
-}
+// Kept here too: the live view's tests and callers import it from this module.
+export { isOwnOrigin } from '../plugins/origin.js';
 
 export async function liveRoutes(app: FastifyInstance, options: LiveRoutesOptions) {
-  const allowed = new Set(options.allowedOrigins.map(originOf).filter((o) => o !== undefined));
+  const allowed = allowedOriginSet(options.allowedOrigins);
 
   const checkOrigin = (request: FastifyRequest) => {
     const origin = request.headers.origin;
     // Browsers always send Origin on a WebSocket handshake; other clients need the token anyway.
     if (origin === undefined) return;
-    if (isOwnOrigin(origin, request.headers.host)) return;
-    const normalised = originOf(origin);
-    if (normalised !== undefined && allowed.has(normalised)) return;
+    if (isTrustedOrigin(origin, request.headers.host, allowed)) return;
     throw new AppError(
       'forbidden-origin',
       `Pages from ${origin} may not open the live view. Add it to SLUICE_ALLOWED_ORIGINS to allow it.`,

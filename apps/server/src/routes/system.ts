@@ -1,9 +1,7 @@
-// Health, the catalog, validation and sign-in: the routes that need no state.
+// Health, the catalog and validation: the routes that need no state.
 import { describeCatalog, hasErrors, validatePipeline } from '@sluice/shared';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { AppError } from '../errors.js';
-import { SESSION_COOKIE, sameToken } from '../plugins/auth.js';
 import { errorResponses } from '../schemas.js';
 
 export const VERSION = '0.1.0';
@@ -19,10 +17,7 @@ function catalogFor(kafkaBootstrap: string | undefined) {
   });
 }
 
-export async function systemRoutes(
-  app: FastifyInstance,
-  options: { token: string; kafkaBootstrap?: string },
-) {
+export async function systemRoutes(app: FastifyInstance, options: { kafkaBootstrap?: string }) {
   const catalog = catalogFor(options.kafkaBootstrap);
   app.get(
     '/api/health',
@@ -73,35 +68,6 @@ export async function systemRoutes(
     async (request) => {
       const diagnostics = validatePipeline(request.body);
       return { valid: !hasErrors(diagnostics), diagnostics };
-    },
-  );
-
-  app.get(
-    '/login',
-    {
-      config: { public: true },
-      schema: {
-        summary:
-          'Sign in with the token the server printed; sets the session cookie and opens the canvas',
-        tags: ['system'],
-        querystring: Type.Object({ token: Type.String({ maxLength: 512 }) }),
-      },
-    },
-    async (request, reply) => {
-      const { token } = request.query as { token: string };
-      if (!sameToken(token, options.token)) {
-        throw new AppError(
-          'unauthorized',
-          'This login link is not valid: copy the one the server printed.',
-        );
-      }
-      reply.setCookie(SESSION_COOKIE, options.token, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'strict',
-        maxAge: 60 * 60 * 24 * 30,
-      });
-      return reply.redirect('/');
     },
   );
 }

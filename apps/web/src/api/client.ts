@@ -115,6 +115,8 @@ export const api = {
       'GET',
       `/api/kafka/topics/${encodeURIComponent(topic)}/sample?bootstrap=${encodeURIComponent(bootstrap)}&limit=${limit}`,
     ),
+  /** Ends this browser's session on the server (the cookie is cleared too). */
+  signOut: () => request<void>('POST', '/api/session/sign-out', {}),
   /** The live WebSocket's address; the session cookie goes along with the handshake. */
   liveUrl: (id: string) => {
     const scheme = globalThis.location?.protocol === 'https:' ? 'wss' : 'ws';

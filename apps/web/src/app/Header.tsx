@@ -8,6 +8,7 @@ import {
   Keyboard,
   LayoutDashboard,
   ListChecks,
+  LogOut,
   Moon,
   Redo2,
   Sun,
@@ -15,6 +16,7 @@ import {
   Upload,
 } from 'lucide-react';
 import { useRef } from 'react';
+import { api, errorMessage } from '../api/client.js';
 import { CommandButton } from '../commands/CommandButton.js';
 import { LiveBar } from '../live/LiveBar.js';
 import { copyExport, downloadExport, importFile } from '../pipelines/session.js';
@@ -137,6 +139,20 @@ export function Header() {
         onClick={() => store.getState().setTheme(theme === 'dark' ? 'light' : 'dark')}
       >
         {theme === 'dark' ? <Sun size={16} /> : <Moon size={16} />}
+      </button>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label="Sign out"
+        title="Sign out: ends this browser's session"
+        onClick={() =>
+          void api.signOut().then(
+            () => store.getState().signOut(),
+            (cause) => store.getState().notify({ tone: 'error', message: errorMessage(cause) }),
+          )
+        }
+      >
+        <LogOut size={16} />
       </button>
       <LiveBar />
     </header>

@@ -41,7 +41,7 @@ describe('DataDir.resolveExisting', () => {
 
   it('says so when the file does not exist', async () => {
     await expect(data.resolveExisting('missing.csv')).rejects.toThrow(
-      `There is no file 'missing.csv' in the data directory (${root}).`,
+      "There is no file 'missing.csv' in the data directory.",
     );
   });
 

@@ -1,6 +1,6 @@
 // A file in the data directory, written in order, chunk by chunk, with the
 // number of records not yet handed to the OS always known.
-import { createWriteStream, type WriteStream } from 'node:fs';
+import type { WriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import type { DataDir } from './data-dir.js';
 
@@ -16,6 +16,8 @@ interface Waiter {
  */
 export class FileWriter {
   readonly #path: string;
+  /** The path as messages name it, relative to the data directory. */
+  readonly #shown: string;
   readonly #opened: Promise<void>;
   #stream: WriteStream | undefined;
   /** Chunks written before the file was open, with their record counts. */
@@ -29,6 +31,7 @@ export class FileWriter {
 
   constructor(dataDir: DataDir, path: string) {
     this.#path = path;
+    this.#shown = dataDir.shown(path);
     this.#opened = this.#open(dataDir);
   }
 
@@ -63,8 +66,9 @@ export class FileWriter {
 
   async #open(dataDir: DataDir): Promise<void> {
     try {
-      const path = await dataDir.resolveForWriting(this.#path);
-      const stream = createWriteStream(path, { flags: 'w' });
+      // Emptied only once known to be a regular file of its own (never a hard link to another).
+      const handle = await dataDir.openForWriting(this.#path);
+      const stream = handle.createWriteStream();
       stream.on('error', (error) => this.#fail(error));
       this.#stream = stream;
       for (const { text, records } of this.#early) this.#send(stream, text, records);
@@ -97,7 +101,7 @@ export class FileWriter {
     this.#failure =
       error.name === 'DataDirError'
         ? error
-        : new Error(`Could not write '${this.#path}': ${error.message}`);
+        : new Error(`Could not write '${this.#shown}': ${error.message}`);
     this.#early = [];
     for (const waiter of this.#waiters.splice(0)) waiter.reject(this.#failure);
   }

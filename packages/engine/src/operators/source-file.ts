@@ -1,5 +1,4 @@
-import { constants } from 'node:fs';
-import { type FileHandle, open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import type { Field, FileSourceConfig } from '@sluice/shared';
 import { stringify } from 'csv-stringify/sync';
 import { type Batch, EMPTY_BATCH, type Row, START_OF_TIME } from '../batch.js';
@@ -99,19 +98,11 @@ async function openRecords(
   fields: readonly Field[],
   timeField: string | undefined,
 ): Promise<RecordReader> {
-  const path = await env.dataDir.resolveExisting(config.path);
-  // The path is resolved, links and all; refuse a link swapped in since.
-  const handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
-  try {
-    if (!(await handle.stat()).isFile())
-      throw new Error(`'${config.path}' is a folder, not a file.`);
-  } catch (error) {
-    await handle.close();
-    throw error;
-  }
+  // A regular file of its own inside the data directory, or a clear refusal.
+  const handle = await env.dataDir.openForReading(config.path);
   const decoder = new RowDecoder(fields);
   return config.format === 'csv'
-    ? csvRecords(handle, config, fields, decoder, timeField)
+    ? csvRecords(handle, config, env.dataDir.shown(config.path), fields, decoder, timeField)
     : jsonlRecords(handle, decoder, timeField);
 }
 
@@ -162,6 +153,7 @@ function jsonlRecords(
 function csvRecords(
   handle: FileHandle,
   config: FileSourceConfig,
+  shownPath: string,
   fields: readonly Field[],
   decoder: RowDecoder,
   timeField: string | undefined,
@@ -178,7 +170,7 @@ function csvRecords(
       const cells = csv.take();
       if (cells === undefined) return undefined;
       if (columns === undefined) {
-        columns = matchHeader(cells, fields, timeField, config.path);
+        columns = matchHeader(cells, fields, timeField, shownPath);
         return null;
       }
       const row = decoder.fromCells(cells, columns);

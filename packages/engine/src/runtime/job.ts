@@ -24,6 +24,8 @@ import { Tap, type TapOptions, type TapSample } from './taps.js';
 export interface JobOptions {
   /** Where file sources and sinks read and write; paths cannot leave it. Default: the working directory. */
   readonly dataDir?: string;
+  /** How messages name the data directory's root, e.g. 'files' for the server's files folder. Default: paths as written. */
+  readonly dataDirShownAs?: string;
   readonly clock?: Clock;
   /** Where console sinks write. Default: process.stdout. */
   readonly stdout?: (text: string) => void;
@@ -120,7 +122,7 @@ export class Job implements NodeHost {
       this.#resolveDone = resolve;
     });
 
-    const dataDir = new DataDir(options.dataDir ?? process.cwd());
+    const dataDir = new DataDir(options.dataDir ?? process.cwd(), options.dataDirShownAs);
     const stdout = options.stdout ?? ((text: string) => void process.stdout.write(text));
     const byId = new Map<string, RunningNode>();
     for (const node of pipeline.nodes) {
@@ -516,11 +518,20 @@ export class Job implements NodeHost {
       await this.#committing;
       // A failed job saves no position: its input is read again (at least once).
       const commits = this.#failure ? [] : this.#prepareCommits();
+      // A sink that cannot finish writing fails the job on its node, saying why.
+      await Promise.all(
+        this.#nodes.map(async (node) => {
+          try {
+            await node.operator?.flush?.();
+          } catch (error) {
+            this.#failure ??= { message: messageOf(error), nodeId: node.id };
+          }
+        }),
+      );
       try {
-        await Promise.all(this.#nodes.map((n) => n.operator?.flush?.()));
         await Promise.all(commits.map(({ commit }) => commit()));
       } catch (error) {
-        this.#failure ??= { message: `Could not finish writing: ${String(error)}` };
+        this.#failure ??= { message: `Could not finish writing: ${messageOf(error)}` };
       }
       await Promise.allSettled(
         this.#nodes.map((n) => n.operator?.close?.() ?? n.source?.close?.()),
@@ -551,4 +562,8 @@ export function nextBatchRows(asked: number, rows: number, ms: number): number {
   if (ms > BATCH_TARGET_MS) return Math.max(1, Math.floor((rows * BATCH_TARGET_MS) / ms));
   if (ms < BATCH_TARGET_MS / 4 && rows >= asked) return Math.min(MAX_BATCH_ROWS, asked * 2);
   return asked;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

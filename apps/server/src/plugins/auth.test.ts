@@ -1,0 +1,180 @@
+// Signing in by the printed link, sessions, sign-out, the failed-attempt
+// limit, Origin checks on state-changing calls, and what the logs never hold.
+import { Writable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TEST_TOKEN, type TestApp, testApp } from '../testing/app.js';
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await testApp();
+});
+afterEach(() => t.close());
+
+const HOST = 'localhost:80';
+const OWN = 'http://localhost:80';
+
+async function signIn(app = t): Promise<string> {
+  const res = await app.app.inject({ method: 'GET', url: `/login?token=${TEST_TOKEN}` });
+  expect(res.statusCode, res.body).toBe(302);
+  return res.cookies.find((c) => c.name === 'sluice_session')!.value;
+}
+
+function catalogWith(session: string) {
+  return t.app.inject({ method: 'GET', url: '/api/catalog', cookies: { sluice_session: session } });
+}
+
+describe('the login link', () => {
+  it('trades the token for a random session id, and leads to a URL without the token', async () => {
+    const res = await t.app.inject({ method: 'GET', url: `/login?token=${TEST_TOKEN}` });
+    expect(res.statusCode).toBe(302);
+    expect(res.headers.location).toBe('/');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    const cookie = res.cookies.find((c) => c.name === 'sluice_session')!;
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+    expect(cookie.value).not.toContain(TEST_TOKEN);
+    expect(cookie.value.length).toBeGreaterThanOrEqual(32);
+    expect((await catalogWith(cookie.value)).statusCode).toBe(200);
+    // The token itself is no session.
+    expect((await catalogWith(TEST_TOKEN)).statusCode).toBe(401);
+    expect(await signIn()).not.toBe(cookie.value);
+  });
+
+  it('stops answering wrong tokens after 20 in a minute', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      statuses.push(
+        (await t.app.inject({ method: 'GET', url: `/login?token=guess${i}` })).statusCode,
+      );
+    }
+    expect(statuses.slice(0, 20)).toEqual(new Array(20).fill(401));
+    expect(statuses.slice(20)).toEqual(new Array(10).fill(429));
+    // A blocked address gets no answer about any token, the right one included.
+    const right = await t.app.inject({ method: 'GET', url: `/login?token=${TEST_TOKEN}` });
+    expect(right.statusCode).toBe(429);
+    expect(right.json().error.message).toContain('Too many failed sign-ins');
+  });
+});
+
+describe('sessions', () => {
+  const post = (url: string, session: string) =>
+    t.app.inject({
+      method: 'POST',
+      url,
+      headers: { host: HOST, origin: OWN },
+      cookies: { sluice_session: session },
+    });
+
+  it('sign-out ends this session only', async () => {
+    const mine = await signIn();
+    const other = await signIn();
+    const res = await post('/api/session/sign-out', mine);
+    expect(res.statusCode, res.body).toBe(204);
+    expect(res.cookies.find((c) => c.name === 'sluice_session')?.value).toBe('');
+    expect((await catalogWith(mine)).statusCode).toBe(401);
+    expect((await catalogWith(other)).statusCode).toBe(200);
+  });
+
+  it('revoke-all ends every session; the token still works', async () => {
+    const one = await signIn();
+    const two = await signIn();
+    const res = await post('/api/sessions/revoke-all', one);
+    expect(res.statusCode, res.body).toBe(204);
+    expect((await catalogWith(one)).statusCode).toBe(401);
+    expect((await catalogWith(two)).statusCode).toBe(401);
+    const bearer = await t.app.inject({ method: 'GET', url: '/api/catalog', headers: t.auth });
+    expect(bearer.statusCode).toBe(200);
+  });
+
+  it('do not survive a restart of the server (they are kept in memory)', async () => {
+    const session = await signIn();
+    const again = await testApp({ dataDir: t.options.dataDir });
+    try {
+      const res = await again.app.inject({
+        method: 'GET',
+        url: '/api/catalog',
+        cookies: { sluice_session: session },
+      });
+      expect(res.statusCode).toBe(401);
+    } finally {
+      await again.app.close();
+    }
+  });
+});
+
+describe('state-changing calls with the session cookie', () => {
+  const validate = (session: string, headers: Record<string, string>) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/pipelines/validate',
+      headers: { host: HOST, 'content-type': 'application/json', ...headers },
+      cookies: { sluice_session: session },
+      payload: { format: 'sluice.pipeline/v1', name: 'x', nodes: [], edges: [] },
+    });
+
+  it.each([
+    ['another port', { origin: 'http://localhost:81' }],
+    ['another host', { origin: 'http://127.0.0.1:80' }],
+    ['the null origin', { origin: 'null' }],
+    ['no Origin at all', {}],
+    ['no Origin, from another site', { 'sec-fetch-site': 'same-site' }],
+  ])('are refused from %s', async (_what, headers) => {
+    const res = await validate(await signIn(), headers);
+    expect(res.statusCode, res.body).toBe(403);
+    expect(res.json().error.code).toBe('forbidden-origin');
+  });
+
+  it('are accepted from the server’s own origin, or with Sec-Fetch-Site: same-origin', async () => {
+    const session = await signIn();
+    expect((await validate(session, { origin: OWN })).statusCode).toBe(200);
+    expect((await validate(session, { 'sec-fetch-site': 'same-origin' })).statusCode).toBe(200);
+  });
+
+  it('are accepted from an origin in SLUICE_ALLOWED_ORIGINS', async () => {
+    await t.close();
+    t = await testApp({ allowedOrigins: ['http://designer.example:8080'] });
+    const res = await validate(await signIn(), { origin: 'http://designer.example:8080' });
+    expect(res.statusCode, res.body).toBe(200);
+  });
+
+  it('with the Bearer token and no cookie need no Origin (scripts, the CLI)', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/pipelines/validate',
+      headers: t.auth,
+      payload: { format: 'sluice.pipeline/v1', name: 'x', nodes: [], edges: [] },
+    });
+    expect(res.statusCode).toBe(200);
+  });
+});
+
+describe('the logs', () => {
+  it('never hold the token, a session id or a cookie', async () => {
+    let logged = '';
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        logged += chunk.toString();
+        done();
+      },
+    });
+    const verbose = await testApp({ logLevel: 'info', logStream: stream });
+    try {
+      const login = await verbose.app.inject({ method: 'GET', url: `/login?token=${TEST_TOKEN}` });
+      const session = login.cookies.find((c) => c.name === 'sluice_session')!.value;
+      await verbose.app.inject({ method: 'GET', url: '/api/catalog', headers: verbose.auth });
+      await verbose.app.inject({
+        method: 'GET',
+        url: '/api/catalog',
+        cookies: { sluice_session: session },
+      });
+      await verbose.app.inject({ method: 'GET', url: '/login?token=wrong-but-secret-guess' });
+      expect(logged).toContain('/login');
+      expect(logged).toContain('/api/catalog');
+      expect(logged).not.toContain(TEST_TOKEN);
+      expect(logged).not.toContain(session);
+      expect(logged).not.toContain('wrong-but-secret-guess');
+    } finally {
+      await verbose.close();
+    }
+  });
+});
