@@ -209,7 +209,7 @@ export class KafkaReader {
   }
 
   #consumer(): Consumer {
-    return new Consumer({
+    const consumer = new Consumer({
       clientId: this.#options.clientId,
       groupId: this.#options.group,
       bootstrapBrokers: bootstrapList(this.#options.bootstrap),
@@ -220,6 +220,9 @@ export class KafkaReader {
       maxBytes: MAX_FETCH_BYTES,
       maxBytesPerPartition: MAX_PARTITION_FETCH_BYTES,
     });
+    // An 'error' event without a listener would end the process; once attached, #lost handles it.
+    consumer.on('error', () => {});
+    return consumer;
   }
 
   #attach(session: Session): void {
