@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import type { Pipeline } from '@sluice/shared';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { KafkaAdmin, KafkaWriter } from '../io/kafka/client.js';
+import { KafkaReader } from '../io/kafka/reader.js';
 import { type Job, startJob } from '../runtime/job.js';
 
 interface Broker {
@@ -116,6 +117,21 @@ describe('Kafka through a broker restart', () => {
       // The source hands each message out once, also across the reconnection.
       expect(source(job).recordsOut).toBe(23_700);
       expect(ids.length).toBe(23_700);
+      // Positions are saved again after the reconnection: a stop commits up to the end.
+      expect((await job.stop()).status).toBe('stopped');
+      const after = await KafkaReader.open({
+        bootstrap: broker.bootstrap,
+        clientId: 'sluice-test-after',
+        group: `g-${input}`,
+        topics: [input],
+        fallback: 'earliest',
+      });
+      try {
+        await after.waitForMessages(2_000);
+        expect(after.take(100)).toEqual([]);
+      } finally {
+        await after.close();
+      }
     } finally {
       await job.stop();
       await producer.close();

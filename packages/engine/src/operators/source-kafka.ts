@@ -109,7 +109,8 @@ export function createKafkaSource(env: OperatorEnvironment): Source {
         messages = reader.take(BATCH);
       }
       const now = context.now();
-      tracker.own(reader.assignments(), now);
+      // While reconnecting the reader owns nothing yet: keep what is tracked, uncommitted runs included.
+      if (reader.connected) tracker.own(reader.assignments(), now);
       if (messages.length === 0) return EMPTY_BATCH;
       const rows: Row[] = [];
       const times: number[] = [];

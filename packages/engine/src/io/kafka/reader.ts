@@ -123,6 +123,11 @@ export class KafkaReader {
     });
   }
 
+  /** Whether the reader is in its group now (not reconnecting). */
+  get connected(): boolean {
+    return this.#session !== undefined;
+  }
+
   /** The partitions this member owns now (none while disconnected). */
   assignments(): TopicPartition[] {
     const out: TopicPartition[] = [];
