@@ -85,19 +85,24 @@ export function freePort(preferred = 0) {
  * once it answers an ApiVersions request, with its bootstrap address and a
  * `stop()` that ends the JVM and deletes the log directory.
  *
- * @param {{port?: number, log?: (line: string) => void}} options
+ * @param {{port?: number, dir?: string, log?: (line: string) => void}} options
  *   `port`: the port to try first (a free one when it is taken or not given).
+ *   `dir`: the folder of a broker started before and stopped with `stop({keepData: true})`:
+ *   it starts again on the same ports with the same data (a broker restart, for tests).
  */
 export async function startBroker(options = {}) {
   const log = options.log ?? (() => {});
   const startedAt = performance.now();
   const { libs, fetched } = await ensureKafkaJars(log);
   const fetchMs = performance.now() - startedAt;
-  const port = await freePort(options.port ?? 0);
-  const controllerPort = await freePort(0);
-  const dir = await mkdtemp(join(tmpdir(), 'sluice-kafka-'));
+  const again = options.dir !== undefined && existsSync(join(options.dir, 'ports.json'));
+  const dir = again ? options.dir : await mkdtemp(join(tmpdir(), 'sluice-kafka-'));
+  const { port, controllerPort } = again
+    ? JSON.parse(await readFile(join(dir, 'ports.json'), 'utf8'))
+    : { port: await freePort(options.port ?? 0), controllerPort: await freePort(0) };
   const logDirs = join(dir, 'data');
   const properties = join(dir, 'server.properties');
+  await writeFile(join(dir, 'ports.json'), JSON.stringify({ port, controllerPort }));
   await writeFile(properties, serverProperties({ port, controllerPort, logDirs }));
   await writeFile(join(dir, 'log4j2.properties'), log4jProperties(join(dir, 'server.log')));
   const classpath = join(libs, '*');
@@ -113,11 +118,20 @@ export async function startBroker(options = {}) {
 
   // A random cluster id: 16 bytes in URL-safe base64, as `kafka-storage random-uuid` makes.
   const clusterId = randomBytes(16).toString('base64url');
-  const format = spawnSync(
-    'java',
-    [...jvm, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', properties],
-    { encoding: 'utf8' },
-  );
+  const format = again
+    ? { status: 0 }
+    : spawnSync(
+        'java',
+        [
+          ...jvm,
+          'kafka.tools.StorageTool',
+          'format',
+          `--cluster-id=${clusterId}`,
+          '-c',
+          properties,
+        ],
+        { encoding: 'utf8' },
+      );
   if (format.error) {
     await rm(dir, { recursive: true, force: true });
     throw new Error(`Java 17 or later is needed to run Kafka: ${format.error.message}`);
@@ -142,7 +156,8 @@ export async function startBroker(options = {}) {
   process.once('exit', killOnExit);
 
   let stopping;
-  const stop = () => {
+  /** Ends the JVM; deletes the data unless `keepData` (then `startBroker({dir: logDir})` starts it again). */
+  const stop = (stopOptions = {}) => {
     stopping ??= (async () => {
       process.off('exit', killOnExit);
       if (child.exitCode === null && child.signalCode === null) {
@@ -151,7 +166,7 @@ export async function startBroker(options = {}) {
         await exited;
         clearTimeout(timer);
       }
-      await rm(dir, { recursive: true, force: true });
+      if (!stopOptions.keepData) await rm(dir, { recursive: true, force: true });
     })();
     return stopping;
   };

@@ -40,6 +40,8 @@ export interface Operator {
   backlog?(): number;
   /** Kind-specific figures for the metrics, such as open windows. */
   metrics?(): Record<string, number>;
+  /** A sentence for the canvas while the operator is in trouble but still going (Kafka unreachable). */
+  condition?(): string | undefined;
   /** What the operator shows of itself, such as a preview sink's latest rows. */
   inspect?(): unknown;
   /**
@@ -94,6 +96,8 @@ export interface Source {
   bytesRead?(): number;
   /** Kind-specific figures for the metrics, such as consumer lag. */
   metrics?(): Record<string, number>;
+  /** A sentence for the canvas while the source is in trouble but still going (Kafka unreachable). */
+  condition?(): string | undefined;
   /**
    * Sources that can resume (Kafka) save their position in steps: the runtime
    * calls this between batches with the event time before which every record's

@@ -61,7 +61,10 @@ function progressLine(m: JobMetrics): string {
   const watermark = watermarks.length
     ? ` · watermark ${formatTimestamp(Math.min(...watermarks))}`
     : '';
-  return `${(m.uptimeMs / 1000).toFixed(1)}s · in ${count(m.recordsIn)} (${rate(inRate)}) · out ${count(m.recordsOut)} · errors ${count(m.errors)} · late ${count(m.late)}${watermark}`;
+  const conditions = m.operators.flatMap((o) =>
+    o.condition === undefined ? [] : [` · ${o.nodeId}: ${o.condition}`],
+  );
+  return `${(m.uptimeMs / 1000).toFixed(1)}s · in ${count(m.recordsIn)} (${rate(inRate)}) · out ${count(m.recordsOut)} · errors ${count(m.errors)} · late ${count(m.late)}${watermark}${conditions.join('')}`;
 }
 
 function summary(name: string, result: JobResult): string {

@@ -71,6 +71,11 @@ export const NodeMetrics = memo(function NodeMetrics({
           </div>
         </>
       )}
+      {m?.condition && !failure && (
+        <p className="op-condition" role="status" data-testid={`condition-${nodeId}`}>
+          {m.condition}
+        </p>
+      )}
       {failure && (
         <p className="op-failure" role="alert">
           {failure}

@@ -140,6 +140,8 @@ export function pressureOf(downstream: OperatorMetrics | undefined): Pressure {
 }
 
 function sameMetrics(a: OperatorMetrics, b: OperatorMetrics): boolean {
+  // Optional, so a condition that went away is not among b's keys.
+  if (a.condition !== b.condition) return false;
   for (const key of Object.keys(b) as (keyof OperatorMetrics)[]) {
     if (key === 'extra') continue;
     if (a[key] !== b[key]) return false;

@@ -1,7 +1,8 @@
-import type { KafkaSinkConfig } from '@sluice/shared';
+import { type KafkaSinkConfig, parseDuration } from '@sluice/shared';
 import type { OutgoingMessage } from '../io/kafka/client.js';
 import { KafkaWriter } from '../io/kafka/client.js';
 import { valueEncoder } from '../io/kafka/records.js';
+import { DEFAULT_UNREACHABLE_TIMEOUT_MS } from '../io/kafka/retry.js';
 import type { Operator, OperatorEnvironment } from '../operator.js';
 
 /**
@@ -18,6 +19,9 @@ export function createKafkaSink(env: OperatorEnvironment): Operator {
     bootstrap: config.bootstrapServers,
     clientId: `sluice-${env.node.id}`,
     compression: config.compression,
+    unreachableTimeoutMs:
+      parseDuration(config.unreachableTimeout ?? '') ?? DEFAULT_UNREACHABLE_TIMEOUT_MS,
+    now: () => env.clock.now(),
   });
   let sent = 0;
   return {
@@ -38,6 +42,7 @@ export function createKafkaSink(env: OperatorEnvironment): Operator {
     flush: () => writer.flush(),
     backlog: () => writer.backlog,
     metrics: () => ({ messagesSent: sent, unacknowledged: writer.backlog }),
+    condition: () => writer.condition(),
     close: () => writer.close(),
   };
 }

@@ -1,13 +1,10 @@
 import { type KafkaSourceConfig, parseDuration, parseTimestamp } from '@sluice/shared';
 import { type Batch, EMPTY_BATCH, type Row, START_OF_TIME } from '../batch.js';
-import {
-  type KafkaMessage,
-  KafkaReader,
-  KafkaWriter,
-  type OutgoingMessage,
-} from '../io/kafka/client.js';
+import { type KafkaMessage, KafkaWriter, type OutgoingMessage } from '../io/kafka/client.js';
 import { PartitionTracker } from '../io/kafka/partitions.js';
+import { KafkaReader } from '../io/kafka/reader.js';
 import { valueDecoder } from '../io/kafka/records.js';
+import { DEFAULT_UNREACHABLE_TIMEOUT_MS } from '../io/kafka/retry.js';
 import { idleTimeoutOf } from '../io/watermarks.js';
 import type { OperatorEnvironment, Source, SourceCommit, SourceContext } from '../operator.js';
 
@@ -37,8 +34,15 @@ export function createKafkaSource(env: OperatorEnvironment): Source {
     idleMs: idleTimeoutOf(config.eventTime) ?? DEFAULT_PARTITION_IDLE_MS,
   });
   const clientId = `sluice-${env.node.id}`;
+  const unreachableTimeoutMs =
+    parseDuration(config.unreachableTimeout ?? '') ?? DEFAULT_UNREACHABLE_TIMEOUT_MS;
   const deadLetters = config.deadLetterTopic
-    ? new KafkaWriter({ bootstrap: config.bootstrapServers, clientId: `${clientId}-dlq` })
+    ? new KafkaWriter({
+        bootstrap: config.bootstrapServers,
+        clientId: `${clientId}-dlq`,
+        unreachableTimeoutMs,
+        now: () => env.clock.now(),
+      })
     : undefined;
   let reader: KafkaReader | undefined;
   let pendingDead: OutgoingMessage[] = [];
@@ -90,12 +94,14 @@ export function createKafkaSource(env: OperatorEnvironment): Source {
     commitIntervalMs: parseDuration(config.commitInterval ?? '5s') ?? 5_000,
     watermark: () => (timeField === undefined ? START_OF_TIME : tracker.watermark(env.clock.now())),
     async next(context): Promise<Batch | undefined> {
-      reader ??= await KafkaReader.open({
+      reader ??= new KafkaReader({
         bootstrap: config.bootstrapServers,
         clientId,
         group: config.group,
         topics: config.topics,
         fallback: config.startFrom === 'latest' ? 'latest' : 'earliest',
+        unreachableTimeoutMs,
+        now: () => env.clock.now(),
       });
       let messages = reader.take(BATCH);
       if (messages.length === 0) {
@@ -103,7 +109,8 @@ export function createKafkaSource(env: OperatorEnvironment): Source {
         messages = reader.take(BATCH);
       }
       const now = context.now();
-      tracker.own(reader.assignments(), now);
+      // While reconnecting the reader owns nothing yet: keep what is tracked, uncommitted runs included.
+      if (reader.connected) tracker.own(reader.assignments(), now);
       if (messages.length === 0) return EMPTY_BATCH;
       const rows: Row[] = [];
       const times: number[] = [];
@@ -173,6 +180,7 @@ export function createKafkaSource(env: OperatorEnvironment): Source {
       figures.lag = total;
       return figures;
     },
+    condition: () => reader?.condition() ?? deadLetters?.condition(),
     async close() {
       await Promise.allSettled([reader?.close(), deadLetters?.close()]);
     },

@@ -214,6 +214,7 @@ export class Job implements NodeHost {
       late += c.late;
       const size = node.state.size();
       const watermark = Number.isFinite(node.watermark) ? node.watermark : null;
+      const condition = node.operator?.condition?.() ?? node.source?.condition?.();
       return {
         nodeId: node.id,
         kind: node.definition.kind,
@@ -232,6 +233,7 @@ export class Job implements NodeHost {
         backlog: node.operator?.backlog?.() ?? 0,
         idle: node.idle,
         extra: node.operator?.metrics?.() ?? node.source?.metrics?.() ?? {},
+        ...(condition === undefined ? {} : { condition }),
       };
     });
     const edges: EdgeMetrics[] = [...this.#edges.entries()].map(([edgeId, e]) => ({

@@ -37,6 +37,8 @@ export interface OperatorMetrics {
   readonly idle: boolean;
   /** Kind-specific figures, such as a window's open windows. */
   readonly extra: Readonly<Record<string, number>>;
+  /** What is wrong while the operator keeps going (such as Kafka unreachable); absent when all is well. */
+  readonly condition?: string;
 }
 
 export interface EdgeMetrics {

@@ -55,6 +55,11 @@ export const OperatorMetricsSchema = Type.Object({
   backlog: Count,
   idle: Type.Boolean(),
   extra: Type.Record(Type.String(), Type.Number(), { description: 'Kind-specific figures' }),
+  condition: Type.Optional(
+    Type.String({
+      description: 'What is wrong while the operator keeps going, such as Kafka being unreachable',
+    }),
+  ),
 });
 export type OperatorMetrics = Static<typeof OperatorMetricsSchema>;
 

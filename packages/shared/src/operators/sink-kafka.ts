@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { defineOperator, IN } from '../catalog/operator.js';
+import { DurationSchema } from '../schema/duration.js';
 import { FieldRefSchema } from './common.js';
 import { BootstrapServersSchema, KafkaCsvOptionsSchema, TopicSchema } from './kafka-common.js';
 
@@ -34,6 +35,14 @@ const KafkaSinkConfig = Type.Object(
           default: 'none',
         },
       ),
+    ),
+    unreachableTimeout: Type.Optional(
+      DurationSchema({
+        title: 'Unreachable timeout',
+        description:
+          'How long the sink keeps retrying while Kafka cannot be reached before the job fails',
+        default: '2m',
+      }),
     ),
   },
   { additionalProperties: false },

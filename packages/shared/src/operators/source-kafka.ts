@@ -104,6 +104,14 @@ const KafkaSourceConfig = Type.Object(
         default: '5s',
       }),
     ),
+    unreachableTimeout: Type.Optional(
+      DurationSchema({
+        title: 'Unreachable timeout',
+        description:
+          'How long the source keeps reconnecting while Kafka cannot be reached before the job fails',
+        default: '2m',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -1,15 +1,20 @@
 // The one place Sluice talks to Kafka. Everything else uses these few types,
 // so the client library (@platformatic/kafka: pure JavaScript, Node 20) can be
 // swapped here without touching the operators.
-import {
-  Admin,
-  Consumer,
-  type Message,
-  type MessagesStream,
-  ProduceAcks,
-  Producer,
-} from '@platformatic/kafka';
+import { Admin, ProduceAcks, Producer } from '@platformatic/kafka';
 import { bootstrapList } from '@sluice/shared';
+import {
+  DEFAULT_UNREACHABLE_TIMEOUT_MS,
+  describe,
+  FIRST_RETRY_MS,
+  formatMs,
+  MAX_RETRY_MS,
+  unreachable,
+} from './retry.js';
+
+export { describe } from './retry.js';
+
+import { KafkaReader } from './reader.js';
 
 export type Compression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
 
@@ -50,26 +55,46 @@ const toBuffer = (v: Buffer | string) => (typeof v === 'string' ? Buffer.from(v)
  * Sends messages with acks from every in-sync replica and an idempotent
  * producer (no duplicates from its own retries). One request is in flight at
  * a time (an idempotent producer's sequence numbers must reach the broker in
- * order); messages queued meanwhile go together in the next request. `flush`
- * waits for all of them, and a refused send fails the next call.
+ * order); messages queued meanwhile go together in the next request, up to
+ * MAX_REQUEST_MESSAGES and about MAX_REQUEST_BYTES. `flush` waits for all of
+ * them, and a refused send fails the next call.
+ *
+ * While Kafka cannot be reached the request is sent again with a growing
+ * delay (`condition` says so); after `unreachableTimeoutMs` the writer fails.
  */
 export class KafkaWriter {
   readonly #producer: Producer;
   readonly #compression: Compression;
+  readonly #bootstrap: string;
+  readonly #timeoutMs: number;
+  readonly #now: () => number;
   #queue: OutgoingMessage[] = [];
   #sending: Promise<void> | undefined;
   #unacknowledged = 0;
   #failure: Error | undefined;
+  #unreachableSince: number | undefined;
+  #problem = '';
 
-  constructor(options: { bootstrap: string; clientId: string; compression?: Compression }) {
+  constructor(options: {
+    bootstrap: string;
+    clientId: string;
+    compression?: Compression;
+    /** How long Kafka may stay out of reach before the writer fails (default 2 minutes). */
+    unreachableTimeoutMs?: number;
+    now?: () => number;
+  }) {
     this.#compression = options.compression ?? 'none';
+    this.#bootstrap = options.bootstrap;
+    this.#timeoutMs = options.unreachableTimeoutMs ?? DEFAULT_UNREACHABLE_TIMEOUT_MS;
+    this.#now = options.now ?? Date.now;
     this.#producer = new Producer({
       clientId: options.clientId,
       bootstrapBrokers: bootstrapList(options.bootstrap),
       acks: ProduceAcks.ALL,
       idempotent: true,
       autocreateTopics: true,
-      retries: 5,
+      retries: 2,
+      retryDelay: 250,
     });
   }
 
@@ -86,22 +111,48 @@ export class KafkaWriter {
     this.#sending ??= this.#pump();
   }
 
+  /** A sentence saying what is wrong while Kafka cannot be reached; undefined when all is well. */
+  condition(): string | undefined {
+    if (this.#unreachableSince === undefined || this.#failure) return undefined;
+    const seconds = Math.round((this.#now() - this.#unreachableSince) / 1000);
+    return `Kafka at ${this.#bootstrap} is unreachable (for ${seconds} s: ${this.#problem}); ${this.#unacknowledged} messages wait to be written, the job fails after ${formatMs(this.#timeoutMs)}`;
+  }
+
   async #pump(): Promise<void> {
+    let delay = FIRST_RETRY_MS;
     while (this.#queue.length > 0 && !this.#failure) {
-      const batch = this.#queue.splice(0, MAX_REQUEST_MESSAGES);
-      try {
-        await this.#producer.send({
-          messages: batch.map((m) => ({
-            topic: m.topic,
-            partition: m.partition,
-            key: m.key === undefined ? undefined : toBuffer(m.key),
-            value: toBuffer(m.value),
-            headers: m.headers && headerMap(m.headers),
-          })),
-          compression: this.#compression,
-        });
-      } catch (error) {
-        this.#failure ??= new Error(`Kafka did not accept the messages: ${describe(error)}`);
+      const batch = this.#queue.splice(0, requestSize(this.#queue));
+      for (;;) {
+        try {
+          await this.#producer.send({
+            messages: batch.map((m) => ({
+              topic: m.topic,
+              partition: m.partition,
+              key: m.key === undefined ? undefined : toBuffer(m.key),
+              value: toBuffer(m.value),
+              headers: m.headers && headerMap(m.headers),
+            })),
+            compression: this.#compression,
+          });
+          this.#unreachableSince = undefined;
+          delay = FIRST_RETRY_MS;
+          break;
+        } catch (error) {
+          if (!unreachable(error)) {
+            this.#failure ??= new Error(`Kafka did not accept the messages: ${describe(error)}`);
+            break;
+          }
+          this.#unreachableSince ??= this.#now();
+          this.#problem = describe(error);
+          if (this.#now() - this.#unreachableSince >= this.#timeoutMs) {
+            this.#failure ??= new Error(
+              `Kafka at ${this.#bootstrap} was unreachable for ${formatMs(this.#timeoutMs)}; ${this.#unacknowledged} messages were not written: ${this.#problem}`,
+            );
+            break;
+          }
+          await new Promise((resolve) => setTimeout(resolve, delay));
+          delay = Math.min(delay * 2, MAX_RETRY_MS);
+        }
       }
       this.#unacknowledged -= batch.length;
     }
@@ -122,135 +173,37 @@ export class KafkaWriter {
 
 /** Messages per produce request at most. */
 const MAX_REQUEST_MESSAGES = 16_384;
+/**
+ * Bytes of keys, values and headers per produce request, about: well under
+ * the broker's default limit of 1 MiB per batch (`message.max.bytes`) even
+ * uncompressed, with Kafka's per-record overhead.
+ */
+const MAX_REQUEST_BYTES = 512 * 1024;
+const RECORD_OVERHEAD_BYTES = 32;
+
+/** How many of the first `queue` messages go in one request (at least one). */
+function requestSize(queue: readonly OutgoingMessage[]): number {
+  let bytes = 0;
+  let n = 0;
+  while (n < queue.length && n < MAX_REQUEST_MESSAGES) {
+    const m = queue[n]!;
+    let size =
+      RECORD_OVERHEAD_BYTES + byteLength(m.value) + (m.key === undefined ? 0 : byteLength(m.key));
+    for (const [k, v] of Object.entries(m.headers ?? {})) size += byteLength(k) + byteLength(v);
+    if (n > 0 && bytes + size > MAX_REQUEST_BYTES) break;
+    bytes += size;
+    n++;
+  }
+  return n;
+}
+
+const byteLength = (v: Buffer | string) =>
+  typeof v === 'string' ? Buffer.byteLength(v) : v.length;
 
 function headerMap(headers: Readonly<Record<string, Buffer | string>>): Map<Buffer, Buffer> {
   const map = new Map<Buffer, Buffer>();
   for (const [k, v] of Object.entries(headers)) map.set(Buffer.from(k), toBuffer(v));
   return map;
-}
-
-/**
- * A member of a consumer group reading `topics`. Offsets are committed only
- * by `commit` (never automatically), so the caller decides what is done.
- */
-export class KafkaReader {
-  readonly #consumer: Consumer;
-  readonly #stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>;
-  readonly #lag = new Map<string, number>();
-  #failure: Error | undefined;
-
-  private constructor(consumer: Consumer, stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>) {
-    this.#consumer = consumer;
-    this.#stream = stream;
-    stream.on('error', (error) => {
-      this.#failure ??= new Error(`Reading from Kafka failed: ${describe(error)}`);
-    });
-    consumer.on('consumer:lag', (lag) => {
-      this.#lag.clear();
-      for (const [topic, partitions] of lag) {
-        partitions.forEach((value, partition) => {
-          if (value >= 0n) this.#lag.set(`${topic}:${partition}`, Number(value));
-        });
-      }
-    });
-  }
-
-  static async open(options: {
-    bootstrap: string;
-    clientId: string;
-    group: string;
-    topics: readonly string[];
-    /** Where partitions without a committed offset start. */
-    fallback: 'earliest' | 'latest';
-    lagIntervalMs?: number;
-  }): Promise<KafkaReader> {
-    const consumer = new Consumer({
-      clientId: options.clientId,
-      groupId: options.group,
-      bootstrapBrokers: bootstrapList(options.bootstrap),
-      autocommit: false,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1_000,
-      maxWaitTime: 200,
-    });
-    try {
-      const stream = await consumer.consume({
-        topics: [...options.topics],
-        mode: 'committed',
-        fallbackMode: options.fallback,
-        autocommit: false,
-        highWaterMark: 4096,
-      });
-      const reader = new KafkaReader(consumer, stream);
-      consumer.startLagMonitoring({ topics: [...options.topics] }, options.lagIntervalMs ?? 5_000);
-      return reader;
-    } catch (error) {
-      await closeConsumer(consumer);
-      throw new Error(`Could not join consumer group '${options.group}': ${describe(error)}`);
-    }
-  }
-
-  /** Up to `max` messages already fetched; none when nothing is waiting. Throws a read failure. */
-  take(max: number): KafkaMessage[] {
-    if (this.#failure) throw this.#failure;
-    const out: KafkaMessage[] = [];
-    while (out.length < max) {
-      const message = this.#stream.read() as Message<Buffer, Buffer, Buffer, Buffer> | null;
-      if (message === null) break;
-      out.push({
-        topic: message.topic,
-        partition: message.partition,
-        offset: message.offset,
-        timestamp: Number(message.timestamp),
-        key: message.key ?? undefined,
-        value: message.value ?? undefined,
-        headers: message.headers,
-      });
-    }
-    return out;
-  }
-
-  /** Resolves when messages may be waiting, or after `ms`. */
-  waitForMessages(ms: number): Promise<void> {
-    if (this.#stream.readableLength > 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.#stream.off('readable', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.#stream.once('readable', done);
-    });
-  }
-
-  /** The partitions this member owns now. */
-  assignments(): TopicPartition[] {
-    const out: TopicPartition[] = [];
-    for (const a of this.#consumer.assignments ?? []) {
-      for (const partition of a.partitions) out.push({ topic: a.topic, partition });
-    }
-    return out;
-  }
-
-  /** Saves the group's position: `offset` is the next record to read. */
-  async commit(offsets: readonly PartitionOffset[]): Promise<void> {
-    if (offsets.length === 0) return;
-    await this.#consumer.commit({
-      offsets: offsets.map((o) => ({ ...o, leaderEpoch: -1 })),
-    });
-  }
-
-  /** Records behind the end of each owned partition ("topic:partition" → lag), as last measured. */
-  lag(): ReadonlyMap<string, number> {
-    return this.#lag;
-  }
-
-  async close(): Promise<void> {
-    this.#consumer.stopLagMonitoring();
-    await this.#stream.close().catch(() => {});
-    await closeConsumer(this.#consumer);
-  }
 }
 
 /** Topic administration, for tests, benchmarks and tools. */
@@ -298,17 +251,4 @@ export class KafkaAdmin {
   async close(): Promise<void> {
     await this.#admin.close();
   }
-}
-
-/** The message of a client error, with the causes it wraps. */
-export function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const causes = (error as { errors?: unknown[] }).errors;
-  const first = Array.isArray(causes) && causes.length > 0 ? describe(causes[0]) : undefined;
-  return first && !error.message.includes(first) ? `${error.message} (${first})` : error.message;
-}
-
-/** Closes a consumer, leaving its group at once; never throws. */
-function closeConsumer(consumer: Consumer): Promise<void> {
-  return new Promise((resolve) => consumer.close(true, () => resolve()));
 }

@@ -1,0 +1,312 @@
+// Reading a consumer group, through Kafka going away and coming back.
+import { Consumer, type Message, type MessagesStream } from '@platformatic/kafka';
+import { bootstrapList } from '@sluice/shared';
+import type { KafkaMessage, PartitionOffset, TopicPartition } from './client.js';
+import {
+  DEFAULT_UNREACHABLE_TIMEOUT_MS,
+  describe,
+  FIRST_RETRY_MS,
+  formatMs,
+  MAX_RETRY_MS,
+  refused,
+} from './retry.js';
+
+export interface ReaderOptions {
+  readonly bootstrap: string;
+  readonly clientId: string;
+  readonly group: string;
+  readonly topics: readonly string[];
+  /** Where partitions without a committed offset start. */
+  readonly fallback: 'earliest' | 'latest';
+  readonly lagIntervalMs?: number;
+  /** How long Kafka may stay out of reach before reading fails (default 2 minutes). */
+  readonly unreachableTimeoutMs?: number;
+  /** Processing time, epoch ms (the engine's clock). */
+  readonly now?: () => number;
+}
+
+type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
+
+/** One consumer and its message stream; replaced whole when Kafka is lost. */
+interface Session {
+  readonly consumer: Consumer;
+  readonly stream: Stream;
+}
+
+/** Fetched messages waiting at most (the stream's highWaterMark); a fetch adds up to MAX_FETCH_BYTES more. */
+const BUFFERED_MESSAGES = 4096;
+const MAX_FETCH_BYTES = 4 * 1024 * 1024;
+const MAX_PARTITION_FETCH_BYTES = 1024 * 1024;
+
+/**
+ * A member of a consumer group reading `topics`. Offsets are committed only
+ * by `commit` (never automatically), so the caller decides what is done.
+ *
+ * When Kafka cannot be reached (at the start or later) the reader reconnects
+ * with a growing delay; `condition` says so meanwhile, and `take` throws once
+ * it has lasted `unreachableTimeoutMs`. After a reconnection the group's
+ * committed position is read again, and messages this reader has already
+ * handed out are dropped, so each message is handed out once while this
+ * member keeps its partitions.
+ */
+export class KafkaReader {
+  readonly #options: ReaderOptions;
+  readonly #now: () => number;
+  readonly #timeoutMs: number;
+  readonly #lag = new Map<string, number>();
+  /** Per "topic:partition", the offset after the last message handed out. */
+  readonly #next = new Map<string, bigint>();
+  readonly #waiters = new Set<() => void>();
+  #session: Session | undefined;
+  #connecting: Promise<void> | undefined;
+  #unreachableSince: number | undefined;
+  #problem = '';
+  #failure: Error | undefined;
+  #closed = false;
+  #cancelRetry: (() => void) | undefined;
+
+  constructor(options: ReaderOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+    this.#timeoutMs = options.unreachableTimeoutMs ?? DEFAULT_UNREACHABLE_TIMEOUT_MS;
+    this.#connecting = this.#connect();
+  }
+
+  /** A reader that has joined its group; throws when it cannot (no retries). */
+  static async open(options: ReaderOptions): Promise<KafkaReader> {
+    const reader = new KafkaReader({ ...options, unreachableTimeoutMs: 0 });
+    await reader.#connecting;
+    if (reader.#failure) {
+      await reader.close();
+      throw reader.#failure;
+    }
+    return reader;
+  }
+
+  /** Up to `max` messages already fetched; none when nothing is waiting. Throws a read failure. */
+  take(max: number): KafkaMessage[] {
+    this.#checkTimeout();
+    if (this.#failure) throw this.#failure;
+    const out: KafkaMessage[] = [];
+    const stream = this.#session?.stream;
+    while (stream && out.length < max) {
+      const message = stream.read() as Message<Buffer, Buffer, Buffer, Buffer> | null;
+      if (message === null) break;
+      const key = `${message.topic}:${message.partition}`;
+      const next = this.#next.get(key);
+      if (next !== undefined && message.offset < next) continue; // Read again after a reconnection.
+      this.#next.set(key, message.offset + 1n);
+      out.push({
+        topic: message.topic,
+        partition: message.partition,
+        offset: message.offset,
+        timestamp: Number(message.timestamp),
+        key: message.key ?? undefined,
+        value: message.value ?? undefined,
+        headers: message.headers,
+      });
+    }
+    return out;
+  }
+
+  /** Resolves when messages may be waiting (or the reader's state changed), or after `ms`. */
+  waitForMessages(ms: number): Promise<void> {
+    if ((this.#session?.stream.readableLength ?? 0) > 0 || this.#failure) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#waiters.add(done);
+    });
+  }
+
+  /** Whether the reader is in its group now (not reconnecting). */
+  get connected(): boolean {
+    return this.#session !== undefined;
+  }
+
+  /** The partitions this member owns now (none while disconnected). */
+  assignments(): TopicPartition[] {
+    const out: TopicPartition[] = [];
+    for (const a of this.#session?.consumer.assignments ?? []) {
+      for (const partition of a.partitions) out.push({ topic: a.topic, partition });
+    }
+    return out;
+  }
+
+  /** Saves the group's position: `offset` is the next record to read. */
+  async commit(offsets: readonly PartitionOffset[]): Promise<void> {
+    if (offsets.length === 0) return;
+    const session = this.#session;
+    if (!session) throw new Error('Kafka is unreachable; the position is saved once it is back');
+    await session.consumer.commit({
+      offsets: offsets.map((o) => ({ ...o, leaderEpoch: -1 })),
+    });
+  }
+
+  /** Records behind the end of each owned partition ("topic:partition" → lag), as last measured. */
+  lag(): ReadonlyMap<string, number> {
+    return this.#lag;
+  }
+
+  /** A sentence saying what is wrong while Kafka cannot be reached; undefined when all is well. */
+  condition(): string | undefined {
+    if (this.#unreachableSince === undefined || this.#failure) return undefined;
+    const seconds = Math.round((this.#now() - this.#unreachableSince) / 1000);
+    return `Kafka at ${this.#options.bootstrap} is unreachable (for ${seconds} s: ${this.#problem}); reconnecting, the job fails after ${formatMs(this.#timeoutMs)}`;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#cancelRetry?.();
+    await this.#connecting;
+    const session = this.#session;
+    this.#session = undefined;
+    if (session) await closeSession(session);
+    this.#wake();
+  }
+
+  /** Joins the group, retrying with a growing delay until it works, the reader closes or fails. */
+  async #connect(): Promise<void> {
+    let delay = FIRST_RETRY_MS;
+    while (!this.#closed && !this.#failure) {
+      const consumer = this.#consumer();
+      try {
+        const stream = await consumer.consume({
+          topics: [...this.#options.topics],
+          mode: 'committed',
+          fallbackMode: this.#options.fallback,
+          autocommit: false,
+          highWaterMark: BUFFERED_MESSAGES,
+        });
+        if (this.#closed) {
+          await closeSession({ consumer, stream });
+          break;
+        }
+        this.#attach({ consumer, stream });
+        break;
+      } catch (error) {
+        await closeConsumer(consumer);
+        if (refused(error)) {
+          this.#failure = new Error(
+            `Could not join consumer group '${this.#options.group}': ${describe(error)}`,
+          );
+          break;
+        }
+        this.#unreachable(error);
+        if (this.#failure) break;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          this.#cancelRetry = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.#cancelRetry = undefined;
+        delay = Math.min(delay * 2, MAX_RETRY_MS);
+      }
+    }
+    this.#connecting = undefined;
+    this.#wake();
+  }
+
+  #consumer(): Consumer {
+    const consumer = new Consumer({
+      clientId: this.#options.clientId,
+      groupId: this.#options.group,
+      bootstrapBrokers: bootstrapList(this.#options.bootstrap),
+      autocommit: false,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      maxWaitTime: 200,
+      maxBytes: MAX_FETCH_BYTES,
+      maxBytesPerPartition: MAX_PARTITION_FETCH_BYTES,
+    });
+    // An 'error' event without a listener would end the process; once attached, #lost handles it.
+    consumer.on('error', () => {});
+    return consumer;
+  }
+
+  #attach(session: Session): void {
+    const { consumer, stream } = session;
+    this.#session = session;
+    this.#unreachableSince = undefined;
+    this.#problem = '';
+    // A permanent 'readable' listener keeps the stream in paused mode with
+    // `readableFlowing === false`. Without one, Node sets it back to null,
+    // and MessagesStream's fetch loop stops for good when it is restarted then
+    // (its `_read` returns without pushing, so Node never calls it again).
+    stream.on('readable', () => this.#wake());
+    stream.on('error', (error) => this.#lost(session, error));
+    // The consumer emits 'error' when it cannot rejoin its group.
+    consumer.on('error', (error) => this.#lost(session, error));
+    // Partitions this member no longer owns may come back from another
+    // member's commits: forget what was handed out for them.
+    consumer.on('consumer:group:join', () => {
+      const owned = new Set(this.assignments().map((tp) => `${tp.topic}:${tp.partition}`));
+      for (const key of this.#next.keys()) if (!owned.has(key)) this.#next.delete(key);
+    });
+    consumer.on('consumer:lag', (lag) => {
+      this.#lag.clear();
+      for (const [topic, partitions] of lag) {
+        partitions.forEach((value, partition) => {
+          if (value >= 0n) this.#lag.set(`${topic}:${partition}`, Number(value));
+        });
+      }
+    });
+    consumer.on('consumer:lag:error', () => {});
+    consumer.startLagMonitoring(
+      { topics: [...this.#options.topics] },
+      this.#options.lagIntervalMs ?? 5_000,
+    );
+  }
+
+  /** The session broke (the broker went away, the group could not be rejoined): start again. */
+  #lost(session: Session, error: unknown): void {
+    if (this.#session !== session) return;
+    this.#session = undefined;
+    void closeSession(session);
+    if (this.#closed) return;
+    this.#unreachable(error);
+    this.#connecting ??= this.#connect();
+    this.#wake();
+  }
+
+  #unreachable(error: unknown): void {
+    this.#unreachableSince ??= this.#now();
+    this.#problem = describe(error);
+    this.#checkTimeout();
+  }
+
+  #checkTimeout(): void {
+    if (this.#failure || this.#unreachableSince === undefined) return;
+    if (this.#now() - this.#unreachableSince < this.#timeoutMs) return;
+    this.#failure = new Error(
+      this.#timeoutMs === 0
+        ? `Could not join consumer group '${this.#options.group}' at ${this.#options.bootstrap}: ${this.#problem}`
+        : `Kafka at ${this.#options.bootstrap} was unreachable for ${formatMs(this.#timeoutMs)} (the source's unreachable timeout): ${this.#problem}`,
+    );
+    this.#cancelRetry?.();
+    this.#wake();
+  }
+
+  #wake(): void {
+    for (const waiter of [...this.#waiters]) waiter();
+  }
+}
+
+async function closeSession(session: Session): Promise<void> {
+  session.consumer.stopLagMonitoring();
+  session.stream.on('error', () => {});
+  await session.stream.close().catch(() => {});
+  await closeConsumer(session.consumer);
+}
+
+/** Closes a consumer, leaving its group at once; never throws. */
+function closeConsumer(consumer: Consumer): Promise<void> {
+  consumer.on('error', () => {});
+  return new Promise((resolve) => consumer.close(true, () => resolve()));
+}
