@@ -88,9 +88,13 @@ function sourceContext(
   };
 }
 
-async function readAll(source: Source, clock = new ManualClock(1_000)): Promise<Read> {
+async function readAll(
+  source: Source,
+  clock = new ManualClock(1_000),
+  maxRows?: number,
+): Promise<Read> {
   const read: Read = { rows: [], times: [], batchSizes: [], errors: [] };
-  const context = sourceContext(clock, read.errors);
+  const context = { ...sourceContext(clock, read.errors), maxRows };
   for (;;) {
     const batch = await source.next(context);
     if (!batch) break;
@@ -183,6 +187,15 @@ describe('source.file reading JSON Lines', () => {
     expect(rows.map((r) => r.count)).toEqual(Array.from({ length: count }, (_, i) => i));
     expect(batchSizes).toEqual([1024, 1024, 1024, 1024, 904]);
     expect(source.bytesRead?.()).toBe(Buffer.byteLength(text));
+  });
+
+  it('reads no more rows a batch than the runtime asks for', async () => {
+    const lines = Array.from({ length: 10 }, (_, i) => JSON.stringify({ count: i }));
+    await write('ten.jsonl', lines.join('\n'));
+    const source = fileSource({ path: 'ten.jsonl', format: 'jsonl', schema: ALL_TYPES });
+    const { rows, batchSizes } = await readAll(source, new ManualClock(1_000), 4);
+    expect(rows.map((r) => r.count)).toEqual(Array.from({ length: 10 }, (_, i) => i));
+    expect(batchSizes).toEqual([4, 4, 2]);
   });
 });
 

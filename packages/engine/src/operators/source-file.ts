@@ -62,7 +62,9 @@ export function createFileSource(env: OperatorEnvironment): Source {
         startedAt = context.now();
       }
       if (ended) return undefined;
-      const limit = rate === undefined ? BATCH : await due(context);
+      // As many as the runtime asks for (it sizes batches by time, so a costly graph stops promptly).
+      const most = Math.min(BATCH, context.maxRows ?? BATCH);
+      const limit = rate === undefined ? most : Math.min(most, await due(context));
       if (limit === 0) return EMPTY_BATCH;
       const rows: Row[] = [];
       while (rows.length < limit) {

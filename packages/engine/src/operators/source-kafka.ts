@@ -103,10 +103,12 @@ export function createKafkaSource(env: OperatorEnvironment): Source {
         unreachableTimeoutMs,
         now: () => env.clock.now(),
       });
-      let messages = reader.take(BATCH);
+      // As many as the runtime asks for (it sizes batches by time, so a costly graph stops promptly).
+      const most = Math.min(BATCH, context.maxRows ?? BATCH);
+      let messages = reader.take(most);
       if (messages.length === 0) {
         await Promise.race([reader.waitForMessages(POLL_MS), context.stopped]);
-        messages = reader.take(BATCH);
+        messages = reader.take(most);
       }
       const now = context.now();
       // While reconnecting the reader owns nothing yet: keep what is tracked, uncommitted runs included.
