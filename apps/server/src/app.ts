@@ -11,6 +11,7 @@ import { filesDir, type ServerOptions } from './config.js';
 import { authPlugin } from './plugins/auth.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { jobsPlugin } from './plugins/jobs.js';
+import { jsonBodyPlugin } from './plugins/json-body.js';
 import { storagePlugin } from './plugins/storage.js';
 import { webPlugin } from './plugins/web.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -55,6 +56,7 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
 
   // App plugins.
   await app.register(errorsPlugin);
+  await app.register(jsonBodyPlugin);
   await app.register(authPlugin, { token: options.token });
   // Storage first: plugins close in reverse order, so jobs stop before the database closes.
   await app.register(storagePlugin, { dataDir: options.dataDir });

@@ -5,6 +5,7 @@ import { Type } from 'typebox';
 import { AppError } from '../errors.js';
 import { SESSION_COOKIE, sameToken } from '../plugins/auth.js';
 import { errorResponses } from '../schemas.js';
+import { refuseOversized } from './limits.js';
 
 export const VERSION = '0.1.0';
 
@@ -57,6 +58,7 @@ export async function systemRoutes(
   app.post(
     '/api/pipelines/validate',
     {
+      preValidation: refuseOversized(),
       schema: {
         summary: 'Validate a pipeline document',
         tags: ['pipelines'],

@@ -2,6 +2,7 @@ import type { TSchema } from 'typebox';
 import { getOperator, OPERATORS } from '../catalog/catalog.js';
 import type { InferContext, OperatorDefinition } from '../catalog/operator.js';
 import { checkExpression } from '../expression/index.js';
+import { pipelineLimitProblem } from '../format/limits.js';
 import {
   DEFAULT_SOURCE_PORT,
   DEFAULT_TARGET_PORT,
@@ -12,7 +13,7 @@ import { reservedKeyPaths } from '../format/reserved-keys.js';
 import type { StreamSchema } from '../schema/field.js';
 import { closestName } from '../schema/suggest.js';
 import { type Diagnostic, joinPath } from './diagnostic.js';
-import { findCycle, topologicalOrder } from './graph.js';
+import { findCycle, groupBy, topologicalOrder } from './graph.js';
 import { schemaProblems } from './schema-problems.js';
 
 export interface PipelineAnalysis {
@@ -70,6 +71,12 @@ function analyze(
     out.push(error('format.not-object', 'A pipeline must be a JSON object.'));
     return;
   }
+  // Too big or too deep: said once, and nothing else is read.
+  const tooBig = pipelineLimitProblem(input);
+  if (tooBig) {
+    out.push(tooBig);
+    return;
+  }
   const reserved = reservedKeyPaths(input);
   if (reserved.length > 0) {
     for (const path of reserved) {
@@ -121,13 +128,13 @@ function analyze(
     );
   }
 
+  const into = groupBy(connected, (e) => e.target);
   for (const id of order) {
     const node = byId.get(id)!;
     if (!node.operator || !node.configValid) continue;
     const inputs: Record<string, StreamSchema[]> = {};
     let known = true;
-    for (const e of connected) {
-      if (e.target !== id) continue;
+    for (const e of into.get(id) ?? []) {
       const schema = schemas.get(e.source)?.[e.sourcePort];
       if (!schema) known = false;
       else {
@@ -363,12 +370,15 @@ function portMessage(
 }
 
 function checkPorts(nodes: UsableNode[], edges: UsableEdge[], out: Diagnostic[]): void {
+  // Grouped once, so each node looks only at its own connections.
+  const into = groupBy(edges, (e) => `${e.target}\u0000${e.targetPort}`);
+  const outOf = new Set(edges.map((e) => `${e.source}\u0000${e.sourcePort}`));
   for (const node of nodes) {
     const op = node.operator;
     if (!op) continue;
     const at = { nodeId: node.id, path: `nodes[${node.index}]` };
     for (const port of op.inputs) {
-      const incoming = edges.filter((e) => e.target === node.id && e.targetPort === port.name);
+      const incoming = into.get(`${node.id}\u0000${port.name}`) ?? [];
       if (incoming.length === 0) {
         out.push({
           ...error(
@@ -390,7 +400,7 @@ function checkPorts(nodes: UsableNode[], edges: UsableEdge[], out: Diagnostic[])
     }
     for (const port of op.outputs) {
       if (port.optional) continue;
-      if (!edges.some((e) => e.source === node.id && e.sourcePort === port.name)) {
+      if (!outOf.has(`${node.id}\u0000${port.name}`)) {
         out.push({
           ...warning(
             'node.output-unused',
