@@ -31,11 +31,14 @@ export type FromWorker =
   | { readonly type: 'errors'; readonly errors: RecordError[]; readonly skipped: number }
   | { readonly type: 'tap'; readonly sample: TapSample }
   | { readonly type: 'reply'; readonly requestId: number; readonly value: unknown }
-  /** The job ended; `previews` holds what each node showed at the end (preview sinks' rows). */
+  /**
+   * The job ended; `previews` holds what each node showed at the end (preview
+   * sinks' rows), by node id: a Map, since an id may be `__proto__`.
+   */
   | {
       readonly type: 'done';
       readonly result: JobResult;
-      readonly previews: Record<string, unknown>;
+      readonly previews: ReadonlyMap<string, unknown>;
     }
   /** The job could not start (the engine refused the pipeline, or a node could not be built). */
   | { readonly type: 'start-failed'; readonly failure: JobFailure };
