@@ -14,7 +14,7 @@ import {
   until,
 } from './testing/example-server.js';
 
-const CLIENTS = 100;
+const CLIENTS = 200;
 const TAPPERS = 5;
 const TAPPED_EDGE = 'e1';
 const SOAK_S = 10;
