@@ -49,7 +49,7 @@ export function serverSockets(running: ExampleServer): { bufferedAmount: number 
   return [...(running.server.app.websocketServer.clients as Set<WebSocket>)];
 }
 
-/** Deploys a job of wide rows (about 1 KB each) at 2000 a second: taps on it send about 1 MB a second each. */
+/** Deploys a job of wide rows (about 2 KB each) at 2000 a second: a tap at 1000 a second sends about 2 MB a second. */
 export async function deployWideRows(running: ExampleServer): Promise<string> {
   const pipeline = {
     format: 'sluice.pipeline/v1',
@@ -64,7 +64,7 @@ export async function deployWideRows(running: ExampleServer): Promise<string> {
             {
               name: 'text',
               type: 'string',
-              generator: { kind: 'choice', values: ['w'.repeat(1000)] },
+              generator: { kind: 'choice', values: ['w'.repeat(2000)] },
             },
           ],
           rate: 2000,

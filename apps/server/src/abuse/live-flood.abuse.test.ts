@@ -53,7 +53,10 @@ describe('a client flooding the live view', () => {
 
   it('answers a client that makes a few mistakes, and keeps it', async () => {
     const client = await liveClient(running, opened);
-    for (let i = 0; i < 3; i++) client.ws.send('not json');
+    client.ws.send('not json');
+    // Nested as deep as the 64 KiB message cap allows: parsed and refused, nothing recursive.
+    client.ws.send(`${'{"type":'.repeat(7000)}1${'}'.repeat(7000)}`);
+    client.ws.send(`${'['.repeat(30_000)}${']'.repeat(30_000)}`);
     await until(
       () => client.messages.filter((m) => m.type === 'problem').length === 3,
       5_000,

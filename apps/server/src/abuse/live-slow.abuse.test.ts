@@ -27,9 +27,10 @@ afterAll(async () => {
 });
 
 describe('clients that stop reading', () => {
-  const paused = abuseScale(20, 100);
+  const paused = abuseScale(10, 100);
   const readers = 5;
-  const seconds = abuseScale(8, 20);
+  /** At least this long under load; then until the paused clients are gone (at most 20 s more). */
+  const seconds = abuseScale(3, 20);
 
   it(
     `drops ${paused} paused clients with 2 fast taps each, bounds their buffers, and keeps health quick`,
@@ -57,6 +58,11 @@ describe('clients that stop reading', () => {
       }, 50);
       const health = healthLoop(running.server.url, 50);
       await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+      await until(
+        () => serverSockets(running).length === readers,
+        20_000,
+        `Paused clients still connected: ${serverSockets(running).length - readers}`,
+      );
       const { latencies, failures } = await health.stop();
       clearInterval(sampler);
 
@@ -84,6 +90,6 @@ describe('clients that stop reading', () => {
       for (const client of fine) client.ws.close();
       await running.server.app.jobs.stop(jobId);
     },
-    (seconds + 40) * 1000,
+    (seconds + 60) * 1000,
   );
 });
