@@ -4,6 +4,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 const LOAD_TESTS = ['apps/server/src/load.test.ts', 'apps/server/src/soak.test.ts'];
 /** Tests against a real Kafka broker, started once per run by their own global setup. */
 const KAFKA_TESTS = ['packages/*/src/**/*.kafka.test.ts', 'apps/server/src/**/*.kafka.test.ts'];
+/** Hostile clients against the real server; small by default, full with SLUICE_ABUSE_FULL=1 (npm run test:abuse). */
+const ABUSE_TESTS = ['apps/server/src/abuse/**/*.abuse.test.ts'];
 
 // One runner for every package's unit tests. The "source" condition makes
 // `@sluice/*` imports resolve to each package's TypeScript source, so tests
@@ -26,7 +28,7 @@ export default defineConfig({
             'apps/server/src/**/*.test.ts',
             'apps/web/src/**/*.test.{ts,tsx}',
           ],
-          exclude: [...configDefaults.exclude, ...LOAD_TESTS, ...KAFKA_TESTS],
+          exclude: [...configDefaults.exclude, ...LOAD_TESTS, ...KAFKA_TESTS, ...ABUSE_TESTS],
         },
       },
       {
@@ -48,6 +50,17 @@ export default defineConfig({
           include: LOAD_TESTS,
           fileParallelism: false,
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        // Floods and slow clients measure the event loop: one file at a time, after the unit tests.
+        extends: true,
+        test: {
+          name: 'abuse',
+          include: ABUSE_TESTS,
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
+          testTimeout: 120_000,
         },
       },
     ],

@@ -12,6 +12,7 @@ import { loggerOptions } from './logging.js';
 import { authPlugin } from './plugins/auth.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { jobsPlugin } from './plugins/jobs.js';
+import { jsonBodyPlugin } from './plugins/json-body.js';
 import { storagePlugin } from './plugins/storage.js';
 import { webPlugin } from './plugins/web.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -57,6 +58,7 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
 
   // App plugins.
   await app.register(errorsPlugin);
+  await app.register(jsonBodyPlugin);
   await app.register(authPlugin, {
     token: options.token,
     allowedOrigins: options.allowedOrigins,

@@ -10,5 +10,6 @@ export const errorResponses = {
   400: Type.Ref('ErrorResponse'),
   401: Type.Ref('ErrorResponse'),
   404: Type.Ref('ErrorResponse'),
+  413: Type.Ref('ErrorResponse'),
   500: Type.Ref('ErrorResponse'),
 };

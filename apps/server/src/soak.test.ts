@@ -4,12 +4,17 @@
 // stays quick. Run alone (the "load" Vitest project): its p99 is a latency
 // budget, which neighbours' CPU would spend.
 import { cpus, loadavg } from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { type ExampleServer, percentile, serveExample, until } from './testing/example-server.js';
+import {
+  type ExampleServer,
+  healthLoop,
+  percentile,
+  serveExample,
+  until,
+} from './testing/example-server.js';
 
-const CLIENTS = 100;
+const CLIENTS = 200;
 const TAPPERS = 5;
 const TAPPED_EDGE = 'e1';
 const SOAK_S = 10;
@@ -54,36 +59,6 @@ function watch(jobId: string): Promise<Watcher> {
     ws.once('unexpected-response', (_req, res) => reject(new Error(`Refused: ${res.statusCode}`)));
     ws.once('error', reject);
   });
-}
-
-/** Asks for health every `everyMs` until `stop()` resolves; returns each answer's latency (ms). */
-function healthLoop(url: string, everyMs: number) {
-  const latencies: number[] = [];
-  const failures: string[] = [];
-  let stopped = false;
-  const done = (async () => {
-    for (let next = performance.now(); !stopped; ) {
-      const started = performance.now();
-      try {
-        // Node's fetch keeps the connection alive: this is the server's latency, not a handshake's.
-        const res = await fetch(`${url}/api/health`);
-        await res.arrayBuffer();
-        if (res.status !== 200) failures.push(`status ${res.status}`);
-        latencies.push(performance.now() - started);
-      } catch (error) {
-        failures.push(String(error));
-      }
-      next += everyMs;
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - performance.now())));
-    }
-  })();
-  return {
-    async stop() {
-      stopped = true;
-      await done;
-      return { latencies, failures };
-    },
-  };
 }
 
 const ofType = (watcher: Watcher, type: string, since = 0) =>

@@ -118,6 +118,12 @@ export { defineOperator, OPERATOR_CATEGORIES } from './catalog/operator.js';
 export { canonicalPipeline, exportPipeline } from './format/canonical.js';
 export { exportFileName } from './format/export-name.js';
 export { PIPELINE_SCHEMA_ID, pipelineJsonSchema } from './format/json-schema.js';
+export {
+  jsonTextPastDepth,
+  PIPELINE_LIMITS,
+  pathPastDepth,
+  pipelineLimitProblem,
+} from './format/limits.js';
 export type { Migration } from './format/migrate.js';
 export { MIGRATIONS, migratePipeline } from './format/migrate.js';
 // --- the pipeline format ---

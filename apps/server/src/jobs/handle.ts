@@ -33,7 +33,7 @@ export class JobHandle {
   #endedAt?: number;
   #metrics?: JobMetrics;
   #errors: RecordError[] = [];
-  #previews: Record<string, unknown> = {};
+  #previews: ReadonlyMap<string, unknown> = new Map();
   #worker?: Worker;
   #stopAsked = false;
   #terminated = false;
@@ -174,7 +174,7 @@ export class JobHandle {
   /** What a node shows of itself (a preview sink's rows); null when it shows nothing. */
   async inspect(nodeId: string): Promise<unknown> {
     if (!this.pipeline.nodes.some((n) => n.id === nodeId)) throw notFound('node', nodeId);
-    if (this.#status !== 'running') return this.#previews[nodeId] ?? null;
+    if (this.#status !== 'running') return this.#previews.get(nodeId) ?? null;
     const requestId = this.#nextId++;
     const value = await new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -193,7 +193,7 @@ export class JobHandle {
       this.#send({ type: 'inspect', requestId, nodeId });
     });
     // The job may have ended while we waited: then the final view is the answer.
-    return value === undefined ? (this.#previews[nodeId] ?? null) : value;
+    return value === undefined ? (this.#previews.get(nodeId) ?? null) : value;
   }
 
   /** Records the final status once; later reports (an exit after a result) are ignored. */

@@ -47,11 +47,14 @@ export type FromWorker =
   | { readonly type: 'errors'; readonly errors: RecordError[]; readonly skipped: number }
   | { readonly type: 'tap'; readonly sample: TapSample }
   | { readonly type: 'reply'; readonly requestId: number; readonly value: unknown }
-  /** The job ended; `previews` holds what each node showed at the end (preview sinks' rows). */
+  /**
+   * The job ended; `previews` holds what each node showed at the end (preview
+   * sinks' rows), by node id: a Map, since an id may be `__proto__`.
+   */
   | {
       readonly type: 'done';
       readonly result: JobResult;
-      readonly previews: Record<string, unknown>;
+      readonly previews: ReadonlyMap<string, unknown>;
     }
   /** A stop was asked for before the job had started: it never ran. */
   | { readonly type: 'stopped-before-start' }

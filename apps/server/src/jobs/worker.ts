@@ -134,10 +134,10 @@ function run(job: Job): void {
     clearTimeout(errorsTimer);
     flushErrors();
     for (const tap of openTaps.values()) tap.close();
-    const previews: Record<string, unknown> = {};
+    const previews = new Map<string, unknown>();
     for (const node of start.pipeline.nodes) {
       const view = job.inspect(node.id);
-      if (view !== undefined) previews[node.id] = view;
+      if (view !== undefined) previews.set(node.id, view);
     }
     post({ type: 'done', result, previews });
     // Nothing more to do: let the thread end once the message is out.

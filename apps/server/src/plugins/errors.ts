@@ -1,5 +1,7 @@
 // The one error handler: every error leaves as {error: {code, message, details?}}
 // with a stable code; a 5xx never shows internals.
+
+import { MAX_PIPELINE_BYTES } from '@sluice/shared';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, type ErrorCode } from '../errors.js';
@@ -38,6 +40,14 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
         error: {
           code: 'internal',
           message: 'Something went wrong on the server. It has been logged.',
+        },
+      });
+    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.status(413).send({
+        error: {
+          code: 'payload-too-large',
+          message: `The request is larger than ${MAX_PIPELINE_BYTES / 1024 / 1024} MB, the most Sluice accepts.`,
         },
       });
     }

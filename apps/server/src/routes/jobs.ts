@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { AppError } from '../errors.js';
 import { errorResponses } from '../schemas.js';
+import { pipelineField, refuseOversized } from './limits.js';
 
 const JobId = Type.String({ minLength: 1, maxLength: 100 });
 const NodeId = Type.String({ minLength: 1, maxLength: 200 });
@@ -19,6 +20,7 @@ export async function jobRoutes(app: FastifyInstance) {
   app.post(
     '/api/jobs',
     {
+      preValidation: refuseOversized(pipelineField),
       schema: {
         summary: 'Deploy a pipeline: a stored one by id (and version), or a document given inline',
         tags,

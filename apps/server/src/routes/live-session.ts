@@ -1,18 +1,33 @@
 // One browser watching one job over a WebSocket: status, metrics, bad records
-// and the taps it opened. A slow browser loses messages; the job never waits.
+// and the taps it opened. A slow browser loses messages, then its connection;
+// a flooding one is closed. The job never waits, and no socket's buffer grows
+// without bound.
 import type { WebSocket } from '@fastify/websocket';
 import type { TapSample } from '@sluice/engine';
 import { LiveClientMessageSchema } from '@sluice/shared';
 import { Value } from 'typebox/value';
 import type { JobHandle } from '../jobs/handle.js';
 import type { JobEvent } from '../jobs/protocol.js';
+import { encodeEvent, encodeMetrics, encodeTap } from './live-wire.js';
 
 /** Above this many unsent bytes a client is behind: its droppable messages are skipped. */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
+/** Past this many unsent bytes, or behind for BEHIND_MS, a client is closed. */
+export const CLOSE_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** How long a client may stay behind before it is closed (the web app reconnects). */
+export const BEHIND_MS = 3_000;
 /** Bad records sent to one client per second; the rest are counted as dropped. */
 export const ERRORS_PER_SECOND = 20;
+/** Messages a client may send in one second; past it, it is closed. */
+export const MESSAGES_PER_SECOND = 50;
+/** Invalid messages answered with a problem per second; the rest get no answer. */
+export const PROBLEMS_PER_SECOND = 10;
 /** Taps one client may hold open at once. */
 export const MAX_TAPS_PER_CLIENT = 16;
+/** WebSocket close code for a client that broke the rules (RFC 6455, 1008 policy violation). */
+export const POLICY_VIOLATION = 1008;
+/** After a close frame, how long a client has to answer before its connection is cut. */
+const CLOSE_GRACE_MS = 1_000;
 
 /**
  * Server → client messages, built from the engine's types; wire-check.ts
@@ -27,12 +42,30 @@ export type ServerMessage =
 
 const EXAMPLE = '{"type":"tap","edgeId":"e1","open":true,"perSecond":20}';
 
+/** Counts events per wall-clock second. */
+class PerSecond {
+  #second = 0;
+  #count = 0;
+  /** Counts one more; returns how many this second, this one included. */
+  add(): number {
+    const second = Math.floor(Date.now() / 1000);
+    if (second !== this.#second) {
+      this.#second = second;
+      this.#count = 0;
+    }
+    return ++this.#count;
+  }
+}
+
 export class LiveSession {
   readonly #taps = new Map<string, () => void>();
   readonly #unwatch: () => void;
+  readonly #errors = new PerSecond();
+  readonly #messages = new PerSecond();
+  readonly #problems = new PerSecond();
   #dropped = 0;
-  #errorSecond = 0;
-  #errorsThisSecond = 0;
+  #behindSince?: number;
+  #closing = false;
 
   constructor(
     readonly socket: WebSocket,
@@ -40,11 +73,13 @@ export class LiveSession {
   ) {
     const failure = job.failure;
     this.#send(
-      failure
-        ? { type: 'status', status: job.status, failure }
-        : { type: 'status', status: job.status },
+      JSON.stringify(
+        failure
+          ? { type: 'status', status: job.status, failure }
+          : { type: 'status', status: job.status },
+      ),
     );
-    if (job.metrics) this.#send({ type: 'metrics', metrics: job.metrics, dropped: 0 });
+    if (job.metrics) this.#send(encodeMetrics({ type: 'metrics', metrics: job.metrics }, 0));
     this.#unwatch = job.watch((event) => this.#onEvent(event));
     socket.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
     socket.on('close', () => this.close());
@@ -64,25 +99,24 @@ export class LiveSession {
   #onEvent(event: JobEvent): void {
     switch (event.type) {
       case 'status':
-        this.#send(event);
+        this.#send(encodeEvent(event));
         break;
       case 'metrics':
-        this.#sendDroppable({ ...event, dropped: this.#dropped });
+        if (this.#keepUp()) this.#send(encodeMetrics(event, this.#dropped));
         break;
-      case 'error': {
-        const second = Math.floor(Date.now() / 1000);
-        if (second !== this.#errorSecond) {
-          this.#errorSecond = second;
-          this.#errorsThisSecond = 0;
-        }
-        if (++this.#errorsThisSecond > ERRORS_PER_SECOND) this.#dropped++;
-        else this.#sendDroppable(event);
+      case 'error':
+        if (this.#errors.add() > ERRORS_PER_SECOND) this.#dropped++;
+        else if (this.#keepUp()) this.#send(encodeEvent(event));
         break;
-      }
     }
   }
 
   #onMessage(data: unknown, isBinary: boolean): void {
+    if (this.#closing) return;
+    if (this.#messages.add() > MESSAGES_PER_SECOND) {
+      this.#drop(`More than ${MESSAGES_PER_SECOND} messages in a second.`);
+      return;
+    }
     let message: unknown;
     try {
       message = isBinary ? undefined : JSON.parse(String(data));
@@ -90,10 +124,7 @@ export class LiveSession {
       // Reported below as not a valid message.
     }
     if (!Value.Check(LiveClientMessageSchema, message)) {
-      this.#send({
-        type: 'problem',
-        message: `That message is not understood. Send JSON such as ${EXAMPLE}.`,
-      });
+      this.#problem(`That message is not understood. Send JSON such as ${EXAMPLE}.`);
       return;
     }
     if (message.open) this.#openTap(message.edgeId, message.perSecond ?? 20);
@@ -102,23 +133,17 @@ export class LiveSession {
 
   #openTap(edgeId: string, perSecond: number): void {
     if (!this.#taps.has(edgeId) && this.#taps.size >= MAX_TAPS_PER_CLIENT) {
-      this.#send({
-        type: 'problem',
-        message: `At most ${MAX_TAPS_PER_CLIENT} taps can be open at once: close one first.`,
-      });
+      this.#problem(`At most ${MAX_TAPS_PER_CLIENT} taps can be open at once: close one first.`);
       return;
     }
     this.#closeTap(edgeId);
     try {
-      const close = this.job.openTap(edgeId, perSecond, (sample) =>
-        this.#sendDroppable({ type: 'tap', ...sample }),
-      );
+      const close = this.job.openTap(edgeId, perSecond, (sample) => {
+        if (this.#keepUp()) this.#send(encodeTap(sample));
+      });
       this.#taps.set(edgeId, close);
     } catch (error) {
-      this.#send({
-        type: 'problem',
-        message: error instanceof Error ? error.message : String(error),
-      });
+      this.#problem(error instanceof Error ? error.message : String(error));
     }
   }
 
@@ -127,18 +152,51 @@ export class LiveSession {
     this.#taps.delete(edgeId);
   }
 
-  /** Metrics, samples and bad records: skipped (and counted) while the client is behind. */
-  #sendDroppable(message: ServerMessage): void {
-    if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-      this.#dropped++;
-      return;
-    }
-    this.#send(message);
+  /** Answers a client's mistake, a few a second: a flood of them is not answered in kind. */
+  #problem(message: string): void {
+    if (this.#problems.add() > PROBLEMS_PER_SECOND || !this.#keepUp()) return;
+    this.#send(JSON.stringify({ type: 'problem', message }));
   }
 
-  /** Status changes and problems are rare and always sent. */
-  #send(message: ServerMessage): void {
-    if (this.socket.readyState !== this.socket.OPEN) return;
-    this.socket.send(JSON.stringify(message));
+  /**
+   * Whether a droppable message (metrics, a sample, a bad record) should be
+   * sent. A client behind is skipped and counted; one behind too long, or far
+   * too behind, is closed.
+   */
+  #keepUp(): boolean {
+    if (this.#closing) return false;
+    const buffered = this.socket.bufferedAmount;
+    // Written so that an unknown amount (an in-memory test socket) counts as keeping up.
+    if (!(buffered > MAX_BUFFERED_BYTES)) {
+      this.#behindSince = undefined;
+      return true;
+    }
+    this.#dropped++;
+    this.#behindSince ??= Date.now();
+    if (buffered > CLOSE_BUFFERED_BYTES || Date.now() - this.#behindSince > BEHIND_MS) {
+      this.#drop(`This client fell more than ${BEHIND_MS / 1000} s behind.`);
+    }
+    return false;
+  }
+
+  /** Closes the connection with 1008; a client that cannot read the close frame is cut off. */
+  #drop(reason: string): void {
+    if (this.#closing) return;
+    this.#closing = true;
+    this.close();
+    this.socket.close(POLICY_VIOLATION, reason);
+    const cut = setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS);
+    cut.unref();
+    this.socket.once('close', () => clearTimeout(cut));
+  }
+
+  /** Status changes are rare and sent unless the client is far behind; then it is closed. */
+  #send(message: string | Buffer): void {
+    if (this.#closing || this.socket.readyState !== this.socket.OPEN) return;
+    if (this.socket.bufferedAmount > CLOSE_BUFFERED_BYTES) {
+      this.#drop('This client fell too far behind.');
+      return;
+    }
+    this.socket.send(message, { binary: false });
   }
 }

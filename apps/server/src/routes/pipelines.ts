@@ -17,6 +17,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { AppError } from '../errors.js';
 import { errorResponses } from '../schemas.js';
+import { pipelineField, refuseOversized } from './limits.js';
 
 const IdParams = Type.Object({ id: PipelineIdSchema });
 const VersionParams = Type.Object({
@@ -71,6 +72,7 @@ export async function pipelineRoutes(fastify: FastifyInstance) {
       // The body is judged by readPipelineValue, so a non-pipeline gets
       // invalid-pipeline with diagnostics rather than a bare schema error.
       attachValidation: true,
+      preValidation: refuseOversized(),
       schema: {
         summary: 'Store a new pipeline (drafts with errors are kept, with their diagnostics)',
         tags: ['pipelines'],
@@ -88,6 +90,7 @@ export async function pipelineRoutes(fastify: FastifyInstance) {
     '/api/pipelines/import',
     {
       attachValidation: true,
+      preValidation: refuseOversized(),
       schema: {
         summary:
           'Import a pipeline document: older formats are migrated, anything else is refused with its diagnostics',
@@ -118,6 +121,7 @@ export async function pipelineRoutes(fastify: FastifyInstance) {
   app.put(
     '/api/pipelines/:id',
     {
+      preValidation: refuseOversized(pipelineField),
       schema: {
         summary:
           'Save a new version. Body: {pipeline, expectedVersion?}; with expectedVersion, a save made by someone else in between is refused with 409',

@@ -3,6 +3,7 @@ import { describeCatalog, hasErrors, validatePipeline } from '@sluice/shared';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { errorResponses } from '../schemas.js';
+import { refuseOversized } from './limits.js';
 
 export const VERSION = '0.1.0';
 
@@ -52,6 +53,7 @@ export async function systemRoutes(app: FastifyInstance, options: { kafkaBootstr
   app.post(
     '/api/pipelines/validate',
     {
+      preValidation: refuseOversized(),
       schema: {
         summary: 'Validate a pipeline document',
         tags: ['pipelines'],

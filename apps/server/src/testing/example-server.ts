@@ -3,6 +3,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { JobHandle } from '../jobs/handle.js';
 import { type RunningServer, startServer } from '../server.js';
 import { TEST_TOKEN } from './app.js';
@@ -85,4 +86,34 @@ export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] as number;
+}
+
+/** Asks for health every `everyMs` until `stop()` resolves; returns each answer's latency (ms). */
+export function healthLoop(url: string, everyMs: number) {
+  const latencies: number[] = [];
+  const failures: string[] = [];
+  let stopped = false;
+  const done = (async () => {
+    for (let next = performance.now(); !stopped; ) {
+      const started = performance.now();
+      try {
+        // Node's fetch keeps the connection alive: this is the server's latency, not a handshake's.
+        const res = await fetch(`${url}/api/health`);
+        await res.arrayBuffer();
+        if (res.status !== 200) failures.push(`status ${res.status}`);
+        latencies.push(performance.now() - started);
+      } catch (error) {
+        failures.push(String(error));
+      }
+      next += everyMs;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - performance.now())));
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await done;
+      return { latencies, failures };
+    },
+  };
 }

@@ -5,6 +5,7 @@
 import type { TSchema } from 'typebox';
 import { getOperator } from '../catalog/catalog.js';
 import { RESERVED_FIELD_NAMES } from '../schema/field.js';
+import { PIPELINE_LIMITS, pathPastDepth } from './limits.js';
 import {
   DEFAULT_SOURCE_PORT,
   DEFAULT_TARGET_PORT,
@@ -13,7 +14,18 @@ import {
   type PipelineNode,
 } from './pipeline.js';
 
+/**
+ * The canonical form of a pipeline. Throws a RangeError naming the limit for
+ * a document nested deeper than readers accept (validation refuses those
+ * first), rather than overflowing the stack in the key ordering below.
+ */
 export function canonicalPipeline(pipeline: Pipeline): Pipeline {
+  const deep = pathPastDepth(pipeline, PIPELINE_LIMITS.depth);
+  if (deep !== undefined) {
+    throw new RangeError(
+      `The pipeline cannot be written out: the value at ${deep} is nested more than ${PIPELINE_LIMITS.depth} levels deep.`,
+    );
+  }
   const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   return compact({
     format: pipeline.format,

@@ -1,6 +1,7 @@
 // The pipeline document, version 1: the JSON users export, import and keep in git.
 import { type Static, Type } from 'typebox';
 import { DurationSchema } from '../schema/duration.js';
+import { PIPELINE_LIMITS } from './limits.js';
 
 export const PIPELINE_FORMAT = 'sluice.pipeline/v1';
 
@@ -72,8 +73,8 @@ export const PipelineSchema = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 200 }),
     description: Type.Optional(Type.String({ maxLength: 5000 })),
     settings: Type.Optional(PipelineSettingsSchema),
-    nodes: Type.Array(PipelineNodeSchema, { maxItems: 2000 }),
-    edges: Type.Array(PipelineEdgeSchema, { maxItems: 10_000 }),
+    nodes: Type.Array(PipelineNodeSchema, { maxItems: PIPELINE_LIMITS.nodes }),
+    edges: Type.Array(PipelineEdgeSchema, { maxItems: PIPELINE_LIMITS.edges }),
   },
   { additionalProperties: false },
 );

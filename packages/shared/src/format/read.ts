@@ -1,9 +1,10 @@
 // Reading a pipeline file: JSON text in, a pipeline (or the reasons there is
 // none) out. Used by import and by the command line.
 import { type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
-import { Value } from 'typebox/value';
+import { checkSchema } from '../validation/check.js';
 import { type Diagnostic, hasErrors } from '../validation/diagnostic.js';
 import { validatePipeline } from '../validation/validate.js';
+import { jsonTextPastDepth, PIPELINE_LIMITS, pipelineLimitProblem } from './limits.js';
 import { migratePipeline } from './migrate.js';
 import { type Pipeline, PipelineSchema } from './pipeline.js';
 import { reservedKeyPaths } from './reserved-keys.js';
@@ -25,6 +26,13 @@ export function readPipeline(text: string): ReadResult {
       `The file is larger than ${MAX_PIPELINE_BYTES / 1024 / 1024} MB.`,
     );
   }
+  const deep = jsonTextPastDepth(text, PIPELINE_LIMITS.depth);
+  if (deep) {
+    return fail(
+      'format.too-deep',
+      `The file nests lists and objects more than ${PIPELINE_LIMITS.depth} levels deep (at line ${deep.line}, column ${deep.column}); Sluice reads at most ${PIPELINE_LIMITS.depth}.`,
+    );
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -36,6 +44,8 @@ export function readPipeline(text: string): ReadResult {
 
 /** Like readPipeline, for a value already parsed from JSON. */
 export function readPipelineValue(value: unknown): ReadResult {
+  const tooBig = pipelineLimitProblem(value);
+  if (tooBig) return { diagnostics: [tooBig], migrations: [] };
   const reserved = reservedKeyPaths(value);
   if (reserved.length > 0) {
     return {
@@ -56,7 +66,7 @@ export function readPipelineValue(value: unknown): ReadResult {
   const shapeBroken = diagnostics.some(
     (d) => d.severity === 'error' && (d.code.startsWith('format.') || d.code === 'internal'),
   );
-  if (shapeBroken || !Value.Check(PipelineSchema, document))
+  if (shapeBroken || !checkSchema(PipelineSchema, document))
     return { diagnostics, migrations: applied };
   return { pipeline: document as Pipeline, diagnostics, migrations: applied };
 }

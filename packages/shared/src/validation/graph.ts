@@ -43,7 +43,9 @@ export function findCycle(
   const next = new Map<string, string[]>();
   for (const e of edges) {
     if (cyclic.has(e.source) && cyclic.has(e.target)) {
-      next.set(e.source, [...(next.get(e.source) ?? []), e.target]);
+      const targets = next.get(e.source);
+      if (targets) targets.push(e.target);
+      else next.set(e.source, [e.target]);
     }
   }
   // Breadth-first search back to start gives the shortest cycle.
@@ -64,4 +66,16 @@ export function findCycle(
     }
   }
   return [start];
+}
+
+/** Items by key, each group in input order. */
+export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }

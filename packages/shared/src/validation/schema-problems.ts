@@ -4,6 +4,7 @@
 import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { fieldNameProblem, IDENTIFIER_PATTERN } from '../schema/field.js';
+import { checkSchema } from './check.js';
 import { joinPath } from './diagnostic.js';
 
 export interface SchemaProblem {
@@ -26,7 +27,7 @@ interface SchemaNode {
 }
 
 export function schemaProblems(schema: TSchema, value: unknown, path: string): SchemaProblem[] {
-  if (Value.Check(schema, value)) return [];
+  if (checkSchema(schema, value)) return [];
   const node = schema as SchemaNode;
   if (node.anyOf) return unionProblems(node, value, path);
   if (node.type === 'object' && isRecord(value)) return objectProblems(node, value, path);

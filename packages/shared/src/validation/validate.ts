@@ -1,7 +1,8 @@
 import type { TSchema } from 'typebox';
 import { getOperator, OPERATORS } from '../catalog/catalog.js';
-import type { InferContext, OperatorDefinition } from '../catalog/operator.js';
+import type { InferContext } from '../catalog/operator.js';
 import { checkExpression } from '../expression/index.js';
+import { pipelineLimitProblem } from '../format/limits.js';
 import {
   DEFAULT_SOURCE_PORT,
   DEFAULT_TARGET_PORT,
@@ -11,32 +12,16 @@ import {
 import { reservedKeyPaths } from '../format/reserved-keys.js';
 import type { StreamSchema } from '../schema/field.js';
 import { closestName } from '../schema/suggest.js';
+import { checkEdges, checkPorts } from './connections.js';
 import { type Diagnostic, joinPath } from './diagnostic.js';
-import { findCycle, topologicalOrder } from './graph.js';
+import { findCycle, groupBy, topologicalOrder } from './graph.js';
 import { schemaProblems } from './schema-problems.js';
+import { error, isRecord, type UsableEdge, type UsableNode, warning } from './usable.js';
 
 export interface PipelineAnalysis {
   readonly diagnostics: Diagnostic[];
   /** Inferred output schemas by node id, then output port. */
   readonly schemas: ReadonlyMap<string, Readonly<Record<string, StreamSchema>>>;
-}
-
-interface UsableNode {
-  readonly index: number;
-  readonly id: string;
-  readonly kind: string;
-  readonly config: Record<string, unknown>;
-  readonly operator?: OperatorDefinition;
-  configValid: boolean;
-}
-
-interface UsableEdge {
-  readonly index: number;
-  readonly id: string;
-  readonly source: string;
-  readonly target: string;
-  readonly sourcePort: string;
-  readonly targetPort: string;
 }
 
 /** Checks a pipeline document of any shape; never throws. */
@@ -68,6 +53,12 @@ function analyze(
 ): void {
   if (!isRecord(input)) {
     out.push(error('format.not-object', 'A pipeline must be a JSON object.'));
+    return;
+  }
+  // Too big or too deep: said once, and nothing else is read.
+  const tooBig = pipelineLimitProblem(input);
+  if (tooBig) {
+    out.push(tooBig);
     return;
   }
   const reserved = reservedKeyPaths(input);
@@ -121,13 +112,13 @@ function analyze(
     );
   }
 
+  const into = groupBy(connected, (e) => e.target);
   for (const id of order) {
     const node = byId.get(id)!;
     if (!node.operator || !node.configValid) continue;
     const inputs: Record<string, StreamSchema[]> = {};
     let known = true;
-    for (const e of connected) {
-      if (e.target !== id) continue;
+    for (const e of into.get(id) ?? []) {
       const schema = schemas.get(e.source)?.[e.sourcePort];
       if (!schema) known = false;
       else {
@@ -281,128 +272,6 @@ function checkNode(node: UsableNode, out: Diagnostic[]): void {
   node.configValid = problems.length === 0;
 }
 
-function checkEdges(
-  edges: UsableEdge[],
-  byId: Map<string, UsableNode>,
-  out: Diagnostic[],
-): UsableEdge[] {
-  const connected: UsableEdge[] = [];
-  const seen = new Set<string>();
-  for (const e of edges) {
-    const at = { edgeId: e.id };
-    const source = byId.get(e.source);
-    const target = byId.get(e.target);
-    let ok = true;
-    for (const [end, node, name] of [
-      ['source', source, e.source],
-      ['target', target, e.target],
-    ] as const) {
-      if (!node) {
-        out.push({
-          ...error(
-            'edge.dangling',
-            `Connection '${e.id}' has the ${end} '${name}', but there is no node with that id.`,
-          ),
-          ...at,
-          path: `edges[${e.index}].${end}`,
-        });
-        ok = false;
-      }
-    }
-    if (source?.operator && !source.operator.outputs.some((p) => p.name === e.sourcePort)) {
-      out.push({
-        ...error(
-          'edge.unknown-port',
-          portMessage(e, 'output', e.sourcePort, source.operator.outputs),
-        ),
-        ...at,
-        nodeId: source.id,
-        path: `edges[${e.index}].sourcePort`,
-      });
-      ok = false;
-    }
-    if (target?.operator && !target.operator.inputs.some((p) => p.name === e.targetPort)) {
-      out.push({
-        ...error(
-          'edge.unknown-port',
-          portMessage(e, 'input', e.targetPort, target.operator.inputs),
-        ),
-        ...at,
-        nodeId: target.id,
-        path: `edges[${e.index}].targetPort`,
-      });
-      ok = false;
-    }
-    const key = `${e.source}\u0000${e.sourcePort}\u0000${e.target}\u0000${e.targetPort}`;
-    if (ok && seen.has(key)) {
-      out.push({
-        ...warning(
-          'edge.duplicate',
-          `Connection '${e.id}' repeats another connection between the same ports; records would arrive twice.`,
-        ),
-        ...at,
-        path: `edges[${e.index}]`,
-      });
-    }
-    seen.add(key);
-    if (ok && source && target) connected.push(e);
-  }
-  return connected;
-}
-
-function portMessage(
-  e: UsableEdge,
-  side: string,
-  port: string,
-  ports: readonly { name: string }[],
-) {
-  const names = ports.map((p) => p.name);
-  return names.length === 0
-    ? `Connection '${e.id}' uses the ${side} '${port}', but this node has no ${side}s.`
-    : `Connection '${e.id}' uses the ${side} '${port}', which does not exist here (${side}s: ${names.join(', ')}).`;
-}
-
-function checkPorts(nodes: UsableNode[], edges: UsableEdge[], out: Diagnostic[]): void {
-  for (const node of nodes) {
-    const op = node.operator;
-    if (!op) continue;
-    const at = { nodeId: node.id, path: `nodes[${node.index}]` };
-    for (const port of op.inputs) {
-      const incoming = edges.filter((e) => e.target === node.id && e.targetPort === port.name);
-      if (incoming.length === 0) {
-        out.push({
-          ...error(
-            'node.input-missing',
-            `${op.label} '${node.id}' needs a connection into its '${port.label}' input.`,
-          ),
-          ...at,
-        });
-      } else if (incoming.length > 1 && !port.multiple) {
-        out.push({
-          ...error(
-            'node.input-taken',
-            `${op.label} '${node.id}' takes one connection into '${port.label}', but has ${incoming.length}. Use a Union node to merge streams first.`,
-          ),
-          ...at,
-          edgeId: incoming[1]!.id,
-        });
-      }
-    }
-    for (const port of op.outputs) {
-      if (port.optional) continue;
-      if (!edges.some((e) => e.source === node.id && e.sourcePort === port.name)) {
-        out.push({
-          ...warning(
-            'node.output-unused',
-            `The '${port.label}' output of ${op.label} '${node.id}' leads nowhere; its records are dropped.`,
-          ),
-          ...at,
-        });
-      }
-    }
-  }
-}
-
 function inferContext(
   node: UsableNode,
   inputs: Record<string, StreamSchema[]>,
@@ -436,16 +305,4 @@ function inferContext(
       out.push({ ...warning(code, `${label}: ${message}`), nodeId: node.id, path: pathOf(path) });
     },
   };
-}
-
-function error(code: string, message: string): Diagnostic {
-  return { severity: 'error', code, message };
-}
-
-function warning(code: string, message: string): Diagnostic {
-  return { severity: 'warning', code, message };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
