@@ -54,7 +54,7 @@ export async function startCommand(flags: StartFlags, io: CliIO): Promise<number
   // The link holds a one-time code, not the token: history keeps nothing that signs in.
   io.stdout(
     `Sluice is running at ${server.url}\nOpen this link to sign in:\n\n    ${server.loginUrl}\n\n` +
-      `It works once, within 24 hours. For another browser, paste the token from ${tokenFile} on the sign-in page, or restart Sluice for a new link.\n\nPress Ctrl-C to stop.\n`,
+      `It works once, within 24 hours. For another browser, run \`sluice login --data-dir ${server.options.dataDir} --port ${new URL(server.url).port}\`, or paste the token from ${tokenFile} on the sign-in page.\n\nPress Ctrl-C to stop.\n`,
   );
   await new Promise<void>((resolve) => {
     if (io.signal?.aborted) resolve();
