@@ -43,7 +43,10 @@ export function SignIn() {
           <code>sluice start</code> runs, and looks like
         </p>
         <pre>http://127.0.0.1:4800/login?code=…</pre>
-        <p className="muted">Each link works once, within 24 hours. Or sign in with the token:</p>
+        <p className="muted">
+          Each link works once, within 24 hours; <code>sluice login</code> prints a new one. Or sign
+          in with the token:
+        </p>
         <form className="sign-in-form" onSubmit={(event) => void submit(event)}>
           <label htmlFor="sign-in-token">
             Token (the file <code>state/token</code> in the data directory, by default{' '}

@@ -3,7 +3,7 @@
 // The reason holds no secret; the page drops it from the address once read.
 
 const HOW_TO_GET_ANOTHER =
-  'Paste the token below, or restart Sluice: it prints a new link at each start.';
+  'Paste the token below, or run `sluice login` for a new link (Sluice also prints one at each start).';
 
 const NOTICES: Readonly<Record<string, string>> = {
   used: `This sign-in link was already used: each link signs in one browser, once. ${HOW_TO_GET_ANOTHER}`,
