@@ -1,31 +1,66 @@
-// The tests' view of the server global setup started: its address, the login
-// link it printed, and the token in that link for calls made outside the browser.
+// The tests' view of the server global setup started: its address, the token
+// (read from the data directory) for calls made outside the browser, and a
+// fresh one-time sign-in link per test, minted with the token as a script would.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test as base } from '@playwright/test';
-import { BASE_URL_VAR, KAFKA_BOOTSTRAP_VAR, LOGIN_URL_VAR } from './env.js';
+import { BASE_URL_VAR, KAFKA_BOOTSTRAP_VAR, LOGIN_URL_VAR, TOKEN_VAR } from './env.js';
 import { REPO_ROOT } from './sluice-server.js';
 
 export { expect } from '@playwright/test';
 
 export interface Sluice {
   readonly baseURL: string;
+  /** A one-time sign-in link made for this test: it signs one browser in, once. */
   readonly loginURL: string;
+  /** The link `sluice start` printed; one test of the run may use it. */
+  readonly printedLoginURL: string;
   readonly token: string;
   /** `Authorization` header for API calls made by the test itself, not the page. */
   readonly auth: { readonly authorization: string };
+  /** Another one-time sign-in link, as `POST /api/session/links` makes it. */
+  newLoginURL(): Promise<string>;
 }
 
-function sluiceFromEnv(): Sluice {
+interface Server {
+  readonly baseURL: string;
+  readonly printedLoginURL: string;
+  readonly token: string;
+}
+
+function serverFromEnv(): Server {
   const baseURL = process.env[BASE_URL_VAR];
-  const loginURL = process.env[LOGIN_URL_VAR];
-  if (!baseURL || !loginURL) {
+  const printedLoginURL = process.env[LOGIN_URL_VAR];
+  const token = process.env[TOKEN_VAR];
+  if (!baseURL || !printedLoginURL || !token) {
     throw new Error(
-      `${BASE_URL_VAR} and ${LOGIN_URL_VAR} are not set: run the tests with \`npx playwright test -c e2e/playwright.config.ts\`, whose global setup starts the server.`,
+      `${BASE_URL_VAR}, ${LOGIN_URL_VAR} and ${TOKEN_VAR} are not set: run the tests with \`npx playwright test -c e2e/playwright.config.ts\`, whose global setup starts the server.`,
     );
   }
-  const token = new URL(loginURL).searchParams.get('token') ?? '';
-  return { baseURL, loginURL, token, auth: { authorization: `Bearer ${token}` } };
+  return { baseURL, printedLoginURL, token };
+}
+
+async function mintLoginURL(server: Server): Promise<string> {
+  const response = await fetch(`${server.baseURL}/api/session/links`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.token}` },
+  });
+  if (response.status !== 201) {
+    throw new Error(
+      `POST /api/session/links answered ${response.status}, not 201: ${await response.text()}`,
+    );
+  }
+  return ((await response.json()) as { url: string }).url;
+}
+
+async function sluiceFromEnv(): Promise<Sluice> {
+  const server = serverFromEnv();
+  return {
+    ...server,
+    loginURL: await mintLoginURL(server),
+    auth: { authorization: `Bearer ${server.token}` },
+    newLoginURL: () => mintLoginURL(server),
+  };
 }
 
 export const WEB_INDEX = join(REPO_ROOT, 'apps/web/dist/index.html');
@@ -41,9 +76,9 @@ export function requireBuiltWebApp(): void {
 
 export const test = base.extend<{ sluice: Sluice }>({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
-  sluice: async ({}, use) => use(sluiceFromEnv()),
+  sluice: async ({}, use) => use(await sluiceFromEnv()),
   // biome-ignore lint/correctness/noEmptyPattern: as above.
-  baseURL: async ({}, use) => use(sluiceFromEnv().baseURL),
+  baseURL: async ({}, use) => use(serverFromEnv().baseURL),
 });
 
 /** The bootstrap address of the Kafka broker global setup started. */

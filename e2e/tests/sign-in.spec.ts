@@ -1,5 +1,5 @@
-// Signing in with the link `sluice start` prints, and what a browser without
-// it gets. The canvas's accessible names are the contract with apps/web.
+// Signing in with the one-time link `sluice start` prints (or one minted with
+// the token), with the token form, and what a browser without either gets. The canvas's accessible names are the contract with apps/web.
 import { join } from 'node:path';
 import { expect, requireBuiltWebApp, SCREENSHOTS, test } from '../support/fixtures.js';
 
@@ -12,7 +12,7 @@ interface PipelineSummary {
   readonly name: string;
 }
 
-test('the printed login link signs the browser in and opens the canvas', async ({
+test('a one-time sign-in link signs the browser in and opens the canvas at a URL without the code', async ({
   page,
   request,
   sluice,
@@ -29,6 +29,8 @@ test('the printed login link signs the browser in and opens the canvas', async (
   await page.goto(sluice.loginURL);
 
   await expect(page).toHaveURL(`${sluice.baseURL}/`);
+  expect(page.url()).not.toContain('code=');
+  expect(page.url()).not.toContain(new URL(sluice.loginURL).searchParams.get('code')!);
   const session = (await page.context().cookies()).find((c) => c.name === 'sluice_session');
   expect(session, 'the login link sets the session cookie').toMatchObject({
     httpOnly: true,
@@ -91,15 +93,64 @@ test('a browser without the login link reaches no data and is told how to sign i
   await page.screenshot({ path: join(SCREENSHOTS, 'signed-out.png') });
 });
 
-test('a wrong login link does not sign in', async ({ page, sluice }) => {
-  const wrong = new URL(sluice.loginURL);
-  wrong.searchParams.set('token', 'not-the-token');
+test('the link sluice start printed signs in once; a fresh browser opening it again is not signed in', async ({
+  browser,
+  page,
+  sluice,
+}) => {
+  requireBuiltWebApp();
+  expect(sluice.printedLoginURL).toMatch(/\/login\?code=[A-Za-z0-9_-]{43}$/);
+  expect(sluice.printedLoginURL).not.toContain(sluice.token);
+  await page.goto(sluice.printedLoginURL);
+  await expect(page.getByRole('application', { name: 'Pipeline canvas' })).toBeVisible();
+  expect(page.url()).toBe(`${sluice.baseURL}/`);
 
-  const response = await page.goto(wrong.href);
+  // Someone who finds the link in this browser's history gets nothing from it.
+  const other = await browser.newContext();
+  try {
+    const stranger = await other.newPage();
+    await stranger.goto(sluice.printedLoginURL);
+    await expect(stranger.getByRole('heading', { name: 'Sign in to Sluice' })).toBeVisible();
+    await expect(stranger.getByRole('alert')).toContainText('This sign-in link was already used');
+    await expect(stranger.getByRole('alert')).toContainText('Paste the token below');
+    // The page drops the reason from the address; no session came of it.
+    await expect(stranger).toHaveURL(`${sluice.baseURL}/`);
+    expect(await other.cookies()).toEqual([]);
+    expect((await stranger.request.get('/api/catalog')).status()).toBe(401);
+  } finally {
+    await other.close();
+  }
+});
 
-  expect(response?.status()).toBe(401);
-  await expect(page.locator('body')).toContainText('This login link is not valid');
+test('a made-up code or an old link with the token does not sign in, and the page says why', async ({
+  page,
+  sluice,
+}) => {
+  requireBuiltWebApp();
+  await page.goto(`${sluice.baseURL}/login?code=not-a-code`);
+  await expect(page.getByRole('alert')).toContainText('This sign-in link is not valid');
+  await page.goto(`${sluice.baseURL}/login?token=${encodeURIComponent(sluice.token)}`);
+  await expect(page.getByRole('alert')).toContainText('no longer carry the token');
   expect(await page.context().cookies()).toEqual([]);
+});
+
+test('the token pasted into the signed-out page signs in, and leaves no secret in the URL', async ({
+  page,
+  sluice,
+}) => {
+  requireBuiltWebApp();
+  await page.goto('/');
+  const form = page.getByLabel(/^Token/);
+  await form.fill('not-the-token-at-all');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toContainText('That is not the token');
+
+  await form.fill(sluice.token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('application', { name: 'Pipeline canvas' })).toBeVisible();
+  expect(page.url()).toBe(`${sluice.baseURL}/`);
+  const session = (await page.context().cookies()).find((c) => c.name === 'sluice_session');
+  expect(session?.value).not.toContain(sluice.token);
 });
 
 test('signing out ends the session: the cookie no longer opens anything', async ({

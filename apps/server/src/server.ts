@@ -1,12 +1,14 @@
-// Starts the server: listens, prints the login URL, closes cleanly on a signal.
+// Starts the server: listens, makes a one-time login link, closes cleanly on a signal.
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { type ServerOptions, serverOptions } from './config.js';
+import { signInPath } from './routes/session.js';
 
 export interface RunningServer {
   readonly app: FastifyInstance;
   readonly options: ServerOptions;
   readonly url: string;
+  /** A one-time sign-in link, made at start (the token is never in a link). */
   readonly loginUrl: string;
   close(): Promise<void>;
 }
@@ -23,7 +25,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     app,
     options,
     url,
-    loginUrl: `${url}/login?token=${encodeURIComponent(options.token)}`,
+    loginUrl: `${url}${signInPath(app.signInCodes.create().code)}`,
     close: () => app.close(),
   };
 }

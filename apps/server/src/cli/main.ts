@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { describeCatalog, pipelineJsonSchema } from '@sluice/shared';
 import { catalogMarkdown } from './catalog-doc.js';
 import type { CliIO } from './io.js';
+import { loginCommand } from './login.js';
 import { runCommand } from './run.js';
 import { startCommand } from './start.js';
 import { validateCommand } from './validate.js';
@@ -16,6 +17,10 @@ Commands:
            --host HOST        Interface (default 127.0.0.1: this machine only)
            --data-dir DIR     state/ (database, token) and files/ (default ./.sluice)
            --kafka HOST:PORT  Kafka cluster the designer browses by default (or SLUICE_KAFKA_BOOTSTRAP)
+  login                       Print a new one-time sign-in link from the running server
+           --port N           Its port (default 4800, or SLUICE_PORT)
+           --host HOST        Its interface (default 127.0.0.1)
+           --data-dir DIR     Where its token is (default ./.sluice; or SLUICE_TOKEN)
   validate PIPELINE.json...   Check pipelines; exit 1 if any has an error
            --json             Print the diagnostics as JSON
   run PIPELINE.json           Run a pipeline until its input ends (or Ctrl-C)
@@ -58,6 +63,20 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
             dataDir: values['data-dir'],
             kafka: values.kafka,
           },
+          io,
+        );
+      }
+      case 'login': {
+        const { values } = parseArgs({
+          args: [...rest],
+          options: {
+            port: { type: 'string' },
+            host: { type: 'string' },
+            'data-dir': { type: 'string' },
+          },
+        });
+        return await loginCommand(
+          { port: values.port, host: values.host, dataDir: values['data-dir'] },
           io,
         );
       }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { type CliIO, main } from './main.js';
 
 describe('sluice start', () => {
-  it('serves on loopback with a generated token, prints the login URL, and stops on abort', async () => {
+  it('serves on loopback with a generated token, prints a one-time login link, and stops on abort', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'sluice-start-'));
     const abort = new AbortController();
     let stdout = '';
@@ -22,11 +22,13 @@ describe('sluice start', () => {
     delete process.env.SLUICE_TOKEN;
     try {
       const running = main(['start', '--port', '0', '--data-dir', dataDir], io);
-      await expect.poll(() => stdout, { timeout: 10_000 }).toContain('/login?token=');
-      const login = /http:\/\/127\.0\.0\.1:(\d+)\/login\?token=(\S+)/.exec(stdout);
+      await expect.poll(() => stdout, { timeout: 10_000 }).toContain('/login?code=');
+      const login = /http:\/\/127\.0\.0\.1:(\d+)\/login\?code=([A-Za-z0-9_-]{43})\s/.exec(stdout);
       expect(login).not.toBeNull();
+      // The link holds a one-time code; the token is printed nowhere, only where to find it.
       const token = (await readFile(join(dataDir, 'state', 'token'), 'utf8')).trim();
-      expect(decodeURIComponent(login![2]!)).toBe(token);
+      expect(stdout).not.toContain(token);
+      expect(stdout).toContain(join(dataDir, 'state', 'token'));
       const base = `http://127.0.0.1:${login![1]}`;
       expect((await fetch(`${base}/api/health`)).status).toBe(200);
       expect((await fetch(`${base}/api/catalog`)).status).toBe(401);
@@ -34,6 +36,8 @@ describe('sluice start', () => {
       expect(signedIn.status).toBe(302);
       const cookie = signedIn.headers.get('set-cookie')!.split(';')[0]!;
       expect((await fetch(`${base}/api/catalog`, { headers: { cookie } })).status).toBe(200);
+      const again = await fetch(login![0]!, { redirect: 'manual' });
+      expect(again.headers.get('location')).toBe('/?sign-in=used');
       abort.abort();
       expect(await running).toBe(0);
       await expect(fetch(`${base}/api/health`)).rejects.toThrow();

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
+import { join } from 'node:path';
 import { BOOTSTRAP_SERVERS_PATTERN } from '@sluice/shared';
-import { ConfigError, filesDir } from '../config.js';
+import { ConfigError, filesDir, TOKEN_FILE } from '../config.js';
 import { seedExamples } from '../seed.js';
 import { startServer } from '../server.js';
 import type { CliIO } from './io.js';
@@ -47,8 +48,13 @@ export async function startCommand(flags: StartFlags, io: CliIO): Promise<number
       `Warning: Sluice is listening on ${listening}, not only on this machine. Anyone who can reach it can try the token; put HTTPS in front of it.\n`,
     );
   }
+  const tokenFile = process.env.SLUICE_TOKEN
+    ? 'SLUICE_TOKEN'
+    : join(server.options.dataDir, 'state', TOKEN_FILE);
+  // The link holds a one-time code, not the token: history keeps nothing that signs in.
   io.stdout(
-    `Sluice is running at ${server.url}\nOpen this link to sign in:\n\n    ${server.loginUrl}\n\nPress Ctrl-C to stop.\n`,
+    `Sluice is running at ${server.url}\nOpen this link to sign in:\n\n    ${server.loginUrl}\n\n` +
+      `It works once, within 24 hours. For another browser, run \`sluice login --data-dir ${server.options.dataDir} --port ${new URL(server.url).port}\`, or paste the token from ${tokenFile} on the sign-in page.\n\nPress Ctrl-C to stop.\n`,
   );
   await new Promise<void>((resolve) => {
     if (io.signal?.aborted) resolve();

@@ -1,5 +1,5 @@
 // Every route but the public ones needs the token (`Authorization: Bearer …`)
-// or a session cookie from /login. A state-changing call that carries the
+// or a session cookie from a one-time sign-in link or the token form. A state-changing call that carries the
 // cookie must come from the server's own pages (or an allowed origin): any
 // page of 127.0.0.1 is same-site, so SameSite=Strict alone does not stop
 // another local app from sending the cookie. Failed attempts are limited per
@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.js';
 import { allowedOriginSet, isTrustedOrigin } from './origin.js';
-import { SessionStore } from './sessions.js';
+import { SessionStore, SignInCodes } from './sessions.js';
 
 export const SESSION_COOKIE = 'sluice_session';
 export const MAX_FAILURES = 20;
@@ -27,6 +27,8 @@ declare module 'fastify' {
     isAuthorized(request: FastifyRequest): boolean;
     /** The browsers' sessions. */
     sessions: SessionStore;
+    /** One-time codes for sign-in links. */
+    signInCodes: SignInCodes;
     /** Failed attempts per address: sign-in routes record theirs here too. */
     authFailures: FailureLimiter;
   }
@@ -80,6 +82,7 @@ export const authPlugin = fp(async (app: FastifyInstance, options: AuthOptions) 
     return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
   };
   app.decorate('sessions', sessions);
+  app.decorate('signInCodes', new SignInCodes());
   app.decorate('authFailures', limiter);
   app.decorate('isAuthorized', (request: FastifyRequest) => {
     const bearer = bearerOf(request);
@@ -123,7 +126,7 @@ export const authPlugin = fp(async (app: FastifyInstance, options: AuthOptions) 
     }
     throw new AppError(
       'unauthorized',
-      'Sign in first: open the login URL the server printed, or send the token as "Authorization: Bearer <token>".',
+      'Sign in first: open the sign-in link the server printed, or send the token as "Authorization: Bearer <token>".',
     );
   });
 });

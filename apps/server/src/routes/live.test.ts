@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
-import { TEST_TOKEN, type TestApp, testApp } from '../testing/app.js';
+import { signInLink, type TestApp, testApp } from '../testing/app.js';
 import { isOwnOrigin } from './live.js';
 import { ERRORS_PER_SECOND } from './live-session.js';
 
@@ -113,7 +113,7 @@ describe('live route', () => {
 
   it('accepts its own origin, an allowed origin, the session cookie, and no origin at all', async () => {
     const id = await deploy(pipeline(10));
-    const login = await t.app.inject({ method: 'GET', url: `/login?token=${TEST_TOKEN}` });
+    const login = await t.app.inject({ method: 'GET', url: signInLink(t.app) });
     const session = login.cookies.find((c) => c.name === 'sluice_session')!.value;
     const variants: Record<string, string>[] = [
       { ...t.auth, origin: 'http://localhost:4800', host: 'localhost:4800' },

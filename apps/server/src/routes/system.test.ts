@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_TOKEN, type TestApp, testApp } from '../testing/app.js';
+import { signInLink, TEST_TOKEN, type TestApp, testApp } from '../testing/app.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -119,8 +119,8 @@ describe('system routes', () => {
     expect(res.json().error.code).toBe('not-found');
   });
 
-  it('signs a browser in by the login URL with a session cookie', async () => {
-    const res = await t.app.inject({ method: 'GET', url: `/login?token=${TEST_TOKEN}` });
+  it('signs a browser in by a one-time login link with a session cookie', async () => {
+    const res = await t.app.inject({ method: 'GET', url: signInLink(t.app) });
     expect(res.statusCode).toBe(302);
     expect(res.headers.location).toBe('/');
     const cookie = res.cookies.find((c) => c.name === 'sluice_session');
@@ -131,8 +131,8 @@ describe('system routes', () => {
       cookies: { sluice_session: cookie!.value },
     });
     expect(withCookie.statusCode).toBe(200);
-    const wrong = await t.app.inject({ method: 'GET', url: '/login?token=wrong' });
-    expect(wrong.statusCode).toBe(401);
+    const wrong = await t.app.inject({ method: 'GET', url: '/login?code=wrong' });
+    expect(wrong.headers.location).toBe('/?sign-in=unknown');
   });
 
   it('leads / to the API documentation while there is no built web app', async () => {
@@ -175,7 +175,7 @@ describe('system routes', () => {
   it('stops looking at tokens from an address after repeated wrong ones; a signed-in browser keeps working', async () => {
     const fresh = await testApp();
     try {
-      const login = await fresh.app.inject({ method: 'GET', url: `/login?token=${TEST_TOKEN}` });
+      const login = await fresh.app.inject({ method: 'GET', url: signInLink(fresh.app) });
       const session = login.cookies.find((c) => c.name === 'sluice_session')!.value;
       let last = 0;
       for (let i = 0; i < 25; i++) {

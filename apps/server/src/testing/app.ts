@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.js';
 import { type ServerOptions, serverOptions } from '../config.js';
+import { signInPath } from '../routes/session.js';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdefghijklmnopqrstuvwxyz';
 
@@ -14,6 +15,11 @@ export interface TestApp {
   /** Headers that carry the token. */
   readonly auth: { authorization: string };
   close(): Promise<void>;
+}
+
+/** A one-time sign-in link's path (`/login?code=…`), as the server prints. */
+export function signInLink(app: FastifyInstance): string {
+  return signInPath(app.signInCodes.create().code);
 }
 
 export async function testApp(overrides: Partial<ServerOptions> = {}): Promise<TestApp> {

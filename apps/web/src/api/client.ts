@@ -115,6 +115,22 @@ export const api = {
       'GET',
       `/api/kafka/topics/${encodeURIComponent(topic)}/sample?bootstrap=${encodeURIComponent(bootstrap)}&limit=${limit}`,
     ),
+  /**
+   * Signs this browser in with the token (in the body, never the URL); resolves
+   * with what is wrong, or undefined once the session cookie is set.
+   */
+  signIn: async (token: string): Promise<string | undefined> => {
+    try {
+      await request<void>('POST', '/api/session/sign-in', { token });
+      return undefined;
+    } catch (error) {
+      // A 401 here is the wrong token, not a lost session.
+      if (error instanceof ApiError && error.status === 401) {
+        return 'That is not the token: copy the whole line of <data-dir>/state/token on the machine running Sluice.';
+      }
+      return errorMessage(error);
+    }
+  },
   /** Ends this browser's session on the server (the cookie is cleared too). */
   signOut: () => request<void>('POST', '/api/session/sign-out', {}),
   /** The live WebSocket's address; the session cookie goes along with the handshake. */
