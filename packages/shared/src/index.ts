@@ -113,6 +113,7 @@ export type {
   OperatorCategory,
   OperatorDefinition,
   OutputPort,
+  ShownResults,
 } from './catalog/operator.js';
 export { defineOperator, OPERATOR_CATEGORIES } from './catalog/operator.js';
 export type { JsonSchemaNode } from './catalog/schema-node.js';
