@@ -18,8 +18,17 @@ describe('the token', () => {
     );
   });
 
+  it.each(['a'.repeat(40), 'ab'.repeat(20), '0123456'.repeat(6)])(
+    'refuses SLUICE_TOKEN=%j: long, but of too few different characters',
+    (token) => {
+      expect(() => serverOptions({ dataDir }, { SLUICE_TOKEN: token })).toThrow(
+        /SLUICE_TOKEN is not random enough \(only \d different characters\)/,
+      );
+    },
+  );
+
   it('accepts a long SLUICE_TOKEN, and makes a strong one when none is given', async () => {
-    const long = 'k'.repeat(MIN_TOKEN_CHARS);
+    const long = 'k0123456789'.repeat(3);
     expect(serverOptions({ dataDir }, { SLUICE_TOKEN: long }).token).toBe(long);
     const made = serverOptions({ dataDir }, {}).token;
     expect(made.length).toBeGreaterThanOrEqual(MIN_TOKEN_CHARS);

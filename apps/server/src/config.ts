@@ -29,6 +29,8 @@ export const DEFAULT_PORT = 4800;
 export const TOKEN_FILE = 'token';
 /** Shorter tokens can be guessed; a generated one has 43 characters. */
 export const MIN_TOKEN_CHARS = 32;
+/** A token of few different characters (`aaaa…`, `abab…`) is no secret, however long. */
+export const MIN_TOKEN_DISTINCT_CHARS = 10;
 /** What state/ holds, and what an older data directory kept at its top. */
 const STATE_FILES = [
   TOKEN_FILE,
@@ -82,6 +84,12 @@ function checkedToken(token: string, from: string): string {
   if (token.length < MIN_TOKEN_CHARS) {
     throw new ConfigError(
       `${from} is too short (${token.length} characters): use at least ${MIN_TOKEN_CHARS} random characters, e.g. the output of \`openssl rand -base64 32\`, or unset it and Sluice makes one.`,
+    );
+  }
+  const distinct = new Set(token).size;
+  if (distinct < MIN_TOKEN_DISTINCT_CHARS) {
+    throw new ConfigError(
+      `${from} is not random enough (only ${distinct} different characters): use at least ${MIN_TOKEN_CHARS} random characters, e.g. the output of \`openssl rand -base64 32\`, or unset it and Sluice makes one.`,
     );
   }
   return token;

@@ -3,7 +3,8 @@
 // cookie must come from the server's own pages (or an allowed origin): any
 // page of 127.0.0.1 is same-site, so SameSite=Strict alone does not stop
 // another local app from sending the cookie. Failed attempts are limited per
-// address: past the limit no token is even looked at.
+// address: past the limit, wrong tokens and sign-in codes get 429; the right
+// token still passes.
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -56,6 +57,12 @@ export class FailureLimiter {
         'Too many failed sign-ins from this address. Wait a minute and try again.',
       );
     }
+  }
+
+  /** Records a wrong guess: 429 once `address` has failed too often of late, else nothing. */
+  wrong(address: string, now = Date.now()): void {
+    this.check(address, now);
+    this.fail(address, now);
   }
 
   fail(address: string, now = Date.now()): void {
@@ -116,13 +123,15 @@ export const authPlugin = fp(async (app: FastifyInstance, options: AuthOptions) 
     const bearer = bearerOf(request);
     // A live session is never slowed down: the signed-in browser keeps working.
     if (bearer === undefined && sessions.has(request.cookies[SESSION_COOKIE])) return;
-    const cookie = request.cookies[SESSION_COOKIE];
+    // The right token always passes, even from an address past the failure
+    // limit: any page can make the browser send wrong sign-ins from 127.0.0.1,
+    // and that must not lock the command line and scripts out. Guessing gains
+    // nothing by it: the token has at least 32 characters of a strong secret.
+    if (app.isAuthorized(request)) return;
     // Only a guess counts as a failure: a call with no credential at all (the
     // signed-out page, a CORS preflight) guesses nothing.
-    if (bearer !== undefined || cookie !== undefined) {
-      limiter.check(request.ip);
-      if (app.isAuthorized(request)) return;
-      limiter.fail(request.ip);
+    if (bearer !== undefined || request.cookies[SESSION_COOKIE] !== undefined) {
+      limiter.wrong(request.ip);
     }
     throw new AppError(
       'unauthorized',

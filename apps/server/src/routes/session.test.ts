@@ -68,6 +68,26 @@ describe('a one-time sign-in link', () => {
     expect(sessionOf(good)).toBeUndefined();
   });
 
+  it('a page flooding made-up sign-in links cannot keep the token out: the token form and Bearer calls still work', async () => {
+    for (let i = 0; i < 30; i++) await open(`/login?code=flood${i}`);
+    expect((await open(signInLink(t.app))).headers.location).toBe('/?sign-in=too-many');
+    const form = await t.app.inject({
+      method: 'POST',
+      url: '/api/session/sign-in',
+      payload: { token: TEST_TOKEN },
+    });
+    expect(form.statusCode).toBe(204);
+    expect(sessionOf(form)).toBeDefined();
+    const api = await t.app.inject({ url: '/api/catalog', headers: t.auth });
+    expect(api.statusCode).toBe(200);
+    const wrongForm = await t.app.inject({
+      method: 'POST',
+      url: '/api/session/sign-in',
+      payload: { token: 'not-it' },
+    });
+    expect(wrongForm.statusCode).toBe(429);
+  });
+
   it('revoke-all ends the links not yet used', async () => {
     const link = signInLink(t.app);
     const res = await t.app.inject({

@@ -97,9 +97,10 @@ export async function sessionRoutes(app: FastifyInstance, options: { token: stri
           `Pages from ${origin} may not sign a browser in: use the sign-in page of this server.`,
         );
       }
-      app.authFailures.check(request.ip);
+      // The right token signs in even past the failure limit, so a page that
+      // floods the sign-in links cannot keep the user out.
       if (!sameToken((request.body as { token: string }).token.trim(), options.token)) {
-        app.authFailures.fail(request.ip);
+        app.authFailures.wrong(request.ip);
         throw new AppError(
           'unauthorized',
           'That is not the token: copy the whole line of <data-dir>/state/token on the machine running Sluice.',
