@@ -72,6 +72,7 @@ export type {
   RecordError,
   Row,
   SameShape,
+  TapSample,
   VersionSummary,
 } from './api/index.js';
 export {
@@ -100,8 +101,10 @@ export {
   PipelineRecordSchema,
   PipelineSummarySchema,
   PreviewViewSchema,
+  RECORD_ERRORS_KEPT,
   RecordErrorSchema,
   RowSchema,
+  TapSampleSchema,
   VersionSummarySchema,
 } from './api/index.js';
 export { describeCatalog, getOperator, OPERATORS } from './catalog/catalog.js';

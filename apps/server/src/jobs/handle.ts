@@ -1,17 +1,18 @@
 // The main thread's side of one job: its worker, its latest state, and the
 // listeners its events fan out to. The worker may crash; this side never does.
 import type { Worker } from 'node:worker_threads';
-import type { JobFailure, JobMetrics, JobStatus, RecordError, TapSample } from '@sluice/engine';
-import type { JobSummary, Pipeline } from '@sluice/shared';
-import { AppError, notFound } from '../errors.js';
 import {
-  ERRORS_KEPT,
-  type FromWorker,
-  type JobEvent,
-  STOP,
-  STOP_DRAIN,
-  type ToWorker,
-} from './protocol.js';
+  type JobFailure,
+  type JobMetrics,
+  type JobStatus,
+  type JobSummary,
+  type Pipeline,
+  RECORD_ERRORS_KEPT,
+  type RecordError,
+  type TapSample,
+} from '@sluice/shared';
+import { AppError, notFound } from '../errors.js';
+import { type FromWorker, type JobEvent, STOP, STOP_DRAIN, type ToWorker } from './protocol.js';
 
 export type JobListener = (event: JobEvent) => void;
 
@@ -222,8 +223,8 @@ export class JobHandle {
         break;
       case 'errors':
         this.#errors.push(...message.errors);
-        if (this.#errors.length > ERRORS_KEPT)
-          this.#errors.splice(0, this.#errors.length - ERRORS_KEPT);
+        if (this.#errors.length > RECORD_ERRORS_KEPT)
+          this.#errors.splice(0, this.#errors.length - RECORD_ERRORS_KEPT);
         for (const error of message.errors) this.#emit({ type: 'error', error });
         break;
       case 'tap':

@@ -1,7 +1,14 @@
 // The messages between the main thread and a job's worker. Everything crosses
 // by structured clone, so only plain data goes in them.
-import type { JobFailure, JobMetrics, JobResult, RecordError, TapSample } from '@sluice/engine';
-import type { Pipeline } from '@sluice/shared';
+import type { JobResult } from '@sluice/engine';
+import type {
+  JobFailure,
+  JobMetrics,
+  LiveMessage,
+  Pipeline,
+  RecordError,
+  TapSample,
+} from '@sluice/shared';
 
 /** What a worker is started with (its `workerData`). */
 export interface WorkerStart {
@@ -61,15 +68,10 @@ export type FromWorker =
   /** The job could not start (the engine refused the pipeline, or a node could not be built). */
   | { readonly type: 'start-failed'; readonly failure: JobFailure };
 
-/** The engine keeps the latest 200 bad records; the main thread keeps as many. */
-export const ERRORS_KEPT = 200;
-
-/** Events a job fans out to whoever watches it; also the shape sent to live clients. */
+/**
+ * Events a job fans out to whoever watches it: live messages as sent, but for
+ * metrics, to which each watcher adds its own `dropped` count.
+ */
 export type JobEvent =
-  | {
-      readonly type: 'status';
-      readonly status: JobMetrics['status'];
-      readonly failure?: JobFailure;
-    }
-  | { readonly type: 'metrics'; readonly metrics: JobMetrics }
-  | { readonly type: 'error'; readonly error: RecordError };
+  | Extract<LiveMessage, { type: 'status' | 'error' }>
+  | { readonly type: 'metrics'; readonly metrics: JobMetrics };

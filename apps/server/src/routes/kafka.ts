@@ -2,16 +2,11 @@
 // topic's latest messages with the record schema they suggest. The server
 // connects where an authenticated user points it (docs/api.md), so the
 // address is checked for shape and every call is bounded in time and size.
-import {
-  KafkaBrowseError,
-  listTopics,
-  MAX_SAMPLE_MESSAGES,
-  type SampledMessage,
-  sampleTopic,
-} from '@sluice/engine';
+import { KafkaBrowseError, listTopics, MAX_SAMPLE_MESSAGES, sampleTopic } from '@sluice/engine';
 import {
   BOOTSTRAP_SERVERS_PATTERN,
   inferSchema,
+  type KafkaMessage,
   KafkaSampleSchema,
   KafkaTopicSchema,
   MAX_BOOTSTRAP_SERVERS_LENGTH,
@@ -105,7 +100,7 @@ export async function kafkaRoutes(app: FastifyInstance, options: { bootstrap?: s
         format?: 'json' | 'csv' | 'raw';
       };
       const bootstrap = bootstrapOf(query);
-      let messages: SampledMessage[];
+      let messages: KafkaMessage[];
       try {
         messages = await sampleTopic(bootstrap, topic, {
           limit: query.limit ?? 20,

@@ -28,13 +28,14 @@ export {
   JobTotalsSchema,
   OperatorMetricsSchema,
   PreviewViewSchema,
+  RECORD_ERRORS_KEPT,
   RecordErrorSchema,
   RowSchema,
 } from './jobs.js';
 export type { KafkaMessage, KafkaSample, KafkaTopic } from './kafka.js';
 export { KafkaMessageSchema, KafkaSampleSchema, KafkaTopicSchema } from './kafka.js';
-export type { LiveClientMessage, LiveMessage } from './live.js';
-export { LiveClientMessageSchema, LiveMessageSchema } from './live.js';
+export type { LiveClientMessage, LiveMessage, TapSample } from './live.js';
+export { LiveClientMessageSchema, LiveMessageSchema, TapSampleSchema } from './live.js';
 export type {
   ImportedPipeline,
   PipelineRecord,

@@ -1,6 +1,6 @@
 // Jobs on the wire: what the API says of a job, its metrics, its bad records
-// and its preview sinks. The engine keeps its own types for these; the server,
-// which sees both, checks at compile time that they match (apps/server/src/wire-check.ts).
+// and its preview sinks. Declared once, here: the engine builds these values
+// with these types, the server sends them with these schemas, the web app reads them.
 import { type Static, Type } from 'typebox';
 
 export const JobStatusSchema = Type.Union([
@@ -112,6 +112,9 @@ export type JobDetail = Static<typeof JobDetailSchema>;
 /** The answer to a deploy. */
 export const DeployedJobSchema = Type.Object({ id: Type.String(), status: JobStatusSchema });
 export type DeployedJob = Static<typeof DeployedJobSchema>;
+
+/** How many of a job's latest bad records are kept (by the engine, and by the server for the API). */
+export const RECORD_ERRORS_KEPT = 200;
 
 export const RecordErrorSchema = Type.Object({
   nodeId: Type.String(),
