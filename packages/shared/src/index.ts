@@ -140,7 +140,7 @@ export {
   PipelineSchema,
   PipelineSettingsSchema,
 } from './format/pipeline.js';
-export type { ReadResult } from './format/read.js';
+export type { ReadOptions, ReadResult } from './format/read.js';
 export { isValidRead, MAX_PIPELINE_BYTES, readPipeline, readPipelineValue } from './format/read.js';
 export { reservedKeyPaths } from './format/reserved-keys.js';
 export type { EventTimeConfig } from './operators/common.js';
