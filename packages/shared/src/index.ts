@@ -48,6 +48,7 @@ export {
 // --- the API's wire types (packages/shared/src/api) ---
 export type {
   Assert,
+  CatalogEntry,
   ConsoleView,
   DeployedJob,
   EdgeMetrics,
@@ -65,6 +66,7 @@ export type {
   LiveClientMessage,
   LiveMessage,
   Mutable,
+  NodeView,
   OperatorMetrics,
   PipelineRecord,
   PipelineSummary,
@@ -76,6 +78,7 @@ export type {
   VersionSummary,
 } from './api/index.js';
 export {
+  CatalogEntrySchema,
   ConsoleViewSchema,
   DeployedJobSchema,
   DiagnosticRef,
@@ -94,6 +97,7 @@ export {
   KafkaTopicSchema,
   LiveClientMessageSchema,
   LiveMessageSchema,
+  NodeViewSchema,
   OperatorMetricsSchema,
   PipelineDocumentRef,
   PipelineDocumentSchema,

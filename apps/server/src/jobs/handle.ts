@@ -6,6 +6,7 @@ import {
   type JobMetrics,
   type JobStatus,
   type JobSummary,
+  type NodeView,
   type Pipeline,
   RECORD_ERRORS_KEPT,
   type RecordError,
@@ -34,14 +35,14 @@ export class JobHandle {
   #endedAt?: number;
   #metrics?: JobMetrics;
   #errors: RecordError[] = [];
-  #previews: ReadonlyMap<string, unknown> = new Map();
+  #previews: ReadonlyMap<string, NodeView> = new Map();
   #worker?: Worker;
   #stopAsked = false;
   #terminated = false;
   #markEnded!: () => void;
   readonly #listeners = new Set<JobListener>();
   readonly #taps = new Map<number, { edgeId: string; listener: (sample: TapSample) => void }>();
-  readonly #requests = new Map<number, (value: unknown) => void>();
+  readonly #requests = new Map<number, (value: NodeView | null | undefined) => void>();
   #nextId = 1;
 
   constructor(
@@ -173,11 +174,11 @@ export class JobHandle {
   }
 
   /** What a node shows of itself (a preview sink's rows); null when it shows nothing. */
-  async inspect(nodeId: string): Promise<unknown> {
+  async inspect(nodeId: string): Promise<NodeView | null> {
     if (!this.pipeline.nodes.some((n) => n.id === nodeId)) throw notFound('node', nodeId);
     if (this.#status !== 'running') return this.#previews.get(nodeId) ?? null;
     const requestId = this.#nextId++;
-    const value = await new Promise<unknown>((resolve, reject) => {
+    const value = await new Promise<NodeView | null | undefined>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#requests.delete(requestId);
         reject(

@@ -5,6 +5,7 @@ import type {
   JobFailure,
   JobMetrics,
   LiveMessage,
+  NodeView,
   Pipeline,
   RecordError,
   TapSample,
@@ -53,7 +54,8 @@ export type FromWorker =
   /** Bad records since the last message, at most the latest ERRORS_PER_MESSAGE. */
   | { readonly type: 'errors'; readonly errors: RecordError[]; readonly skipped: number }
   | { readonly type: 'tap'; readonly sample: TapSample }
-  | { readonly type: 'reply'; readonly requestId: number; readonly value: unknown }
+  /** What a node shows of itself; null when it shows nothing or could not be sent. */
+  | { readonly type: 'reply'; readonly requestId: number; readonly value: NodeView | null }
   /**
    * The job ended; `previews` holds what each node showed at the end (preview
    * sinks' rows), by node id: a Map, since an id may be `__proto__`.
@@ -61,7 +63,7 @@ export type FromWorker =
   | {
       readonly type: 'done';
       readonly result: JobResult;
-      readonly previews: ReadonlyMap<string, unknown>;
+      readonly previews: ReadonlyMap<string, NodeView>;
     }
   /** A stop was asked for before the job had started: it never ran. */
   | { readonly type: 'stopped-before-start' }

@@ -2,6 +2,7 @@
 // topic's latest messages with the record schema they suggest. The server
 // connects where an authenticated user points it (docs/api.md), so the
 // address is checked for shape and every call is bounded in time and size.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { KafkaBrowseError, listTopics, MAX_SAMPLE_MESSAGES, sampleTopic } from '@sluice/engine';
 import {
   BOOTSTRAP_SERVERS_PATTERN,
@@ -31,7 +32,8 @@ const Bootstrap = Type.Optional(
 );
 const responses = { ...errorResponses, 503: Type.Ref('ErrorResponse') };
 
-export async function kafkaRoutes(app: FastifyInstance, options: { bootstrap?: string }) {
+export async function kafkaRoutes(fastify: FastifyInstance, options: { bootstrap?: string }) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const bootstrapOf = (query: { bootstrap?: string }): string => {
     const bootstrap = query.bootstrap?.trim() || options.bootstrap;
     if (!bootstrap) {
@@ -55,7 +57,7 @@ export async function kafkaRoutes(app: FastifyInstance, options: { bootstrap?: s
       },
     },
     async (request) => {
-      const bootstrap = bootstrapOf(request.query as { bootstrap?: string });
+      const bootstrap = bootstrapOf(request.query);
       try {
         return await listTopics(bootstrap, { timeoutMs: KAFKA_TIMEOUT_MS });
       } catch (error) {
@@ -93,12 +95,8 @@ export async function kafkaRoutes(app: FastifyInstance, options: { bootstrap?: s
       },
     },
     async (request) => {
-      const { topic } = request.params as { topic: string };
-      const query = request.query as {
-        bootstrap?: string;
-        limit?: number;
-        format?: 'json' | 'csv' | 'raw';
-      };
+      const { topic } = request.params;
+      const query = request.query;
       const bootstrap = bootstrapOf(query);
       let messages: KafkaMessage[];
       try {

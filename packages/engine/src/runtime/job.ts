@@ -6,6 +6,7 @@ import {
   getOperator,
   hasErrors,
   type JobFailure,
+  type NodeView,
   type Pipeline,
   parseDuration,
   RECORD_ERRORS_KEPT,
@@ -288,7 +289,7 @@ export class Job implements NodeHost {
   }
 
   /** What an operator shows of itself (a preview sink's latest rows), if it shows anything. */
-  inspect(nodeId: string): unknown {
+  inspect(nodeId: string): NodeView | undefined {
     return this.#nodes.find((n) => n.id === nodeId)?.operator?.inspect?.();
   }
 

@@ -1,6 +1,8 @@
 // The wire types of the server's API: TypeBox schemas the server builds its
 // routes from, and the types of what they describe, which the web app imports.
 
+export type { CatalogEntry, InputPort, OutputPort } from './catalog.js';
+export { CatalogEntrySchema, InputPortSchema, OutputPortSchema } from './catalog.js';
 export type {
   ConsoleView,
   DeployedJob,
@@ -11,6 +13,7 @@ export type {
   JobStatus,
   JobSummary,
   JobTotals,
+  NodeView,
   OperatorMetrics,
   PreviewView,
   RecordError,
@@ -26,6 +29,7 @@ export {
   JobStatusSchema,
   JobSummarySchema,
   JobTotalsSchema,
+  NodeViewSchema,
   OperatorMetricsSchema,
   PreviewViewSchema,
   RECORD_ERRORS_KEPT,

@@ -144,3 +144,7 @@ export const ConsoleViewSchema = Type.Object({
   omitted: Type.Number({ description: 'Records not printed, over the rate limit' }),
 });
 export type ConsoleView = Static<typeof ConsoleViewSchema>;
+
+/** What a node shows of itself: a preview sink's rows or a console sink's lines. */
+export const NodeViewSchema = Type.Union([PreviewViewSchema, ConsoleViewSchema]);
+export type NodeView = Static<typeof NodeViewSchema>;

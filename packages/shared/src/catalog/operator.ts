@@ -1,23 +1,13 @@
 import type { Static, TSchema } from 'typebox';
+import type { InputPort, OutputPort } from '../api/catalog.js';
 import type { CheckedExpression } from '../expression/index.js';
 import type { Field, FieldType, StreamSchema } from '../schema/field.js';
 
 export const OPERATOR_CATEGORIES = ['source', 'transform', 'window', 'join', 'sink'] as const;
 export type OperatorCategory = (typeof OPERATOR_CATEGORIES)[number];
 
-export interface InputPort {
-  readonly name: string;
-  readonly label: string;
-  /** Accepts any number of edges (a union); otherwise exactly one. */
-  readonly multiple?: boolean;
-}
-
-export interface OutputPort {
-  readonly name: string;
-  readonly label: string;
-  /** Leaving it unconnected is normal (a window's `late` port). */
-  readonly optional?: boolean;
-}
+// Ports are declared once, as the catalog sends them (../api/catalog.ts).
+export type { InputPort, OutputPort } from '../api/catalog.js';
 
 /**
  * What an operator's output-schema inference is handed. Paths are relative
