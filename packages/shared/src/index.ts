@@ -47,7 +47,6 @@ export {
 
 // --- the API's wire types (packages/shared/src/api) ---
 export type {
-  Assert,
   CatalogEntry,
   ConsoleView,
   DeployedJob,
@@ -65,7 +64,6 @@ export type {
   KafkaTopic,
   LiveClientMessage,
   LiveMessage,
-  Mutable,
   NodeView,
   OperatorMetrics,
   PipelineRecord,
@@ -73,7 +71,6 @@ export type {
   PreviewView,
   RecordError,
   Row,
-  SameShape,
   TapSample,
   VersionSummary,
 } from './api/index.js';

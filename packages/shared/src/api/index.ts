@@ -37,7 +37,12 @@ export {
   RowSchema,
 } from './jobs.js';
 export type { KafkaMessage, KafkaSample, KafkaTopic } from './kafka.js';
-export { KafkaMessageSchema, KafkaSampleSchema, KafkaTopicSchema } from './kafka.js';
+export {
+  InferredSchemaSchema,
+  KafkaMessageSchema,
+  KafkaSampleSchema,
+  KafkaTopicSchema,
+} from './kafka.js';
 export type { LiveClientMessage, LiveMessage, TapSample } from './live.js';
 export { LiveClientMessageSchema, LiveMessageSchema, TapSampleSchema } from './live.js';
 export type {
@@ -61,4 +66,3 @@ export {
   PipelineDocumentRef,
   PipelineDocumentSchema,
 } from './refs.js';
-export type { Assert, Mutable, SameShape } from './same-shape.js';
