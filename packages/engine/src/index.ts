@@ -10,7 +10,6 @@ export { END_OF_TIME, START_OF_TIME } from './batch.js';
 export { DataDir, DataDirError } from './io/data-dir.js';
 export { jsonEncoder } from './io/encode.js';
 export { KafkaAdmin, KafkaWriter } from './io/kafka/client.js';
-export type { SampledMessage, TopicSummary } from './io/kafka/topics.js';
 export {
   KafkaBrowseError,
   listTopics,
@@ -36,11 +35,8 @@ export type {
   SourceContext,
 } from './operator.js';
 export { RUNTIMES } from './operators/registry.js';
-export type { PreviewView } from './operators/sinks.js';
 export type { Clock } from './runtime/clock.js';
 export { ManualClock, systemClock } from './runtime/clock.js';
-export type { RecordError } from './runtime/errors.js';
-export type { JobFailure, JobOptions, JobResult } from './runtime/job.js';
+export type { JobOptions, JobResult } from './runtime/job.js';
 export { Job, PipelineError, startJob } from './runtime/job.js';
-export type { EdgeMetrics, JobMetrics, JobStatus, OperatorMetrics } from './runtime/metrics.js';
-export type { TapOptions, TapSample } from './runtime/taps.js';
+export type { TapOptions } from './runtime/taps.js';

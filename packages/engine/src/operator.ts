@@ -1,6 +1,6 @@
 // The runtime side of an operator kind. The declaration (ports, config
 // schema, output schema) lives in @sluice/shared; this is what runs.
-import type { OperatorDefinition, PipelineNode, StreamSchema } from '@sluice/shared';
+import type { NodeView, OperatorDefinition, PipelineNode, StreamSchema } from '@sluice/shared';
 import type { Batch, Row } from './batch.js';
 import type { DataDir } from './io/data-dir.js';
 import type { Clock } from './runtime/clock.js';
@@ -43,7 +43,7 @@ export interface Operator {
   /** A sentence for the canvas while the operator is in trouble but still going (Kafka unreachable). */
   condition?(): string | undefined;
   /** What the operator shows of itself, such as a preview sink's latest rows. */
-  inspect?(): unknown;
+  inspect?(): NodeView;
   /**
    * The earliest event time of a record whose results this operator still
    * holds back (unfired windows); +Infinity when none. Sources commit only the

@@ -47,7 +47,7 @@ export {
 
 // --- the API's wire types (packages/shared/src/api) ---
 export type {
-  Assert,
+  CatalogEntry,
   ConsoleView,
   DeployedJob,
   EdgeMetrics,
@@ -64,17 +64,18 @@ export type {
   KafkaTopic,
   LiveClientMessage,
   LiveMessage,
-  Mutable,
+  NodeView,
   OperatorMetrics,
   PipelineRecord,
   PipelineSummary,
   PreviewView,
   RecordError,
   Row,
-  SameShape,
+  TapSample,
   VersionSummary,
 } from './api/index.js';
 export {
+  CatalogEntrySchema,
   ConsoleViewSchema,
   DeployedJobSchema,
   DiagnosticRef,
@@ -93,6 +94,7 @@ export {
   KafkaTopicSchema,
   LiveClientMessageSchema,
   LiveMessageSchema,
+  NodeViewSchema,
   OperatorMetricsSchema,
   PipelineDocumentRef,
   PipelineDocumentSchema,
@@ -100,8 +102,10 @@ export {
   PipelineRecordSchema,
   PipelineSummarySchema,
   PreviewViewSchema,
+  RECORD_ERRORS_KEPT,
   RecordErrorSchema,
   RowSchema,
+  TapSampleSchema,
   VersionSummarySchema,
 } from './api/index.js';
 export { describeCatalog, getOperator, OPERATORS } from './catalog/catalog.js';
@@ -139,7 +143,7 @@ export {
   PipelineSchema,
   PipelineSettingsSchema,
 } from './format/pipeline.js';
-export type { ReadResult } from './format/read.js';
+export type { ReadOptions, ReadResult } from './format/read.js';
 export { isValidRead, MAX_PIPELINE_BYTES, readPipeline, readPipelineValue } from './format/read.js';
 export { reservedKeyPaths } from './format/reserved-keys.js';
 export type { EventTimeConfig } from './operators/common.js';

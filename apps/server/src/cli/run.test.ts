@@ -2,7 +2,7 @@ import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { JobMetrics, OperatorMetrics } from '@sluice/engine';
+import type { JobMetrics, OperatorMetrics } from '@sluice/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliIO, main } from './main.js';
 import { progressLine } from './run.js';

@@ -1,7 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { type JobMetrics, type JobResult, PipelineError, startJob } from '@sluice/engine';
-import { formatTimestamp, getOperator, hasErrors, readPipeline } from '@sluice/shared';
+import { type JobResult, PipelineError, startJob } from '@sluice/engine';
+import {
+  formatTimestamp,
+  getOperator,
+  hasErrors,
+  type JobMetrics,
+  readPipeline,
+} from '@sluice/shared';
 import type { CliIO } from './io.js';
 
 /** `sluice run FILE`: validates, runs until the input ends or Ctrl-C, prints a summary. */

@@ -1,17 +1,19 @@
 // The main thread's side of one job: its worker, its latest state, and the
 // listeners its events fan out to. The worker may crash; this side never does.
 import type { Worker } from 'node:worker_threads';
-import type { JobFailure, JobMetrics, JobStatus, RecordError, TapSample } from '@sluice/engine';
-import type { JobSummary, Pipeline } from '@sluice/shared';
-import { AppError, notFound } from '../errors.js';
 import {
-  ERRORS_KEPT,
-  type FromWorker,
-  type JobEvent,
-  STOP,
-  STOP_DRAIN,
-  type ToWorker,
-} from './protocol.js';
+  type JobFailure,
+  type JobMetrics,
+  type JobStatus,
+  type JobSummary,
+  type NodeView,
+  type Pipeline,
+  RECORD_ERRORS_KEPT,
+  type RecordError,
+  type TapSample,
+} from '@sluice/shared';
+import { AppError, notFound } from '../errors.js';
+import { type FromWorker, type JobEvent, STOP, STOP_DRAIN, type ToWorker } from './protocol.js';
 
 export type JobListener = (event: JobEvent) => void;
 
@@ -33,14 +35,14 @@ export class JobHandle {
   #endedAt?: number;
   #metrics?: JobMetrics;
   #errors: RecordError[] = [];
-  #previews: ReadonlyMap<string, unknown> = new Map();
+  #previews: ReadonlyMap<string, NodeView> = new Map();
   #worker?: Worker;
   #stopAsked = false;
   #terminated = false;
   #markEnded!: () => void;
   readonly #listeners = new Set<JobListener>();
   readonly #taps = new Map<number, { edgeId: string; listener: (sample: TapSample) => void }>();
-  readonly #requests = new Map<number, (value: unknown) => void>();
+  readonly #requests = new Map<number, (value: NodeView | null | undefined) => void>();
   #nextId = 1;
 
   constructor(
@@ -172,11 +174,11 @@ export class JobHandle {
   }
 
   /** What a node shows of itself (a preview sink's rows); null when it shows nothing. */
-  async inspect(nodeId: string): Promise<unknown> {
+  async inspect(nodeId: string): Promise<NodeView | null> {
     if (!this.pipeline.nodes.some((n) => n.id === nodeId)) throw notFound('node', nodeId);
     if (this.#status !== 'running') return this.#previews.get(nodeId) ?? null;
     const requestId = this.#nextId++;
-    const value = await new Promise<unknown>((resolve, reject) => {
+    const value = await new Promise<NodeView | null | undefined>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#requests.delete(requestId);
         reject(
@@ -222,8 +224,8 @@ export class JobHandle {
         break;
       case 'errors':
         this.#errors.push(...message.errors);
-        if (this.#errors.length > ERRORS_KEPT)
-          this.#errors.splice(0, this.#errors.length - ERRORS_KEPT);
+        if (this.#errors.length > RECORD_ERRORS_KEPT)
+          this.#errors.splice(0, this.#errors.length - RECORD_ERRORS_KEPT);
         for (const error of message.errors) this.#emit({ type: 'error', error });
         break;
       case 'tap':

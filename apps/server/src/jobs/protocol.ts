@@ -1,7 +1,15 @@
 // The messages between the main thread and a job's worker. Everything crosses
 // by structured clone, so only plain data goes in them.
-import type { JobFailure, JobMetrics, JobResult, RecordError, TapSample } from '@sluice/engine';
-import type { Pipeline } from '@sluice/shared';
+import type { JobResult } from '@sluice/engine';
+import type {
+  JobFailure,
+  JobMetrics,
+  LiveMessage,
+  NodeView,
+  Pipeline,
+  RecordError,
+  TapSample,
+} from '@sluice/shared';
 
 /** What a worker is started with (its `workerData`). */
 export interface WorkerStart {
@@ -46,7 +54,8 @@ export type FromWorker =
   /** Bad records since the last message, at most the latest ERRORS_PER_MESSAGE. */
   | { readonly type: 'errors'; readonly errors: RecordError[]; readonly skipped: number }
   | { readonly type: 'tap'; readonly sample: TapSample }
-  | { readonly type: 'reply'; readonly requestId: number; readonly value: unknown }
+  /** What a node shows of itself; null when it shows nothing or could not be sent. */
+  | { readonly type: 'reply'; readonly requestId: number; readonly value: NodeView | null }
   /**
    * The job ended; `previews` holds what each node showed at the end (preview
    * sinks' rows), by node id: a Map, since an id may be `__proto__`.
@@ -54,22 +63,17 @@ export type FromWorker =
   | {
       readonly type: 'done';
       readonly result: JobResult;
-      readonly previews: ReadonlyMap<string, unknown>;
+      readonly previews: ReadonlyMap<string, NodeView>;
     }
   /** A stop was asked for before the job had started: it never ran. */
   | { readonly type: 'stopped-before-start' }
   /** The job could not start (the engine refused the pipeline, or a node could not be built). */
   | { readonly type: 'start-failed'; readonly failure: JobFailure };
 
-/** The engine keeps the latest 200 bad records; the main thread keeps as many. */
-export const ERRORS_KEPT = 200;
-
-/** Events a job fans out to whoever watches it; also the shape sent to live clients. */
+/**
+ * Events a job fans out to whoever watches it: live messages as sent, but for
+ * metrics, to which each watcher adds its own `dropped` count.
+ */
 export type JobEvent =
-  | {
-      readonly type: 'status';
-      readonly status: JobMetrics['status'];
-      readonly failure?: JobFailure;
-    }
-  | { readonly type: 'metrics'; readonly metrics: JobMetrics }
-  | { readonly type: 'error'; readonly error: RecordError };
+  | Extract<LiveMessage, { type: 'status' | 'error' }>
+  | { readonly type: 'metrics'; readonly metrics: JobMetrics };

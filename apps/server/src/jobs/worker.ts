@@ -1,14 +1,9 @@
 // The worker-thread entry that runs one job. A job that spins, throws or runs
 // out of memory takes only this thread down; the server sees it as failed.
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
-import type { Job, RecordError } from '@sluice/engine';
-import {
-  ERRORS_KEPT,
-  type FromWorker,
-  STOP_DRAIN,
-  type ToWorker,
-  type WorkerStart,
-} from './protocol.js';
+import type { Job } from '@sluice/engine';
+import { type NodeView, RECORD_ERRORS_KEPT, type RecordError } from '@sluice/shared';
+import { type FromWorker, STOP_DRAIN, type ToWorker, type WorkerStart } from './protocol.js';
 
 /** Bad records are sent in batches, so a flood of them costs one message per interval. */
 const ERRORS_FLUSH_MS = 200;
@@ -68,8 +63,8 @@ function run(job: Job): void {
   };
   job.onError((error) => {
     pendingErrors.push(error);
-    // Only the latest ERRORS_KEPT matter to the main thread; older ones are counted.
-    if (pendingErrors.length > ERRORS_KEPT) {
+    // Only the latest RECORD_ERRORS_KEPT matter to the main thread; older ones are counted.
+    if (pendingErrors.length > RECORD_ERRORS_KEPT) {
       pendingErrors.shift();
       skippedErrors++;
     }
@@ -121,9 +116,9 @@ function run(job: Job): void {
     }
   });
 
-  function reply(requestId: number, value: () => unknown): void {
+  function reply(requestId: number, value: () => NodeView | undefined): void {
     try {
-      post({ type: 'reply', requestId, value: value() });
+      post({ type: 'reply', requestId, value: value() ?? null });
     } catch {
       // A value that cannot be cloned is answered with nothing rather than left hanging.
       post({ type: 'reply', requestId, value: null });
@@ -134,7 +129,7 @@ function run(job: Job): void {
     clearTimeout(errorsTimer);
     flushErrors();
     for (const tap of openTaps.values()) tap.close();
-    const previews = new Map<string, unknown>();
+    const previews = new Map<string, NodeView>();
     for (const node of start.pipeline.nodes) {
       const view = job.inspect(node.id);
       if (view !== undefined) previews.set(node.id, view);

@@ -1,9 +1,12 @@
 // Jobs: deploy a pipeline, list and inspect what runs, stop it, read its bad
 // records and its preview sinks.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   DeployedJobSchema,
   JobDetailSchema,
   JobSummarySchema,
+  NodeViewSchema,
+  RECORD_ERRORS_KEPT,
   RecordErrorSchema,
 } from '@sluice/shared';
 import type { FastifyInstance } from 'fastify';
@@ -16,7 +19,8 @@ const JobId = Type.String({ minLength: 1, maxLength: 100 });
 const NodeId = Type.String({ minLength: 1, maxLength: 200 });
 const tags = ['jobs'];
 
-export async function jobRoutes(app: FastifyInstance) {
+export async function jobRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.post(
     '/api/jobs',
     {
@@ -40,7 +44,7 @@ export async function jobRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const body = request.body as { pipelineId?: string; version?: number; pipeline?: unknown };
+      const body = request.body;
       if ((body.pipelineId === undefined) === (body.pipeline === undefined)) {
         throw new AppError(
           'bad-request',
@@ -81,8 +85,7 @@ export async function jobRoutes(app: FastifyInstance) {
       },
     },
     async (request) => {
-      const { id } = request.params as { id: string };
-      const job = app.jobs.get(id);
+      const job = app.jobs.get(request.params.id);
       const metrics = job.metrics;
       return metrics ? { ...job.summary(), metrics } : job.summary();
     },
@@ -104,9 +107,7 @@ export async function jobRoutes(app: FastifyInstance) {
       },
     },
     async (request) => {
-      const { id } = request.params as { id: string };
-      const { drain } = request.body as { drain?: boolean };
-      return app.jobs.stop(id, drain ?? false);
+      return app.jobs.stop(request.params.id, request.body.drain ?? false);
     },
   );
 
@@ -114,7 +115,7 @@ export async function jobRoutes(app: FastifyInstance) {
     '/api/jobs/:id/errors',
     {
       schema: {
-        summary: 'The latest bad records of a job (up to 200), oldest first, with the reason',
+        summary: `The latest bad records of a job (up to ${RECORD_ERRORS_KEPT}), oldest first, with the reason`,
         tags,
         params: Type.Object({ id: JobId }),
         querystring: Type.Object({ nodeId: Type.Optional(NodeId) }),
@@ -122,9 +123,7 @@ export async function jobRoutes(app: FastifyInstance) {
       },
     },
     async (request) => {
-      const { id } = request.params as { id: string };
-      const { nodeId } = request.query as { nodeId?: string };
-      return app.jobs.get(id).errors(nodeId);
+      return app.jobs.get(request.params.id).errors(request.query.nodeId);
     },
   );
 
@@ -132,19 +131,21 @@ export async function jobRoutes(app: FastifyInstance) {
     '/api/jobs/:id/preview/:nodeId',
     {
       schema: {
-        summary: "What a node shows of itself: a preview sink's latest rows (null for other nodes)",
+        summary:
+          "What a node shows of itself: a preview sink's latest rows, a console sink's lines",
         tags,
         params: Type.Object({ id: JobId, nodeId: NodeId }),
         response: {
-          200: Type.Unknown({ description: 'For sink.preview: {fields, rows, times, total}' }),
+          200: Type.Union([NodeViewSchema, Type.Null()], {
+            description: "A preview sink's rows or a console sink's lines; null for other nodes",
+          }),
           ...errorResponses,
           503: Type.Ref('ErrorResponse'),
         },
       },
     },
     async (request) => {
-      const { id, nodeId } = request.params as { id: string; nodeId: string };
-      return app.jobs.get(id).inspect(nodeId);
+      return app.jobs.get(request.params.id).inspect(request.params.nodeId);
     },
   );
 }

@@ -2,16 +2,12 @@
 // topic's latest messages with the record schema they suggest. The server
 // connects where an authenticated user points it (docs/api.md), so the
 // address is checked for shape and every call is bounded in time and size.
-import {
-  KafkaBrowseError,
-  listTopics,
-  MAX_SAMPLE_MESSAGES,
-  type SampledMessage,
-  sampleTopic,
-} from '@sluice/engine';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { KafkaBrowseError, listTopics, MAX_SAMPLE_MESSAGES, sampleTopic } from '@sluice/engine';
 import {
   BOOTSTRAP_SERVERS_PATTERN,
   inferSchema,
+  type KafkaMessage,
   KafkaSampleSchema,
   KafkaTopicSchema,
   MAX_BOOTSTRAP_SERVERS_LENGTH,
@@ -36,7 +32,8 @@ const Bootstrap = Type.Optional(
 );
 const responses = { ...errorResponses, 503: Type.Ref('ErrorResponse') };
 
-export async function kafkaRoutes(app: FastifyInstance, options: { bootstrap?: string }) {
+export async function kafkaRoutes(fastify: FastifyInstance, options: { bootstrap?: string }) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const bootstrapOf = (query: { bootstrap?: string }): string => {
     const bootstrap = query.bootstrap?.trim() || options.bootstrap;
     if (!bootstrap) {
@@ -60,7 +57,7 @@ export async function kafkaRoutes(app: FastifyInstance, options: { bootstrap?: s
       },
     },
     async (request) => {
-      const bootstrap = bootstrapOf(request.query as { bootstrap?: string });
+      const bootstrap = bootstrapOf(request.query);
       try {
         return await listTopics(bootstrap, { timeoutMs: KAFKA_TIMEOUT_MS });
       } catch (error) {
@@ -98,14 +95,10 @@ export async function kafkaRoutes(app: FastifyInstance, options: { bootstrap?: s
       },
     },
     async (request) => {
-      const { topic } = request.params as { topic: string };
-      const query = request.query as {
-        bootstrap?: string;
-        limit?: number;
-        format?: 'json' | 'csv' | 'raw';
-      };
+      const { topic } = request.params;
+      const query = request.query;
       const bootstrap = bootstrapOf(query);
-      let messages: SampledMessage[];
+      let messages: KafkaMessage[];
       try {
         messages = await sampleTopic(bootstrap, topic, {
           limit: query.limit ?? 20,

@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 
 /** A preValidation hook refusing the pipeline document `documentOf` finds in the body. */
-export function refuseOversized(documentOf: (body: unknown) => unknown = (body) => body) {
+export function refuseOversized(documentOf: (body: object) => unknown = (body) => body) {
   return async (request: FastifyRequest): Promise<void> => {
     const body = request.body;
     const document =
@@ -23,4 +23,4 @@ export function refuseOversized(documentOf: (body: unknown) => unknown = (body) 
 }
 
 /** The document inside a `{pipeline}` body. */
-export const pipelineField = (body: unknown) => (body as { pipeline?: unknown }).pipeline;
+export const pipelineField = (body: object) => ('pipeline' in body ? body.pipeline : undefined);

@@ -3,12 +3,11 @@
 // a flooding one is closed. The job never waits, and no socket's buffer grows
 // without bound.
 import type { WebSocket } from '@fastify/websocket';
-import type { TapSample } from '@sluice/engine';
 import { LiveClientMessageSchema } from '@sluice/shared';
 import { Value } from 'typebox/value';
 import type { JobHandle } from '../jobs/handle.js';
 import type { JobEvent } from '../jobs/protocol.js';
-import { encodeEvent, encodeMetrics, encodeTap } from './live-wire.js';
+import { encodeEvent, encodeMessage, encodeMetrics, encodeTap } from './live-wire.js';
 
 /** Above this many unsent bytes a client is behind: its droppable messages are skipped. */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
@@ -28,17 +27,6 @@ export const MAX_TAPS_PER_CLIENT = 16;
 export const POLICY_VIOLATION = 1008;
 /** After a close frame, how long a client has to answer before its connection is cut. */
 const CLOSE_GRACE_MS = 1_000;
-
-/**
- * Server → client messages, built from the engine's types; wire-check.ts
- * checks they are @sluice/shared's LiveMessage. `dropped` counts what this
- * client was not sent because it was behind.
- */
-export type ServerMessage =
-  | Exclude<JobEvent, { type: 'metrics' }>
-  | (Extract<JobEvent, { type: 'metrics' }> & { readonly dropped: number })
-  | ({ readonly type: 'tap' } & TapSample)
-  | { readonly type: 'problem'; readonly message: string };
 
 const EXAMPLE = '{"type":"tap","edgeId":"e1","open":true,"perSecond":20}';
 
@@ -73,7 +61,7 @@ export class LiveSession {
   ) {
     const failure = job.failure;
     this.#send(
-      JSON.stringify(
+      encodeMessage(
         failure
           ? { type: 'status', status: job.status, failure }
           : { type: 'status', status: job.status },
@@ -155,7 +143,7 @@ export class LiveSession {
   /** Answers a client's mistake, a few a second: a flood of them is not answered in kind. */
   #problem(message: string): void {
     if (this.#problems.add() > PROBLEMS_PER_SECOND || !this.#keepUp()) return;
-    this.#send(JSON.stringify({ type: 'problem', message }));
+    this.#send(encodeMessage({ type: 'problem', message }));
   }
 
   /**

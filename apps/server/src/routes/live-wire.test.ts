@@ -1,4 +1,4 @@
-import type { JobMetrics, TapSample } from '@sluice/engine';
+import type { JobMetrics, TapSample } from '@sluice/shared';
 import { describe, expect, it } from 'vitest';
 import { encodeEvent, encodeMetrics, encodeTap } from './live-wire.js';
 

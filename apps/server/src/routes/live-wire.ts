@@ -1,12 +1,12 @@
 // Live messages are encoded once per event, not once per watcher: a hundred
 // watchers of a tap share one Buffer, which ws sends without copying.
-import type { TapSample } from '@sluice/engine';
+import type { LiveMessage, TapSample } from '@sluice/shared';
 import type { JobEvent } from '../jobs/protocol.js';
 
 const encoded = new WeakMap<object, Buffer>();
 const metricsJson = new WeakMap<object, string>();
 
-function once(key: object, message: () => unknown): Buffer {
+function once(key: object, message: () => LiveMessage): Buffer {
   let bytes = encoded.get(key);
   if (!bytes) {
     bytes = Buffer.from(JSON.stringify(message()));
@@ -14,6 +14,9 @@ function once(key: object, message: () => unknown): Buffer {
   }
   return bytes;
 }
+
+/** A message for one watcher only. */
+export const encodeMessage = (message: LiveMessage): string => JSON.stringify(message);
 
 /** A status or bad-record event, as every watcher is sent it. */
 export function encodeEvent(event: Exclude<JobEvent, { type: 'metrics' }>): Buffer {
@@ -35,5 +38,6 @@ export function encodeMetrics(
     json = JSON.stringify(event.metrics);
     metricsJson.set(event, json);
   }
+  // Spliced by hand so the metrics are stringified once: LiveMessage's metrics shape.
   return `{"type":"metrics","metrics":${json},"dropped":${dropped}}`;
 }

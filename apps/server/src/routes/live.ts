@@ -2,6 +2,7 @@
 // auth hook) and a trusted Origin, checked before any socket is opened: a
 // page on another site must not be able to watch or tap a job through a
 // browser that holds the session cookie.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { WebSocket } from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -17,7 +18,8 @@ export interface LiveRoutesOptions {
 // Kept here too: the live view's tests and callers import it from this module.
 export { isOwnOrigin } from '../plugins/origin.js';
 
-export async function liveRoutes(app: FastifyInstance, options: LiveRoutesOptions) {
+export async function liveRoutes(fastify: FastifyInstance, options: LiveRoutesOptions) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const allowed = allowedOriginSet(options.allowedOrigins);
 
   const checkOrigin = (request: FastifyRequest) => {
@@ -54,11 +56,11 @@ export async function liveRoutes(app: FastifyInstance, options: LiveRoutesOption
       preValidation: async (request) => {
         checkOrigin(request);
         // An unknown job is a 404 before the upgrade, not an open socket that closes.
-        app.jobs.get((request.params as { id: string }).id);
+        app.jobs.get(request.params.id);
       },
     },
     (socket: WebSocket, request) => {
-      const job = app.jobs.get((request.params as { id: string }).id);
+      const job = app.jobs.get(request.params.id);
       new LiveSession(socket, job);
     },
   );

@@ -1,5 +1,6 @@
 // Prometheus metrics: per job and operator, read from each job's latest
 // snapshot at scrape time (nothing is counted twice), plus Node's process metrics.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { Type } from 'typebox';
@@ -136,7 +137,8 @@ export function jobsRegistry(jobs: JobManager): Registry {
   return registry;
 }
 
-export async function metricsRoutes(app: FastifyInstance) {
+export async function metricsRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const registry = jobsRegistry(app.jobs);
   app.get(
     '/metrics',

@@ -3,6 +3,7 @@
 // history keeps nothing that signs in. The code is traded for a session cookie
 // holding a random id, and the browser is led to a URL without the code. The
 // signed-out page also takes the token itself, in a POST body, never a URL.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { AppError } from '../errors.js';
@@ -22,7 +23,8 @@ export type SignInReason = 'used' | 'expired' | 'unknown' | 'token-link' | 'too-
 /** The path of a sign-in link for `code`. */
 export const signInPath = (code: string) => `/login?code=${encodeURIComponent(code)}`;
 
-export async function sessionRoutes(app: FastifyInstance, options: { token: string }) {
+export async function sessionRoutes(fastify: FastifyInstance, options: { token: string }) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const signInPage = (reply: FastifyReply, reason: SignInReason) =>
     reply.redirect(`/?sign-in=${reason}`);
   const startSession = (reply: FastifyReply) =>
@@ -53,12 +55,18 @@ export async function sessionRoutes(app: FastifyInstance, options: { token: stri
           // Links from before one-time codes: refused, never compared (see docs/decisions.md).
           token: Type.Optional(Type.String({ maxLength: 512 })),
         }),
+        response: {
+          302: Type.Null({
+            description:
+              'To the canvas, or to the signed-out page saying why not (?sign-in=reason)',
+          }),
+        },
       },
     },
     async (request, reply) => {
       // Neither this answer nor the address it came from is kept or passed on.
       reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
-      const { code, token } = request.query as { code?: string; token?: string };
+      const { code, token } = request.query;
       if (code === undefined)
         return signInPage(reply, token === undefined ? 'unknown' : 'token-link');
       if (!allowedToTry(request)) return signInPage(reply, 'too-many');
@@ -99,7 +107,7 @@ export async function sessionRoutes(app: FastifyInstance, options: { token: stri
       }
       // The right token signs in even past the failure limit, so a page that
       // floods the sign-in links cannot keep the user out.
-      if (!sameToken((request.body as { token: string }).token.trim(), options.token)) {
+      if (!sameToken(request.body.token.trim(), options.token)) {
         app.authFailures.wrong(request.ip);
         throw new AppError(
           'unauthorized',
@@ -107,7 +115,7 @@ export async function sessionRoutes(app: FastifyInstance, options: { token: stri
         );
       }
       startSession(reply);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
@@ -157,7 +165,7 @@ export async function sessionRoutes(app: FastifyInstance, options: { token: stri
     },
     async (request, reply) => {
       app.sessions.end(request.cookies[SESSION_COOKIE]);
-      return reply.clearCookie(SESSION_COOKIE, COOKIE).status(204).send();
+      return reply.clearCookie(SESSION_COOKIE, COOKIE).status(204).send(null);
     },
   );
 
@@ -174,7 +182,7 @@ export async function sessionRoutes(app: FastifyInstance, options: { token: stri
     async (_request, reply) => {
       app.sessions.endAll();
       app.signInCodes.endAll();
-      return reply.clearCookie(SESSION_COOKIE, COOKIE).status(204).send();
+      return reply.clearCookie(SESSION_COOKIE, COOKIE).status(204).send(null);
     },
   );
 }

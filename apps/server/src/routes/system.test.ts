@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { describeCatalog } from '@sluice/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInLink, TEST_TOKEN, type TestApp, testApp } from '../testing/app.js';
 
@@ -35,6 +36,8 @@ describe('system routes', () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/catalog', headers: t.auth });
     expect(res.statusCode).toBe(200);
     expect(res.json().map((k: { kind: string }) => k.kind)).toContain('window.aggregate');
+    // The response schema names every field: nothing of an entry is dropped on the way out.
+    expect(res.json()).toEqual(JSON.parse(JSON.stringify(describeCatalog())));
   });
 
   it("gives the Kafka kinds the server's cluster as their default bootstrap servers", async () => {

@@ -1,5 +1,12 @@
 // Health, the catalog and validation: the routes that need no state.
-import { describeCatalog, hasErrors, validatePipeline } from '@sluice/shared';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import {
+  CatalogEntrySchema,
+  DiagnosticRef,
+  describeCatalog,
+  hasErrors,
+  validatePipeline,
+} from '@sluice/shared';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { errorResponses } from '../schemas.js';
@@ -12,13 +19,13 @@ function catalogFor(kafkaBootstrap: string | undefined) {
   const catalog = describeCatalog();
   if (kafkaBootstrap === undefined) return catalog;
   return catalog.map((entry) => {
-    const defaults = entry.defaults as Record<string, unknown>;
-    if (!Object.hasOwn(defaults, 'bootstrapServers')) return entry;
-    return { ...entry, defaults: { ...defaults, bootstrapServers: kafkaBootstrap } };
+    if (!Object.hasOwn(entry.defaults, 'bootstrapServers')) return entry;
+    return { ...entry, defaults: { ...entry.defaults, bootstrapServers: kafkaBootstrap } };
   });
 }
 
-export async function systemRoutes(app: FastifyInstance, options: { kafkaBootstrap?: string }) {
+export async function systemRoutes(fastify: FastifyInstance, options: { kafkaBootstrap?: string }) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const catalog = catalogFor(options.kafkaBootstrap);
   app.get(
     '/api/health',
@@ -42,7 +49,7 @@ export async function systemRoutes(app: FastifyInstance, options: { kafkaBootstr
           "With a default Kafka cluster (--kafka), the Kafka kinds' default bootstrap servers are that cluster.",
         tags: ['system'],
         response: {
-          200: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+          200: Type.Array(CatalogEntrySchema),
           ...errorResponses,
         },
       },
@@ -61,7 +68,7 @@ export async function systemRoutes(app: FastifyInstance, options: { kafkaBootstr
         response: {
           200: Type.Object({
             valid: Type.Boolean(),
-            diagnostics: Type.Array(Type.Ref('Diagnostic')),
+            diagnostics: Type.Array(DiagnosticRef),
           }),
           ...errorResponses,
         },

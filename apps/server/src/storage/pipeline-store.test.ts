@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportPipeline, type Pipeline } from '@sluice/shared';
+import { exportPipeline, type Migration, type Pipeline } from '@sluice/shared';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
@@ -180,5 +180,59 @@ describe('PipelineStore', () => {
     db.pragma('user_version = 99');
     db.close();
     expect(() => new PipelineStore(file)).toThrow(/newer Sluice/);
+  });
+});
+
+describe('PipelineStore reading versions saved in an older format', () => {
+  // A format step as a later Sluice would add it: v0 called the nodes `steps`.
+  const stepsToNodes: Migration = {
+    name: 'v0-steps-to-nodes',
+    from: 'sluice.pipeline/v0',
+    to: 'sluice.pipeline/v1',
+    migrate: ({ steps, ...rest }) => ({ ...rest, nodes: steps }),
+  };
+
+  /** Writes pipeline `id` straight into the tables, with a v0 document, as an older Sluice left it. */
+  function storeOldVersion(id: string): void {
+    store.close();
+    const { nodes, ...rest } = orders;
+    const old = { ...rest, format: 'sluice.pipeline/v0', steps: nodes };
+    const db = new Database(file);
+    try {
+      const at = '2026-01-01T00:00:00.000Z';
+      db.prepare(
+        'INSERT INTO pipelines (id, current_version, created_at, updated_at) VALUES (?, 1, ?, ?)',
+      ).run(id, at, at);
+      db.prepare(
+        `INSERT INTO pipeline_versions
+           (pipeline_id, version, name, description, document, errors, warnings, created_at)
+         VALUES (?, 1, ?, NULL, ?, 0, 0, ?)`,
+      ).run(id, orders.name, JSON.stringify(old), at);
+    } finally {
+      db.close();
+    }
+  }
+
+  it('reads an older version back migrated, for the routes, deploys and restores alike', () => {
+    storeOldVersion('old');
+    store = new PipelineStore(file, { migrations: [stepsToNodes] });
+    const record = store.get('old');
+    expect(record.pipeline.format).toBe('sluice.pipeline/v1');
+    expect(record.pipeline.nodes).toEqual(orders.nodes);
+    expect(record.diagnostics).toEqual([]);
+    expect(store.getVersion('old').pipeline.nodes).toEqual(orders.nodes);
+    // A restore saves the migrated document, in the current format.
+    const restored = store.restore('old', 1);
+    expect(restored.version).toBe(2);
+    expect(exportPipeline(restored.pipeline)).toBe(exportPipeline(orders));
+  });
+
+  it('says which version it cannot read instead of handing on a document of the wrong shape', () => {
+    storeOldVersion('old');
+    store = new PipelineStore(file);
+    const error = expectAppError(() => store.get('old'), 'internal');
+    expect(error.message).toMatch(/version 1 of pipeline 'old'/i);
+    expect(error.message).toMatch(/sluice\.pipeline\/v0/);
+    expectAppError(() => store.getVersion('old'), 'internal');
   });
 });

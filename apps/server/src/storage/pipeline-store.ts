@@ -1,41 +1,22 @@
 // Pipelines and every saved version of them, in one SQLite file. Each save
 // stores the canonical JSON of the document (so export is byte-stable) and the
-// validator's error and warning counts (so listing never re-validates).
+// validator's error and warning counts (so listing never re-validates). A
+// stored document is read back the way an imported file is: migrated to the
+// current format and checked, so versions saved by an older Sluice stay readable.
 import { randomBytes } from 'node:crypto';
-import { type Diagnostic, exportPipeline, type Pipeline, validatePipeline } from '@sluice/shared';
+import {
+  type Diagnostic,
+  exportPipeline,
+  type Migration,
+  type Pipeline,
+  type PipelineRecord,
+  type PipelineSummary,
+  readPipelineValue,
+  type VersionSummary,
+  validatePipeline,
+} from '@sluice/shared';
 import Database from 'better-sqlite3';
 import { AppError, notFound } from '../errors.js';
-
-export interface PipelineSummary {
-  readonly id: string;
-  readonly name: string;
-  readonly description?: string;
-  readonly version: number;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly valid: boolean;
-  readonly errors: number;
-  readonly warnings: number;
-}
-
-/** A pipeline at one of its versions. */
-export interface PipelineRecord {
-  readonly id: string;
-  readonly version: number;
-  readonly pipeline: Pipeline;
-  readonly diagnostics: Diagnostic[];
-  /** When the pipeline was first saved. */
-  readonly createdAt: string;
-  /** When the current version was saved. */
-  readonly updatedAt: string;
-}
-
-export interface VersionSummary {
-  readonly version: number;
-  readonly name: string;
-  readonly createdAt: string;
-  readonly valid: boolean;
-}
 
 /** One saved version, as the jobs code deploys it. */
 export interface PipelineVersion {
@@ -47,6 +28,8 @@ export interface PipelineVersion {
 export interface PipelineStoreOptions {
   /** The clock, injectable so tests can fix times. */
   readonly now?: () => Date;
+  /** The format steps stored documents are read through; the current list by default. */
+  readonly migrations?: readonly Migration[];
 }
 
 /** Steps that bring the database to the current schema; index + 1 is the schema version. */
@@ -96,10 +79,12 @@ export function newPipelineId(): string {
 export class PipelineStore {
   readonly #db: Database.Database;
   readonly #now: () => Date;
+  readonly #migrations?: readonly Migration[];
   readonly #statements: ReturnType<typeof prepare>;
 
   constructor(file: string, options: PipelineStoreOptions = {}) {
     this.#now = options.now ?? (() => new Date());
+    if (options.migrations) this.#migrations = options.migrations;
     this.#db = new Database(file);
     try {
       this.#db.pragma('journal_mode = WAL');
@@ -206,7 +191,7 @@ export class PipelineStore {
   restore(id: string, version: number): PipelineRecord {
     const saved = this.#db
       .transaction(() => {
-        const document = JSON.parse(this.#versionRow(id, version).document) as Pipeline;
+        const { pipeline: document } = this.#read(id, this.#versionRow(id, version));
         const next = this.#current(id) + 1;
         const at = this.#now().toISOString();
         return { version: next, diagnostics: this.#saveVersion(id, next, document, at) };
@@ -218,22 +203,36 @@ export class PipelineStore {
   /** The document to deploy: a given version, or the current one. No validation here. */
   getVersion(id: string, version?: number): PipelineVersion {
     const n = version ?? this.#current(id);
-    const row = this.#versionRow(id, n);
-    return { id, version: n, pipeline: JSON.parse(row.document) as Pipeline };
+    return { id, version: n, pipeline: this.#read(id, this.#versionRow(id, n)).pipeline };
   }
 
   /** A stored version as the routes return it; validated here unless the save just did. */
   #record(id: string, version: number, diagnostics?: Diagnostic[]): PipelineRecord {
     const row = this.#versionRow(id, version);
-    const pipeline = JSON.parse(row.document) as Pipeline;
+    const read = this.#read(id, row);
     return {
       id,
       version,
-      pipeline,
-      diagnostics: diagnostics ?? validatePipeline(pipeline),
+      pipeline: read.pipeline,
+      diagnostics: diagnostics ?? read.diagnostics,
       createdAt: row.pipeline_created_at,
       updatedAt: row.created_at,
     };
+  }
+
+  /** A stored document, migrated and checked like an imported file; fresh diagnostics with it. */
+  #read(id: string, row: VersionRow): { pipeline: Pipeline; diagnostics: Diagnostic[] } {
+    const read = readPipelineValue(
+      JSON.parse(row.document),
+      this.#migrations ? { migrations: this.#migrations } : {},
+    );
+    if (read.pipeline) return { pipeline: read.pipeline, diagnostics: read.diagnostics };
+    const first = read.diagnostics.find((d) => d.severity === 'error');
+    throw new AppError(
+      'internal',
+      `Version ${row.version} of pipeline '${id}' is stored in a form this Sluice cannot read${first ? `: ${first.message}` : '.'} Open it with the Sluice that saved it, or restore another version.`,
+      read.diagnostics,
+    );
   }
 
   #current(id: string): number {

@@ -1,22 +1,18 @@
 // The sinks without files: discard, preview and console.
-export type { ConsoleView } from '@sluice/shared';
+export type { ConsoleView, PreviewView } from '@sluice/shared';
 
-import type { ConsoleSinkConfig, ConsoleView, PreviewSinkConfig } from '@sluice/shared';
+import type {
+  ConsoleSinkConfig,
+  ConsoleView,
+  PreviewSinkConfig,
+  PreviewView,
+} from '@sluice/shared';
 import type { Row } from '../batch.js';
 import { jsonEncoder } from '../io/encode.js';
 import type { Operator, OperatorEnvironment } from '../operator.js';
 
 export function createBlackhole(): Operator {
   return { process() {} };
-}
-
-export interface PreviewView {
-  readonly fields: readonly { name: string; type: string }[];
-  /** The latest rows, oldest first. */
-  readonly rows: readonly Row[];
-  readonly times: readonly number[];
-  /** Rows received in all. */
-  readonly total: number;
 }
 
 /** Keeps the latest `capacity` results in a ring buffer for the UI. */
@@ -45,7 +41,7 @@ export function createPreview(env: OperatorEnvironment): Operator {
         out.push(rows[i % capacity]!);
         outTimes.push(times[i % capacity]!);
       }
-      return { fields, rows: out, times: outTimes, total };
+      return { fields: [...fields], rows: out, times: outTimes, total };
     },
   };
 }

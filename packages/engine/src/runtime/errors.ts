@@ -1,13 +1,9 @@
 // The job's error output: bad records with the operator and the reason,
 // counted, the latest kept, and an optional budget that fails the job.
 
-export interface RecordError {
-  readonly nodeId: string;
-  readonly reason: string;
-  readonly row: unknown;
-  /** Processing time of the error, epoch ms. */
-  readonly at: number;
-}
+import { RECORD_ERRORS_KEPT, type RecordError } from '@sluice/shared';
+
+export type { RecordError } from '@sluice/shared';
 
 export interface ErrorBudget {
   readonly maxErrors: number;
@@ -23,7 +19,7 @@ export class ErrorOutput {
   #inPeriod = 0;
   readonly #listeners = new Set<(error: RecordError) => void>();
 
-  constructor(capacity = 200, budget?: ErrorBudget) {
+  constructor(capacity = RECORD_ERRORS_KEPT, budget?: ErrorBudget) {
     this.#capacity = capacity;
     this.#budget = budget;
   }

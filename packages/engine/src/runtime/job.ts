@@ -5,8 +5,11 @@ import {
   type Diagnostic,
   getOperator,
   hasErrors,
+  type JobFailure,
+  type NodeView,
   type Pipeline,
   parseDuration,
+  RECORD_ERRORS_KEPT,
   type StreamSchema,
 } from '@sluice/shared';
 import { START_OF_TIME } from '../batch.js';
@@ -46,11 +49,7 @@ const BATCH_TARGET_MS = 50;
 const FIRST_BATCH_ROWS = 64;
 const MAX_BATCH_ROWS = 4096;
 
-export interface JobFailure {
-  readonly message: string;
-  /** The node where it happened, when known. */
-  readonly nodeId?: string;
-}
+export type { JobFailure } from '@sluice/shared';
 
 export interface JobResult {
   readonly status: Exclude<JobStatus, 'running'>;
@@ -109,7 +108,7 @@ export class Job implements NodeHost {
     this.#stopRequested = options.stopRequested;
     const budget = pipeline.settings?.errorBudget;
     this.#errors = new ErrorOutput(
-      200,
+      RECORD_ERRORS_KEPT,
       budget && { maxErrors: budget.maxErrors, perMs: parseDuration(budget.per) ?? 60_000 },
     );
     this.#stopped = new Promise((resolve) => {
@@ -290,7 +289,7 @@ export class Job implements NodeHost {
   }
 
   /** What an operator shows of itself (a preview sink's latest rows), if it shows anything. */
-  inspect(nodeId: string): unknown {
+  inspect(nodeId: string): NodeView | undefined {
     return this.#nodes.find((n) => n.id === nodeId)?.operator?.inspect?.();
   }
 

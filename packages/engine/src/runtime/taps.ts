@@ -1,5 +1,6 @@
 // A tap samples the records flowing on an edge of a running job, bounded in
 // rate and batch size, without redeploying.
+import type { TapSample } from '@sluice/shared';
 import type { Batch, Row } from '../batch.js';
 
 export interface TapOptions {
@@ -7,11 +8,7 @@ export interface TapOptions {
   readonly perSecond?: number;
 }
 
-export interface TapSample {
-  readonly edgeId: string;
-  readonly rows: Row[];
-  readonly times: number[];
-}
+export type { TapSample } from '@sluice/shared';
 
 export class Tap {
   readonly #edgeId: string;

@@ -1,6 +1,8 @@
 // The wire types of the server's API: TypeBox schemas the server builds its
 // routes from, and the types of what they describe, which the web app imports.
 
+export type { CatalogEntry, InputPort, OutputPort } from './catalog.js';
+export { CatalogEntrySchema, InputPortSchema, OutputPortSchema } from './catalog.js';
 export type {
   ConsoleView,
   DeployedJob,
@@ -11,6 +13,7 @@ export type {
   JobStatus,
   JobSummary,
   JobTotals,
+  NodeView,
   OperatorMetrics,
   PreviewView,
   RecordError,
@@ -26,15 +29,22 @@ export {
   JobStatusSchema,
   JobSummarySchema,
   JobTotalsSchema,
+  NodeViewSchema,
   OperatorMetricsSchema,
   PreviewViewSchema,
+  RECORD_ERRORS_KEPT,
   RecordErrorSchema,
   RowSchema,
 } from './jobs.js';
 export type { KafkaMessage, KafkaSample, KafkaTopic } from './kafka.js';
-export { KafkaMessageSchema, KafkaSampleSchema, KafkaTopicSchema } from './kafka.js';
-export type { LiveClientMessage, LiveMessage } from './live.js';
-export { LiveClientMessageSchema, LiveMessageSchema } from './live.js';
+export {
+  InferredSchemaSchema,
+  KafkaMessageSchema,
+  KafkaSampleSchema,
+  KafkaTopicSchema,
+} from './kafka.js';
+export type { LiveClientMessage, LiveMessage, TapSample } from './live.js';
+export { LiveClientMessageSchema, LiveMessageSchema, TapSampleSchema } from './live.js';
 export type {
   ImportedPipeline,
   PipelineRecord,
@@ -56,4 +66,3 @@ export {
   PipelineDocumentRef,
   PipelineDocumentSchema,
 } from './refs.js';
-export type { Assert, Mutable, SameShape } from './same-shape.js';

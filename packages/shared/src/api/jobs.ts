@@ -1,6 +1,6 @@
 // Jobs on the wire: what the API says of a job, its metrics, its bad records
-// and its preview sinks. The engine keeps its own types for these; the server,
-// which sees both, checks at compile time that they match (apps/server/src/wire-check.ts).
+// and its preview sinks. Declared once, here: the engine builds these values
+// with these types, the server sends them with these schemas, the web app reads them.
 import { type Static, Type } from 'typebox';
 
 export const JobStatusSchema = Type.Union([
@@ -113,6 +113,9 @@ export type JobDetail = Static<typeof JobDetailSchema>;
 export const DeployedJobSchema = Type.Object({ id: Type.String(), status: JobStatusSchema });
 export type DeployedJob = Static<typeof DeployedJobSchema>;
 
+/** How many of a job's latest bad records are kept (by the engine, and by the server for the API). */
+export const RECORD_ERRORS_KEPT = 200;
+
 export const RecordErrorSchema = Type.Object({
   nodeId: Type.String(),
   reason: Type.String(),
@@ -141,3 +144,7 @@ export const ConsoleViewSchema = Type.Object({
   omitted: Type.Number({ description: 'Records not printed, over the rate limit' }),
 });
 export type ConsoleView = Static<typeof ConsoleViewSchema>;
+
+/** What a node shows of itself: a preview sink's rows or a console sink's lines. */
+export const NodeViewSchema = Type.Union([PreviewViewSchema, ConsoleViewSchema]);
+export type NodeView = Static<typeof NodeViewSchema>;

@@ -1,8 +1,6 @@
 // Browsing a Kafka cluster on the wire: its topics, and a sample of one topic.
 import { type Static, Type } from 'typebox';
 import { FieldTypeSchema } from '../schema/field.js';
-import type { InferredSchema } from '../schema/infer.js';
-import type { Assert, SameShape } from './same-shape.js';
 
 /** A topic of the cluster, as `GET /api/kafka/topics` lists it. */
 export const KafkaTopicSchema = Type.Object({
@@ -22,10 +20,16 @@ export const KafkaMessageSchema = Type.Object({
 });
 export type KafkaMessage = Static<typeof KafkaMessageSchema>;
 
-/** What inferSchema answers; the check below keeps the two in step. */
-const InferredSchemaSchema = Type.Object({
-  format: Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('raw')]),
-  delimiter: Type.Optional(Type.String()),
+export const InferredFormatSchema = Type.Union([
+  Type.Literal('json'),
+  Type.Literal('csv'),
+  Type.Literal('raw'),
+]);
+
+/** What inferSchema answers: a record schema guessed from sample values. */
+export const InferredSchemaSchema = Type.Object({
+  format: InferredFormatSchema,
+  delimiter: Type.Optional(Type.String({ description: 'With CSV: the column delimiter found' })),
   fields: Type.Array(
     Type.Object({
       name: Type.String(),
@@ -33,12 +37,18 @@ const InferredSchemaSchema = Type.Object({
       type: Type.Union(FieldTypeSchema.anyOf),
     }),
   ),
-  eventTimeField: Type.Optional(Type.String()),
-  skipped: Type.Array(Type.Object({ name: Type.String(), reason: Type.String() })),
-  sampled: Type.Integer(),
-  unreadable: Type.Integer(),
+  eventTimeField: Type.Optional(
+    Type.String({
+      description: 'The timestamp field that most likely says when each event happened',
+    }),
+  ),
+  skipped: Type.Array(Type.Object({ name: Type.String(), reason: Type.String() }), {
+    description: 'Keys or columns left out, with why',
+  }),
+  sampled: Type.Integer({ description: 'Values used' }),
+  unreadable: Type.Integer({ description: 'Values not in the format: not used' }),
 });
-type _Inferred = Assert<SameShape<Static<typeof InferredSchemaSchema>, InferredSchema>>;
+export type InferredSchema = Static<typeof InferredSchemaSchema>;
 
 /** A topic's latest messages, newest first, and the record schema they suggest. */
 export const KafkaSampleSchema = Type.Object({

@@ -9,6 +9,14 @@ import {
   RowSchema,
 } from './jobs.js';
 
+/** Records sampled from an edge by an open tap, with their event times. */
+export const TapSampleSchema = Type.Object({
+  edgeId: Type.String(),
+  rows: Type.Array(RowSchema),
+  times: Type.Array(Type.Number()),
+});
+export type TapSample = Static<typeof TapSampleSchema>;
+
 /** Server → client. `dropped` counts what this client was not sent because it was behind. */
 export const LiveMessageSchema = Type.Union([
   Type.Object({
@@ -22,12 +30,7 @@ export const LiveMessageSchema = Type.Union([
     dropped: Type.Number({ minimum: 0 }),
   }),
   Type.Object({ type: Type.Literal('error'), error: RecordErrorSchema }),
-  Type.Object({
-    type: Type.Literal('tap'),
-    edgeId: Type.String(),
-    rows: Type.Array(RowSchema),
-    times: Type.Array(Type.Number()),
-  }),
+  Type.Object({ type: Type.Literal('tap'), ...TapSampleSchema.properties }),
   Type.Object({ type: Type.Literal('problem'), message: Type.String() }),
 ]);
 export type LiveMessage = Static<typeof LiveMessageSchema>;

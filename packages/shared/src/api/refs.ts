@@ -2,8 +2,6 @@
 // lists each as a component and routes point at them with a `$ref`.
 import { type Static, Type } from 'typebox';
 import type { Pipeline } from '../format/pipeline.js';
-import type { Diagnostic } from '../validation/diagnostic.js';
-import type { Assert, SameShape } from './same-shape.js';
 
 export const ErrorResponseSchema = Type.Object(
   {
@@ -17,6 +15,11 @@ export const ErrorResponseSchema = Type.Object(
 );
 export type ErrorResponse = Static<typeof ErrorResponseSchema>;
 
+/**
+ * One finding about a pipeline. `path` points into the document in the
+ * JSON-path style an analyst reads (`nodes[2].config.window.size`); `range`
+ * is the span inside an expression string when the finding is about one.
+ */
 export const DiagnosticSchema = Type.Object(
   {
     severity: Type.Union([Type.Literal('error'), Type.Literal('warning')]),
@@ -29,7 +32,7 @@ export const DiagnosticSchema = Type.Object(
   },
   { $id: 'Diagnostic' },
 );
-type _Diagnostic = Assert<SameShape<Static<typeof DiagnosticSchema>, Diagnostic>>;
+export type Diagnostic = Static<typeof DiagnosticSchema>;
 
 /** A pipeline document; its full schema is docs/pipeline.schema.json, checked by the validator. */
 export const PipelineDocumentSchema = Type.Record(Type.String(), Type.Unknown(), {

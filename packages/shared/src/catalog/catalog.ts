@@ -1,5 +1,7 @@
 // The explicit list of operator kinds. Adding a kind means adding its
 // declaration file and one line here; nothing else switches on kinds.
+
+import type { CatalogEntry } from '../api/catalog.js';
 import { joinInterval } from '../operators/join-interval.js';
 import { joinRegular } from '../operators/join-regular.js';
 import { joinWindow } from '../operators/join-window.js';
@@ -46,17 +48,17 @@ export function getOperator(kind: string): OperatorDefinition | undefined {
 }
 
 /** The catalog as JSON: what `GET /api/catalog` serves and the docs list. */
-export function describeCatalog() {
+export function describeCatalog(): CatalogEntry[] {
   return OPERATORS.map((op) => ({
     kind: op.kind,
     label: op.label,
     category: op.category,
     description: op.description,
     icon: op.icon,
-    inputs: op.inputs,
-    outputs: op.outputs,
+    inputs: [...op.inputs],
+    outputs: [...op.outputs],
     ...(op.shows && { shows: op.shows }),
     config: op.config,
-    defaults: op.defaults,
+    defaults: op.defaults as Record<string, unknown>,
   }));
 }

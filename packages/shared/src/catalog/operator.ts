@@ -1,29 +1,14 @@
 import type { Static, TSchema } from 'typebox';
+import type { InputPort, OutputPort, ShownResults } from '../api/catalog.js';
 import type { CheckedExpression } from '../expression/index.js';
 import type { Field, FieldType, StreamSchema } from '../schema/field.js';
 
 export const OPERATOR_CATEGORIES = ['source', 'transform', 'window', 'join', 'sink'] as const;
 export type OperatorCategory = (typeof OPERATOR_CATEGORIES)[number];
 
-/**
- * What a sink shows below the canvas while its job runs: the latest `rows` as
- * a table and a chart (a preview), or the `lines` it printed (a console).
- */
-export type ShownResults = 'rows' | 'lines';
-
-export interface InputPort {
-  readonly name: string;
-  readonly label: string;
-  /** Accepts any number of edges (a union); otherwise exactly one. */
-  readonly multiple?: boolean;
-}
-
-export interface OutputPort {
-  readonly name: string;
-  readonly label: string;
-  /** Leaving it unconnected is normal (a window's `late` port). */
-  readonly optional?: boolean;
-}
+// Ports, and what a sink shows below the canvas, are declared once, as the
+// catalog sends them (../api/catalog.ts).
+export type { InputPort, OutputPort, ShownResults } from '../api/catalog.js';
 
 /**
  * What an operator's output-schema inference is handed. Paths are relative

@@ -5,7 +5,7 @@ import { checkSchema } from '../validation/check.js';
 import { type Diagnostic, hasErrors } from '../validation/diagnostic.js';
 import { validatePipeline } from '../validation/validate.js';
 import { jsonTextPastDepth, PIPELINE_LIMITS, pipelineLimitProblem } from './limits.js';
-import { migratePipeline } from './migrate.js';
+import { MIGRATIONS, type Migration, migratePipeline } from './migrate.js';
 import { type Pipeline, PipelineSchema } from './pipeline.js';
 import { reservedKeyPaths } from './reserved-keys.js';
 
@@ -42,8 +42,16 @@ export function readPipeline(text: string): ReadResult {
   return readPipelineValue(parsed);
 }
 
-/** Like readPipeline, for a value already parsed from JSON. */
-export function readPipelineValue(value: unknown): ReadResult {
+export interface ReadOptions {
+  /** The format steps to apply; the current list unless a test hands in its own. */
+  readonly migrations?: readonly Migration[];
+}
+
+/**
+ * Like readPipeline, for a value already parsed from JSON. Imports, request
+ * bodies and stored versions all come through here, so each is migrated and checked.
+ */
+export function readPipelineValue(value: unknown, options: ReadOptions = {}): ReadResult {
   const tooBig = pipelineLimitProblem(value);
   if (tooBig) return { diagnostics: [tooBig], migrations: [] };
   const reserved = reservedKeyPaths(value);
@@ -60,7 +68,7 @@ export function readPipelineValue(value: unknown): ReadResult {
   }
   const { document, applied } =
     value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? migratePipeline(value as Record<string, unknown>)
+      ? migratePipeline(value as Record<string, unknown>, options.migrations ?? MIGRATIONS)
       : { document: value, applied: [] };
   const diagnostics = validatePipeline(document);
   const shapeBroken = diagnostics.some(

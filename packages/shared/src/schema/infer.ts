@@ -3,25 +3,14 @@
 // a JSON key it could not read (nested, mixed types, a name that is not a
 // field name) is left out with the reason, never typed as something that
 // would fail or read as null.
+
+import type { InferredSchema } from '../api/kafka.js';
 import { type Field, type FieldType, fieldNameProblem } from './field.js';
 import { parseTimestamp } from './timestamp.js';
 
-export type InferredFormat = 'json' | 'csv' | 'raw';
-
-export interface InferredSchema {
-  readonly format: InferredFormat;
-  /** With CSV: the column delimiter found. */
-  readonly delimiter?: string;
-  readonly fields: Field[];
-  /** The timestamp field that most likely says when each event happened. */
-  readonly eventTimeField?: string;
-  /** Keys or columns left out, with why. */
-  readonly skipped: { name: string; reason: string }[];
-  /** Values used. */
-  readonly sampled: number;
-  /** Values not in the format (not a JSON object, say): not used. */
-  readonly unreadable: number;
-}
+// What a guess answers is a wire type (the Kafka sample route sends it): declared once, there.
+export type { InferredSchema } from '../api/kafka.js';
+export type InferredFormat = InferredSchema['format'];
 
 export interface InferOptions {
   /** The values' format; found from the values when not given. */

@@ -1,21 +1,8 @@
-import type { SourceRange } from '../expression/index.js';
+import type { Diagnostic } from '../api/refs.js';
 
-export type Severity = 'error' | 'warning';
-
-/**
- * One finding about a pipeline. `path` points into the document in the
- * JSON-path style an analyst reads (`nodes[2].config.window.size`); `range`
- * is the span inside an expression string when the finding is about one.
- */
-export interface Diagnostic {
-  readonly severity: Severity;
-  readonly code: string;
-  readonly message: string;
-  readonly nodeId?: string;
-  readonly edgeId?: string;
-  readonly path?: string;
-  readonly range?: SourceRange;
-}
+// Declared once, as the API sends it (../api/refs.ts).
+export type { Diagnostic } from '../api/refs.js';
+export type Severity = Diagnostic['severity'];
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');

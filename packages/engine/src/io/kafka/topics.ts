@@ -3,29 +3,8 @@
 // anything: offsets are listed and records fetched straight from the
 // partition leaders, so looking leaves no trace on the cluster.
 import { Admin, Consumer } from '@platformatic/kafka';
-import { bootstrapList } from '@sluice/shared';
+import { bootstrapList, type KafkaMessage, type KafkaTopic } from '@sluice/shared';
 import { describe } from './client.js';
-
-export interface TopicSummary {
-  readonly name: string;
-  readonly partitions: number;
-  /** Messages held now: the sum over partitions of end − start offsets. */
-  readonly messages: number;
-}
-
-export interface SampledMessage {
-  readonly partition: number;
-  /** Offsets as decimal text: they are 64-bit. */
-  readonly offset: string;
-  /** The Kafka timestamp, epoch ms. */
-  readonly timestamp: number;
-  /** The key as UTF-8 text, or null when there is none. */
-  readonly key: string | null;
-  /** The value as UTF-8 text (cut at `MAX_SAMPLE_VALUE_CHARS`), or null for a tombstone. */
-  readonly value: string | null;
-  /** The value was longer than the sample shows. */
-  readonly truncated: boolean;
-}
 
 /** Why the cluster could not answer: it was not reached, or it has no such topic. */
 export class KafkaBrowseError extends Error {
@@ -49,7 +28,7 @@ const DEFAULT_TIMEOUT_MS = 5_000;
 export async function listTopics(
   bootstrap: string,
   options: { timeoutMs?: number } = {},
-): Promise<TopicSummary[]> {
+): Promise<KafkaTopic[]> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const admin = new Admin({ clientId: 'sluice-browse', ...clientOptions(bootstrap, timeoutMs) });
   try {
@@ -100,7 +79,7 @@ export async function sampleTopic(
   bootstrap: string,
   topic: string,
   options: { limit?: number; timeoutMs?: number } = {},
-): Promise<SampledMessage[]> {
+): Promise<KafkaMessage[]> {
   const limit = Math.max(1, Math.min(options.limit ?? 20, MAX_SAMPLE_MESSAGES));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const deadline = Date.now() + timeoutMs;
@@ -128,7 +107,7 @@ export async function sampleTopic(
           return { partition, leader: p.leader, next: from, end };
         })
         .filter((w) => w.next < w.end);
-      const out: SampledMessage[] = [];
+      const out: KafkaMessage[] = [];
       while (wanted.some((w) => w.next < w.end) && Date.now() < deadline) {
         const byLeader = new Map<number, typeof wanted>();
         for (const w of wanted) {
@@ -183,7 +162,7 @@ interface Wanted {
 }
 
 /** Adds the fetched records below each partition's end; true when any partition moved on. */
-function collect(response: FetchResponse, wanted: Wanted[], out: SampledMessage[]): boolean {
+function collect(response: FetchResponse, wanted: Wanted[], out: KafkaMessage[]): boolean {
   let progressed = false;
   for (const topic of response.responses) {
     for (const p of topic.partitions) {
