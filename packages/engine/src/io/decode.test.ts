@@ -1,7 +1,7 @@
 import type { Field } from '@sluice/shared';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RowDecoder } from './decode.js';
+import { preview, RowDecoder } from './decode.js';
 
 const field = (type: Field['type']): Field[] => [{ name: 'v', type }];
 const json = (type: Field['type'], value: unknown) =>
@@ -159,5 +159,22 @@ describe('RowDecoder from CSV cells', () => {
         expect(cell('double', String(value))).toBe(value === 0 ? 0 : value);
       }),
     );
+  });
+});
+
+describe('preview of a JSON value', () => {
+  it('writes the start of the JSON text, with keys quoted and arrays', () => {
+    expect(preview({ a: [1, 'x', null, { 'b"': true }] }, 100)).toBe(
+      '{"a":[1,"x",null,{"b\\"":true}]}',
+    );
+    expect(preview([], 10)).toBe('[]');
+  });
+
+  it('stops soon after the length asked for, without recursion, however deep the value', () => {
+    let value: unknown = 1;
+    for (let i = 0; i < 1_000_000; i++) value = { a: value };
+    const shown = preview(value, 41);
+    expect(shown.startsWith('{"a":{"a":')).toBe(true);
+    expect(shown.length).toBeLessThan(50);
   });
 });

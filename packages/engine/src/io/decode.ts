@@ -119,8 +119,7 @@ function cellValue(type: FieldType, cell: string | undefined): unknown {
 }
 
 function jsonProblem(type: FieldType, value: unknown): string {
-  const shown =
-    typeof value === 'string' ? quote(value) : shorten(JSON.stringify(value) ?? String(value));
+  const shown = typeof value === 'string' ? quote(value) : shorten(preview(value, SHOWN_CHARS + 1));
   if (type === 'long' && typeof value === 'number' && Number.isFinite(value)) {
     return Number.isInteger(value)
       ? `${shown} is outside the range of a long (±${Number.MAX_SAFE_INTEGER})`
@@ -151,6 +150,54 @@ function notA(type: FieldType): string {
   }
   if (type === 'boolean') return 'is not a boolean (true or false)';
   return `is not a ${type}`;
+}
+
+/** Why decoding failed, in a line; never throws itself. */
+export function describeError(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return 'unknown error';
+  }
+}
+
+/**
+ * The start of a JSON value's text, at least `chars` long when the value is.
+ * Iterative and stops early: JSON.stringify recurses, and a value nested
+ * 20 000 deep (which JSON.parse accepts) overflowed the stack.
+ */
+export function preview(value: unknown, chars: number): string {
+  let out = '';
+  // Pending work: values to write, or literal text (closing brackets, commas).
+  const stack: ({ text: string } | { value: unknown })[] = [{ value }];
+  while (stack.length > 0 && out.length < chars) {
+    const item = stack.pop()!;
+    if ('text' in item) {
+      out += item.text;
+      continue;
+    }
+    const v = item.value;
+    if (Array.isArray(v)) {
+      out += '[';
+      stack.push({ text: ']' });
+      for (let i = v.length - 1; i >= 0; i--) {
+        stack.push({ value: v[i] });
+        if (i > 0) stack.push({ text: ',' });
+      }
+    } else if (typeof v === 'object' && v !== null) {
+      out += '{';
+      stack.push({ text: '}' });
+      const keys = Object.keys(v);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        stack.push({ value: (v as Record<string, unknown>)[keys[i]!] });
+        stack.push({ text: `${JSON.stringify(keys[i])}:` });
+        if (i > 0) stack.push({ text: ',' });
+      }
+    } else {
+      out += JSON.stringify(v) ?? String(v);
+    }
+  }
+  return out;
 }
 
 function quote(text: string): string {

@@ -175,6 +175,22 @@ describe('source.file reading JSON Lines', () => {
     expect(errors[2]!.row).toBe('{"name":"x","amount":"abc"}');
   });
 
+  it('reports a line with a value nested 20 000 deep as bad, and reads on', async () => {
+    const deep = (n: number) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`;
+    const good = (i: number) => JSON.stringify({ count: i, ts: '2026-01-01T00:00:00Z' });
+    const poison = `{"count":${deep(20_000)},"ts":"2026-01-01T00:00:00Z"}`;
+    const lines = [good(1), good(2), poison, `{"name":${deep(20_000)}}`, good(3)];
+    await write('in.jsonl', lines.join('\n'));
+    const { rows, errors } = await readAll(
+      fileSource({ path: 'in.jsonl', format: 'jsonl', schema: ALL_TYPES }),
+    );
+    expect(rows.map((r) => r.count)).toEqual([1, 2, 3]);
+    expect(errors.map((e) => e.reason)).toEqual([
+      'line 3: count: {"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":… is not a long',
+      'line 4: name: {"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":… is not a string',
+    ]);
+  });
+
   it('reads a file far larger than one batch in batches of at most 1024, in order', async () => {
     const count = 5000;
     const lines = Array.from({ length: count }, (_, i) =>

@@ -3,7 +3,7 @@ import type { Field, FileSourceConfig } from '@sluice/shared';
 import { stringify } from 'csv-stringify/sync';
 import { type Batch, EMPTY_BATCH, type Row, START_OF_TIME } from '../batch.js';
 import { CsvReader } from '../io/csv-reader.js';
-import { RowDecoder } from '../io/decode.js';
+import { describeError, RowDecoder } from '../io/decode.js';
 import { LineReader } from '../io/line-reader.js';
 import { BoundedOutOfOrderness, idleTimeoutOf } from '../io/watermarks.js';
 import type { OperatorEnvironment, Source, SourceContext } from '../operator.js';
@@ -119,30 +119,13 @@ function jsonlRecords(
       const line = lines.take();
       if (line === undefined) return undefined;
       if (isBlank(line)) return null;
-      let object: unknown;
       try {
-        object = JSON.parse(line);
+        return decodeLine(line, context);
       } catch (error) {
-        context.error(line, `line ${lines.line}: not valid JSON (${(error as Error).message})`);
+        // Whatever goes wrong with one record is that record's problem; reading goes on.
+        context.error(line, `line ${lines.line}: could not be read (${describeError(error)})`);
         return null;
       }
-      if (typeof object !== 'object' || object === null || Array.isArray(object)) {
-        context.error(line, `line ${lines.line}: not a JSON object`);
-        return null;
-      }
-      const row = decoder.fromJson(object as Record<string, unknown>);
-      if (row === undefined) {
-        context.error(
-          line,
-          `line ${lines.line}: ${decoder.jsonProblems(object as Record<string, unknown>)}`,
-        );
-        return null;
-      }
-      if (timeField !== undefined && row[timeField] === null) {
-        context.error(line, `line ${lines.line}: ${timeField}: the event time is missing`);
-        return null;
-      }
-      return row;
     },
     more: () => lines.more(),
     get bytesRead() {
@@ -150,6 +133,33 @@ function jsonlRecords(
     },
     close: () => lines.close(),
   };
+
+  function decodeLine(line: string, context: SourceContext): Row | null {
+    let object: unknown;
+    try {
+      object = JSON.parse(line);
+    } catch (error) {
+      context.error(line, `line ${lines.line}: not valid JSON (${(error as Error).message})`);
+      return null;
+    }
+    if (typeof object !== 'object' || object === null || Array.isArray(object)) {
+      context.error(line, `line ${lines.line}: not a JSON object`);
+      return null;
+    }
+    const row = decoder.fromJson(object as Record<string, unknown>);
+    if (row === undefined) {
+      context.error(
+        line,
+        `line ${lines.line}: ${decoder.jsonProblems(object as Record<string, unknown>)}`,
+      );
+      return null;
+    }
+    if (timeField !== undefined && row[timeField] === null) {
+      context.error(line, `line ${lines.line}: ${timeField}: the event time is missing`);
+      return null;
+    }
+    return row;
+  }
 }
 
 function csvRecords(
@@ -175,9 +185,15 @@ function csvRecords(
         columns = matchHeader(cells, fields, timeField, shownPath);
         return null;
       }
-      const row = decoder.fromCells(cells, columns);
-      if (row === undefined) {
-        context.error(text(cells), `line ${csv.line}: ${decoder.cellProblems(cells, columns)}`);
+      let row: Row | undefined;
+      try {
+        row = decoder.fromCells(cells, columns);
+        if (row === undefined) {
+          context.error(text(cells), `line ${csv.line}: ${decoder.cellProblems(cells, columns)}`);
+          return null;
+        }
+      } catch (error) {
+        context.error(null, `line ${csv.line}: could not be read (${describeError(error)})`);
         return null;
       }
       if (timeField !== undefined && row[timeField] === null) {

@@ -31,6 +31,8 @@ type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
 interface Session {
   readonly consumer: Consumer;
   readonly stream: Stream;
+  /** The timer that measures the partitions' end offsets for the lag. */
+  lagTimer?: NodeJS.Timeout;
 }
 
 /** Fetched messages waiting at most (the stream's highWaterMark); a fetch adds up to MAX_FETCH_BYTES more. */
@@ -53,7 +55,8 @@ export class KafkaReader {
   readonly #options: ReaderOptions;
   readonly #now: () => number;
   readonly #timeoutMs: number;
-  readonly #lag = new Map<string, number>();
+  /** Per "topic:partition", the end offset as last measured (see `#measureEnds`). */
+  readonly #ends = new Map<string, bigint>();
   /** Per "topic:partition", the offset after the last message handed out. */
   readonly #next = new Map<string, bigint>();
   readonly #waiters = new Set<() => void>();
@@ -147,9 +150,22 @@ export class KafkaReader {
     });
   }
 
-  /** Records behind the end of each owned partition ("topic:partition" → lag), as last measured. */
+  /**
+   * Records not yet handed out of each owned partition ("topic:partition" →
+   * lag): its end offset, measured every `lagIntervalMs`, minus the next
+   * offset to hand out (the start position until a message has been).
+   */
   lag(): ReadonlyMap<string, number> {
-    return this.#lag;
+    const lag = new Map<string, number>();
+    const start = this.#session?.stream.offsetsCommitted;
+    for (const { topic, partition } of this.assignments()) {
+      const key = `${topic}:${partition}`;
+      const end = this.#ends.get(key);
+      const next = this.#next.get(key) ?? start?.get(key);
+      if (end === undefined || next === undefined) continue;
+      lag.set(key, end > next ? Number(end - next) : 0);
+    }
+    return lag;
   }
 
   /** A sentence saying what is wrong while Kafka cannot be reached; undefined when all is well. */
@@ -249,19 +265,27 @@ export class KafkaReader {
       const owned = new Set(this.assignments().map((tp) => `${tp.topic}:${tp.partition}`));
       for (const key of this.#next.keys()) if (!owned.has(key)) this.#next.delete(key);
     });
-    consumer.on('consumer:lag', (lag) => {
-      this.#lag.clear();
-      for (const [topic, partitions] of lag) {
-        partitions.forEach((value, partition) => {
-          if (value >= 0n) this.#lag.set(`${topic}:${partition}`, Number(value));
-        });
-      }
-    });
-    consumer.on('consumer:lag:error', () => {});
-    consumer.startLagMonitoring(
-      { topics: [...this.#options.topics] },
-      this.#options.lagIntervalMs ?? 5_000,
-    );
+    // Not the client's lag monitoring: it subtracts the stream's own commits,
+    // and this reader commits through the consumer, so it stayed at the
+    // backlog the job started with.
+    const measure = () => this.#measureEnds(session);
+    measure();
+    session.lagTimer = setInterval(measure, this.#options.lagIntervalMs ?? 2_000);
+    session.lagTimer.unref();
+  }
+
+  #measureEnds(session: Session): void {
+    session.consumer
+      .listOffsets({ topics: [...this.#options.topics] })
+      .then((offsets) => {
+        if (this.#session !== session) return;
+        for (const [topic, partitions] of offsets) {
+          partitions.forEach((end, partition) => {
+            this.#ends.set(`${topic}:${partition}`, end);
+          });
+        }
+      })
+      .catch(() => {}); // Measured again at the next interval.
   }
 
   /** The session broke (the broker went away, the group could not be rejoined): start again. */
@@ -299,7 +323,7 @@ export class KafkaReader {
 }
 
 async function closeSession(session: Session): Promise<void> {
-  session.consumer.stopLagMonitoring();
+  clearInterval(session.lagTimer);
   session.stream.on('error', () => {});
   await session.stream.close().catch(() => {});
   await closeConsumer(session.consumer);

@@ -4,16 +4,36 @@ import type { Field } from '@sluice/shared';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { Row } from '../../batch.js';
-import { RowDecoder } from '../decode.js';
+import { describeError, RowDecoder } from '../decode.js';
 import { jsonEncoder } from '../encode.js';
 
 /** A row, or why the value is not one. */
 export type Decoded = { row: Row; problem?: undefined } | { row?: undefined; problem: string };
 
+/**
+ * The decoding of a message value. Never throws: any failure to decode one
+ * message (whatever its cause) is that message's problem, so a single bad
+ * message cannot stop the job.
+ */
 export function valueDecoder(
   format: 'json' | 'csv' | 'raw',
   fields: readonly Field[],
   delimiter = ',',
+): (value: Buffer) => Decoded {
+  const decode = unsafeDecoder(format, fields, delimiter);
+  return (value) => {
+    try {
+      return decode(value);
+    } catch (error) {
+      return { problem: `could not be decoded (${describeError(error)})` };
+    }
+  };
+}
+
+function unsafeDecoder(
+  format: 'json' | 'csv' | 'raw',
+  fields: readonly Field[],
+  delimiter: string,
 ): (value: Buffer) => Decoded {
   if (format === 'raw') {
     const name = fields[0]!.name;
