@@ -51,6 +51,27 @@ describe('a client flooding the live view', () => {
     expect(bystander.closedWith).toBeUndefined();
   });
 
+  it('closes a client that sends 49 messages of 60 KB a second, just under the message rate, within 3 s', async () => {
+    const others = serverSockets(running).length;
+    const flooder = await liveClient(running, opened);
+    flooder.pause();
+    const junk = `{${'x'.repeat(60_000)}`;
+    const started = Date.now();
+    // 3 MB a second of junk, in tenths of a second, as the black-box flood sent it.
+    while (flooder.ws.readyState === flooder.ws.OPEN && Date.now() - started < 3_000) {
+      for (let i = 0; i < 5; i++) flooder.ws.send(junk);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await until(
+      () => serverSockets(running).length === others,
+      2_000,
+      'The 3 MB/s flooder is still connected after 3 s',
+    );
+    flooder.resume();
+    await until(() => flooder.closedWith !== undefined, 5_000, 'The flooder never saw a close');
+    expect([1008, 1006]).toContain(flooder.closedWith);
+  });
+
   it('answers a client that makes a few mistakes, and keeps it', async () => {
     const client = await liveClient(running, opened);
     client.ws.send('not json');

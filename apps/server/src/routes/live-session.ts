@@ -19,6 +19,17 @@ export const BEHIND_MS = 3_000;
 export const ERRORS_PER_SECOND = 20;
 /** Messages a client may send in one second; past it, it is closed. */
 export const MESSAGES_PER_SECOND = 50;
+/** Bytes a client may send in one second (its messages are small tap commands); past it, it is closed. */
+export const CLIENT_BYTES_PER_SECOND = 256 * 1024;
+/**
+ * How often each client is pinged. A client that has not answered for
+ * LAG_MS is behind (droppable messages skipped); for BEHIND_MS, it is
+ * closed. The pong measures what bufferedAmount cannot: bytes the kernel
+ * took (MBs on loopback) that the client never read.
+ */
+export const PING_EVERY_MS = 1_000;
+/** An unanswered ping this old makes a client behind. */
+export const LAG_MS = 1_000;
 /** Invalid messages answered with a problem per second; the rest get no answer. */
 export const PROBLEMS_PER_SECOND = 10;
 /** Taps one client may hold open at once. */
@@ -34,15 +45,23 @@ const EXAMPLE = '{"type":"tap","edgeId":"e1","open":true,"perSecond":20}';
 class PerSecond {
   #second = 0;
   #count = 0;
-  /** Counts one more; returns how many this second, this one included. */
-  add(): number {
+  /** Counts `n` more (one by default); returns the total this second, these included. */
+  add(n = 1): number {
     const second = Math.floor(Date.now() / 1000);
     if (second !== this.#second) {
       this.#second = second;
       this.#count = 0;
     }
-    return ++this.#count;
+    this.#count += n;
+    return this.#count;
   }
+}
+
+/** The size of a message as ws hands it over. */
+function byteLength(data: unknown): number {
+  if (Array.isArray(data)) return data.reduce((sum: number, part) => sum + byteLength(part), 0);
+  if (data instanceof ArrayBuffer) return data.byteLength;
+  return Buffer.isBuffer(data) ? data.length : 0;
 }
 
 export class LiveSession {
@@ -51,8 +70,12 @@ export class LiveSession {
   readonly #errors = new PerSecond();
   readonly #messages = new PerSecond();
   readonly #problems = new PerSecond();
+  readonly #bytes = new PerSecond();
+  readonly #pinger: NodeJS.Timeout;
   #dropped = 0;
   #behindSince?: number;
+  /** When the ping not yet answered was sent. */
+  #pingedAt?: number;
   #closing = false;
 
   constructor(
@@ -70,7 +93,12 @@ export class LiveSession {
     if (job.metrics) this.#send(encodeMetrics({ type: 'metrics', metrics: job.metrics }, 0));
     this.#unwatch = job.watch((event) => this.#onEvent(event));
     socket.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
+    socket.on('pong', () => {
+      this.#pingedAt = undefined;
+    });
     socket.on('close', () => this.close());
+    this.#pinger = setInterval(() => this.#check(), PING_EVERY_MS);
+    this.#pinger.unref();
   }
 
   /** Messages this client was not sent because it was behind or over the error rate. */
@@ -79,6 +107,7 @@ export class LiveSession {
   }
 
   close(): void {
+    clearInterval(this.#pinger);
     this.#unwatch();
     for (const closeTap of this.#taps.values()) closeTap();
     this.#taps.clear();
@@ -103,6 +132,10 @@ export class LiveSession {
     if (this.#closing) return;
     if (this.#messages.add() > MESSAGES_PER_SECOND) {
       this.#drop(`More than ${MESSAGES_PER_SECOND} messages in a second.`);
+      return;
+    }
+    if (this.#bytes.add(byteLength(data)) > CLIENT_BYTES_PER_SECOND) {
+      this.#drop(`More than ${CLIENT_BYTES_PER_SECOND / 1024} KiB of messages in a second.`);
       return;
     }
     let message: unknown;
@@ -153,18 +186,41 @@ export class LiveSession {
    */
   #keepUp(): boolean {
     if (this.#closing) return false;
+    if (!this.#behind()) return true;
+    this.#dropped++;
+    return false;
+  }
+
+  /**
+   * Whether the client is behind: over MAX_BUFFERED_BYTES unsent, or a ping
+   * unanswered for LAG_MS. One behind for BEHIND_MS, or by
+   * CLOSE_BUFFERED_BYTES, is closed.
+   */
+  #behind(): boolean {
+    const now = Date.now();
     const buffered = this.socket.bufferedAmount;
     // Written so that an unknown amount (an in-memory test socket) counts as keeping up.
-    if (!(buffered > MAX_BUFFERED_BYTES)) {
+    const overBuffer = buffered > MAX_BUFFERED_BYTES;
+    const lagging = this.#pingedAt !== undefined && now - this.#pingedAt > LAG_MS;
+    if (!overBuffer && !lagging) {
       this.#behindSince = undefined;
-      return true;
+      return false;
     }
-    this.#dropped++;
-    this.#behindSince ??= Date.now();
-    if (buffered > CLOSE_BUFFERED_BYTES || Date.now() - this.#behindSince > BEHIND_MS) {
+    if (overBuffer) this.#behindSince ??= now;
+    const since = Math.min(this.#behindSince ?? now, this.#pingedAt ?? now);
+    if (buffered > CLOSE_BUFFERED_BYTES || now - since > BEHIND_MS) {
       this.#drop(`This client fell more than ${BEHIND_MS / 1000} s behind.`);
     }
-    return false;
+    return true;
+  }
+
+  /** Every PING_EVERY_MS, whether or not anything is sent: checks how far behind, and pings. */
+  #check(): void {
+    if (this.#closing || this.socket.readyState !== this.socket.OPEN) return;
+    this.#behind();
+    if (this.#closing || this.#pingedAt !== undefined) return;
+    this.#pingedAt = Date.now();
+    this.socket.ping();
   }
 
   /** Closes the connection with 1008; a client that cannot read the close frame is cut off. */

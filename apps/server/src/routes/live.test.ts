@@ -62,7 +62,11 @@ async function connect(id: string, headers: Record<string, string> = t.auth) {
     `/api/jobs/${id}/live`,
     { headers },
     {
-      onInit: (socket) => socket.on('message', (data) => messages.push(JSON.parse(String(data)))),
+      onInit: (socket) => {
+        socket.on('message', (data) => messages.push(JSON.parse(String(data))));
+        // The injector's client is built without ws's automatic pong; browsers and real ws clients answer pings.
+        socket.on('ping', (data) => socket.pong(data));
+      },
     },
   );
   const next = async (match: (m: Received) => boolean, ms = 8000) => {
@@ -244,6 +248,25 @@ describe('live route', () => {
     client.ws.terminate();
     await t.app.inject({ method: 'POST', url: `/api/jobs/${id}/stop`, headers: t.auth });
   });
+
+  it('closes with 1008 a client that stops answering pings, though nothing is left unsent on its side', async () => {
+    const id = await deploy(pipeline(200));
+    // The injector's client, as built, does not answer pings: a client whose reads are stuck.
+    const ws: WebSocket = await t.app.injectWS(`/api/jobs/${id}/live`, { headers: t.auth });
+    let closedWith: number | undefined;
+    ws.on('close', (code) => {
+      closedWith = code;
+    });
+    ws.send(JSON.stringify({ type: 'tap', edgeId: 'e1', open: true }));
+    const job = t.app.jobs.get(id);
+    await until(() => job.tapsOpen === 1);
+    const started = Date.now();
+    await until(() => closedWith !== undefined, 8_000);
+    expect(closedWith).toBe(1008);
+    // A ping every second, closed once one is 3 s unanswered: about 4 s.
+    expect(Date.now() - started).toBeGreaterThan(2_000);
+    await until(() => job.tapsOpen === 0);
+  }, 15_000);
 });
 
 describe('isOwnOrigin', () => {

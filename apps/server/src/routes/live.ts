@@ -71,7 +71,7 @@ const LIVE_PROTOCOL = [
   '',
   'Server → client (JSON): `{type:"status", status, failure?}` on connect and on change; `{type:"metrics", metrics, dropped}` about once a second (per operator and per edge); `{type:"error", error:{nodeId, reason, row, at}}` for bad records (at most 20 a second); `{type:"tap", edgeId, rows, times}` for open taps; `{type:"problem", message}` after an invalid client message.',
   '',
-  'Client → server: `{type:"tap", edgeId, open:true, perSecond?}` and `{type:"tap", edgeId, open:false}`, at most 50 a second; invalid ones get a `problem` answer, at most 10 a second.',
+  'Client → server: `{type:"tap", edgeId, open:true, perSecond?}` and `{type:"tap", edgeId, open:false}`, at most 50 and 256 KiB a second; invalid ones get a `problem` answer, at most 10 a second.',
   '',
-  'A client that falls behind (over 1 MiB unsent) loses droppable messages (counted in `dropped`) instead of slowing the job; one behind for 3 s or by 4 MiB, or sending more than 50 messages a second, is closed with code 1008 (policy violation). The web app reconnects.',
+  'The server pings every client each second. A client that falls behind (over 1 MiB unsent, or a ping unanswered for 1 s) loses droppable messages (counted in `dropped`) instead of slowing the job; one behind for 3 s or by 4 MiB, or sending more than 50 messages or 256 KiB a second, is closed with code 1008 (policy violation). The web app reconnects.',
 ].join('\n');
