@@ -105,8 +105,8 @@ export {
   VersionSummarySchema,
 } from './api/index.js';
 export { describeCatalog, getOperator, OPERATORS } from './catalog/catalog.js';
-export type { Configured } from './catalog/configured.js';
-export { Defaulted } from './catalog/configured.js';
+export type { ConfigOf, Configured } from './catalog/configured.js';
+export { Defaulted, withDefaults } from './catalog/configured.js';
 // --- the operator catalog ---
 export type {
   InferContext,

@@ -13,6 +13,8 @@ import {
   type TUnion,
   Type,
 } from 'typebox';
+import { Value } from 'typebox/value';
+import type { OperatorDefinition } from './operator.js';
 
 /** An optional config field that takes `value` when left out (the form shows it; the engine gets it filled in). */
 export function Defaulted<S extends TSchema, const V extends Static<S>>(
@@ -41,5 +43,20 @@ type ConfiguredObject<P extends TProperties> = Evaluate<
     [K in keyof P as MayBeMissing<P[K]> extends true ? never : K]: Configured<P[K]>;
   }
 >;
+
+/** The config a runtime of declaration `D` receives. */
+export type ConfigOf<D> = D extends OperatorDefinition<infer C> ? Configured<C> : never;
+
+/**
+ * A node's config with its kind's defaults filled in, for a config that has
+ * passed validation (what `Configured` promises holds only for those). The
+ * node's own config is left as written: the defaults go on a copy.
+ */
+export function withDefaults<D extends OperatorDefinition>(
+  declaration: D,
+  config: unknown,
+): ConfigOf<D> {
+  return Value.Default(declaration.config, Value.Clone(config ?? {})) as ConfigOf<D>;
+}
 
 type Evaluate<T> = { [K in keyof T]: T[K] } & {};
