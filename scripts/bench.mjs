@@ -25,6 +25,7 @@ import { runInNewContext } from 'node:vm';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const EXAMPLES = `${ROOT}examples/nexmark/`;
 const ENGINE = `${ROOT}packages/engine/dist/index.js`;
+const SHARED = `${ROOT}packages/shared/dist/index.js`;
 
 const { values } = parseArgs({
   options: {
@@ -51,12 +52,24 @@ const queries = readdirSync(EXAMPLES)
   .map((f) => f.slice(0, -5))
   .sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
 
+/**
+ * The sources of a document, each with the settings its kind declares:
+ * --events and --rate go to every source whose config has `count` and `rate`.
+ */
+async function sourcesOf(document) {
+  const { getOperator } = await import(SHARED);
+  return document.nodes.flatMap((node) => {
+    const op = getOperator(node.kind);
+    return op?.category === 'source' ? [{ node, settings: op.config.properties ?? {} }] : [];
+  });
+}
+
 async function bench(query) {
   const { startJob } = await import(ENGINE);
   const document = JSON.parse(readFileSync(`${EXAMPLES}${query}.json`, 'utf8'));
-  for (const node of document.nodes) {
-    if (node.kind === 'source.nexmark')
-      node.config = { ...node.config, count: events, ...(rate ? { rate } : {}) };
+  for (const { node, settings } of await sourcesOf(document)) {
+    if (settings.count) node.config = { ...node.config, count: events };
+    if (settings.rate && rate) node.config = { ...node.config, rate };
   }
   const live = values.memory ? liveHeap() : undefined;
   const heap = peakHeap();
@@ -283,10 +296,10 @@ async function main() {
     if (values.hand) {
       const { NexmarkGenerator } = await import(ENGINE);
       const document = JSON.parse(readFileSync(`${EXAMPLES}${values.query}.json`, 'utf8'));
-      const source = document.nodes.find((n) => n.kind === 'source.nexmark').config;
+      const [{ node: source }] = await sourcesOf(document);
       const generator = new NexmarkGenerator({
         baseTime: Date.UTC(2026, 0, 1),
-        rate: rate ?? source.rate,
+        rate: rate ?? source.config.rate,
       });
       process.stdout.write(String(HAND_WRITTEN[values.query](generator)));
       return;

@@ -115,8 +115,10 @@ export type {
   OperatorCategory,
   OperatorDefinition,
   OutputPort,
+  ShownResults,
 } from './catalog/operator.js';
 export { defineOperator, OPERATOR_CATEGORIES } from './catalog/operator.js';
+export type { JsonSchemaNode } from './catalog/schema-node.js';
 export { canonicalPipeline, exportPipeline } from './format/canonical.js';
 export { exportFileName } from './format/export-name.js';
 export { PIPELINE_SCHEMA_ID, pipelineJsonSchema } from './format/json-schema.js';

@@ -1,19 +1,11 @@
 // Renders the operator catalog as Markdown for docs/catalog.md, straight from
 // the declarations, so the reference cannot drift from the code.
-import { OPERATOR_CATEGORIES, OPERATORS, type OperatorDefinition } from '@sluice/shared';
-
-interface SchemaNode {
-  type?: string;
-  const?: unknown;
-  anyOf?: SchemaNode[];
-  properties?: Record<string, SchemaNode>;
-  required?: string[];
-  items?: SchemaNode;
-  title?: string;
-  description?: string;
-  default?: unknown;
-  'x-sluice-widget'?: string;
-}
+import {
+  type JsonSchemaNode,
+  OPERATOR_CATEGORIES,
+  OPERATORS,
+  type OperatorDefinition,
+} from '@sluice/shared';
 
 const CATEGORY_TITLES: Record<string, string> = {
   source: 'Sources',
@@ -53,7 +45,7 @@ function operator(op: OperatorDefinition): string[] {
     `Inputs: ${ports(op.inputs)}. Outputs: ${ports(op.outputs)}.`,
     '',
   ];
-  const rows = settingRows(op.config as SchemaNode, '');
+  const rows = settingRows(op.config as JsonSchemaNode, '');
   if (rows.length === 0) return [...lines, 'No settings.', ''];
   lines.push('| Setting | Type | Required | Description |', '|---|---|---|---|');
   for (const row of rows) lines.push(`| ${row.join(' | ')} |`);
@@ -61,7 +53,7 @@ function operator(op: OperatorDefinition): string[] {
   return lines;
 }
 
-function settingRows(node: SchemaNode, prefix: string): string[][] {
+function settingRows(node: JsonSchemaNode, prefix: string): string[][] {
   const rows: string[][] = [];
   for (const [key, child] of Object.entries(node.properties ?? {})) {
     const path = `${prefix}${key}`;
@@ -80,7 +72,7 @@ function settingRows(node: SchemaNode, prefix: string): string[][] {
   return rows.filter((row, i) => rows.findIndex((r) => r[0] === row[0]) === i);
 }
 
-function typeName(node: SchemaNode): string {
+function typeName(node: JsonSchemaNode): string {
   const widget = node['x-sluice-widget'];
   if (widget) return widget;
   if (node.const !== undefined) return `\`${JSON.stringify(node.const)}\``;

@@ -2,8 +2,10 @@ import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { JobMetrics, OperatorMetrics } from '@sluice/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliIO, main } from './main.js';
+import { progressLine } from './run.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 let work: string;
@@ -80,5 +82,50 @@ describe('sluice run', () => {
     ]);
     expect(code).toBe(1);
     expect(stderr).toContain('expression.unknown-field');
+  });
+});
+
+describe('the progress line of sluice run', () => {
+  const op = (nodeId: string, kind: string, over: Partial<OperatorMetrics>): OperatorMetrics => ({
+    nodeId,
+    kind,
+    recordsIn: 0,
+    recordsOut: 0,
+    bytesIn: 0,
+    inPerSecond: 0,
+    outPerSecond: 0,
+    errors: 0,
+    late: 0,
+    watermark: null,
+    watermarkLagMs: null,
+    stateKeys: 0,
+    stateBytes: 0,
+    busy: 0,
+    backlog: 0,
+    idle: false,
+    extra: {},
+    ...over,
+  });
+
+  it('reads the rate and the watermark from the steps whose kind is a source', () => {
+    const metrics: JobMetrics = {
+      status: 'running',
+      at: 2000,
+      startedAt: 1000,
+      uptimeMs: 1500,
+      recordsIn: 10,
+      recordsOut: 5,
+      errors: 0,
+      late: 0,
+      operators: [
+        op('a', 'source.datagen', { outPerSecond: 300, watermark: Date.UTC(2026, 0, 1, 10) }),
+        op('b', 'source.nexmark', { outPerSecond: 200, watermark: Date.UTC(2026, 0, 1, 9) }),
+        op('f', 'transform.filter', { outPerSecond: 9000, watermark: Date.UTC(2026, 0, 1, 8) }),
+      ],
+      edges: [],
+    };
+    const line = progressLine(metrics);
+    expect(line).toContain('in 10 (500/s)');
+    expect(line).toContain('watermark 2026-01-01T09:00:00.000Z');
   });
 });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type JobMetrics, type JobResult, PipelineError, startJob } from '@sluice/engine';
-import { formatTimestamp, hasErrors, readPipeline } from '@sluice/shared';
+import { formatTimestamp, getOperator, hasErrors, readPipeline } from '@sluice/shared';
 import type { CliIO } from './io.js';
 
 /** `sluice run FILE`: validates, runs until the input ends or Ctrl-C, prints a summary. */
@@ -54,8 +54,9 @@ export async function runCommand(
 const count = (n: number) => Math.round(n).toLocaleString('en-US');
 const rate = (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(1)}k/s` : `${Math.round(n)}/s`);
 
-function progressLine(m: JobMetrics): string {
-  const sources = m.operators.filter((o) => o.kind.startsWith('source.'));
+/** The one-line progress: what the sources (by their kind's category) read, and the job's counts. */
+export function progressLine(m: JobMetrics): string {
+  const sources = m.operators.filter((o) => getOperator(o.kind)?.category === 'source');
   const inRate = sources.reduce((s, o) => s + o.outPerSecond, 0);
   const watermarks = sources.map((o) => o.watermark).filter((w): w is number => w !== null);
   const watermark = watermarks.length

@@ -1,5 +1,6 @@
-// The header: the pipeline's name and saved state, the pipeline actions,
-// the edit commands, the theme, and Deploy (or the running job's controls).
+// The header: the pipeline's name and saved state, then buttons for the
+// registered commands (pipeline, edit, theme, sign out), and Deploy (or the
+// shown job's controls).
 import {
   ClipboardCopy,
   Download,
@@ -15,11 +16,9 @@ import {
   Undo2,
   Upload,
 } from 'lucide-react';
-import { useRef } from 'react';
-import { api, errorMessage } from '../api/client.js';
 import { CommandButton } from '../commands/CommandButton.js';
 import { LiveBar } from '../live/LiveBar.js';
-import { copyExport, downloadExport, importFile } from '../pipelines/session.js';
+import { IMPORT_INPUT_ID, importFile } from '../pipelines/session.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 import { isDirty } from '../store/store.js';
 
@@ -28,7 +27,6 @@ export function Header() {
   const name = useEditor((s) => s.document.name);
   const theme = useEditor((s) => s.theme);
   const live = useEditor((s) => s.live.job !== null);
-  const file = useRef<HTMLInputElement>(null);
   const rename = (value: string) =>
     store.getState().edit('Rename pipeline', (doc) => ({ ...doc, name: value }), {
       coalesce: 'pipeline-name',
@@ -49,44 +47,20 @@ export function Header() {
       />
       <SaveState />
       <nav className="toolbar" aria-label="Pipeline">
-        <button
-          type="button"
-          className="icon-button"
-          aria-label="Pipelines"
-          title="Pipelines: open, create, rename, delete"
-          onClick={() => store.getState().openDialog('pipelines')}
-        >
+        <CommandButton name="pipelines">
           <FolderOpen size={16} />
-        </button>
-        <button
-          type="button"
-          className="icon-button"
-          aria-label="Version history"
-          title="Version history"
-          onClick={() => store.getState().openDialog('versions')}
-        >
+        </CommandButton>
+        <CommandButton name="versions">
           <History size={16} />
-        </button>
-        <button
-          type="button"
-          className="icon-button"
-          aria-label="Jobs"
-          title="Jobs: running and finished"
-          onClick={() => store.getState().openDialog('jobs')}
-        >
+        </CommandButton>
+        <CommandButton name="jobs">
           <ListChecks size={16} />
-        </button>
-        <button
-          type="button"
-          className="icon-button"
-          aria-label="Import a pipeline file"
-          title="Import a pipeline file (.json)"
-          onClick={() => file.current?.click()}
-        >
+        </CommandButton>
+        <CommandButton name="import">
           <Upload size={16} />
-        </button>
+        </CommandButton>
         <input
-          ref={file}
+          id={IMPORT_INPUT_ID}
           type="file"
           accept=".json,application/json"
           hidden
@@ -97,24 +71,12 @@ export function Header() {
             if (chosen) void importFile(store, chosen);
           }}
         />
-        <button
-          type="button"
-          className="icon-button"
-          aria-label="Download as JSON"
-          title="Download as JSON"
-          onClick={() => downloadExport(store)}
-        >
+        <CommandButton name="download">
           <Download size={16} />
-        </button>
-        <button
-          type="button"
-          className="icon-button"
-          aria-label="Copy JSON to the clipboard"
-          title="Copy JSON to the clipboard"
-          onClick={() => void copyExport(store)}
-        >
+        </CommandButton>
+        <CommandButton name="copy-json">
           <ClipboardCopy size={16} />
-        </button>
+        </CommandButton>
       </nav>
       <nav className="toolbar" aria-label="Edit">
         <CommandButton name="undo">
@@ -131,29 +93,12 @@ export function Header() {
         </CommandButton>
       </nav>
       <span className="grow" />
-      <button
-        type="button"
-        className="icon-button"
-        aria-label={theme === 'dark' ? 'Use the light theme' : 'Use the dark theme'}
-        title={theme === 'dark' ? 'Light theme' : 'Dark theme'}
-        onClick={() => store.getState().setTheme(theme === 'dark' ? 'light' : 'dark')}
-      >
+      <CommandButton name="dark-theme">
         {theme === 'dark' ? <Sun size={16} /> : <Moon size={16} />}
-      </button>
-      <button
-        type="button"
-        className="icon-button"
-        aria-label="Sign out"
-        title="Sign out: ends this browser's session"
-        onClick={() =>
-          void api.signOut().then(
-            () => store.getState().signOut(),
-            (cause) => store.getState().notify({ tone: 'error', message: errorMessage(cause) }),
-          )
-        }
-      >
+      </CommandButton>
+      <CommandButton name="sign-out">
         <LogOut size={16} />
-      </button>
+      </CommandButton>
       <LiveBar />
     </header>
   );

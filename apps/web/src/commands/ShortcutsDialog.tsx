@@ -11,7 +11,7 @@ export function ShortcutsDialog() {
     <Dialog title="Keyboard shortcuts" onClose={() => store.getState().openDialog(null)}>
       <table className="shortcuts">
         <tbody>
-          {COMMANDS.map((c) => (
+          {COMMANDS.filter((c) => c.shortcuts.length > 0).map((c) => (
             <tr key={c.name}>
               <td>{c.label}</td>
               <td>

@@ -12,8 +12,16 @@ export interface Command {
   readonly label: string;
   /** e.g. `Mod+Z` (Ctrl, or Cmd on a Mac), `Shift+L`, `Delete`, `?`. The first is shown. */
   readonly shortcuts: readonly string[];
+  /** A longer hint for its button, when the label alone does not say enough. */
+  readonly description?: string;
   /** Whether the command applies to the editor as it is. */
   readonly when: (state: EditorState) => boolean;
+  /** Why it does not apply, in an analyst's words, shown on its button (null when it does). */
+  readonly blocker?: (state: EditorState) => string | null;
+  /** For a switch (the dark theme): whether it is on. */
+  readonly pressed?: (state: EditorState) => boolean;
+  /** What its button says while it runs, for a command that takes a while (deploying). */
+  readonly pending?: string;
   readonly run: (context: CommandContext) => void | Promise<void>;
   /**
    * How it is undone: `history` — it changes the document as one step that
@@ -24,6 +32,20 @@ export interface Command {
 
 export function defineCommand(command: Command): Command {
   return command;
+}
+
+const running = new Set<string>();
+
+/**
+ * Runs a command that applies, from a button or a shortcut alike; a command
+ * still running (a deploy waiting for the server) is not started twice.
+ */
+export function runCommand(command: Command, context: CommandContext): Promise<void> | undefined {
+  if (running.has(command.name) || !command.when(context.store.getState())) return undefined;
+  const result = command.run(context);
+  if (!result) return undefined;
+  running.add(command.name);
+  return result.finally(() => running.delete(command.name));
 }
 
 export interface KeyStroke {

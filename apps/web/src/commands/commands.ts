@@ -1,9 +1,21 @@
 // The registry: every editor command, in the order the shortcut list shows them.
+// The job and app commands are declared beside this file, listed here.
 
 import { extractFragment, moveNodes, pasteFragment, removeElements } from '../document/document.js';
 import { NO_SELECTION } from '../document/flow.js';
 import { isLive } from '../store/store.js';
+import {
+  copyJsonCommand,
+  darkThemeCommand,
+  downloadCommand,
+  importCommand,
+  jobsCommand,
+  pipelinesCommand,
+  signOutCommand,
+  versionsCommand,
+} from './app-commands.js';
 import { type Command, type CommandContext, defineCommand } from './command.js';
+import { deployCommand, leaveLiveCommand, stopCommand } from './job-commands.js';
 import { layoutPositions } from './layout.js';
 
 const PASTE_OFFSET = 40;
@@ -173,6 +185,17 @@ export const COMMANDS: readonly Command[] = [
   autoLayoutCommand,
   fitViewCommand,
   addNodeCommand,
+  deployCommand,
+  stopCommand,
+  leaveLiveCommand,
+  pipelinesCommand,
+  versionsCommand,
+  jobsCommand,
+  importCommand,
+  downloadCommand,
+  copyJsonCommand,
+  darkThemeCommand,
+  signOutCommand,
   shortcutsCommand,
 ];
 

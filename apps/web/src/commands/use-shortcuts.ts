@@ -2,7 +2,7 @@
 // belongs to a text field being typed in.
 import { useEffect } from 'react';
 import type { EditorStore } from '../store/store.js';
-import { isMac, matchesShortcut } from './command.js';
+import { isMac, matchesShortcut, runCommand } from './command.js';
 import { COMMANDS } from './commands.js';
 
 function typingIn(target: EventTarget | null): boolean {
@@ -21,7 +21,7 @@ export function useShortcuts(store: EditorStore): void {
       const command = COMMANDS.find((c) => c.shortcuts.some((s) => matchesShortcut(s, event, mac)));
       if (!command?.when(state)) return;
       event.preventDefault();
-      void command.run({ store });
+      void runCommand(command, { store });
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);

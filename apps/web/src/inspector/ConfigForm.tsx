@@ -3,6 +3,7 @@
 import Form, { getDefaultRegistry } from '@rjsf/core';
 import type { RegistryWidgetsType, RJSFSchema, WidgetProps } from '@rjsf/utils';
 import { customizeValidator } from '@rjsf/validator-ajv8';
+import type { JsonSchemaNode } from '@sluice/shared';
 import { memo, useCallback, useMemo } from 'react';
 import type { CatalogEntry } from '../catalog/catalog.js';
 import { updateNode } from '../document/document.js';
@@ -23,7 +24,7 @@ const DefaultText = getDefaultRegistry().widgets.TextWidget!;
 
 /** Strings are dispatched on `x-sluice-widget`, so widgets apply inside unions and arrays too. */
 function SluiceTextWidget(props: WidgetProps) {
-  switch ((props.schema as { 'x-sluice-widget'?: string })['x-sluice-widget']) {
+  switch ((props.schema as JsonSchemaNode)['x-sluice-widget']) {
     case 'expression':
       return <ExpressionWidget {...props} />;
     case 'duration':

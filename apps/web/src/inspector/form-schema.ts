@@ -2,16 +2,7 @@
 // uiSchema naming our widgets, and the analysis' problems placed on fields.
 
 import type { ErrorSchema, UiSchema } from '@rjsf/utils';
-import type { Diagnostic } from '@sluice/shared';
-
-type JsonSchema = {
-  'x-sluice-widget'?: string;
-  properties?: Record<string, JsonSchema>;
-  items?: JsonSchema;
-  anyOf?: JsonSchema[];
-  const?: unknown;
-  [key: string]: unknown;
-};
+import type { Diagnostic, JsonSchemaNode } from '@sluice/shared';
 
 /**
  * The catalog's schema as the form library reads it best: a union of
@@ -21,10 +12,10 @@ type JsonSchema = {
  * meaning is unchanged.
  */
 export function formSchema<S extends object>(schema: S): S {
-  return formSchemaOf(schema as JsonSchema) as S;
+  return formSchemaOf(schema as JsonSchemaNode) as S;
 }
 
-function formSchemaOf(schema: JsonSchema): JsonSchema {
+function formSchemaOf(schema: JsonSchemaNode): JsonSchemaNode {
   const { anyOf, properties, items, ...rest } = schema;
   if (anyOf && anyOf.length > 0 && anyOf.every((o) => o.const !== undefined)) {
     const values = anyOf.map((o) => o.const);
@@ -34,7 +25,7 @@ function formSchemaOf(schema: JsonSchema): JsonSchema {
     }
     return { ...rest, type: typeof values[0], enum: values };
   }
-  const out: JsonSchema = { ...rest };
+  const out: JsonSchemaNode = { ...rest };
   if (anyOf) out.anyOf = anyOf.map(formSchemaOf);
   if (properties) {
     out.properties = Object.fromEntries(
@@ -50,10 +41,10 @@ const ARRAY_WIDGETS = new Set(['fields']);
 
 /** The uiSchema for a kind's config: widgets for `x-sluice-widget` arrays, nested as the schema is. */
 export function uiSchemaFor(schema: object): UiSchema {
-  return uiSchemaOf(schema as JsonSchema);
+  return uiSchemaOf(schema as JsonSchemaNode);
 }
 
-function uiSchemaOf(schema: JsonSchema): UiSchema {
+function uiSchemaOf(schema: JsonSchemaNode): UiSchema {
   const ui: UiSchema = {};
   const widget = schema['x-sluice-widget'];
   if (widget && ARRAY_WIDGETS.has(widget)) ui['ui:widget'] = widget;
@@ -84,7 +75,7 @@ function uiSchemaOf(schema: JsonSchema): UiSchema {
 }
 
 /** What one object of a list is called: its own title, or the list's title in the singular. */
-function itemTitle(array: JsonSchema): string | undefined {
+function itemTitle(array: JsonSchemaNode): string | undefined {
   const items = array.items;
   if (!items?.properties) return undefined;
   if (typeof items.title === 'string') return items.title;

@@ -2,10 +2,9 @@
 // while a job is shown, its state, its uptime, Stop and Back to editing.
 import type { JobStatus } from '@sluice/shared';
 import { ArrowLeft, Rocket, Square } from 'lucide-react';
-import { useState } from 'react';
-import { useEditor, useEditorStore } from '../store/context.js';
+import { CommandButton } from '../commands/CommandButton.js';
+import { useEditor } from '../store/context.js';
 import { formatDuration } from './format.js';
-import { deploy, deployBlocker, leaveLive, stopJob } from './jobs.js';
 
 const STATUS_TEXT: Record<JobStatus, string> = {
   running: 'Live — job running',
@@ -16,48 +15,20 @@ const STATUS_TEXT: Record<JobStatus, string> = {
 
 export function LiveBar() {
   const live = useEditor((s) => s.live.job !== null);
-  return live ? <JobControls /> : <DeployButton />;
-}
-
-function DeployButton() {
-  const store = useEditorStore();
-  const blocker = useEditor(deployBlocker);
-  const [busy, setBusy] = useState(false);
-  const reason = busy ? 'Starting the job…' : blocker;
-  return (
-    <span title={reason ?? 'Run the saved version of this pipeline and watch it live'}>
-      <button
-        type="button"
-        className="button primary"
-        disabled={reason !== null}
-        aria-describedby={reason ? 'deploy-reason' : undefined}
-        onClick={async () => {
-          setBusy(true);
-          try {
-            await deploy(store);
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
-        <Rocket size={14} aria-hidden="true" /> Deploy
-      </button>
-      {reason && (
-        <span id="deploy-reason" className="visually-hidden">
-          {reason}
-        </span>
-      )}
-    </span>
+  return live ? (
+    <JobControls />
+  ) : (
+    <CommandButton name="deploy" look="button primary">
+      <Rocket size={14} aria-hidden="true" />
+    </CommandButton>
   );
 }
 
 function JobControls() {
-  const store = useEditorStore();
   const status = useEditor((s) => s.live.job?.status ?? 'running');
   const version = useEditor((s) => s.live.job?.version);
   const uptime = useEditor((s) => s.live.clock?.uptimeMs);
   const connection = useEditor((s) => s.live.connection);
-  const [stopping, setStopping] = useState(false);
   return (
     <div className="job-controls">
       <output className={`job-state job-state-${status}`} aria-live="polite">
@@ -70,22 +41,13 @@ function JobControls() {
         {uptime !== undefined && ` · up ${formatDuration(uptime)}`}
       </span>
       {status === 'running' ? (
-        <button
-          type="button"
-          className="button danger"
-          disabled={stopping}
-          onClick={async () => {
-            setStopping(true);
-            await stopJob(store);
-            setStopping(false);
-          }}
-        >
-          <Square size={12} aria-hidden="true" /> Stop
-        </button>
+        <CommandButton name="stop" look="button danger">
+          <Square size={12} aria-hidden="true" />
+        </CommandButton>
       ) : (
-        <button type="button" className="button" onClick={() => void leaveLive(store)}>
-          <ArrowLeft size={14} aria-hidden="true" /> Back to editing
-        </button>
+        <CommandButton name="leave-live" look="button">
+          <ArrowLeft size={14} aria-hidden="true" />
+        </CommandButton>
       )}
     </div>
   );

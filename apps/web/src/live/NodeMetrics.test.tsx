@@ -54,7 +54,11 @@ describe('a node’s live figures', () => {
     let live = startLive({ id: 'j1', status: 'running' });
     // A full, flat history: the case where an unchanged node keeps its old figures.
     for (let i = 0; i < HISTORY_LENGTH; i++) {
-      live = applyMetrics(live, metrics(source({ condition: UNREACHABLE })));
+      live = applyMetrics(
+        live,
+        store.getState().catalog,
+        metrics(source({ condition: UNREACHABLE })),
+      );
     }
     store.getState().updateLive(() => live);
     render(
@@ -63,7 +67,11 @@ describe('a node’s live figures', () => {
       </EditorProvider>,
     );
     expect(screen.getByRole('status').textContent).toBe(UNREACHABLE);
-    act(() => store.getState().updateLive((l) => applyMetrics(l, metrics(source()))));
+    act(() =>
+      store
+        .getState()
+        .updateLive((l) => applyMetrics(l, store.getState().catalog, metrics(source()))),
+    );
     expect(screen.queryByRole('status')).toBeNull();
   });
 });

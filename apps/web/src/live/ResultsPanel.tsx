@@ -1,39 +1,40 @@
-// Below the canvas while a job is shown: what its preview sinks hold, as a
-// live table (newest first) and, for windowed numbers, a chart over time, and
-// the lines its console sinks printed. Polled once a second while the job
-// runs, once more when it has ended.
-import type { ConsoleView, PreviewView } from '@sluice/shared';
-import { useEffect, useMemo, useState } from 'react';
+// Below the canvas while a job is shown: the results of the steps whose kind
+// declares it shows some. Rows as a live table (newest first) and, for
+// windowed numbers, a chart over time; lines as they were printed. Polled
+// once a second while the job runs, once more when it has ended.
+import type { ConsoleView, PreviewView, ShownResults } from '@sluice/shared';
+import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import { api, errorMessage } from '../api/client.js';
 import { useEditor } from '../store/context.js';
 import { chartData, valueFieldsOf } from './chart.js';
 import { RecordTable } from './RecordTable.js';
 import { ResultsChart } from './ResultsChart.js';
 import { columnsFor } from './records.js';
+import { resultKindLabels, resultSteps } from './result-steps.js';
 
 export const PREVIEW_POLL_MS = 1_000;
 
 export function ResultsPanel() {
-  // A string, so the selector's answer compares equal while the previews are the same.
-  const names = useEditor((s) =>
-    s.document.nodes
-      .filter((n) => n.kind === 'sink.preview' || n.kind === 'sink.console')
-      .map(
-        (n) =>
-          `${n.id}\u0000${n.label ?? (n.kind === 'sink.console' ? 'Console' : 'Preview')}\u0000${n.kind}`,
-      )
+  const catalog = useEditor((s) => s.catalog);
+  // A string, so the selector's answer compares equal while the steps are the same.
+  const steps = useEditor((s) =>
+    resultSteps(s.document.nodes, s.catalog)
+      .map((step) => `${step.id}\u0000${step.label}\u0000${step.shows}`)
       .join('\u0001'),
   );
   const list = useMemo(
     () =>
-      names === ''
+      steps === ''
         ? []
-        : names.split('\u0001').map((s) => s.split('\u0000') as [string, string, string]),
-    [names],
+        : steps.split('\u0001').map((s) => {
+            const [id, label, shows] = s.split('\u0000') as [string, string, ShownResults];
+            return { id, label, shows };
+          }),
+    [steps],
   );
   const [chosen, setChosen] = useState<string | undefined>(undefined);
-  const shown = list.find(([id]) => id === chosen) ?? list[0];
-  const nodeId = shown?.[0];
+  const shown = list.find((step) => step.id === chosen) ?? list[0];
+  const Results = shown ? RESULTS[shown.shows] : undefined;
   return (
     <section className="results" aria-label="Results">
       <header className="results-head">
@@ -42,30 +43,34 @@ export function ResultsPanel() {
           <select
             className="input"
             aria-label="Preview step"
-            value={nodeId}
+            value={shown?.id}
             onChange={(e) => setChosen(e.target.value)}
           >
-            {list.map(([id, label]) => (
-              <option key={id} value={id}>
-                {label}
+            {list.map((step) => (
+              <option key={step.id} value={step.id}>
+                {step.label}
               </option>
             ))}
           </select>
         )}
       </header>
-      {nodeId && shown?.[2] === 'sink.console' ? (
-        <ConsoleLines key={nodeId} nodeId={nodeId} />
-      ) : nodeId ? (
-        <PreviewResults key={nodeId} nodeId={nodeId} />
+      {shown && Results ? (
+        <Results key={shown.id} nodeId={shown.id} />
       ) : (
         <p className="muted small pad">
-          Add a Preview or Console step to see results here; the records on any connection can be
-          seen by choosing it.
+          Add a {resultKindLabels(catalog) || 'result'} step to see results here; the records on any
+          connection can be seen by choosing it.
         </p>
       )}
     </section>
   );
 }
+
+/** How each kind of shown results is drawn. */
+const RESULTS: Record<ShownResults, (props: { nodeId: string }) => ReactNode> = {
+  rows: PreviewResults,
+  lines: ConsoleLines,
+};
 
 function usePreview<View extends { total: number }>(
   nodeId: string,

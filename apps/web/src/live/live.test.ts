@@ -1,5 +1,7 @@
 import type { JobMetrics, OperatorMetrics } from '@sluice/shared';
 import { describe, expect, it } from 'vitest';
+import { indexCatalog } from '../catalog/catalog.js';
+import { testCatalog } from '../testing/fixtures.js';
 import {
   addErrors,
   addTapSample,
@@ -8,11 +10,14 @@ import {
   clearTap,
   HISTORY_LENGTH,
   MAX_ERRORS,
+  nodeRate,
   pressureOf,
   startLive,
   TAP_CAPACITY,
 } from './live.js';
 import { applyMessage } from './socket.js';
+
+const catalog = testCatalog();
 
 function op(nodeId: string, over: Partial<OperatorMetrics> = {}): OperatorMetrics {
   return {
@@ -60,6 +65,7 @@ describe('the live view state', () => {
     for (let i = 1; i <= HISTORY_LENGTH + 5; i++) {
       live = applyMetrics(
         live,
+        catalog,
         metrics([op('gen', { outPerSecond: i }), op('big', { inPerSecond: i * 2 })]),
       );
     }
@@ -69,15 +75,27 @@ describe('the live view state', () => {
     expect(live.nodes.get('big')!.history.at(-1)).toBe((HISTORY_LENGTH + 5) * 2);
   });
 
+  it('follows what a step emits when its kind is declared a source, whatever the kind is called', () => {
+    const datagen = catalog.byKind.get('source.datagen')!;
+    const filter = catalog.byKind.get('transform.filter')!;
+    const custom = indexCatalog([
+      { ...datagen, kind: 'clock.ticks' },
+      { ...filter, kind: 'source.looking' },
+    ]);
+    const rates = { inPerSecond: 3, outPerSecond: 7 };
+    expect(nodeRate(op('t', { kind: 'clock.ticks', ...rates }), custom)).toBe(7);
+    expect(nodeRate(op('f', { kind: 'source.looking', ...rates }), custom)).toBe(3);
+  });
+
   it('keeps the object of a node whose figures and flat history did not change, so it does not re-render', () => {
     let live = job();
     for (let i = 0; i < HISTORY_LENGTH; i++) {
-      live = applyMetrics(live, metrics([op('gen'), op('big', { inPerSecond: i })]));
+      live = applyMetrics(live, catalog, metrics([op('gen'), op('big', { inPerSecond: i })]));
     }
     const idle = live.nodes.get('gen');
     const busy = live.nodes.get('big');
     const edge = live.edges.get('e1');
-    live = applyMetrics(live, metrics([op('gen'), op('big', { inPerSecond: 99 })]));
+    live = applyMetrics(live, catalog, metrics([op('gen'), op('big', { inPerSecond: 99 })]));
     expect(live.nodes.get('gen')).toBe(idle);
     expect(live.nodes.get('big')).not.toBe(busy);
     expect(live.edges.get('e1')).toBe(edge);
@@ -89,7 +107,7 @@ describe('the live view state', () => {
     expect(pressureOf(op('x', { busy: 0.97 }))).toBe('red');
     expect(pressureOf(op('x', { backlog: 5_000 }))).toBe('amber');
     expect(pressureOf(op('x', { backlog: 50_000 }))).toBe('red');
-    const live = applyMetrics(job(), metrics([op('gen'), op('big', { busy: 0.9 })]));
+    const live = applyMetrics(job(), catalog, metrics([op('gen'), op('big', { busy: 0.9 })]));
     expect(live.edges.get('e1')?.pressure).toBe('amber');
   });
 
@@ -129,19 +147,23 @@ describe('the live view state', () => {
   });
 
   it('folds every kind of server message', () => {
-    let live = applyMessage(job(), { type: 'metrics', metrics: metrics([op('gen')]), dropped: 2 });
+    let live = applyMessage(job(), catalog, {
+      type: 'metrics',
+      metrics: metrics([op('gen')]),
+      dropped: 2,
+    });
     expect(live.dropped).toBe(2);
     expect(live.clock?.uptimeMs).toBe(1000);
-    live = applyMessage(live, {
+    live = applyMessage(live, catalog, {
       type: 'error',
       error: { nodeId: 'big', reason: 'r', row: {}, at: 1 },
     });
     expect(live.errors).toHaveLength(1);
-    live = applyMessage(live, { type: 'tap', edgeId: 'e1', rows: [{ a: 1 }], times: [5] });
+    live = applyMessage(live, catalog, { type: 'tap', edgeId: 'e1', rows: [{ a: 1 }], times: [5] });
     expect(live.taps.get('e1')?.rows[0]?.time).toBe(5);
-    live = applyMessage(live, { type: 'problem', message: 'no such edge' });
+    live = applyMessage(live, catalog, { type: 'problem', message: 'no such edge' });
     expect(live.problem).toBe('no such edge');
-    live = applyMessage(live, { type: 'status', status: 'stopped' });
+    live = applyMessage(live, catalog, { type: 'status', status: 'stopped' });
     expect(live.job?.status).toBe('stopped');
   });
 });

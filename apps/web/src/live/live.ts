@@ -10,6 +10,7 @@ import type {
   RecordError,
   Row,
 } from '@sluice/shared';
+import type { Catalog } from '../catalog/catalog.js';
 
 /** Rate samples kept per node for its sparkline: a minute at one a second. */
 export const HISTORY_LENGTH = 60;
@@ -123,9 +124,9 @@ export function applyStatus(live: LiveData, status: JobStatus, failure?: JobFail
   return { ...live, job: failure ? { ...job, status, failure } : { ...job, status } };
 }
 
-/** The rate a node's sparkline follows: what a source emits, what the others take in. */
-export function nodeRate(m: OperatorMetrics): number {
-  return m.kind.startsWith('source.') ? m.outPerSecond : m.inPerSecond;
+/** The rate a node's sparkline follows: what a source (by its kind's category) emits, what the others take in. */
+export function nodeRate(m: OperatorMetrics, catalog: Catalog): number {
+  return catalog.byKind.get(m.kind)?.category === 'source' ? m.outPerSecond : m.inPerSecond;
 }
 
 export function pressureOf(downstream: OperatorMetrics | undefined): Pressure {
@@ -150,8 +151,8 @@ function sameMetrics(a: OperatorMetrics, b: OperatorMetrics): boolean {
   return ea.length === Object.keys(b.extra).length && ea.every(([k, v]) => b.extra[k] === v);
 }
 
-function nextNode(old: NodeLive | undefined, metrics: OperatorMetrics): NodeLive {
-  const rate = nodeRate(metrics);
+function nextNode(old: NodeLive | undefined, metrics: OperatorMetrics, catalog: Catalog): NodeLive {
+  const rate = nodeRate(metrics, catalog);
   // An unchanged node with a full, flat history would draw the same: keep it.
   if (
     old &&
@@ -180,12 +181,14 @@ function nextEdge(old: EdgeLive | undefined, m: EdgeMetrics, pressure: Pressure)
 
 export function applyMetrics(
   live: LiveData,
+  catalog: Catalog,
   metrics: JobMetrics,
   dropped = live.dropped,
 ): LiveData {
   const byNode = new Map(metrics.operators.map((m) => [m.nodeId, m]));
   const nodes = new Map<string, NodeLive>();
-  for (const m of metrics.operators) nodes.set(m.nodeId, nextNode(live.nodes.get(m.nodeId), m));
+  for (const m of metrics.operators)
+    nodes.set(m.nodeId, nextNode(live.nodes.get(m.nodeId), m, catalog));
   const edges = new Map<string, EdgeLive>();
   for (const e of metrics.edges) {
     edges.set(e.edgeId, nextEdge(live.edges.get(e.edgeId), e, pressureOf(byNode.get(e.target))));

@@ -3,6 +3,7 @@
 // handshake. A dropped connection to a running job is retried a few times.
 import type { LiveClientMessage, LiveMessage } from '@sluice/shared';
 import { api } from '../api/client.js';
+import type { Catalog } from '../catalog/catalog.js';
 import type { EditorStore } from '../store/store.js';
 import {
   addErrors,
@@ -18,12 +19,12 @@ const RETRY_MS = 2_000;
 const MAX_RETRIES = 5;
 
 /** Folds one server message into the live state. */
-export function applyMessage(live: LiveData, message: LiveMessage): LiveData {
+export function applyMessage(live: LiveData, catalog: Catalog, message: LiveMessage): LiveData {
   switch (message.type) {
     case 'status':
       return applyStatus(live, message.status, message.failure);
     case 'metrics':
-      return applyMetrics(live, message.metrics, message.dropped);
+      return applyMetrics(live, catalog, message.metrics, message.dropped);
     case 'error':
       return addErrors(live, [message.error]);
     case 'tap':
@@ -65,7 +66,7 @@ export function connectLive(store: EditorStore, jobId: string): LiveChannel {
       } catch {
         return;
       }
-      update((live) => applyMessage(live, message));
+      update((live) => applyMessage(live, store.getState().catalog, message));
     };
     ws.onclose = () => {
       if (closed || socket !== ws) return;

@@ -122,6 +122,14 @@ export async function importFile(store: EditorStore, file: File): Promise<void> 
   }
 }
 
+/** The id of the header's file input for imports, which the Import command opens. */
+export const IMPORT_INPUT_ID = 'import-pipeline-file';
+
+/** Opens the browser's file chooser of the import input; a chosen file is imported by its `onChange`. */
+export function chooseImportFile(): void {
+  globalThis.document?.getElementById(IMPORT_INPUT_ID)?.click();
+}
+
 /** Downloads the open document as canonical JSON, byte-identical to the server's export. */
 export function downloadExport(store: EditorStore): void {
   const { document } = store.getState();

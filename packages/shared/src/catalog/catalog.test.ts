@@ -51,6 +51,15 @@ describe('the operator catalog', () => {
     expect(json[0]).toMatchObject({ kind: 'source.datagen', config: { type: 'object' } });
   });
 
+  it('declares which sinks show results live, and what: rows or lines', () => {
+    const shown = describeCatalog().flatMap((e) => (e.shows ? [[e.kind, e.shows]] : []));
+    expect(shown).toEqual([
+      ['sink.console', 'lines'],
+      ['sink.preview', 'rows'],
+    ]);
+    for (const op of OPERATORS.filter((o) => o.shows)) expect(op.category).toBe('sink');
+  });
+
   it('a pipeline of the default datagen into each sink is valid', () => {
     for (const sink of OPERATORS.filter((o) => o.category === 'sink')) {
       const diagnostics = validatePipeline({

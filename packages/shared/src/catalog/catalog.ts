@@ -55,6 +55,7 @@ export function describeCatalog() {
     icon: op.icon,
     inputs: op.inputs,
     outputs: op.outputs,
+    ...(op.shows && { shows: op.shows }),
     config: op.config,
     defaults: op.defaults,
   }));

@@ -5,6 +5,12 @@ import type { Field, FieldType, StreamSchema } from '../schema/field.js';
 export const OPERATOR_CATEGORIES = ['source', 'transform', 'window', 'join', 'sink'] as const;
 export type OperatorCategory = (typeof OPERATOR_CATEGORIES)[number];
 
+/**
+ * What a sink shows below the canvas while its job runs: the latest `rows` as
+ * a table and a chart (a preview), or the `lines` it printed (a console).
+ */
+export type ShownResults = 'rows' | 'lines';
+
 export interface InputPort {
   readonly name: string;
   readonly label: string;
@@ -54,6 +60,8 @@ export interface OperatorDefinition<C extends TSchema = TSchema> {
   readonly icon: string;
   readonly inputs: readonly InputPort[];
   readonly outputs: readonly OutputPort[];
+  /** What the live view shows of this step's results; absent when it shows none. */
+  readonly shows?: ShownResults;
   /** JSON Schema of the node's `config`. */
   readonly config: C;
   /** The config a node gets when dropped from the palette. */

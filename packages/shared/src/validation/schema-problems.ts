@@ -3,6 +3,7 @@
 // picks the branch of a union the user meant and words the message.
 import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
+import type { JsonSchemaNode } from '../catalog/schema-node.js';
 import { fieldNameProblem, IDENTIFIER_PATTERN } from '../schema/field.js';
 import { checkSchema } from './check.js';
 import { joinPath } from './diagnostic.js';
@@ -12,23 +13,9 @@ export interface SchemaProblem {
   readonly message: string;
 }
 
-interface SchemaNode {
-  type?: string;
-  const?: unknown;
-  anyOf?: SchemaNode[];
-  properties?: Record<string, SchemaNode>;
-  required?: string[];
-  additionalProperties?: boolean | SchemaNode;
-  items?: SchemaNode;
-  pattern?: string;
-  title?: string;
-  'x-sluice-widget'?: string;
-  [key: string]: unknown;
-}
-
 export function schemaProblems(schema: TSchema, value: unknown, path: string): SchemaProblem[] {
   if (checkSchema(schema, value)) return [];
-  const node = schema as SchemaNode;
+  const node = schema as JsonSchemaNode;
   if (node.anyOf) return unionProblems(node, value, path);
   if (node.type === 'object' && isRecord(value)) return objectProblems(node, value, path);
   if (node.type === 'array' && Array.isArray(value) && node.items) {
@@ -40,7 +27,7 @@ export function schemaProblems(schema: TSchema, value: unknown, path: string): S
   return [{ path, message: leafMessage(node, schema, value) }];
 }
 
-function objectProblems(node: SchemaNode, value: Record<string, unknown>, path: string) {
+function objectProblems(node: JsonSchemaNode, value: Record<string, unknown>, path: string) {
   const problems: SchemaProblem[] = [];
   const properties = node.properties ?? {};
   for (const key of node.required ?? []) {
@@ -68,7 +55,7 @@ function objectProblems(node: SchemaNode, value: Record<string, unknown>, path: 
   return problems;
 }
 
-function unionProblems(node: SchemaNode, value: unknown, path: string): SchemaProblem[] {
+function unionProblems(node: JsonSchemaNode, value: unknown, path: string): SchemaProblem[] {
   const branches = node.anyOf ?? [];
   const constants = branches.map((b) => b.const);
   if (constants.every((c) => c !== undefined)) {
@@ -89,7 +76,7 @@ function unionProblems(node: SchemaNode, value: unknown, path: string): SchemaPr
 }
 
 /** The property every branch pins to a constant, such as `type` or `kind`. */
-function discriminatorOf(branches: SchemaNode[]): string | undefined {
+function discriminatorOf(branches: JsonSchemaNode[]): string | undefined {
   const first = branches[0]?.properties;
   if (!first) return undefined;
   return Object.keys(first).find((key) =>
@@ -97,7 +84,7 @@ function discriminatorOf(branches: SchemaNode[]): string | undefined {
   );
 }
 
-function leafMessage(node: SchemaNode, schema: TSchema, value: unknown): string {
+function leafMessage(node: JsonSchemaNode, schema: TSchema, value: unknown): string {
   if (node['x-sluice-widget'] === 'duration' && typeof value === 'string') {
     return `'${value}' is not a duration: write a whole number and a unit, e.g. 500ms, 10s, 1m, 2h or 1d`;
   }
@@ -144,7 +131,7 @@ function leafMessage(node: SchemaNode, schema: TSchema, value: unknown): string 
   }
 }
 
-function describe(node: SchemaNode | undefined, key: string): string {
+function describe(node: JsonSchemaNode | undefined, key: string): string {
   return node?.title ? `${node.title} (${key})` : `'${key}'`;
 }
 

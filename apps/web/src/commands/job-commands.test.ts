@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../diagnostics/analysis.js';
+import { startLive } from '../live/live.js';
+import { samplePipeline, testStore } from '../testing/fixtures.js';
+import { defineCommand, runCommand } from './command.js';
+import { getCommand } from './commands.js';
+
+const applies = (name: string, store = testStore()) => getCommand(name)!.when(store.getState());
+
+describe('the job commands', () => {
+  it('deploy while editing a pipeline without problems, stop while running, leave once ended', () => {
+    const sample = samplePipeline();
+    const store = testStore({ ...sample, nodes: sample.nodes.filter((n) => n.id !== 'all') });
+    store.getState().setAnalysis(analyze(store.getState().document));
+    expect(applies('deploy', store)).toBe(true);
+    expect(getCommand('deploy')!.blocker!(store.getState())).toBeNull();
+    expect(applies('stop', store)).toBe(false);
+    expect(applies('leave-live', store)).toBe(false);
+
+    store.getState().updateLive(() => startLive({ id: 'j1', status: 'running' }));
+    expect(applies('deploy', store)).toBe(false);
+    expect(applies('stop', store)).toBe(true);
+    expect(applies('leave-live', store)).toBe(false);
+
+    store.getState().updateLive((l) => ({ ...l, job: { ...l.job!, status: 'finished' } }));
+    expect(applies('stop', store)).toBe(false);
+    expect(applies('leave-live', store)).toBe(true);
+  });
+
+  it('deploy is blocked, with the reason, while the pipeline has errors', () => {
+    const store = testStore();
+    store.getState().edit('Break', (doc) => ({
+      ...doc,
+      nodes: doc.nodes.map((n) => (n.id === 'big' ? { ...n, config: { where: 'nope >' } } : n)),
+    }));
+    store.getState().setAnalysis(analyze(store.getState().document));
+    expect(applies('deploy', store)).toBe(false);
+    expect(getCommand('deploy')!.blocker!(store.getState())).toMatch(/^Fix the /);
+  });
+});
+
+describe('running a command', () => {
+  it('does not start one that is still running again, and runs it again once done', async () => {
+    let started = 0;
+    let finish = () => {};
+    const slow = defineCommand({
+      name: 'slow',
+      label: 'Slow',
+      shortcuts: [],
+      when: () => true,
+      run: () => {
+        started++;
+        return new Promise<void>((resolve) => {
+          finish = resolve;
+        });
+      },
+      undo: 'none',
+    });
+    const store = testStore();
+    const first = runCommand(slow, { store });
+    expect(runCommand(slow, { store })).toBeUndefined();
+    expect(started).toBe(1);
+    finish();
+    await first;
+    void runCommand(slow, { store });
+    expect(started).toBe(2);
+  });
+});
