@@ -1,6 +1,13 @@
 // The runtime side of an operator kind. The declaration (ports, config
 // schema, output schema) lives in @sluice/shared; this is what runs.
-import type { NodeView, OperatorDefinition, PipelineNode, StreamSchema } from '@sluice/shared';
+import {
+  type ConfigOf,
+  type NodeView,
+  type OperatorDefinition,
+  type PipelineNode,
+  type StreamSchema,
+  withDefaults,
+} from '@sluice/shared';
 import type { Batch, Row } from './batch.js';
 import type { DataDir } from './io/data-dir.js';
 import type { Clock } from './runtime/clock.js';
@@ -112,8 +119,10 @@ export interface Source {
 }
 
 /** Everything a factory may use to build an operator. */
-export interface OperatorEnvironment {
-  readonly node: PipelineNode & { config: Record<string, unknown> };
+export interface OperatorEnvironment<C = unknown> {
+  readonly node: PipelineNode;
+  /** The node's config, checked against its kind's schema, with the schema's defaults filled in. */
+  readonly config: C;
   readonly definition: OperatorDefinition;
   /** Schemas arriving on each input port, in the kind's port order, one per edge. */
   readonly inputs: readonly (readonly StreamSchema[])[];
@@ -126,9 +135,51 @@ export interface OperatorEnvironment {
   readonly stdout: (text: string) => void;
 }
 
-/** The runtime of one operator kind: a source, or an operator with inputs. */
+/** The environment of a runtime of declaration `D`. */
+export type EnvironmentOf<D> = OperatorEnvironment<ConfigOf<D>>;
+
+/** What the runtime hands a factory: the environment without the config, which the factory types itself. */
+export type NodeEnvironment = Omit<OperatorEnvironment, 'config'>;
+
+/**
+ * The runtime of one operator kind, a source or an operator with inputs, with
+ * the declaration it runs. `create` fills in the declaration's defaults on a
+ * copy of the node's config (see `defineSource` and `defineOperator`).
+ */
 export type RuntimeFactory =
-  | { readonly type: 'source'; create(env: OperatorEnvironment): Source }
-  | { readonly type: 'operator'; create(env: OperatorEnvironment): Operator };
+  | {
+      readonly type: 'source';
+      readonly declaration: OperatorDefinition;
+      create(env: NodeEnvironment): Source;
+    }
+  | {
+      readonly type: 'operator';
+      readonly declaration: OperatorDefinition;
+      create(env: NodeEnvironment): Operator;
+    };
+
+/** The runtime of a source kind: `create` gets the config typed by the declaration's schema, defaults filled in. */
+export function defineSource<D extends OperatorDefinition>(
+  declaration: D,
+  create: (env: OperatorEnvironment<ConfigOf<D>>) => Source,
+): RuntimeFactory {
+  return { type: 'source', declaration, create: (env) => create(configured(declaration, env)) };
+}
+
+/** The runtime of a kind with inputs: `create` gets the config typed by the declaration's schema, defaults filled in. */
+export function defineOperator<D extends OperatorDefinition>(
+  declaration: D,
+  create: (env: OperatorEnvironment<ConfigOf<D>>) => Operator,
+): RuntimeFactory {
+  return { type: 'operator', declaration, create: (env) => create(configured(declaration, env)) };
+}
+
+/** Once per node and job, when the graph is built. */
+function configured<D extends OperatorDefinition>(
+  declaration: D,
+  env: NodeEnvironment,
+): OperatorEnvironment<ConfigOf<D>> {
+  return { ...env, config: withDefaults(declaration, env.node.config) };
+}
 
 export type { Row };

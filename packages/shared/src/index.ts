@@ -109,6 +109,8 @@ export {
   VersionSummarySchema,
 } from './api/index.js';
 export { describeCatalog, getOperator, OPERATORS } from './catalog/catalog.js';
+export type { ConfigOf, Configured } from './catalog/configured.js';
+export { Defaulted, withDefaults } from './catalog/configured.js';
 // --- the operator catalog ---
 export type {
   InferContext,
@@ -150,31 +152,48 @@ export type { EventTimeConfig } from './operators/common.js';
 export type { JoinFieldSource } from './operators/join-fields.js';
 export { joinLayout } from './operators/join-fields.js';
 export type { IntervalJoinConfig } from './operators/join-interval.js';
+export { joinInterval } from './operators/join-interval.js';
 export type { RegularJoinConfig } from './operators/join-regular.js';
+export { joinRegular } from './operators/join-regular.js';
 export type { WindowJoinConfig } from './operators/join-window.js';
+export { joinWindow } from './operators/join-window.js';
 export {
   BOOTSTRAP_SERVERS_PATTERN,
   bootstrapList,
   MAX_BOOTSTRAP_SERVERS_LENGTH,
 } from './operators/kafka-common.js';
 export type { FileSinkConfig } from './operators/sink-file.js';
+export { sinkFile } from './operators/sink-file.js';
 export type { KafkaSinkConfig } from './operators/sink-kafka.js';
+export { sinkKafka } from './operators/sink-kafka.js';
 export type { ConsoleSinkConfig, PreviewSinkConfig } from './operators/sinks.js';
+export { sinkBlackhole, sinkConsole, sinkPreview } from './operators/sinks.js';
 export type { DatagenConfig, GeneratorConfig } from './operators/source-datagen.js';
+export { sourceDatagen } from './operators/source-datagen.js';
 export type { FileSourceConfig } from './operators/source-file.js';
+export { sourceFile } from './operators/source-file.js';
 export type { KafkaSourceConfig } from './operators/source-kafka.js';
-export { kafkaSourceFields } from './operators/source-kafka.js';
+export { kafkaSourceFields, sourceKafka } from './operators/source-kafka.js';
 export type { NexmarkEventType, NexmarkSourceConfig } from './operators/source-nexmark.js';
-export { NEXMARK_EVENT_TYPES, NEXMARK_FIELDS } from './operators/source-nexmark.js';
+export { NEXMARK_EVENT_TYPES, NEXMARK_FIELDS, sourceNexmark } from './operators/source-nexmark.js';
 export type { RunningAggregateConfig } from './operators/transform-aggregate.js';
+export { transformAggregate } from './operators/transform-aggregate.js';
+export { transformFilter } from './operators/transform-filter.js';
 export type { MapConfig } from './operators/transform-map.js';
+export { transformMap } from './operators/transform-map.js';
 export type { TopNConfig } from './operators/transform-topn.js';
+export { transformTopN } from './operators/transform-topn.js';
+export { transformUnion } from './operators/transform-union.js';
 export type {
   AggregateConfig,
   AggregateFunction,
   WindowAggregateConfig,
 } from './operators/window-aggregate.js';
-export { AGGREGATE_FUNCTIONS, aggregateType } from './operators/window-aggregate.js';
+export {
+  AGGREGATE_FUNCTIONS,
+  aggregateType,
+  windowAggregate,
+} from './operators/window-aggregate.js';
 export type { WindowConfig } from './operators/windows.js';
 export {
   DURATION_PATTERN,

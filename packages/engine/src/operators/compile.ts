@@ -3,9 +3,16 @@ import {
   type Field,
   type FieldType,
   parseDuration,
+  parseTimestamp,
   type TypedExpr,
 } from '@sluice/shared';
-import { type CompiledExpression, compileExpression } from '../expression/index.js';
+import type { Row } from '../batch.js';
+import {
+  type CompiledExpression,
+  compileExpression,
+  ExpressionError,
+} from '../expression/index.js';
+import type { OperatorContext } from '../operator.js';
 
 /**
  * Type-checks an expression the validator has already accepted. A problem here
@@ -41,7 +48,28 @@ export function validDuration(text: string): number {
   return ms;
 }
 
+/** A timestamp of a validated config, in epoch ms; a text that is none means validation was skipped. */
+export function validTimestamp(text: string): number {
+  const ms = parseTimestamp(text);
+  if (ms === undefined) throw new Error(`'${text}' is not a timestamp.`);
+  return ms;
+}
+
 /** A short reason for a failed record, from whatever was thrown. */
 export function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * What an operator does with an error thrown while reading a record: a bad
+ * value (ExpressionError) sends the record to the error output with the
+ * reason, and the job goes on; anything else is a fault and is thrown on.
+ */
+export function reportBadValue(
+  error: unknown,
+  row: Row,
+  context: Pick<OperatorContext, 'error'>,
+): void {
+  if (!(error instanceof ExpressionError)) throw error;
+  context.error(row, error.message);
 }

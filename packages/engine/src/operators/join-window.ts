@@ -1,11 +1,11 @@
 // The window join: records of both sides meet in the tumbling event-time
 // window of their time; when the watermark completes a window, every pair of
 // a left and a right record with equal keys (and a TRUE `where`) is emitted.
-import { type Field, parseDuration, type WindowJoinConfig } from '@sluice/shared';
+import { type Field, type joinWindow, parseDuration } from '@sluice/shared';
 import type { Batch, Row } from '../batch.js';
 import { END_OF_TIME } from '../batch.js';
-import { ExpressionError } from '../expression/index.js';
-import type { Operator, OperatorContext, OperatorEnvironment } from '../operator.js';
+import type { EnvironmentOf, Operator, OperatorContext } from '../operator.js';
+import { reportBadValue } from './compile.js';
 import { joinedRows } from './join/joined-rows.js';
 import { type JoinKey, keyReader } from './join/keys.js';
 
@@ -27,8 +27,8 @@ interface WindowBuffer {
   rightCount: number;
 }
 
-export function createJoinWindow(env: OperatorEnvironment): Operator {
-  const config = env.node.config as unknown as WindowJoinConfig;
+export function createJoinWindow(env: EnvironmentOf<typeof joinWindow>): Operator {
+  const { config } = env;
   const size = windowSize(config.window.size);
   const leftJoin = config.type === 'left';
   const leftKey = keyReader(
@@ -85,8 +85,7 @@ export function createJoinWindow(env: OperatorEnvironment): Operator {
       try {
         key = readKey(row);
       } catch (error) {
-        if (!(error instanceof ExpressionError)) throw error;
-        context.error(row, error.message);
+        reportBadValue(error, row, context);
         continue;
       }
       if (isLeft) {

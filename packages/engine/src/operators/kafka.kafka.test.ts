@@ -176,13 +176,13 @@ describe('Kafka source and sink, against a real broker', () => {
 
   const decodeTotals = (messages: KafkaMessage[]) =>
     messages.map((m) => {
-      const r = JSON.parse(m.value!.toString()) as Record<string, unknown>;
-      return { key: m.key?.toString(), ...r } as unknown as Record<string, unknown> & {
+      const r = JSON.parse(m.value!.toString()) as Record<string, unknown> & {
         category: string;
         window_start: string;
         orders: number;
         revenue: number;
       };
+      return { key: m.key?.toString(), ...r };
     });
 
   it('aggregates orders end to end, and sends malformed ones to the dead-letter topic', async () => {

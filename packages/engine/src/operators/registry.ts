@@ -1,6 +1,27 @@
-// The runtime of every operator kind, by kind: the engine's one list. A test
-// checks that it covers the catalog of @sluice/shared exactly.
-import type { RuntimeFactory } from '../operator.js';
+// The runtime of every operator kind, each with the declaration it runs: the
+// engine's one list. A test checks that it covers the catalog of
+// @sluice/shared exactly.
+import {
+  joinInterval,
+  joinRegular,
+  joinWindow,
+  sinkBlackhole,
+  sinkConsole,
+  sinkFile,
+  sinkKafka,
+  sinkPreview,
+  sourceDatagen,
+  sourceFile,
+  sourceKafka,
+  sourceNexmark,
+  transformAggregate,
+  transformFilter,
+  transformMap,
+  transformTopN,
+  transformUnion,
+  windowAggregate,
+} from '@sluice/shared';
+import { defineOperator, defineSource, type RuntimeFactory } from '../operator.js';
 import { createJoinInterval } from './join-interval.js';
 import { createJoinRegular } from './join-regular.js';
 import { createJoinWindow } from './join-window.js';
@@ -18,29 +39,31 @@ import { createTransformTopN } from './transform-topn.js';
 import { createUnion } from './transform-union.js';
 import { createWindowAggregate } from './window-aggregate.js';
 
-export const RUNTIMES: Readonly<Record<string, RuntimeFactory>> = {
-  'source.datagen': { type: 'source', create: createDatagen },
-  'source.file': { type: 'source', create: createFileSource },
-  'source.kafka': { type: 'source', create: createKafkaSource },
-  'source.nexmark': { type: 'source', create: createNexmarkSource },
-  'transform.filter': { type: 'operator', create: createFilter },
-  'transform.map': { type: 'operator', create: createMap },
-  'transform.union': { type: 'operator', create: createUnion },
-  'transform.aggregate': { type: 'operator', create: createTransformAggregate },
-  'transform.topn': { type: 'operator', create: createTransformTopN },
-  'window.aggregate': { type: 'operator', create: createWindowAggregate },
-  'join.window': { type: 'operator', create: createJoinWindow },
-  'join.interval': { type: 'operator', create: createJoinInterval },
-  'join.regular': { type: 'operator', create: createJoinRegular },
-  'sink.file': { type: 'operator', create: createFileSink },
-  'sink.kafka': { type: 'operator', create: createKafkaSink },
-  'sink.console': { type: 'operator', create: createConsole },
-  'sink.preview': { type: 'operator', create: createPreview },
-  'sink.blackhole': { type: 'operator', create: createBlackhole },
-};
+export const RUNTIMES: readonly RuntimeFactory[] = [
+  defineSource(sourceDatagen, createDatagen),
+  defineSource(sourceFile, createFileSource),
+  defineSource(sourceKafka, createKafkaSource),
+  defineSource(sourceNexmark, createNexmarkSource),
+  defineOperator(transformFilter, createFilter),
+  defineOperator(transformMap, createMap),
+  defineOperator(transformUnion, createUnion),
+  defineOperator(transformAggregate, createTransformAggregate),
+  defineOperator(transformTopN, createTransformTopN),
+  defineOperator(windowAggregate, createWindowAggregate),
+  defineOperator(joinWindow, createJoinWindow),
+  defineOperator(joinInterval, createJoinInterval),
+  defineOperator(joinRegular, createJoinRegular),
+  defineOperator(sinkFile, createFileSink),
+  defineOperator(sinkKafka, createKafkaSink),
+  defineOperator(sinkConsole, createConsole),
+  defineOperator(sinkPreview, createPreview),
+  defineOperator(sinkBlackhole, createBlackhole),
+];
+
+const byKind = new Map(RUNTIMES.map((runtime) => [runtime.declaration.kind, runtime]));
 
 export function runtimeFor(kind: string): RuntimeFactory {
-  const runtime = Object.hasOwn(RUNTIMES, kind) ? RUNTIMES[kind] : undefined;
+  const runtime = byKind.get(kind);
   if (!runtime) throw new Error(`The engine has no runtime for the operator kind '${kind}'.`);
   return runtime;
 }

@@ -10,7 +10,7 @@ import { ManualClock } from '../runtime/clock.js';
 import { startJob } from '../runtime/job.js';
 import { StateStore } from '../runtime/state.js';
 import { operatorHarness } from '../testing/harness.js';
-import { RUNTIMES } from './registry.js';
+import { runtimeFor } from './registry.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -133,7 +133,7 @@ describe('sink.file backlog and flush', () => {
 
   it('refuses a path that leads out of the data directory', async () => {
     const definition = getOperator('sink.file')!;
-    const runtime = RUNTIMES['sink.file']!;
+    const runtime = runtimeFor('sink.file');
     if (runtime.type !== 'operator') throw new Error('sink.file is an operator');
     // Built by hand: validation already refuses the path, and the runtime must as well.
     const sink = runtime.create({

@@ -1,23 +1,23 @@
-import type { Field, FileSinkConfig } from '@sluice/shared';
+import type { Field, sinkFile } from '@sluice/shared';
 import { type Options as CsvOptions, stringify } from 'csv-stringify/sync';
 import type { Row } from '../batch.js';
 import { jsonEncoder } from '../io/encode.js';
 import { FileWriter } from '../io/file-writer.js';
-import type { Operator, OperatorEnvironment } from '../operator.js';
+import type { EnvironmentOf, Operator } from '../operator.js';
 
 /**
  * Writes records to a JSON Lines or CSV file in the data directory, replacing
  * it when the job starts. Fields in the input schema's order, timestamps as
  * ISO-8601 UTC strings.
  */
-export function createFileSink(env: OperatorEnvironment): Operator {
-  const config = env.node.config as FileSinkConfig;
+export function createFileSink(env: EnvironmentOf<typeof sinkFile>): Operator {
+  const { config } = env;
   const fields = env.inputs[0]?.[0]?.fields ?? [];
   const file = new FileWriter(env.dataDir, config.path);
   let encode: (rows: readonly Row[]) => string;
   if (config.format === 'csv') {
-    const csv = csvEncoder(fields, config.csv?.delimiter ?? ',');
-    if (config.csv?.header !== false && fields.length > 0) file.write(csv.header, 0);
+    const csv = csvEncoder(fields, config.csv.delimiter);
+    if (config.csv.header && fields.length > 0) file.write(csv.header, 0);
     encode = csv.encode;
   } else {
     encode = jsonlEncoder(fields);

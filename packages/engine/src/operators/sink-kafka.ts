@@ -1,26 +1,25 @@
-import { type KafkaSinkConfig, parseDuration } from '@sluice/shared';
+import type { sinkKafka } from '@sluice/shared';
 import type { OutgoingMessage } from '../io/kafka/client.js';
 import { KafkaWriter } from '../io/kafka/client.js';
 import { valueEncoder } from '../io/kafka/records.js';
-import { DEFAULT_UNREACHABLE_TIMEOUT_MS } from '../io/kafka/retry.js';
-import type { Operator, OperatorEnvironment } from '../operator.js';
+import type { EnvironmentOf, Operator } from '../operator.js';
+import { validDuration } from './compile.js';
 
 /**
  * Writes each record as one message. At least once: `flush` resolves only
  * when the brokers have acknowledged every message, and the runtime commits
  * the sources' positions only after it.
  */
-export function createKafkaSink(env: OperatorEnvironment): Operator {
-  const config = env.node.config as KafkaSinkConfig;
+export function createKafkaSink(env: EnvironmentOf<typeof sinkKafka>): Operator {
+  const { config } = env;
   const fields = env.inputs[0]?.[0]?.fields ?? [];
-  const encode = valueEncoder(config.format, fields, config.csv?.delimiter);
+  const encode = valueEncoder(config.format, fields, config.csv.delimiter);
   const keyField = config.keyField;
   const writer = new KafkaWriter({
     bootstrap: config.bootstrapServers,
     clientId: `sluice-${env.node.id}`,
     compression: config.compression,
-    unreachableTimeoutMs:
-      parseDuration(config.unreachableTimeout ?? '') ?? DEFAULT_UNREACHABLE_TIMEOUT_MS,
+    unreachableTimeoutMs: validDuration(config.unreachableTimeout),
     now: () => env.clock.now(),
   });
   let sent = 0;

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../batch.js';
 import { operatorHarness, stream } from '../testing/harness.js';
-import { CONSOLE_LINE_CHARS, CONSOLE_LINES_PER_SECOND, type ConsoleView } from './sinks.js';
+import {
+  CONSOLE_LINE_CHARS,
+  CONSOLE_LINES_PER_SECOND,
+  type ConsoleView,
+  type PreviewView,
+} from './sinks.js';
 
 const INPUT = stream([
   ['n', 'long'],
@@ -61,5 +66,23 @@ describe('sink.console', () => {
     expect(printed().trimEnd().split('\n').at(-1)).toBe(
       `[op] … 5 records not printed (at most ${CONSOLE_LINES_PER_SECOND} lines a second)`,
     );
+  });
+});
+
+describe('sink.preview', () => {
+  it('keeps the latest rows up to the capacity its declaration gives when none is set', () => {
+    const h = operatorHarness({ kind: 'sink.preview', config: {}, inputs: [INPUT] });
+    h.push(rows(0, 500), new Array(500).fill(0));
+    const view = h.operator.inspect!() as PreviewView;
+    expect(view.total).toBe(500);
+    expect(view.rows).toHaveLength(200);
+    expect(view.rows[0]).toEqual({ n: 300, text: 'x' });
+  });
+
+  it('keeps as many as the capacity set', () => {
+    const h = operatorHarness({ kind: 'sink.preview', config: { capacity: 3 }, inputs: [INPUT] });
+    h.push(rows(0, 10), new Array(10).fill(0));
+    const view = h.operator.inspect!() as PreviewView;
+    expect(view.rows.map((r) => r.n)).toEqual([7, 8, 9]);
   });
 });

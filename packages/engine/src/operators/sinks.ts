@@ -1,23 +1,18 @@
 // The sinks without files: discard, preview and console.
 export type { ConsoleView, PreviewView } from '@sluice/shared';
 
-import type {
-  ConsoleSinkConfig,
-  ConsoleView,
-  PreviewSinkConfig,
-  PreviewView,
-} from '@sluice/shared';
+import type { ConsoleView, PreviewView, sinkConsole, sinkPreview } from '@sluice/shared';
 import type { Row } from '../batch.js';
 import { jsonEncoder } from '../io/encode.js';
-import type { Operator, OperatorEnvironment } from '../operator.js';
+import type { EnvironmentOf, Operator } from '../operator.js';
 
 export function createBlackhole(): Operator {
   return { process() {} };
 }
 
 /** Keeps the latest `capacity` results in a ring buffer for the UI. */
-export function createPreview(env: OperatorEnvironment): Operator {
-  const capacity = (env.node.config as PreviewSinkConfig).capacity ?? 200;
+export function createPreview(env: EnvironmentOf<typeof sinkPreview>): Operator {
+  const { capacity } = env.config;
   const fields = env.inputs[0]?.[0]?.fields ?? [];
   const rows: Row[] = new Array(capacity);
   const times: number[] = new Array(capacity);
@@ -59,8 +54,8 @@ export const CONSOLE_LINES_KEPT = 100;
  * (tens of MB a second), so lines are limited per second and cut at a length,
  * and what was left out is said, once a second.
  */
-export function createConsole(env: OperatorEnvironment): Operator {
-  const format = (env.node.config as ConsoleSinkConfig).format ?? 'json';
+export function createConsole(env: EnvironmentOf<typeof sinkConsole>): Operator {
+  const { format } = env.config;
   const fields = env.inputs[0]?.[0]?.fields ?? [];
   const encode = jsonEncoder(fields);
   const prefix = `[${env.node.id}] `;

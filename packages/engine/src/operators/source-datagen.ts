@@ -1,32 +1,34 @@
-import type { DatagenConfig, GeneratorConfig } from '@sluice/shared';
-import { parseDuration, parseTimestamp } from '@sluice/shared';
+import type { ConfigOf, sourceDatagen } from '@sluice/shared';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 import { type Batch, EMPTY_BATCH, type Row } from '../batch.js';
 import { BoundedOutOfOrderness, idleTimeoutOf } from '../io/watermarks.js';
-import type { OperatorEnvironment, Source, SourceContext } from '../operator.js';
+import type { EnvironmentOf, Source, SourceContext } from '../operator.js';
+import { validDuration, validTimestamp } from './compile.js';
 
 const BATCH = 1024;
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 
 type ValueMaker = (index: number, rng: RandomGenerator) => unknown;
+type Generator = ConfigOf<typeof sourceDatagen>['fields'][number]['generator'];
 
 /**
  * Generates records from per-field generators. One seeded generator draws
  * every random value in a fixed order, so the same seed gives the same
  * records whatever the batch sizes or the rate.
  */
-export function createDatagen(env: OperatorEnvironment): Source {
-  const config = env.node.config as DatagenConfig;
-  const rng = xoroshiro128plus(config.seed ?? 42);
+export function createDatagen(env: EnvironmentOf<typeof sourceDatagen>): Source {
+  const { config } = env;
+  const rng = xoroshiro128plus(config.seed);
   const startedAt = env.clock.now();
+  // Unbounded when no count is set.
   const count = config.count ?? Number.POSITIVE_INFINITY;
   const rate = config.rate;
   const names = config.fields.map((f) => f.name);
   const makers = config.fields.map((f) => maker(f.generator, f.type, rate, startedAt));
-  const nullRates = config.fields.map((f) => f.nullRate ?? 0);
+  const nullRates = config.fields.map((f) => f.nullRate);
   const timeField = config.eventTime?.field;
   const watermarks = config.eventTime ? BoundedOutOfOrderness.from(config.eventTime) : undefined;
   let produced = 0;
@@ -76,15 +78,14 @@ export function createDatagen(env: OperatorEnvironment): Source {
 }
 
 function maker(
-  generator: GeneratorConfig,
+  generator: Generator,
   type: string,
   rate: number | undefined,
   startedAt: number,
 ): ValueMaker {
   switch (generator.kind) {
     case 'sequence': {
-      const start = generator.start ?? 0;
-      const step = generator.step ?? 1;
+      const { start, step } = generator;
       return (i) => start + i * step;
     }
     case 'random': {
@@ -109,21 +110,16 @@ function maker(
       };
     }
     case 'timestamp': {
-      const start =
-        generator.start === undefined ? startedAt : (parseTimestamp(generator.start) ?? startedAt);
+      // Without a start, the job's start; without a step, the rate's spacing (1ms without a rate).
+      const start = generator.start === undefined ? startedAt : validTimestamp(generator.start);
       const step =
-        generator.step === undefined
-          ? rate
-            ? 1000 / rate
-            : 1
-          : (parseDuration(generator.step) ?? 1);
-      const maxDelay =
-        generator.maxDelay === undefined ? 0 : (parseDuration(generator.maxDelay) ?? 0);
+        generator.step === undefined ? (rate ? 1000 / rate : 1) : validDuration(generator.step);
+      const maxDelay = validDuration(generator.maxDelay);
       if (maxDelay === 0) return (i) => Math.floor(start + i * step);
       return (i, rng) => Math.floor(start + i * step) - uniformInt(rng, 0, maxDelay);
     }
     case 'text': {
-      const length = generator.length ?? 8;
+      const { length } = generator;
       return (_, rng) => {
         let text = '';
         for (let i = 0; i < length; i++) text += LETTERS[uniformInt(rng, 0, 25)];

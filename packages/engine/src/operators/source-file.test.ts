@@ -8,7 +8,7 @@ import { DataDir } from '../io/data-dir.js';
 import type { Source, SourceContext } from '../operator.js';
 import { ManualClock } from '../runtime/clock.js';
 import { StateStore } from '../runtime/state.js';
-import { RUNTIMES } from './registry.js';
+import { runtimeFor } from './registry.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -41,7 +41,7 @@ function fileSource(config: Record<string, unknown>, clock = new ManualClock(1_0
     },
     warning: () => {},
   });
-  const runtime = RUNTIMES['source.file']!;
+  const runtime = runtimeFor('source.file');
   if (runtime.type !== 'source') throw new Error('source.file is a source');
   return runtime.create({
     node,

@@ -1,12 +1,12 @@
 import type { FileHandle } from 'node:fs/promises';
-import type { Field, FileSourceConfig } from '@sluice/shared';
+import type { ConfigOf, Field, sourceFile } from '@sluice/shared';
 import { stringify } from 'csv-stringify/sync';
 import { type Batch, EMPTY_BATCH, type Row, START_OF_TIME } from '../batch.js';
 import { CsvReader } from '../io/csv-reader.js';
 import { describeError, RowDecoder } from '../io/decode.js';
 import { LineReader } from '../io/line-reader.js';
 import { BoundedOutOfOrderness, idleTimeoutOf } from '../io/watermarks.js';
-import type { OperatorEnvironment, Source, SourceContext } from '../operator.js';
+import type { EnvironmentOf, Source, SourceContext } from '../operator.js';
 
 const BATCH = 1024;
 
@@ -30,8 +30,10 @@ interface RecordReader {
  * batches; with a replay rate, paced by the clock. Bad records go to the error
  * output with their line number; reading goes on.
  */
-export function createFileSource(env: OperatorEnvironment): Source {
-  const config = env.node.config as FileSourceConfig;
+type FileSourceConfig = ConfigOf<typeof sourceFile>;
+
+export function createFileSource(env: EnvironmentOf<typeof sourceFile>): Source {
+  const { config } = env;
   const fields = env.outputs[0]?.fields ?? config.schema;
   const timeField = config.eventTime?.field;
   const watermarks = config.eventTime ? BoundedOutOfOrderness.from(config.eventTime) : undefined;
@@ -95,7 +97,7 @@ export function createFileSource(env: OperatorEnvironment): Source {
 }
 
 async function openRecords(
-  env: OperatorEnvironment,
+  env: EnvironmentOf<typeof sourceFile>,
   config: FileSourceConfig,
   fields: readonly Field[],
   timeField: string | undefined,
@@ -170,10 +172,11 @@ function csvRecords(
   decoder: RowDecoder,
   timeField: string | undefined,
 ): RecordReader {
-  const delimiter = config.csv?.delimiter ?? ',';
+  const delimiter = config.csv.delimiter;
   const csv = new CsvReader(handle, delimiter);
-  let columns: readonly number[] | undefined =
-    config.csv?.header === false ? fields.map((_, i) => i) : undefined;
+  let columns: readonly number[] | undefined = config.csv.header
+    ? undefined
+    : fields.map((_, i) => i);
   // The error output shows the record as CSV text again, as close to the file as csv-parse leaves it.
   const text = (cells: readonly string[]) =>
     stringify([cells], { delimiter }).replace(/\r?\n$/, '');

@@ -1,12 +1,12 @@
-import { type KafkaSourceConfig, parseDuration, parseTimestamp } from '@sluice/shared';
+import { parseTimestamp, type sourceKafka } from '@sluice/shared';
 import { type Batch, EMPTY_BATCH, type Row, START_OF_TIME } from '../batch.js';
 import { type KafkaMessage, KafkaWriter, type OutgoingMessage } from '../io/kafka/client.js';
 import { PartitionTracker } from '../io/kafka/partitions.js';
 import { KafkaReader } from '../io/kafka/reader.js';
 import { valueDecoder } from '../io/kafka/records.js';
-import { DEFAULT_UNREACHABLE_TIMEOUT_MS } from '../io/kafka/retry.js';
 import { idleTimeoutOf } from '../io/watermarks.js';
-import type { OperatorEnvironment, Source, SourceCommit, SourceContext } from '../operator.js';
+import type { EnvironmentOf, Source, SourceCommit, SourceContext } from '../operator.js';
+import { validDuration } from './compile.js';
 
 const BATCH = 1024;
 /** How long `next` waits for messages before returning an empty batch (so idleness is noticed). */
@@ -21,22 +21,22 @@ const COMMIT_STEP = 32;
  * dead-letter topic and the error output; offsets are committed only for
  * records whose results the sinks have written (see `prepareCommit`).
  */
-export function createKafkaSource(env: OperatorEnvironment): Source {
-  const config = env.node.config as KafkaSourceConfig;
-  const decode = valueDecoder(config.format, config.schema, config.csv?.delimiter);
+export function createKafkaSource(env: EnvironmentOf<typeof sourceKafka>): Source {
+  const { config } = env;
+  const decode = valueDecoder(config.format, config.schema, config.csv.delimiter);
   const timeField = config.eventTime?.field;
   const startAt =
     config.startFrom === 'timestamp' && config.startTimestamp !== undefined
       ? (parseTimestamp(config.startTimestamp) ?? START_OF_TIME)
       : START_OF_TIME;
   const tracker = new PartitionTracker({
-    boundMs: parseDuration(config.eventTime?.maxOutOfOrderness ?? '0s') ?? 0,
+    boundMs: config.eventTime ? validDuration(config.eventTime.maxOutOfOrderness) : 0,
     idleMs: idleTimeoutOf(config.eventTime) ?? DEFAULT_PARTITION_IDLE_MS,
   });
   const clientId = `sluice-${env.node.id}`;
-  const unreachableTimeoutMs =
-    parseDuration(config.unreachableTimeout ?? '') ?? DEFAULT_UNREACHABLE_TIMEOUT_MS;
-  const deadLetters = config.deadLetterTopic
+  const unreachableTimeoutMs = validDuration(config.unreachableTimeout);
+  const deadLetterTopic = config.deadLetterTopic;
+  const deadLetters = deadLetterTopic
     ? new KafkaWriter({
         bootstrap: config.bootstrapServers,
         clientId: `${clientId}-dlq`,
@@ -52,7 +52,7 @@ export function createKafkaSource(env: OperatorEnvironment): Source {
 
   /** Sends the message unchanged to the dead-letter topic, with why and where from in its headers. */
   const deadLetter = (message: KafkaMessage, reason: string) => {
-    if (!deadLetters) return;
+    if (!deadLetters || deadLetterTopic === undefined) return;
     const headers: Record<string, Buffer | string> = {};
     for (const [k, v] of message.headers) headers[k.toString('utf8')] = v;
     headers['sluice.error'] = reason;
@@ -61,7 +61,7 @@ export function createKafkaSource(env: OperatorEnvironment): Source {
     headers['sluice.source.offset'] = String(message.offset);
     headers['sluice.node'] = env.node.id;
     pendingDead.push({
-      topic: config.deadLetterTopic!,
+      topic: deadLetterTopic,
       key: message.key,
       value: message.value ?? Buffer.alloc(0),
       headers,
@@ -83,7 +83,8 @@ export function createKafkaSource(env: OperatorEnvironment): Source {
     const row = decoded.row;
     if (config.keyField) row[config.keyField] = message.key?.toString('utf8') ?? null;
     if (config.timestampField) row[config.timestampField] = message.timestamp;
-    for (const h of config.headerFields ?? []) row[h.field] = headerValue(message, h.header);
+    if (config.headerFields)
+      for (const h of config.headerFields) row[h.field] = headerValue(message, h.header);
     if (timeField !== undefined && typeof row[timeField] !== 'number')
       return fail(`${timeField}: the event time is missing`);
     return row;
@@ -91,7 +92,7 @@ export function createKafkaSource(env: OperatorEnvironment): Source {
 
   return {
     idleTimeoutMs: idleTimeoutOf(config.eventTime),
-    commitIntervalMs: parseDuration(config.commitInterval ?? '5s') ?? 5_000,
+    commitIntervalMs: validDuration(config.commitInterval),
     watermark: () => (timeField === undefined ? START_OF_TIME : tracker.watermark(env.clock.now())),
     async next(context): Promise<Batch | undefined> {
       reader ??= new KafkaReader({

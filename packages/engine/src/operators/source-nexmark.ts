@@ -1,9 +1,4 @@
-import {
-  NEXMARK_EVENT_TYPES,
-  type NexmarkSourceConfig,
-  parseDuration,
-  parseTimestamp,
-} from '@sluice/shared';
+import { NEXMARK_EVENT_TYPES, type sourceNexmark } from '@sluice/shared';
 import { EMPTY_BATCH, START_OF_TIME } from '../batch.js';
 import {
   type Auction,
@@ -12,11 +7,11 @@ import {
   NexmarkGenerator,
   type Person,
 } from '../nexmark/generator.js';
-import type { OperatorEnvironment, Source, SourceBatch } from '../operator.js';
+import type { EnvironmentOf, Source, SourceBatch } from '../operator.js';
+import { validDuration, validTimestamp } from './compile.js';
 
 /** Events per step: the watermark moves after each step, as it does after a file source's batch. */
 const STEP = 1024;
-const DEFAULT_BASE_TIME = '2026-01-01T00:00:00Z';
 
 /**
  * The Nexmark generator as a source: each step makes the next 1 024 events
@@ -24,16 +19,17 @@ const DEFAULT_BASE_TIME = '2026-01-01T00:00:00Z';
  * per port. The watermark moves only once every batch of a step has left, so
  * no port sees a watermark ahead of records still to come on another.
  */
-export function createNexmarkSource(env: OperatorEnvironment): Source {
-  const config = env.node.config as NexmarkSourceConfig;
+export function createNexmarkSource(env: EnvironmentOf<typeof sourceNexmark>): Source {
+  const { config } = env;
   const generator = new NexmarkGenerator({
-    baseTime: parseTimestamp(config.baseTime ?? DEFAULT_BASE_TIME) ?? 0,
-    rate: config.rate ?? 10_000,
-    seed: config.seed ?? 0,
+    baseTime: validTimestamp(config.baseTime),
+    rate: config.rate,
+    seed: config.seed,
   });
+  // Unbounded when no count is set.
   const count = config.count ?? Number.POSITIVE_INFINITY;
-  const delay = parseDuration(config.maxOutOfOrderness ?? '0s') ?? 0;
-  const emit = new Set(config.emit ?? NEXMARK_EVENT_TYPES);
+  const delay = validDuration(config.maxOutOfOrderness);
+  const emit = new Set(config.emit);
   const [person, auction, bid] = NEXMARK_EVENT_TYPES.map((t) => emit.has(t));
   let produced = 0;
   let newest = START_OF_TIME;

@@ -8,10 +8,9 @@
 // Sluice streams are append-only, so a key whose last record moved away
 // (its count of records fell to 0) is dropped and emits nothing: there is no
 // retraction row to send. Its last row stays the latest one downstream.
-import type { RunningAggregateConfig } from '@sluice/shared';
+import type { transformAggregate } from '@sluice/shared';
 import type { Batch, Row } from '../batch.js';
-import { ExpressionError } from '../expression/index.js';
-import type { Operator, OperatorContext, OperatorEnvironment } from '../operator.js';
+import type { EnvironmentOf, Operator, OperatorContext } from '../operator.js';
 import { validDuration } from './compile.js';
 import { ExpiryQueue } from './join/expiry-queue.js';
 import { type Accumulator, Aggregates } from './window/accumulators.js';
@@ -45,13 +44,13 @@ interface Contribution {
   scheduled: number;
 }
 
-export function createTransformAggregate(env: OperatorEnvironment): Operator {
-  const config = env.node.config as unknown as RunningAggregateConfig;
+export function createTransformAggregate(env: EnvironmentOf<typeof transformAggregate>): Operator {
+  const { config } = env;
   const input = env.inputs[0]![0]!;
   const output = env.outputs[0];
   if (!output)
     throw new Error('transform.aggregate has no output schema; was the pipeline validated?');
-  const groupBy = config.groupBy ?? [];
+  const { groupBy } = config;
   const eventTime = input.time === 'event';
   const retention =
     eventTime && config.retention !== undefined ? validDuration(config.retention) : undefined;
@@ -145,13 +144,7 @@ export function createTransformAggregate(env: OperatorEnvironment): Operator {
     for (let i = 0; i < n; i++) {
       const row = rows[i]!;
       const t = times[i]!;
-      try {
-        aggregates.read(row);
-      } catch (error) {
-        if (!(error instanceof ExpressionError)) throw error;
-        context.error(row, error.message);
-        continue;
-      }
+      if (!aggregates.readOrReport(row, context)) continue;
       const arrival = arrivals++;
       const k = key.of(row);
       let group = groups.get(k);

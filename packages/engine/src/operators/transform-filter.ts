@@ -1,12 +1,12 @@
+import type { transformFilter } from '@sluice/shared';
 import type { Batch, Row } from '../batch.js';
-import { ExpressionError } from '../expression/index.js';
-import type { Operator, OperatorContext, OperatorEnvironment } from '../operator.js';
-import { compileChecked } from './compile.js';
+import type { EnvironmentOf, Operator, OperatorContext } from '../operator.js';
+import { compileChecked, reportBadValue } from './compile.js';
 
 /** Keeps the records whose condition is TRUE; NULL and FALSE drop them. */
-export function createFilter(env: OperatorEnvironment): Operator {
+export function createFilter(env: EnvironmentOf<typeof transformFilter>): Operator {
   const input = env.inputs[0]![0]!;
-  const where = compileChecked(String(env.node.config.where), input.fields, 'boolean');
+  const where = compileChecked(env.config.where, input.fields, 'boolean');
   return {
     process(batch: Batch, _input: number, context: OperatorContext) {
       const rows: Row[] = [];
@@ -18,8 +18,7 @@ export function createFilter(env: OperatorEnvironment): Operator {
         try {
           keep = where(row);
         } catch (error) {
-          if (!(error instanceof ExpressionError)) throw error;
-          context.error(row, error.message);
+          reportBadValue(error, row, context);
           continue;
         }
         if (keep === true) {

@@ -1,8 +1,8 @@
-import { checkExpression, type MapConfig } from '@sluice/shared';
+import { checkExpression, type transformMap } from '@sluice/shared';
 import type { Batch, Row } from '../batch.js';
-import { type CompiledExpression, ExpressionError } from '../expression/index.js';
-import type { Operator, OperatorContext, OperatorEnvironment } from '../operator.js';
-import { compileChecked } from './compile.js';
+import type { CompiledExpression } from '../expression/index.js';
+import type { EnvironmentOf, Operator, OperatorContext } from '../operator.js';
+import { compileChecked, reportBadValue } from './compile.js';
 
 /**
  * Computes fields; the output fields, in order, are those the catalog inferred.
@@ -10,8 +10,8 @@ import { compileChecked } from './compile.js';
  * decode them so), and rows are never changed once made: a map whose output
  * is its input passes the batch on as it is.
  */
-export function createMap(env: OperatorEnvironment): Operator {
-  const config = env.node.config as MapConfig;
+export function createMap(env: EnvironmentOf<typeof transformMap>): Operator {
+  const { config } = env;
   const input = env.inputs[0]![0]!;
   const output = env.outputs[0]!;
   const computed = new Map<string, CompiledExpression | string>();
@@ -100,8 +100,7 @@ function projection(names: string[], sources: (CompiledExpression | string)[]): 
           try {
             for (let f = 0; f < computations; f++) out[computeTo[f]!] = compute[f]!(row);
           } catch (error) {
-            if (!(error instanceof ExpressionError)) throw error;
-            context.error(row, error.message);
+            reportBadValue(error, row, context);
             times ??= batch.times.slice(0, i);
             continue;
           }

@@ -10,11 +10,10 @@
 // cannot give NaN, see limits.ts, but a value handed in might); text by
 // UTF-16 code unit, as min/max. Records equal in every term rank in arrival
 // order, the earlier first: a new record goes after the ones it ties with.
-import type { TopNConfig } from '@sluice/shared';
+import type { transformTopN } from '@sluice/shared';
 import type { Batch, Row } from '../batch.js';
-import { ExpressionError } from '../expression/index.js';
-import type { Operator, OperatorContext, OperatorEnvironment } from '../operator.js';
-import { compileChecked, validDuration } from './compile.js';
+import type { EnvironmentOf, Operator, OperatorContext } from '../operator.js';
+import { compileChecked, reportBadValue, validDuration } from './compile.js';
 import { ExpiryQueue } from './join/expiry-queue.js';
 import { groupKey } from './window/keys.js';
 
@@ -38,8 +37,8 @@ interface Partition {
   batchTime: number;
 }
 
-export function createTransformTopN(env: OperatorEnvironment): Operator {
-  const config = env.node.config as unknown as TopNConfig;
+export function createTransformTopN(env: EnvironmentOf<typeof transformTopN>): Operator {
+  const { config } = env;
   const input = env.inputs[0]![0]!;
   const output = env.outputs[0];
   if (!output) throw new Error('transform.topn has no output schema; was the pipeline validated?');
@@ -50,10 +49,10 @@ export function createTransformTopN(env: OperatorEnvironment): Operator {
       : undefined;
   const terms = config.orderBy.map((term) => compileChecked(term.expr, input.fields));
   const order = new RankOrder(config.orderBy.map((term) => (term.direction === 'asc' ? 1 : -1)));
-  const key = groupKey(config.partitionBy ?? []);
+  const key = groupKey(config.partitionBy);
   const build = rowBuilder(
     output.fields.map((f) => f.name),
-    config.rankField ?? 'rank',
+    config.rankField,
   );
   const partitions = env.state.map<unknown, Partition>('partitions');
   const expiry = new ExpiryQueue<unknown>();
@@ -110,8 +109,7 @@ export function createTransformTopN(env: OperatorEnvironment): Operator {
       try {
         evaluate(row);
       } catch (error) {
-        if (!(error instanceof ExpressionError)) throw error;
-        context.error(row, error.message);
+        reportBadValue(error, row, context);
         continue;
       }
       const k = key.of(row);

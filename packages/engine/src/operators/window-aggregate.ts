@@ -3,10 +3,9 @@
 // belongs to (window/assigners), when they fire (window/trigger) and what
 // they accumulate (window/accumulators) are separate pieces; panes and
 // sessions keep the state.
-import type { WindowAggregateConfig } from '@sluice/shared';
+import type { windowAggregate } from '@sluice/shared';
 import type { Batch, Row } from '../batch.js';
-import { ExpressionError } from '../expression/index.js';
-import type { Operator, OperatorContext, OperatorEnvironment } from '../operator.js';
+import type { EnvironmentOf, Operator, OperatorContext } from '../operator.js';
 import { validDuration } from './compile.js';
 import { Aggregates } from './window/accumulators.js';
 import { assignerFor, PaneAssigner } from './window/assigners.js';
@@ -17,14 +16,14 @@ import { SessionStore } from './window/sessions.js';
 import type { WindowStore } from './window/store.js';
 import { WindowTrigger } from './window/trigger.js';
 
-export function createWindowAggregate(env: OperatorEnvironment): Operator {
-  const config = env.node.config as WindowAggregateConfig;
+export function createWindowAggregate(env: EnvironmentOf<typeof windowAggregate>): Operator {
+  const { config } = env;
   const input = env.inputs[0]![0]!;
   const output = env.outputs[0];
   if (!output)
     throw new Error('window.aggregate has no output schema; was the pipeline validated?');
-  const groupBy = config.groupBy ?? [];
-  const eventTime = (config.time ?? 'event') === 'event';
+  const { groupBy } = config;
+  const eventTime = config.time === 'event';
   // In processing time a record always lands in an open window: nothing is late.
   const lateness = eventTime && config.allowedLateness ? validDuration(config.allowedLateness) : 0;
 
@@ -76,13 +75,7 @@ export function createWindowAggregate(env: OperatorEnvironment): Operator {
           late.times.push(t);
           continue;
         }
-        try {
-          aggregates.read(row);
-        } catch (error) {
-          if (!(error instanceof ExpressionError)) throw error;
-          context.error(row, error.message);
-          continue;
-        }
+        if (!aggregates.readOrReport(row, context)) continue;
         const arrival = arrivals++;
         // In processing time, first/last follow arrival order, whatever the clock does.
         const fires = store.add(row, t, eventTime ? t : arrival, arrival, out);

@@ -156,7 +156,7 @@ export class Job implements NodeHost {
       const running = byId.get(node.id)!;
       const runtime = runtimeFor(node.kind);
       const env = {
-        node: { ...node, config: (node.config ?? {}) as Record<string, unknown> },
+        node,
         definition: running.definition,
         inputs: inputs.get(node.id) ?? [],
         outputs: running.definition.outputs.map((p) => analysis.schemas.get(node.id)?.[p.name]),

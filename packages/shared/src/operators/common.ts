@@ -1,5 +1,6 @@
 // Config pieces that several operator kinds share.
 import { type Static, Type } from 'typebox';
+import { Defaulted } from '../catalog/configured.js';
 import { DurationSchema } from '../schema/duration.js';
 import { type Field, FieldNameSchema, FieldSchema, type StreamSchema } from '../schema/field.js';
 
@@ -61,15 +62,10 @@ export const FileFormatSchema = Type.Union([Type.Literal('jsonl'), Type.Literal(
 
 export const CsvOptionsSchema = Type.Object(
   {
-    delimiter: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 1, title: 'Delimiter', default: ',' }),
-    ),
-    header: Type.Optional(
-      Type.Boolean({
-        title: 'Header row',
-        description: 'The first line names the columns',
-        default: true,
-      }),
+    delimiter: Defaulted(Type.String({ minLength: 1, maxLength: 1, title: 'Delimiter' }), ','),
+    header: Defaulted(
+      Type.Boolean({ title: 'Header row', description: 'The first line names the columns' }),
+      true,
     ),
   },
   { additionalProperties: false, title: 'CSV options' },

@@ -2,6 +2,7 @@
 // key with the same name as its left key appears once; any other right field
 // whose name is taken gets the right prefix.
 import { type Static, Type } from 'typebox';
+import { Defaulted } from '../catalog/configured.js';
 import type { InferContext } from '../catalog/operator.js';
 import { type Field, findField, isNumericType, type StreamSchema } from '../schema/field.js';
 import { ExpressionSchema, JoinKeysSchema } from './common.js';
@@ -14,13 +15,13 @@ export const JoinBaseConfig = {
       description: 'An extra condition over the joined fields',
     }),
   ),
-  rightPrefix: Type.Optional(
+  rightPrefix: Defaulted(
     Type.String({
       pattern: '^[A-Za-z_][A-Za-z0-9_]{0,31}$',
       title: 'Right prefix',
       description: 'Put before right-side field names that clash with left-side ones',
-      default: 'right_',
     }),
+    'right_',
   ),
 };
 

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { Defaulted } from '../catalog/configured.js';
 import { defineOperator, OUT } from '../catalog/operator.js';
 import { streamOf } from './common.js';
 import { JoinBaseConfig, joinFields } from './join-fields.js';
@@ -7,12 +8,12 @@ import { checkEventTimeInput, checkWindow, TumblingSchema } from './windows.js';
 const WindowJoinConfig = Type.Object(
   {
     window: TumblingSchema,
-    type: Type.Optional(
+    type: Defaulted(
       Type.Union([Type.Literal('inner'), Type.Literal('left')], {
         title: 'Join type',
         description: 'inner: only matches; left: also left records without a match, with NULLs',
-        default: 'inner',
       }),
+      'inner',
     ),
     ...JoinBaseConfig,
   },

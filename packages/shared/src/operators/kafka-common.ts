@@ -1,5 +1,6 @@
 // Config pieces that the Kafka source and sink share.
 import { Type } from 'typebox';
+import { Defaulted } from '../catalog/configured.js';
 
 /** `host:port`, comma-separated: where the client first connects to the cluster. */
 export const BOOTSTRAP_SERVERS_PATTERN =
@@ -30,9 +31,7 @@ export function TopicSchema(options: {
 
 export const KafkaCsvOptionsSchema = Type.Object(
   {
-    delimiter: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 1, title: 'Delimiter', default: ',' }),
-    ),
+    delimiter: Defaulted(Type.String({ minLength: 1, maxLength: 1, title: 'Delimiter' }), ','),
   },
   {
     additionalProperties: false,

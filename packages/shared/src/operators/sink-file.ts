@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { Defaulted } from '../catalog/configured.js';
 import { defineOperator, IN } from '../catalog/operator.js';
 import { checkDataPath } from './checks.js';
 import { CsvOptionsSchema, DataPathSchema, FileFormatSchema } from './common.js';
@@ -10,7 +11,7 @@ const FileSinkConfig = Type.Object(
       description: 'Path of the output file, relative to the data directory; it is replaced',
     }),
     format: FileFormatSchema,
-    csv: Type.Optional(CsvOptionsSchema),
+    csv: Defaulted(CsvOptionsSchema, {}),
   },
   { additionalProperties: false },
 );

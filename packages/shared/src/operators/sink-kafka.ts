@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { Defaulted } from '../catalog/configured.js';
 import { defineOperator, IN } from '../catalog/operator.js';
 import { DurationSchema } from '../schema/duration.js';
 import { FieldRefSchema } from './common.js';
@@ -19,8 +20,8 @@ const KafkaSinkConfig = Type.Object(
       title: 'Format',
       description: 'Each message is a JSON object or a CSV line (no header)',
     }),
-    csv: Type.Optional(KafkaCsvOptionsSchema),
-    compression: Type.Optional(
+    csv: Defaulted(KafkaCsvOptionsSchema, {}),
+    compression: Defaulted(
       Type.Union(
         [
           Type.Literal('none'),
@@ -32,17 +33,17 @@ const KafkaSinkConfig = Type.Object(
         {
           title: 'Compression',
           description: 'How batches of messages are compressed (zstd needs Node 22.15 or later)',
-          default: 'none',
         },
       ),
+      'none',
     ),
-    unreachableTimeout: Type.Optional(
+    unreachableTimeout: Defaulted(
       DurationSchema({
         title: 'Unreachable timeout',
         description:
           'How long the sink keeps retrying while Kafka cannot be reached before the job fails',
-        default: '2m',
       }),
+      '2m',
     ),
   },
   { additionalProperties: false },

@@ -1,15 +1,16 @@
 // The sinks without files: console, preview and blackhole.
 import { type Static, Type } from 'typebox';
+import { Defaulted } from '../catalog/configured.js';
 import { defineOperator, IN } from '../catalog/operator.js';
 
 const ConsoleSinkConfig = Type.Object(
   {
-    format: Type.Optional(
+    format: Defaulted(
       Type.Union([Type.Literal('json'), Type.Literal('table')], {
         title: 'Format',
         description: 'One JSON object per line, or aligned columns',
-        default: 'json',
       }),
+      'json',
     ),
   },
   { additionalProperties: false },
@@ -33,14 +34,14 @@ export const sinkConsole = defineOperator({
 
 const PreviewSinkConfig = Type.Object(
   {
-    capacity: Type.Optional(
+    capacity: Defaulted(
       Type.Integer({
         minimum: 1,
         maximum: 10_000,
         title: 'Keep',
         description: 'How many of the latest results to keep for the preview',
-        default: 200,
       }),
+      200,
     ),
   },
   { additionalProperties: false },

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { Defaulted } from '../catalog/configured.js';
 import { defineOperator, OUT } from '../catalog/operator.js';
 import { DurationSchema } from '../schema/duration.js';
 import { FieldNameSchema, type FieldType, FieldTypeSchema } from '../schema/field.js';
@@ -10,8 +11,8 @@ import { checkEventTime } from './event-time.js';
 const Sequence = Type.Object(
   {
     kind: Type.Literal('sequence'),
-    start: Type.Optional(Type.Number({ title: 'Start', default: 0 })),
-    step: Type.Optional(Type.Number({ title: 'Step', default: 1 })),
+    start: Defaulted(Type.Number({ title: 'Start' }), 0),
+    step: Defaulted(Type.Number({ title: 'Step' }), 1),
   },
   { additionalProperties: false, title: 'Sequence' },
 );
@@ -52,11 +53,12 @@ const TimestampGen = Type.Object(
         description: 'Event time between records; 1s / rate when empty (1ms without a rate)',
       }),
     ),
-    maxDelay: Type.Optional(
+    maxDelay: Defaulted(
       DurationSchema({
         title: 'Max delay',
         description: 'Make records out of order: each is up to this much earlier than its slot',
       }),
+      '0s',
     ),
   },
   { additionalProperties: false, title: 'Timestamp' },
@@ -64,7 +66,7 @@ const TimestampGen = Type.Object(
 const Text = Type.Object(
   {
     kind: Type.Literal('text'),
-    length: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, title: 'Length', default: 8 })),
+    length: Defaulted(Type.Integer({ minimum: 1, maximum: 1000, title: 'Length' }), 8),
   },
   { additionalProperties: false, title: 'Random text' },
 );
@@ -90,13 +92,14 @@ const DatagenConfig = Type.Object(
           name: FieldNameSchema,
           type: FieldTypeSchema,
           generator: GeneratorSchema,
-          nullRate: Type.Optional(
+          nullRate: Defaulted(
             Type.Number({
               minimum: 0,
               maximum: 1,
               title: 'Null rate',
               description: 'Share of records where this field is NULL',
             }),
+            0,
           ),
         },
         { additionalProperties: false },
@@ -117,9 +120,7 @@ const DatagenConfig = Type.Object(
         description: 'Stop after this many records; unbounded when empty',
       }),
     ),
-    seed: Type.Optional(
-      Type.Integer({ title: 'Seed', description: 'Same seed, same records', default: 42 }),
-    ),
+    seed: Defaulted(Type.Integer({ title: 'Seed', description: 'Same seed, same records' }), 42),
     eventTime: Type.Optional(EventTimeSchema),
   },
   { additionalProperties: false },

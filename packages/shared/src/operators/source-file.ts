@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { Defaulted } from '../catalog/configured.js';
 import { defineOperator, OUT } from '../catalog/operator.js';
 import { checkDataPath, checkUniqueFields } from './checks.js';
 import {
@@ -20,7 +21,7 @@ const FileSourceConfig = Type.Object(
     format: FileFormatSchema,
     schema: RecordSchemaSchema,
     eventTime: Type.Optional(EventTimeSchema),
-    csv: Type.Optional(CsvOptionsSchema),
+    csv: Defaulted(CsvOptionsSchema, {}),
     replayRate: Type.Optional(
       Type.Number({
         exclusiveMinimum: 0,

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { Defaulted } from '../catalog/configured.js';
 import { defineOperator, OUT } from '../catalog/operator.js';
 import { DurationSchema } from '../schema/duration.js';
 import {
@@ -37,13 +38,13 @@ const KafkaSourceConfig = Type.Object(
       description:
         'Jobs in the same group share the partitions; the group remembers where it stopped',
     }),
-    startFrom: Type.Optional(
+    startFrom: Defaulted(
       Type.Union([Type.Literal('earliest'), Type.Literal('latest'), Type.Literal('timestamp')], {
         title: 'Start from',
         description:
           'Where a group with no saved position starts: the oldest record, new records only, or a time',
-        default: 'earliest',
       }),
+      'earliest',
     ),
     startTimestamp: Type.Optional(
       Type.String({
@@ -57,7 +58,7 @@ const KafkaSourceConfig = Type.Object(
       description: 'Each message is a JSON object, a CSV line, or raw text into one string field',
     }),
     schema: RecordSchemaSchema,
-    csv: Type.Optional(KafkaCsvOptionsSchema),
+    csv: Defaulted(KafkaCsvOptionsSchema, {}),
     keyField: Type.Optional(
       Type.String({
         pattern: IDENTIFIER_PATTERN,
@@ -97,20 +98,20 @@ const KafkaSourceConfig = Type.Object(
           'Messages that cannot be read go there unchanged, with the reason in their headers',
       }),
     ),
-    commitInterval: Type.Optional(
+    commitInterval: Defaulted(
       DurationSchema({
         title: 'Commit interval',
         description: 'How often the position of fully processed records is saved in the group',
-        default: '5s',
       }),
+      '5s',
     ),
-    unreachableTimeout: Type.Optional(
+    unreachableTimeout: Defaulted(
       DurationSchema({
         title: 'Unreachable timeout',
         description:
           'How long the source keeps reconnecting while Kafka cannot be reached before the job fails',
-        default: '2m',
       }),
+      '2m',
     ),
   },
   { additionalProperties: false },

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { Defaulted } from '../catalog/configured.js';
 import type { OutputPort } from '../catalog/operator.js';
 import { defineOperator } from '../catalog/operator.js';
 import { DurationSchema } from '../schema/duration.js';
@@ -55,16 +56,16 @@ const NexmarkConfig = Type.Object(
           'Stop after this many events (people, auctions and bids together); unbounded when empty',
       }),
     ),
-    rate: Type.Optional(
+    rate: Defaulted(
       Type.Number({
         exclusiveMinimum: 0,
         title: 'Event rate',
         description:
           'Events per second of event time: event n happens at base time + n / rate, however fast they are generated',
-        default: 10_000,
       }),
+      10_000,
     ),
-    emit: Type.Optional(
+    emit: Defaulted(
       Type.Array(
         Type.Union([Type.Literal('person'), Type.Literal('auction'), Type.Literal('bid')], {
           title: 'Event type',
@@ -75,33 +76,33 @@ const NexmarkConfig = Type.Object(
           title: 'Emit',
           description:
             'Which event types to build and send out of their ports; the others are skipped (their ids are still used)',
-          default: ['person', 'auction', 'bid'],
         },
       ),
+      ['person', 'auction', 'bid'],
     ),
-    baseTime: Type.Optional(
+    baseTime: Defaulted(
       Type.String({
         title: 'Base time',
         description: 'ISO-8601 event time of the first event',
-        default: '2026-01-01T00:00:00Z',
       }),
+      '2026-01-01T00:00:00Z',
     ),
-    seed: Type.Optional(
+    seed: Defaulted(
       Type.Integer({
         minimum: 0,
         maximum: 65_535,
         title: 'Seed',
         description: 'Same seed, same events; 0 is the reference generator’s own stream',
-        default: 0,
       }),
+      0,
     ),
-    maxOutOfOrderness: Type.Optional(
+    maxOutOfOrderness: Defaulted(
       DurationSchema({
         title: 'Watermark delay',
         description:
           'The watermark trails the newest event time by this much (events are generated in order)',
-        default: '0s',
       }),
+      '0s',
     ),
   },
   { additionalProperties: false },

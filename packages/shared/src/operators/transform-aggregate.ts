@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { Defaulted } from '../catalog/configured.js';
 import { defineOperator, IN, OUT } from '../catalog/operator.js';
 import { FieldNameSchema } from '../schema/field.js';
 import { checkFieldsExist, checkIdleRetention } from './checks.js';
@@ -8,10 +9,13 @@ import { type AggregateFunction, AggregatesSchema, aggregateFields } from './win
 const RunningAggregateConfig = Type.Object(
   {
     // The shared description speaks of windows.
-    groupBy: Type.Optional({
-      ...GroupBySchema,
-      description: 'Fields whose values form the key; one running result per key',
-    }),
+    groupBy: Defaulted(
+      {
+        ...GroupBySchema,
+        description: 'Fields whose values form the key; one running result per key',
+      },
+      [],
+    ),
     aggregates: AggregatesSchema,
     retention: IdleRetentionSchema,
     updateKey: Type.Optional(

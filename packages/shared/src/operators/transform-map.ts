@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { Defaulted } from '../catalog/configured.js';
 import { defineOperator, IN, OUT } from '../catalog/operator.js';
 import type { Field } from '../schema/field.js';
 import { FieldNameSchema } from '../schema/field.js';
@@ -17,13 +18,13 @@ const MapConfig = Type.Object(
       ),
       { minItems: 1, maxItems: 500, title: 'Computed fields' },
     ),
-    keepInput: Type.Optional(
+    keepInput: Defaulted(
       Type.Boolean({
         title: 'Keep input fields',
         description:
           'Pass the input fields through too; a computed field with the same name replaces one',
-        default: false,
       }),
+      false,
     ),
   },
   { additionalProperties: false },

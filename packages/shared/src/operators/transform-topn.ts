@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { Defaulted } from '../catalog/configured.js';
 import { defineOperator, IN, OUT } from '../catalog/operator.js';
 import { type Field, FieldNameSchema, fieldNameProblem, findField } from '../schema/field.js';
 import { capitalize, checkFieldsExist, checkIdleRetention } from './checks.js';
@@ -24,11 +25,14 @@ const OrderTermSchema = Type.Object(
 
 const TopNConfig = Type.Object(
   {
-    partitionBy: Type.Optional({
-      ...GroupBySchema,
-      title: 'Per key',
-      description: 'Fields whose values form the key; one ranking per key (none: one ranking)',
-    }),
+    partitionBy: Defaulted(
+      {
+        ...GroupBySchema,
+        title: 'Per key',
+        description: 'Fields whose values form the key; one ranking per key (none: one ranking)',
+      },
+      [],
+    ),
     orderBy: Type.Array(OrderTermSchema, {
       minItems: 1,
       maxItems: 16,
@@ -42,12 +46,14 @@ const TopNConfig = Type.Object(
       title: 'N',
       description: 'How many records to keep per key: ranks 1 to N',
     }),
-    rankField: Type.Optional({
-      ...FieldNameSchema,
-      title: 'Rank field',
-      description: "The output field holding each record's rank, from 1",
-      default: 'rank',
-    }),
+    rankField: Defaulted(
+      {
+        ...FieldNameSchema,
+        title: 'Rank field',
+        description: "The output field holding each record's rank, from 1",
+      },
+      'rank',
+    ),
     retention: IdleRetentionSchema,
   },
   { additionalProperties: false },

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { Defaulted } from '../catalog/configured.js';
 import { defineOperator, IN, type InferContext, OUT } from '../catalog/operator.js';
 import { DurationSchema } from '../schema/duration.js';
 import {
@@ -55,8 +56,8 @@ export const AggregatesSchema = Type.Array(AggregateSchema, {
 const WindowAggregateConfig = Type.Object(
   {
     window: WindowSchema,
-    time: Type.Optional(TimeModeSchema),
-    groupBy: Type.Optional(GroupBySchema),
+    time: Defaulted(TimeModeSchema, 'event'),
+    groupBy: Defaulted(GroupBySchema, []),
     aggregates: AggregatesSchema,
     allowedLateness: Type.Optional(
       DurationSchema({

@@ -48,7 +48,6 @@ export const TimeModeSchema = Type.Union(
   {
     title: 'Time',
     description: 'Event time (from the records, with watermarks) or processing time (the clock)',
-    default: 'event',
   },
 );
 

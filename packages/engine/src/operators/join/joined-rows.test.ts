@@ -1,29 +1,34 @@
-import { type Field, joinLayout, type StreamSchema } from '@sluice/shared';
+import {
+  type Field,
+  joinInterval,
+  joinLayout,
+  type StreamSchema,
+  withDefaults,
+} from '@sluice/shared';
 import { describe, expect, it } from 'vitest';
-import type { OperatorContext, OperatorEnvironment } from '../../operator.js';
 import { joinedRows } from './joined-rows.js';
 
 function environment(
   left: Field[],
   right: Field[],
-  config: Record<string, unknown>,
+  options: { on: { left: string; right: string }[]; where?: string; rightPrefix?: string },
   leading: Field[] = [],
 ) {
-  const on = config.on as { left: string; right: string }[];
-  const layout = joinLayout({ on }, left, right, leading);
+  const config = withDefaults(joinInterval, { lower: '0s', upper: '0s', ...options });
+  const layout = joinLayout(config, left, right, leading);
   if ('clash' in layout) throw new Error(layout.clash);
   const schema = (fields: Field[]): StreamSchema => ({ fields, time: 'event' });
   return {
-    node: { id: 'join', kind: 'join.interval', config },
+    config,
     inputs: [[schema(left)], [schema(right)]],
     outputs: [schema(layout.fields)],
-  } as unknown as OperatorEnvironment;
+  };
 }
 
 const errors: { row: unknown; reason: string }[] = [];
 const context = {
   error: (row: unknown, reason: string) => void errors.push({ row, reason }),
-} as unknown as OperatorContext;
+};
 
 describe('joinedRows', () => {
   it('builds leading, left and right fields, a missing field as NULL', () => {

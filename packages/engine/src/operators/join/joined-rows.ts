@@ -1,9 +1,17 @@
 // Builds a join's output records as `joinLayout` from @sluice/shared names
 // them, and checks the optional `where` condition on each joined record.
-import { type Field, joinLayout, type StreamSchema, type TypedExpr } from '@sluice/shared';
+import type {
+  Field,
+  joinInterval,
+  joinRegular,
+  joinWindow,
+  StreamSchema,
+  TypedExpr,
+} from '@sluice/shared';
+import { joinLayout } from '@sluice/shared';
 import type { Row } from '../../batch.js';
 import { compileExpression, ExpressionError } from '../../expression/index.js';
-import type { OperatorContext, OperatorEnvironment } from '../../operator.js';
+import type { EnvironmentOf, OperatorContext } from '../../operator.js';
 import { checkedExpression } from '../compile.js';
 
 const LEADING = 0;
@@ -27,28 +35,23 @@ export interface JoinedRows {
     leading: Row | null,
     left: Row,
     right: Row | null,
-    context: OperatorContext,
+    context: Pick<OperatorContext, 'error'>,
   ): Row | undefined;
 }
 
-interface JoinConfigPart {
-  readonly on: readonly { left: string; right: string }[];
-  readonly where?: string;
-  readonly rightPrefix?: string;
-}
+/** The environment of any join kind: they share `on`, `where` and `rightPrefix`. */
+type JoinEnvironment = Pick<
+  EnvironmentOf<typeof joinWindow | typeof joinInterval | typeof joinRegular>,
+  'config' | 'inputs' | 'outputs'
+>;
 
-export function joinedRows(env: OperatorEnvironment, leading: readonly Field[] = []): JoinedRows {
-  const config = env.node.config as unknown as JoinConfigPart;
+export function joinedRows(env: JoinEnvironment, leading: readonly Field[] = []): JoinedRows {
+  const { config } = env;
   const left = schemaOf(env, 0);
   const right = schemaOf(env, 1);
   const output = env.outputs[0];
   if (!output) throw new Error('The join has no output schema: its inputs were not validated.');
-  const layout = joinLayout(
-    { on: [...config.on], rightPrefix: config.rightPrefix },
-    left.fields,
-    right.fields,
-    leading,
-  );
+  const layout = joinLayout(config, left.fields, right.fields, leading);
   if ('clash' in layout) throw new Error(layout.clash);
 
   // Fields in the order of the output schema, each with where it comes from.
@@ -95,7 +98,7 @@ export function joinedRows(env: OperatorEnvironment, leading: readonly Field[] =
     lead: Row | null,
     l: Row,
     r: Row | null,
-    context: OperatorContext,
+    context: Pick<OperatorContext, 'error'>,
   ): Row | undefined {
     if (where === undefined) return build(lead, l, r);
     let subject = scratch;
@@ -138,7 +141,7 @@ function fieldsReadBy(expr: TypedExpr, names: readonly string[]): number[] {
   return [...found];
 }
 
-function schemaOf(env: OperatorEnvironment, port: number): StreamSchema {
+function schemaOf(env: JoinEnvironment, port: number): StreamSchema {
   const schema = env.inputs[port]?.[0];
   if (!schema)
     throw new Error(`The join's ${port === 0 ? 'left' : 'right'} input is not connected.`);

@@ -6,7 +6,8 @@
 import type { AggregateConfig, AggregateFunction, Field } from '@sluice/shared';
 import type { Row } from '../../batch.js';
 import type { CompiledExpression } from '../../expression/index.js';
-import { compileChecked } from '../compile.js';
+import type { OperatorContext } from '../../operator.js';
+import { compileChecked, reportBadValue } from '../compile.js';
 
 export interface Accumulator {
   /** Takes one value; `time` orders first/last, `arrival` breaks their ties. */
@@ -202,6 +203,20 @@ export class Aggregates {
       const expr = this.#exprs[a];
       // count without a value counts records: any non-NULL stands in.
       this.#values[a] = expr === undefined ? true : expr(row);
+    }
+  }
+
+  /**
+   * `read`, for the operators: false when a value of the record is bad, after
+   * sending the record to the error output with the reason.
+   */
+  readOrReport(row: Row, context: Pick<OperatorContext, 'error'>): boolean {
+    try {
+      this.read(row);
+      return true;
+    } catch (error) {
+      reportBadValue(error, row, context);
+      return false;
     }
   }
 
