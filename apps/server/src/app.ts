@@ -34,6 +34,19 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
     // JSON with __proto__ or constructor keys is refused before it reaches a route.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // Errors the router raises before any handler (a malformed URL, a path parameter past
+    // its length limit) leave in the same shape as every other error, without echoing the URL.
+    frameworkErrors: (error, _request, reply) => {
+      void reply.status(400).send({
+        error: {
+          code: 'bad-request',
+          message:
+            error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+              ? 'A part of the address is too long.'
+              : 'The address of the request is not valid.',
+        },
+      });
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // External plugins.

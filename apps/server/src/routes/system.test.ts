@@ -122,6 +122,16 @@ describe('system routes', () => {
     expect(res.json().error.code).toBe('not-found');
   });
 
+  it('answers a path parameter past its length limit in the one error shape, without echoing it', async () => {
+    const long = 'a'.repeat(600);
+    const res = await t.app.inject({ method: 'GET', url: `/api/jobs/${long}`, headers: t.auth });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({
+      error: { code: 'bad-request', message: 'A part of the address is too long.' },
+    });
+    expect(res.body).not.toContain(long);
+  });
+
   it('signs a browser in by a one-time login link with a session cookie', async () => {
     const res = await t.app.inject({ method: 'GET', url: signInLink(t.app) });
     expect(res.statusCode).toBe(302);
