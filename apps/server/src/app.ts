@@ -6,7 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import websocket from '@fastify/websocket';
 import { MAX_PIPELINE_BYTES } from '@sluice/shared';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { filesDir, type ServerOptions } from './config.js';
 import { loggerOptions } from './logging.js';
 import { authPlugin } from './plugins/auth.js';
@@ -36,7 +36,7 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
     onConstructorPoisoning: 'error',
     // Errors the router raises before any handler (a malformed URL, a path parameter past
     // its length limit) leave in the same shape as every other error, without echoing the URL.
-    frameworkErrors: (error, _request, reply) => {
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
       void reply.status(400).send({
         error: {
           code: 'bad-request',
