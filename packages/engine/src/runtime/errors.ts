@@ -2,12 +2,34 @@
 // counted, the latest kept, and an optional budget that fails the job.
 
 import { RECORD_ERRORS_KEPT, type RecordError } from '@sluice/shared';
+import { preview } from '../io/decode.js';
 
 export type { RecordError } from '@sluice/shared';
 
 export interface ErrorBudget {
   readonly maxErrors: number;
   readonly perMs: number;
+}
+
+/**
+ * How much of a bad record is kept and sent to the browser, in characters of
+ * its JSON. The latest RECORD_ERRORS_KEPT are kept: without a bound, records
+ * of a few MB each held the server's memory by the GB.
+ */
+export const MAX_KEPT_ROW_CHARS = 16 * 1024;
+
+/** The record as kept: whole when small, else the start of its text, said to be cut. */
+export function keptRow(row: unknown): unknown {
+  if (typeof row === 'string') {
+    return row.length <= MAX_KEPT_ROW_CHARS
+      ? row
+      : `${row.slice(0, MAX_KEPT_ROW_CHARS)}… (cut: ${row.length} characters in all)`;
+  }
+  if (typeof row !== 'object' || row === null) return row;
+  const text = preview(row, MAX_KEPT_ROW_CHARS + 1);
+  return text.length <= MAX_KEPT_ROW_CHARS
+    ? row
+    : `${text.slice(0, MAX_KEPT_ROW_CHARS)}… (cut: the record is longer than ${MAX_KEPT_ROW_CHARS} characters)`;
 }
 
 export class ErrorOutput {
@@ -25,7 +47,8 @@ export class ErrorOutput {
   }
 
   /** Records one bad record; returns a message when the error budget is now exceeded. */
-  add(error: RecordError): string | undefined {
+  add(whole: RecordError): string | undefined {
+    const error = { ...whole, row: keptRow(whole.row) };
     this.#total++;
     this.#recent.push(error);
     if (this.#recent.length > this.#capacity) this.#recent.shift();
