@@ -22,4 +22,18 @@ describe('checkWindow', () => {
     expect(problems({ type: 'hopping', size: '10000s', slide: '1s' })).toEqual([]);
     expect(problems({ type: 'hopping', size: '10001s', slide: '1s' })).toHaveLength(1);
   });
+
+  it('refuses windows too long to place in time, naming the value, and accepts the longest allowed', () => {
+    for (const size of ['300000000d', '3000000000h']) {
+      expect(problems({ type: 'tumbling', size })).toEqual([
+        {
+          path: 'window.size',
+          code: 'config.duration',
+          message: `The window size (${size}) is longer than 100000d, the longest window Sluice can place in time.`,
+        },
+      ]);
+    }
+    expect(problems({ type: 'session', gap: '200000d' })).toHaveLength(1);
+    expect(problems({ type: 'tumbling', size: '100000d' })).toEqual([]);
+  });
 });

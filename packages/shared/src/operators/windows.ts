@@ -56,11 +56,21 @@ type Report = (path: string, code: string, message: string) => void;
 /** A hopping window puts each record in size/slide windows; past this, one record could exhaust memory. */
 export const MAX_WINDOWS_PER_RECORD = 10_000;
 
+/** The longest window duration, 100 000 days: longer ones would place windows outside time. */
+export const MAX_WINDOW_MS = 100_000 * 86_400_000;
+
 /** Checks the window's durations against each other. */
 export function checkWindow(window: WindowConfig, error: Report): void {
   const positive = (key: string, text: string) => {
-    if (parseDuration(text) === 0) {
+    const ms = parseDuration(text);
+    if (ms === 0) {
       error(`window.${key}`, 'config.duration', `The window ${key} must be longer than 0.`);
+    } else if (ms !== undefined && ms > MAX_WINDOW_MS) {
+      error(
+        `window.${key}`,
+        'config.duration',
+        `The window ${key} (${text}) is longer than 100000d, the longest window Sluice can place in time.`,
+      );
     }
   };
   if (window.type === 'session') {
