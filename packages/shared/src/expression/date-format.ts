@@ -1,4 +1,4 @@
-import { epochMillis, padNumber, timestampPart } from './datetime.js';
+import { epochMillis, MONTHS, padNumber, timestampPart } from './datetime.js';
 
 /**
  * Date patterns in the letters of Java's SimpleDateFormat (as DATE_FORMAT and
@@ -15,21 +15,6 @@ export type DateFormatElement =
 export type DateFormat = readonly DateFormatElement[];
 
 const LETTERS = new Set<string>(['y', 'M', 'd', 'H', 'm', 's', 'S']);
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
 export const SUPPORTED_DATE_LETTERS =
   'y (year), M (month), d (day), H (hour 0-23), m (minute), s (second), S (fraction of a second)';
 

@@ -105,3 +105,19 @@ export function formatSqlTimestamp(ms: number): string {
 }
 
 export { pad as padNumber };
+
+/** The months' names in English, January first. */
+export const MONTHS: readonly string[] = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];

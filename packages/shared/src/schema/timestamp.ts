@@ -1,28 +1,13 @@
 // Timestamps are epoch milliseconds at run time. They are read from ISO-8601
 // strings or epoch-millisecond numbers, and written as ISO-8601 UTC strings
 // with milliseconds.
-import { daysInMonth } from '../expression/datetime.js';
+import { daysInMonth, MONTHS } from '../expression/datetime.js';
 
 const ISO_8601 =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** The furthest a timestamp may be from 1970 (ms): what a date can hold, ±275 000 years. */
 export const MAX_TIMESTAMP_MS = 8.64e15;
-
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 
 /** Epoch milliseconds of an ISO-8601 string or epoch-ms number, or undefined. */
 export function parseTimestamp(value: unknown): number | undefined {
