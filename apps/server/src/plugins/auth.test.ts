@@ -1,8 +1,7 @@
 // Signing in by the printed link, sessions, sign-out, the failed-attempt
 // limit, Origin checks on state-changing calls, and what the logs never hold.
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { signInLink, TEST_TOKEN, type TestApp, testApp } from '../testing/app.js';
+import { loggingTestApp, signInLink, TEST_TOKEN, type TestApp, testApp } from '../testing/app.js';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -137,14 +136,7 @@ describe('state-changing calls with the session cookie', () => {
 
 describe('the logs', () => {
   it('never hold the token, a session id or a cookie', async () => {
-    let logged = '';
-    const stream = new Writable({
-      write(chunk, _encoding, done) {
-        logged += chunk.toString();
-        done();
-      },
-    });
-    const verbose = await testApp({ logLevel: 'info', logStream: stream });
+    const verbose = await loggingTestApp();
     try {
       const login = await verbose.app.inject({ method: 'GET', url: signInLink(verbose.app) });
       const session = login.cookies.find((c) => c.name === 'sluice_session')!.value;
@@ -155,11 +147,11 @@ describe('the logs', () => {
         cookies: { sluice_session: session },
       });
       await verbose.app.inject({ method: 'GET', url: '/login?code=wrong-but-secret-guess' });
-      expect(logged).toContain('/login');
-      expect(logged).toContain('/api/catalog');
-      expect(logged).not.toContain(TEST_TOKEN);
-      expect(logged).not.toContain(session);
-      expect(logged).not.toContain('wrong-but-secret-guess');
+      expect(verbose.logged()).toContain('/login');
+      expect(verbose.logged()).toContain('/api/catalog');
+      expect(verbose.logged()).not.toContain(TEST_TOKEN);
+      expect(verbose.logged()).not.toContain(session);
+      expect(verbose.logged()).not.toContain('wrong-but-secret-guess');
     } finally {
       await verbose.close();
     }

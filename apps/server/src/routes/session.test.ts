@@ -1,9 +1,8 @@
 // One-time sign-in links, the token form, and minting links: what a browser's
 // history keeps (a dead code) and what the logs never hold.
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SIGN_IN_CODE_MAX_AGE_S } from '../plugins/sessions.js';
-import { signInLink, TEST_TOKEN, type TestApp, testApp } from '../testing/app.js';
+import { loggingTestApp, signInLink, TEST_TOKEN, type TestApp, testApp } from '../testing/app.js';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -155,14 +154,7 @@ describe('POST /api/session/links', () => {
 
 describe('the logs', () => {
   it('never hold a sign-in code, the token from the form, or the session', async () => {
-    let logged = '';
-    const stream = new Writable({
-      write(chunk, _encoding, done) {
-        logged += chunk.toString();
-        done();
-      },
-    });
-    const verbose = await testApp({ logLevel: 'info', logStream: stream });
+    const verbose = await loggingTestApp();
     try {
       const minted = await verbose.app.inject({
         method: 'POST',
@@ -179,12 +171,12 @@ describe('the logs', () => {
         payload: { token: TEST_TOKEN },
       });
       expect(form.statusCode).toBe(204);
-      expect(logged).toContain('/login');
-      expect(logged).toContain('/api/session/sign-in');
-      expect(logged).not.toContain(code);
-      expect(logged).not.toContain(TEST_TOKEN);
-      expect(logged).not.toContain(sessionOf(login)!);
-      expect(logged).not.toContain(sessionOf(form)!);
+      expect(verbose.logged()).toContain('/login');
+      expect(verbose.logged()).toContain('/api/session/sign-in');
+      expect(verbose.logged()).not.toContain(code);
+      expect(verbose.logged()).not.toContain(TEST_TOKEN);
+      expect(verbose.logged()).not.toContain(sessionOf(login)!);
+      expect(verbose.logged()).not.toContain(sessionOf(form)!);
     } finally {
       await verbose.close();
     }

@@ -2,6 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.js';
 import { type ServerOptions, serverOptions } from '../config.js';
@@ -39,4 +40,17 @@ export async function testApp(overrides: Partial<ServerOptions> = {}): Promise<T
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A test app that logs every request at info level; `logged()` is all it wrote. */
+export async function loggingTestApp(): Promise<TestApp & { logged(): string }> {
+  let logged = '';
+  const logStream = new Writable({
+    write(chunk, _encoding, done) {
+      logged += chunk.toString();
+      done();
+    },
+  });
+  const t = await testApp({ logLevel: 'info', logStream });
+  return { ...t, logged: () => logged };
 }
