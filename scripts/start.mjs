@@ -2,9 +2,11 @@
 // Installs what is missing, builds, and starts the server on 127.0.0.1 with
 // its data in .sluice/. The first start adds the example pipelines.
 // Arguments after `--` go to `sluice start` (e.g. `npm start -- --port 5000`).
-import { ensureDeps, run } from './ensure-deps.mjs';
+import { ensureDeps, onProjectNode, run } from './ensure-deps.mjs';
 
 ensureDeps();
+onProjectNode();
+console.log(`› Node.js ${process.version}`);
 console.log('› Building');
 run('npx', ['turbo', 'run', 'build', '--output-logs=errors-only']);
 console.log('› Starting Sluice');

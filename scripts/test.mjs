@@ -3,12 +3,14 @@
 // unit and integration tests, then the end-to-end tests in Chromium.
 // Extra arguments go to Vitest.
 import { ensureChromium } from './ensure-chromium.mjs';
-import { ensureDeps, run } from './ensure-deps.mjs';
+import { ensureDeps, onProjectNode, run } from './ensure-deps.mjs';
 import { ensureJava } from './ensure-java.mjs';
 
 // Playwright must never try to download a browser: it uses Debian's Chromium.
 process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
 ensureDeps();
+onProjectNode();
+console.log(`› Node.js ${process.version}`);
 const extra = process.argv.slice(2);
 console.log('› Lint and format check (biome)');
 run('npx', ['biome', 'ci', '.']);

@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { exportPipeline, type Migration, type Pipeline } from '@sluice/shared';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
 import { PipelineStore } from './pipeline-store.js';
@@ -154,7 +154,7 @@ describe('PipelineStore', () => {
     expectAppError(() => store.get(id), 'not-found');
     expect(store.list().map((s) => s.id)).toEqual([other.id]);
     store.close();
-    const db = new Database(file, { readonly: true });
+    const db = new DatabaseSync(file, { readOnly: true });
     try {
       const rows = db.prepare('SELECT pipeline_id FROM pipeline_versions').all();
       expect(rows).toEqual([{ pipeline_id: other.id }]);
@@ -165,10 +165,10 @@ describe('PipelineStore', () => {
 
   it('uses WAL and records its schema version', () => {
     store.close();
-    const db = new Database(file, { readonly: true });
+    const db = new DatabaseSync(file, { readOnly: true });
     try {
-      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(db.pragma('user_version', { simple: true })).toBe(1);
+      expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
+      expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: 1 });
     } finally {
       db.close();
     }
@@ -176,8 +176,8 @@ describe('PipelineStore', () => {
 
   it('refuses a database written by a newer schema', () => {
     store.close();
-    const db = new Database(file);
-    db.pragma('user_version = 99');
+    const db = new DatabaseSync(file);
+    db.exec('PRAGMA user_version = 99');
     db.close();
     expect(() => new PipelineStore(file)).toThrow(/newer Sluice/);
   });
@@ -197,7 +197,7 @@ describe('PipelineStore reading versions saved in an older format', () => {
     store.close();
     const { nodes, ...rest } = orders;
     const old = { ...rest, format: 'sluice.pipeline/v0', steps: nodes };
-    const db = new Database(file);
+    const db = new DatabaseSync(file);
     try {
       const at = '2026-01-01T00:00:00.000Z';
       db.prepare(

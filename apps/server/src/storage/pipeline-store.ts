@@ -15,8 +15,8 @@ import {
   type VersionSummary,
   validatePipeline,
 } from '@sluice/shared';
-import Database from 'better-sqlite3';
 import { AppError, notFound } from '../errors.js';
+import { type DatabaseSync, inTransaction, openDatabase, userVersion } from './sqlite.js';
 
 /** One saved version, as the jobs code deploys it. */
 export interface PipelineVersion {
@@ -53,7 +53,7 @@ const SCHEMA_STEPS: readonly string[] = [
    ) WITHOUT ROWID;`,
 ];
 
-interface SummaryRow {
+type SummaryRow = {
   id: string;
   name: string;
   description: string | null;
@@ -62,14 +62,14 @@ interface SummaryRow {
   updated_at: string;
   errors: number;
   warnings: number;
-}
+};
 
-interface VersionRow {
+type VersionRow = {
   version: number;
   document: string;
   created_at: string;
   pipeline_created_at: string;
-}
+};
 
 /** A short, URL-safe, unguessable id: 80 random bits. */
 export function newPipelineId(): string {
@@ -77,7 +77,7 @@ export function newPipelineId(): string {
 }
 
 export class PipelineStore {
-  readonly #db: Database.Database;
+  readonly #db: DatabaseSync;
   readonly #now: () => Date;
   readonly #migrations?: readonly Migration[];
   readonly #statements: ReturnType<typeof prepare>;
@@ -85,12 +85,8 @@ export class PipelineStore {
   constructor(file: string, options: PipelineStoreOptions = {}) {
     this.#now = options.now ?? (() => new Date());
     if (options.migrations) this.#migrations = options.migrations;
-    this.#db = new Database(file);
+    this.#db = openDatabase(file);
     try {
-      this.#db.pragma('journal_mode = WAL');
-      // WAL makes NORMAL durable against crashes of the process; only power loss can drop the last commit.
-      this.#db.pragma('synchronous = NORMAL');
-      this.#db.pragma('foreign_keys = ON');
       migrateSchema(this.#db);
     } catch (error) {
       this.#db.close();
@@ -100,7 +96,7 @@ export class PipelineStore {
   }
 
   close(): void {
-    if (this.#db.open) this.#db.close();
+    if (this.#db.isOpen) this.#db.close();
   }
 
   /** Every pipeline at its current version, most recently saved first. */
@@ -122,10 +118,10 @@ export class PipelineStore {
   create(pipeline: Pipeline): PipelineRecord {
     const id = newPipelineId();
     const at = this.#now().toISOString();
-    const diagnostics = this.#db.transaction(() => {
+    const diagnostics = inTransaction(this.#db, () => {
       this.#statements.insertPipeline.run({ id, at });
       return this.#saveVersion(id, 1, pipeline, at);
-    })();
+    });
     return this.#record(id, 1, diagnostics);
   }
 
@@ -139,23 +135,21 @@ export class PipelineStore {
    * else saved since the caller read that version.
    */
   update(id: string, pipeline: Pipeline, expectedVersion?: number): PipelineRecord {
-    const saved = this.#db
-      .transaction(() => {
-        const current = this.#current(id);
-        if (expectedVersion !== undefined && expectedVersion !== current) {
-          throw new AppError(
-            'conflict',
-            `This pipeline was saved by someone else since version ${expectedVersion}: it is now at version ${current}. Reload it before saving.`,
-            { currentVersion: current },
-          );
-        }
-        const at = this.#now().toISOString();
-        return {
-          version: current + 1,
-          diagnostics: this.#saveVersion(id, current + 1, pipeline, at),
-        };
-      })
-      .immediate();
+    const saved = inTransaction(this.#db, () => {
+      const current = this.#current(id);
+      if (expectedVersion !== undefined && expectedVersion !== current) {
+        throw new AppError(
+          'conflict',
+          `This pipeline was saved by someone else since version ${expectedVersion}: it is now at version ${current}. Reload it before saving.`,
+          { currentVersion: current },
+        );
+      }
+      const at = this.#now().toISOString();
+      return {
+        version: current + 1,
+        diagnostics: this.#saveVersion(id, current + 1, pipeline, at),
+      };
+    });
     return this.#record(id, saved.version, saved.diagnostics);
   }
 
@@ -189,14 +183,12 @@ export class PipelineStore {
 
   /** Saves version n's document again as a new version. */
   restore(id: string, version: number): PipelineRecord {
-    const saved = this.#db
-      .transaction(() => {
-        const { pipeline: document } = this.#read(id, this.#versionRow(id, version));
-        const next = this.#current(id) + 1;
-        const at = this.#now().toISOString();
-        return { version: next, diagnostics: this.#saveVersion(id, next, document, at) };
-      })
-      .immediate();
+    const saved = inTransaction(this.#db, () => {
+      const { pipeline: document } = this.#read(id, this.#versionRow(id, version));
+      const next = this.#current(id) + 1;
+      const at = this.#now().toISOString();
+      return { version: next, diagnostics: this.#saveVersion(id, next, document, at) };
+    });
     return this.#record(id, saved.version, saved.diagnostics);
   }
 
@@ -269,22 +261,22 @@ export class PipelineStore {
   }
 }
 
-function migrateSchema(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
+function migrateSchema(db: DatabaseSync): void {
+  const current = userVersion(db);
   if (current > SCHEMA_STEPS.length) {
     throw new Error(
       `The database was written by a newer Sluice (schema ${current}; this one knows up to ${SCHEMA_STEPS.length}). Upgrade Sluice or use another data directory.`,
     );
   }
   for (let step = current; step < SCHEMA_STEPS.length; step++) {
-    db.transaction(() => {
+    inTransaction(db, () => {
       db.exec(SCHEMA_STEPS[step]!);
-      db.pragma(`user_version = ${step + 1}`);
-    }).immediate();
+      db.exec(`PRAGMA user_version = ${step + 1}`);
+    });
   }
 }
 
-function prepare(db: Database.Database) {
+function prepare(db: DatabaseSync) {
   return {
     list: db.prepare(
       `SELECT p.id, v.name, v.description, p.current_version AS version, p.created_at, p.updated_at,
