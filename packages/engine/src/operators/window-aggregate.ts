@@ -28,7 +28,7 @@ export function createWindowAggregate(env: EnvironmentOf<typeof windowAggregate>
   const lateness = eventTime && config.allowedLateness ? validDuration(config.allowedLateness) : 0;
 
   const aggregates = new Aggregates(config.aggregates, input.fields);
-  const trigger = new WindowTrigger(lateness);
+  const trigger = new WindowTrigger(lateness, env.state.cell('progress', Number.NEGATIVE_INFINITY));
   const assigner = assignerFor(config.window);
   const key = groupKey(groupBy);
   const store: WindowStore =
@@ -37,9 +37,9 @@ export function createWindowAggregate(env: EnvironmentOf<typeof windowAggregate>
       : new SessionStore(assigner, trigger, aggregates, key, env.state);
   const out = new WindowOutput(output.fields, groupBy, config.aggregates);
   /** Records accepted so far: orders first/last ties and first-seen keys. */
-  let arrivals = 0;
+  const arrivals = env.state.cell('arrivals', 0);
   /** The processing-time timer asked for, +Infinity when none. */
-  let timerAt = Number.POSITIVE_INFINITY;
+  const timerAt = env.state.cell('timerAt', Number.POSITIVE_INFINITY);
 
   /** Fires what is due up to `upTo`, then drops what is past its lateness. */
   function advance(upTo: number, context: OperatorContext): void {
@@ -52,8 +52,8 @@ export function createWindowAggregate(env: EnvironmentOf<typeof windowAggregate>
   }
 
   function requestTimer(at: number, context: OperatorContext): void {
-    if (at >= timerAt || !Number.isFinite(at)) return;
-    timerAt = at;
+    if (at >= timerAt.value || !Number.isFinite(at)) return;
+    timerAt.value = at;
     context.setTimer(at);
   }
 
@@ -76,7 +76,7 @@ export function createWindowAggregate(env: EnvironmentOf<typeof windowAggregate>
           continue;
         }
         if (!aggregates.readOrReport(row, context)) continue;
-        const arrival = arrivals++;
+        const arrival = arrivals.value++;
         // In processing time, first/last follow arrival order, whatever the clock does.
         const fires = store.add(row, t, eventTime ? t : arrival, arrival, out);
         if (fires < due) due = fires;
@@ -91,7 +91,7 @@ export function createWindowAggregate(env: EnvironmentOf<typeof windowAggregate>
     },
 
     onTimer(time: number, context: OperatorContext) {
-      timerAt = Number.POSITIVE_INFINITY;
+      timerAt.value = Number.POSITIVE_INFINITY;
       if (eventTime) return;
       advance(time, context);
       requestTimer(store.nextFiring(), context);

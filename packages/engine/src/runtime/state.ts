@@ -1,24 +1,134 @@
 // All operator state lives in stores handed out by the runtime, so the
-// runtime can measure it now and snapshot it for checkpoints later.
+// runtime can measure it and snapshot it for checkpoints: a checkpoint is
+// complete by construction when an operator keeps nothing elsewhere but
+// what it can rebuild from the store (an index such as an expiry queue,
+// rebuilt in `afterRestore`) or derive from its config.
+//
+// A snapshot is plain data (what v8.serialize carries exactly: objects,
+// arrays, Map, Set, numbers, strings, bigint). Values that are class
+// instances (accumulators, row buffers) go through the codec given with
+// their map or cell. A snapshot may share objects with the live state: it
+// is valid until the operator next runs, so it is serialized at once.
 
 export interface StateSize {
   readonly keys: number;
   readonly bytes: number;
 }
 
-/** Per-operator state: named maps the operator keeps its keyed state in. */
+/** Turns a state value into plain data and back. */
+export interface Codec<V> {
+  encode(value: V): unknown;
+  decode(plain: unknown): V;
+}
+
+/** One named value of an operator's state (a counter, the time windows have fired up to). */
+export interface Cell<T> {
+  value: T;
+}
+
+/** A store's state as plain data. */
+export interface StoreSnapshot {
+  /** Per map, its entries flattened: key, value, key, value… */
+  readonly maps: Record<string, unknown[]>;
+  readonly cells: Record<string, unknown>;
+}
+
+interface DeclaredMap {
+  readonly map: Map<unknown, unknown>;
+  readonly codec: Codec<unknown> | undefined;
+}
+
+interface DeclaredCell extends Cell<unknown> {
+  readonly initial: unknown;
+  readonly codec: Codec<unknown> | undefined;
+}
+
+/** Per-operator state: named maps and cells the operator keeps its state in. */
 export class StateStore {
-  readonly #maps = new Map<string, Map<unknown, unknown>>();
+  readonly #maps = new Map<string, DeclaredMap>();
+  readonly #cells = new Map<string, DeclaredCell>();
+  readonly #rebuilds: (() => void)[] = [];
   #sizer?: () => StateSize;
 
-  /** The map called `name`, created empty on first use. */
-  map<K, V>(name: string): Map<K, V> {
-    let map = this.#maps.get(name);
-    if (!map) {
-      map = new Map();
-      this.#maps.set(name, map);
+  /**
+   * The map called `name`, created empty on first use. Keys must be plain
+   * values; values too, unless a codec is given.
+   */
+  map<K, V>(name: string, codec?: Codec<V>): Map<K, V> {
+    let declared = this.#maps.get(name);
+    if (!declared) {
+      declared = { map: new Map(), codec: codec as Codec<unknown> | undefined };
+      this.#maps.set(name, declared);
     }
-    return map as Map<K, V>;
+    return declared.map as Map<K, V>;
+  }
+
+  /** The cell called `name`, holding `initial` until set (or restored). */
+  cell<T>(name: string, initial: T, codec?: Codec<T>): Cell<T> {
+    let cell = this.#cells.get(name);
+    if (!cell) {
+      cell = { value: initial, initial, codec: codec as Codec<unknown> | undefined };
+      this.#cells.set(name, cell);
+    }
+    return cell as Cell<T>;
+  }
+
+  /** Runs `rebuild` after a restore has filled the maps and cells: indexes over them are rebuilt here. */
+  afterRestore(rebuild: () => void): void {
+    this.#rebuilds.push(rebuild);
+  }
+
+  /** Everything in the store, as plain data. */
+  snapshot(): StoreSnapshot {
+    const maps: Record<string, unknown[]> = {};
+    for (const [name, { map, codec }] of this.#maps) {
+      const flat = new Array<unknown>(map.size * 2);
+      let i = 0;
+      for (const [key, value] of map) {
+        flat[i++] = key;
+        flat[i++] = codec ? codec.encode(value) : value;
+      }
+      if (!codec) assertPlainSample(flat, `state map '${name}'`);
+      maps[name] = flat;
+    }
+    const cells: Record<string, unknown> = {};
+    for (const [name, cell] of this.#cells) {
+      cells[name] = cell.codec ? cell.codec.encode(cell.value) : cell.value;
+      if (!cell.codec) assertPlain(cells[name], `state cell '${name}'`, 0);
+    }
+    return { maps, cells };
+  }
+
+  /**
+   * Replaces the store's content with a snapshot's. The operator has declared
+   * its maps and cells (by creating them) before; a snapshot naming one it
+   * does not have is refused, as it was taken of another operator.
+   */
+  restore(snapshot: StoreSnapshot): void {
+    for (const name of Object.keys(snapshot.maps)) {
+      if (!this.#maps.has(name))
+        throw new Error(`the snapshot holds a state map '${name}' this operator does not keep`);
+    }
+    for (const name of Object.keys(snapshot.cells)) {
+      if (!this.#cells.has(name))
+        throw new Error(`the snapshot holds a state cell '${name}' this operator does not keep`);
+    }
+    for (const [name, { map, codec }] of this.#maps) {
+      map.clear();
+      const flat = snapshot.maps[name] ?? [];
+      for (let i = 0; i < flat.length; i += 2) {
+        map.set(flat[i], codec ? codec.decode(flat[i + 1]) : flat[i + 1]);
+      }
+    }
+    for (const [name, cell] of this.#cells) {
+      if (!(name in snapshot.cells)) {
+        cell.value = cell.initial;
+        continue;
+      }
+      const plain = snapshot.cells[name];
+      cell.value = cell.codec ? cell.codec.decode(plain) : plain;
+    }
+    for (const rebuild of this.#rebuilds) rebuild();
   }
 
   /** Lets an operator report a better size estimate than the default. */
@@ -32,7 +142,7 @@ export class StateStore {
     let keys = 0;
     let sampled = 0;
     let sampledBytes = 0;
-    for (const map of this.#maps.values()) {
+    for (const { map } of this.#maps.values()) {
       keys += map.size;
       let n = 0;
       for (const [key, value] of map) {
@@ -42,6 +152,54 @@ export class StateStore {
       }
     }
     return { keys, bytes: sampled === 0 ? 0 : Math.round((sampledBytes / sampled) * keys) };
+  }
+}
+
+/** Objects a snapshot may hold as they are: plain objects, arrays, maps, sets. */
+const PLAIN_PROTOTYPES = new Set<unknown>([
+  Object.prototype,
+  null,
+  Array.prototype,
+  Map.prototype,
+  Set.prototype,
+  Uint8Array.prototype,
+]);
+
+/**
+ * Refuses a class instance where plain data is expected: v8.serialize would
+ * turn it into a plain object silently, and a restore would hand the
+ * operator an object without its methods. Checks the first few entries only,
+ * so a checkpoint of a large map stays cheap; a map's values share one shape.
+ */
+function assertPlainSample(flat: readonly unknown[], where: string): void {
+  const n = Math.min(flat.length, 8);
+  for (let i = 0; i < n; i++) assertPlain(flat[i], where, 0);
+}
+
+function assertPlain(value: unknown, where: string, depth: number): void {
+  if (typeof value !== 'object' || value === null || depth > 4) return;
+  const prototype = Object.getPrototypeOf(value);
+  if (!PLAIN_PROTOTYPES.has(prototype)) {
+    const name = (prototype as { constructor?: { name?: string } }).constructor?.name ?? 'object';
+    throw new Error(`${where} holds a ${name} instance; give the map or cell a codec for it`);
+  }
+  if (value instanceof Map) {
+    let n = 0;
+    for (const [k, v] of value) {
+      if (n++ >= 4) break;
+      assertPlain(k, where, depth + 1);
+      assertPlain(v, where, depth + 1);
+    }
+  } else if (value instanceof Set || value instanceof Uint8Array) {
+    return;
+  } else if (Array.isArray(value)) {
+    for (let i = 0; i < Math.min(value.length, 4); i++) assertPlain(value[i], where, depth + 1);
+  } else {
+    let n = 0;
+    for (const key in value) {
+      if (n++ >= 16) break;
+      assertPlain((value as Record<string, unknown>)[key], where, depth + 1);
+    }
   }
 }
 

@@ -15,7 +15,7 @@ import { DataDir } from '../io/data-dir.js';
 import type { Operator, OperatorContext } from '../operator.js';
 import { runtimeFor } from '../operators/registry.js';
 import { ManualClock } from '../runtime/clock.js';
-import { StateStore } from '../runtime/state.js';
+import { StateStore, type StoreSnapshot } from '../runtime/state.js';
 
 export interface HarnessOptions {
   readonly kind: string;
@@ -26,6 +26,15 @@ export interface HarnessOptions {
   readonly clock?: ManualClock;
   /** Where a console sink prints. Default: nowhere. */
   readonly stdout?: (text: string) => void;
+  /** Starts the operator from a snapshot another harness took, as a job restores a checkpoint. */
+  readonly restore?: HarnessSnapshot;
+}
+
+/** What a job keeps of one operator in a checkpoint: its store, its input watermark, its timer. */
+export interface HarnessSnapshot {
+  readonly state: StoreSnapshot;
+  readonly watermark: number;
+  readonly timerAt: number;
 }
 
 export interface Harness {
@@ -43,6 +52,8 @@ export interface Harness {
   emitted(port?: number): { rows: Row[]; times: number[] };
   readonly late: Row[];
   readonly errors: { row: unknown; reason: string }[];
+  /** The operator's state now, as a checkpoint would take it between two calls. */
+  snapshot(): HarnessSnapshot;
 }
 
 export function stream(
@@ -98,6 +109,13 @@ export function operatorHarness(options: HarnessOptions): Harness {
   const errors: { row: unknown; reason: string }[] = [];
   let watermark = START_OF_TIME;
   let timerAt = Number.POSITIVE_INFINITY;
+  function arm(at: number): void {
+    clock.schedule(at - clock.now(), () => {
+      if (timerAt !== at) return;
+      timerAt = Number.POSITIVE_INFINITY;
+      operator.onTimer?.(clock.now(), context);
+    });
+  }
   const context: OperatorContext = {
     emit(batch: Batch, port = 0) {
       const out = emitted[port]!;
@@ -117,13 +135,15 @@ export function operatorHarness(options: HarnessOptions): Harness {
     setTimer(at) {
       if (at >= timerAt) return;
       timerAt = at;
-      clock.schedule(at - clock.now(), () => {
-        if (timerAt !== at) return;
-        timerAt = Number.POSITIVE_INFINITY;
-        operator.onTimer?.(clock.now(), context);
-      });
+      arm(at);
     },
   };
+  if (options.restore) {
+    state.restore(options.restore.state);
+    watermark = options.restore.watermark;
+    timerAt = options.restore.timerAt;
+    if (Number.isFinite(timerAt)) arm(timerAt);
+  }
   return {
     operator,
     clock,
@@ -140,5 +160,6 @@ export function operatorHarness(options: HarnessOptions): Harness {
     emitted: (port = 0) => emitted[port]!,
     late,
     errors,
+    snapshot: () => ({ state: state.snapshot(), watermark, timerAt }),
   };
 }

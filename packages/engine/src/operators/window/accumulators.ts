@@ -17,6 +17,10 @@ export interface Accumulator {
   /** Takes back a value `add` took (count, sum and avg only). */
   remove?(value: unknown): void;
   result(): unknown;
+  /** What it holds, as plain data for a checkpoint (shared with it: serialize before it changes). */
+  save(): unknown;
+  /** Takes back what `save` gave, into a fresh accumulator. */
+  load(saved: unknown): void;
 }
 
 class Count implements Accumulator {
@@ -33,6 +37,12 @@ class Count implements Accumulator {
   result(): number {
     return this.n;
   }
+  save(): number {
+    return this.n;
+  }
+  load(saved: number): void {
+    this.n = saved;
+  }
 }
 
 class CountDistinct implements Accumulator {
@@ -45,6 +55,12 @@ class CountDistinct implements Accumulator {
   }
   result(): number {
     return this.seen.size;
+  }
+  save(): Set<unknown> {
+    return this.seen;
+  }
+  load(saved: Set<unknown>): void {
+    for (const value of saved) this.seen.add(value);
   }
 }
 
@@ -69,6 +85,13 @@ class Sum implements Accumulator {
   result(): number | null {
     return this.n === 0 ? null : this.sum;
   }
+  save(): [number, number] {
+    return [this.sum, this.n];
+  }
+  load([sum, n]: [number, number]): void {
+    this.sum = sum;
+    this.n = n;
+  }
 }
 
 class Avg extends Sum {
@@ -91,6 +114,12 @@ class Min implements Accumulator {
   result(): unknown {
     return this.value;
   }
+  save(): unknown {
+    return this.value;
+  }
+  load(saved: unknown): void {
+    this.value = saved;
+  }
 }
 
 class Max implements Accumulator {
@@ -105,6 +134,12 @@ class Max implements Accumulator {
   }
   result(): unknown {
     return this.value;
+  }
+  save(): unknown {
+    return this.value;
+  }
+  load(saved: unknown): void {
+    this.value = saved;
   }
 }
 
@@ -126,6 +161,14 @@ class First implements Accumulator {
   result(): unknown {
     return this.value;
   }
+  save(): [unknown, number, number] {
+    return [this.value, this.time, this.arrival];
+  }
+  load([value, time, arrival]: [unknown, number, number]): void {
+    this.value = value;
+    this.time = time;
+    this.arrival = arrival;
+  }
 }
 
 /** The value of the latest record; of equal times, the one that arrived last. */
@@ -145,6 +188,14 @@ class Last implements Accumulator {
   }
   result(): unknown {
     return this.value;
+  }
+  save(): [unknown, number, number] {
+    return [this.value, this.time, this.arrival];
+  }
+  load([value, time, arrival]: [unknown, number, number]): void {
+    this.value = value;
+    this.time = time;
+    this.arrival = arrival;
   }
 }
 
@@ -252,6 +303,18 @@ export class Aggregates {
   create(): Accumulator[] {
     const accumulators: Accumulator[] = [];
     for (let a = 0; a < this.size; a++) accumulators.push(new this.#kinds[a]!());
+    return accumulators;
+  }
+
+  /** The accumulators' content, as plain data for a checkpoint. */
+  save(accumulators: readonly Accumulator[]): unknown[] {
+    return accumulators.map((a) => a.save());
+  }
+
+  /** Fresh accumulators holding what `save` gave. */
+  load(saved: readonly unknown[]): Accumulator[] {
+    const accumulators = this.create();
+    for (let a = 0; a < this.size; a++) accumulators[a]!.load(saved[a]);
     return accumulators;
   }
 

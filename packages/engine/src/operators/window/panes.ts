@@ -34,7 +34,37 @@ export class PaneStore implements WindowStore {
     readonly key: GroupKey,
     state: StateStore,
   ) {
-    this.#panes = state.map<number, Pane>('panes');
+    this.#panes = state.map<number, Pane>('panes', {
+      // A pane as key, group-by values, first seen, accumulators… (flat, for a cheap snapshot).
+      encode(pane) {
+        const flat = new Array<unknown>(pane.size * 4);
+        let i = 0;
+        for (const [key, entry] of pane) {
+          flat[i++] = key;
+          flat[i++] = entry.values;
+          flat[i++] = entry.seq;
+          flat[i++] = aggregates.save(entry.accumulators);
+        }
+        return flat;
+      },
+      decode(plain) {
+        const flat = plain as unknown[];
+        const pane: Pane = new Map();
+        for (let i = 0; i < flat.length; i += 4) {
+          pane.set(flat[i], {
+            values: flat[i + 1] as unknown[],
+            seq: flat[i + 2] as number,
+            accumulators: aggregates.load(flat[i + 3] as unknown[]),
+          });
+        }
+        return pane;
+      },
+    });
+    // The pane cache points into the maps replaced by a restore.
+    state.afterRestore(() => {
+      this.#cachedStart = Number.NaN;
+      this.#cached = undefined;
+    });
   }
 
   isLate(t: number): boolean {

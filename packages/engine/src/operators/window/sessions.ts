@@ -58,7 +58,45 @@ export class SessionStore implements WindowStore {
     readonly key: GroupKey,
     state: StateStore,
   ) {
-    this.#keys = state.map<unknown, KeySessions>('sessions');
+    this.#keys = state.map<unknown, KeySessions>('sessions', {
+      encode: (group) => [
+        group.values,
+        group.sessions.map((s) => [s.start, s.end, s.seq, aggregates.save(s.accumulators)]),
+        group.firingAt,
+        group.expiringAt,
+      ],
+      decode(plain) {
+        const [values, sessions, firingAt, expiringAt] = plain as [
+          unknown[],
+          [number, number, number, unknown[]][],
+          number,
+          number,
+        ];
+        return {
+          values,
+          sessions: sessions.map(([start, end, seq, saved]) => ({
+            start,
+            end,
+            seq,
+            accumulators: aggregates.load(saved),
+          })),
+          firingAt,
+          expiringAt,
+        };
+      },
+    });
+    // The queues and the count of open sessions are an index over the sessions map.
+    state.afterRestore(() => {
+      this.#firing.clear();
+      this.#expiring.clear();
+      this.#open = 0;
+      for (const [key, group] of this.#keys) {
+        this.#open += group.sessions.length;
+        if (group.firingAt !== Number.POSITIVE_INFINITY) this.#firing.push(group.firingAt, key);
+        if (group.expiringAt !== Number.POSITIVE_INFINITY)
+          this.#expiring.push(group.expiringAt, key);
+      }
+    });
   }
 
   isLate(t: number): boolean {
