@@ -4,11 +4,12 @@
 // would find methods missing long after the checkpoint was taken. This walk
 // refuses such a value when it is written, naming where it sits.
 //
-// It is kept cheap on purpose (about a sixth of v8.serialize's own time on a
-// Map of a million accumulators, see scripts/bench-checkpoint.mjs): no set of
-// visited objects, which would cost as much as the serialization itself. A
-// shared object is walked once per reference and a cycle is caught by the
-// depth limit instead; state made by codecs is a tree.
+// It is kept cheap on purpose (see scripts/bench-checkpoint.mjs for what it
+// costs beside v8.serialize): no set of visited objects, which would cost as
+// much as the serialization itself. A shared object is walked once per
+// reference and a cycle is caught by the depth limit instead; state made by
+// codecs is a tree. The path to a refused value is found by a second, slower
+// walk, only once there is one.
 
 export class SnapshotValueError extends Error {
   override readonly name = 'SnapshotValueError';
@@ -17,19 +18,23 @@ export class SnapshotValueError extends Error {
 /** Deeper than any state a codec makes; a cycle reaches it quickly. */
 const MAX_DEPTH = 1000;
 
-/** Thrown inside the walk and turned into a SnapshotValueError with its path at the top. */
 class Refusal {
-  readonly path: string[] = [];
   constructor(readonly reason: string) {}
 }
 
 /** Throws a SnapshotValueError unless `value` is made only of values a checkpoint carries exactly. */
 export function checkPlainData(value: unknown): void {
   try {
-    walk(value, 0);
+    walk(value, 0, undefined);
+    return;
   } catch (refusal) {
     if (!(refusal instanceof Refusal)) throw refusal;
-    const { path } = refusal;
+  }
+  const path: string[] = [];
+  try {
+    walk(value, 0, path);
+  } catch (refusal) {
+    if (!(refusal instanceof Refusal)) throw refusal;
     // A cycle's path is a thousand steps long: its start says enough.
     const shown = path.length > 12 ? `${path.slice(0, 8).join('')}…` : path.join('');
     const where = path.length === 0 ? 'the snapshot' : `snapshot${shown}`;
@@ -40,42 +45,48 @@ export function checkPlainData(value: unknown): void {
   }
 }
 
-function walk(value: unknown, depth: number): void {
-  if (typeof value === 'function') throw new Refusal('a function');
-  if (typeof value === 'symbol') throw new Refusal('a symbol');
-  if (value === null || typeof value !== 'object') return;
+/** `path`, when given, holds where the walk is, and is left where it refused. */
+function walk(value: unknown, depth: number, path: string[] | undefined): void {
+  if (typeof value !== 'object') {
+    if (typeof value === 'function') throw new Refusal('a function');
+    if (typeof value === 'symbol') throw new Refusal('a symbol');
+    return;
+  }
+  if (value === null) return;
   if (depth > MAX_DEPTH) throw new Refusal(`nested more than ${MAX_DEPTH} levels deep (a cycle?)`);
   const next = depth + 1;
   const proto = Object.getPrototypeOf(value);
   if (proto === Object.prototype || proto === null) {
     const object = value as Record<string, unknown>;
-    for (const key in object) step(object[key], next, `.${key}`);
+    for (const key in object) {
+      path?.push(`.${key}`);
+      walk(object[key], next, path);
+      path?.pop();
+    }
   } else if (proto === Array.prototype) {
     const array = value as unknown[];
-    for (let i = 0; i < array.length; i++) step(array[i], next, `[${i}]`);
+    for (let i = 0; i < array.length; i++) {
+      path?.push(`[${i}]`);
+      walk(array[i], next, path);
+      path?.pop();
+    }
   } else if (proto === Map.prototype) {
     for (const [key, entry] of value as Map<unknown, unknown>) {
-      step(key, next, '<key>');
-      step(entry, next, `.get(${typeof key === 'string' ? JSON.stringify(key) : String(key)})`);
+      path?.push('<key>');
+      walk(key, next, path);
+      path?.pop();
+      path?.push(`.get(${typeof key === 'string' ? JSON.stringify(key) : String(key)})`);
+      walk(entry, next, path);
+      path?.pop();
     }
   } else if (proto === Set.prototype) {
-    for (const entry of value as Set<unknown>) step(entry, next, '<entry>');
+    for (const entry of value as Set<unknown>) {
+      path?.push('<entry>');
+      walk(entry, next, path);
+      path?.pop();
+    }
   } else if (!(proto === Date.prototype || ArrayBuffer.isView(value))) {
     const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
     throw new Refusal(`an instance of ${typeof name === 'string' && name ? name : 'a class'}`);
-  }
-}
-
-/** Walks one child, adding where it sits to the path of a refusal on the way out. */
-function step(value: unknown, depth: number, where: string): void {
-  // Primitives, the bulk of any state, return before the try.
-  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) {
-    if (typeof value !== 'symbol') return;
-  }
-  try {
-    walk(value, depth);
-  } catch (refusal) {
-    if (refusal instanceof Refusal) refusal.path.unshift(where);
-    throw refusal;
   }
 }
