@@ -7,6 +7,21 @@ export { compileExpression, ExpressionError } from './expression/index.js';
 
 export type { Batch, Row } from './batch.js';
 export { END_OF_TIME, START_OF_TIME } from './batch.js';
+export type { CheckpointKind, CheckpointMeta, JsonValue } from './checkpoint/codec.js';
+export {
+  CHECKPOINT_FORMAT,
+  CheckpointFormatError,
+  CheckpointReadError,
+  READABLE_FORMATS,
+} from './checkpoint/codec.js';
+export { checkPlainData, SnapshotValueError } from './checkpoint/plain.js';
+export type {
+  CheckpointInfo,
+  CheckpointStorageOptions,
+  RestoredCheckpoint,
+  WrittenCheckpoint,
+} from './checkpoint/storage.js';
+export { CheckpointStorage } from './checkpoint/storage.js';
 export { DataDir, DataDirError } from './io/data-dir.js';
 export { jsonEncoder } from './io/encode.js';
 export { KafkaAdmin, KafkaWriter } from './io/kafka/client.js';

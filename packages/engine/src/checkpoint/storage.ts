@@ -1,0 +1,346 @@
+// Checkpoints and savepoints of one job, as files in a directory of their own.
+// Knows nothing of the runtime: it takes a snapshot value (plain data) and
+// gives it back. One CheckpointStorage per directory at a time: on first use it
+// deletes the temporary files a crash left, which would be another writer's.
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  CHECKPOINT_FORMAT,
+  type CheckpointHeader,
+  type CheckpointKind,
+  type CheckpointMeta,
+  CheckpointReadError,
+  compressPayload,
+  decodeHeader,
+  decodePayload,
+  encodeHeader,
+  MAGIC,
+  MAX_HEADER_BYTES,
+  payloadDigest,
+  serializeSnapshot,
+} from './codec.js';
+import { checkPlainData } from './plain.js';
+
+export interface CheckpointStorageOptions {
+  /** How many checkpoints to keep after each checkpoint written (savepoints are kept until removed). */
+  keep?: number;
+  /** Where `createdAt` comes from; epoch milliseconds. */
+  clock?: { now(): number };
+  /** Told of each file skipped because it cannot be read; the message names the file and why. */
+  onWarning?: (message: string) => void;
+  /**
+   * Refuse a snapshot holding anything but plain data (see plain.ts). On by
+   * default; it adds a fifth to a half of v8.serialize's own time on the
+   * engine's thread (npm run bench:checkpoint).
+   */
+  checkPlainData?: boolean;
+}
+
+/** What the header of a checkpoint file says, without its payload. */
+export interface CheckpointInfo {
+  id: number;
+  kind: CheckpointKind;
+  createdAt: number;
+  /** The size of the file. */
+  bytes: number;
+  /** The size of the snapshot serialized, before compression. */
+  rawBytes: number;
+  /** The file's name in the directory. */
+  file: string;
+  meta: CheckpointMeta;
+}
+
+/** A checkpoint just written, with what writing it cost. */
+export interface WrittenCheckpoint extends CheckpointInfo {
+  /** Time on the caller's thread: the plain-data check and v8.serialize. */
+  serializeMs: number;
+  /** serializeMs plus compression (which runs off the thread). */
+  encodeMs: number;
+  /** Writing, fsync of file and directory, rename. */
+  writeMs: number;
+}
+
+export interface RestoredCheckpoint {
+  info: CheckpointInfo;
+  snapshot: unknown;
+}
+
+const NAME = /^(checkpoint|savepoint)-(\d{12,})\.ckpt$/;
+const TEMPORARY = /^(checkpoint|savepoint)-\d{12,}\.ckpt\.tmp-[0-9a-f]{16}$/;
+
+interface Entry {
+  id: number;
+  kind: CheckpointKind;
+  file: string;
+}
+
+function fileName(kind: CheckpointKind, id: number): string {
+  return `${kind}-${String(id).padStart(12, '0')}.ckpt`;
+}
+
+export class CheckpointStorage {
+  readonly dir: string;
+  readonly #keep: number;
+  readonly #clock: { now(): number };
+  readonly #warn: (message: string) => void;
+  readonly #checkPlain: boolean;
+  /** Every operation runs after the one before, so ids, pruning and reads never race. */
+  #queue: Promise<unknown> = Promise.resolve();
+  /** Set once the directory is made, cleaned of temporary files and scanned for the next id. */
+  #opened = false;
+  #nextId = 1;
+
+  constructor(dir: string, options: CheckpointStorageOptions = {}) {
+    const keep = options.keep ?? 3;
+    if (!Number.isSafeInteger(keep) || keep < 1)
+      throw new RangeError(`keep must be a whole number of at least 1, not ${keep}`);
+    this.dir = dir;
+    this.#keep = keep;
+    this.#clock = options.clock ?? Date;
+    this.#warn = options.onWarning ?? (() => {});
+    this.#checkPlain = options.checkPlainData ?? true;
+  }
+
+  /**
+   * Writes `snapshot` as the next checkpoint or savepoint. The snapshot is
+   * checked and serialized before this returns its promise, so the caller may
+   * change its state right after: what is written is the value at the call.
+   */
+  write(snapshot: unknown, meta: CheckpointMeta): Promise<WrittenCheckpoint> {
+    const started = performance.now();
+    const createdAt = this.#clock.now();
+    let raw: Buffer;
+    try {
+      if (meta.kind !== 'checkpoint' && meta.kind !== 'savepoint')
+        throw new TypeError(
+          `meta.kind must be 'checkpoint' or 'savepoint', not ${String(meta.kind)}`,
+        );
+      if (this.#checkPlain) checkPlainData(snapshot);
+      raw = serializeSnapshot(snapshot);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const serializeMs = performance.now() - started;
+    return this.#run(async () => {
+      const payload = await compressPayload(raw);
+      const encodeMs = performance.now() - started;
+      const id = this.#nextId;
+      const header: CheckpointHeader = {
+        format: CHECKPOINT_FORMAT,
+        id,
+        kind: meta.kind,
+        createdAt,
+        meta,
+        compression: 'zstd',
+        rawBytes: raw.length,
+        payloadBytes: payload.length,
+        sha256: payloadDigest(payload),
+      };
+      const head = encodeHeader(header);
+      const file = fileName(meta.kind, id);
+      const writeStarted = performance.now();
+      await this.#writeAtomically(file, head, payload);
+      // Taken only once the file is in place: a failed write reuses its id.
+      this.#nextId = id + 1;
+      const writeMs = performance.now() - writeStarted;
+      if (meta.kind === 'checkpoint') await this.#prune();
+      return {
+        id,
+        kind: meta.kind,
+        createdAt,
+        bytes: head.length + payload.length,
+        rawBytes: raw.length,
+        file,
+        meta,
+        serializeMs,
+        encodeMs,
+        writeMs,
+      };
+    });
+  }
+
+  /**
+   * The newest checkpoint or savepoint that can be read, decoded. A file that
+   * cannot be read is skipped with a warning for the next older one; a file in
+   * a format this code does not read throws a CheckpointFormatError.
+   */
+  latest(): Promise<RestoredCheckpoint | undefined> {
+    return this.#run(async () => {
+      for (const entry of await this.#entries()) {
+        try {
+          return await this.#restore(entry);
+        } catch (error) {
+          if (!(error instanceof CheckpointReadError)) throw error;
+          this.#warn(`${error.message}; trying the one before it`);
+        }
+      }
+      return undefined;
+    });
+  }
+
+  /** One checkpoint or savepoint, decoded; throws if it is missing or cannot be read. */
+  read(id: number): Promise<RestoredCheckpoint> {
+    return this.#run(async () => this.#restore(await this.#entry(id)));
+  }
+
+  /**
+   * Every checkpoint and savepoint, newest first, from their headers only. A
+   * file whose header cannot be read, or is in another format, is left out
+   * with a warning: listing restores nothing, so nothing is misread.
+   */
+  list(): Promise<CheckpointInfo[]> {
+    return this.#run(async () => {
+      const infos: CheckpointInfo[] = [];
+      for (const entry of await this.#entries()) {
+        try {
+          infos.push(await this.#info(entry));
+        } catch (error) {
+          if (!(error instanceof Error)) throw error;
+          this.#warn(`${error.message}; left out of the list`);
+        }
+      }
+      return infos;
+    });
+  }
+
+  /** Deletes a checkpoint or savepoint. */
+  remove(id: number): Promise<void> {
+    return this.#run(async () => {
+      const entry = await this.#entry(id);
+      await rm(join(this.dir, entry.file));
+      await this.#syncDir();
+    });
+  }
+
+  #run<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(async () => {
+      // Opened on first use, and again after a failed open (the folder may be back).
+      if (!this.#opened) {
+        await this.#open();
+        this.#opened = true;
+      }
+      return operation();
+    });
+    this.#queue = result.catch(() => {});
+    return result;
+  }
+
+  async #open(): Promise<void> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    for (const name of await readdir(this.dir)) {
+      if (TEMPORARY.test(name)) await rm(join(this.dir, name), { force: true });
+    }
+    // Ids continue from what is in the directory, readable or not.
+    const [newest] = await this.#entries();
+    this.#nextId = (newest?.id ?? 0) + 1;
+  }
+
+  /** The checkpoint and savepoint files, newest first. */
+  async #entries(): Promise<Entry[]> {
+    const entries: Entry[] = [];
+    for (const file of await readdir(this.dir)) {
+      const match = NAME.exec(file);
+      if (match) entries.push({ kind: match[1] as CheckpointKind, id: Number(match[2]), file });
+    }
+    return entries.sort((a, b) => b.id - a.id);
+  }
+
+  async #entry(id: number): Promise<Entry> {
+    const entry = (await this.#entries()).find((e) => e.id === id);
+    if (!entry) throw new RangeError(`there is no checkpoint ${id} in ${this.dir}`);
+    return entry;
+  }
+
+  async #restore(entry: Entry): Promise<RestoredCheckpoint> {
+    const path = join(this.dir, entry.file);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch (cause) {
+      throw new CheckpointReadError(entry.file, (cause as Error).message);
+    }
+    const { header, payloadOffset } = decodeHeader(bytes, entry.file, path);
+    this.#checkName(entry, header);
+    const snapshot = await decodePayload(bytes, header, payloadOffset, entry.file);
+    return { info: infoOf(entry, header, bytes.length), snapshot };
+  }
+
+  async #info(entry: Entry): Promise<CheckpointInfo> {
+    const path = join(this.dir, entry.file);
+    const handle = await open(path, 'r');
+    try {
+      const start = Buffer.alloc(MAGIC.length + MAX_HEADER_BYTES + 1);
+      const { bytesRead } = await handle.read(start, 0, start.length, 0);
+      const { header } = decodeHeader(start.subarray(0, bytesRead), entry.file, path);
+      this.#checkName(entry, header);
+      return infoOf(entry, header, (await handle.stat()).size);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** A file renamed by hand must not pass for another checkpoint. */
+  #checkName(entry: Entry, header: CheckpointHeader): void {
+    if (header.id !== entry.id || header.kind !== entry.kind)
+      throw new CheckpointReadError(
+        entry.file,
+        `its header says it is ${fileName(header.kind, header.id)}`,
+      );
+  }
+
+  /**
+   * Temp file in the same directory, fsync, rename into place, fsync the
+   * directory: after a crash the file is either whole under its name or absent.
+   */
+  async #writeAtomically(file: string, head: Buffer, payload: Buffer): Promise<void> {
+    const temporary = join(this.dir, `${file}.tmp-${randomBytes(8).toString('hex')}`);
+    try {
+      const handle = await open(temporary, 'wx', 0o600);
+      try {
+        await handle.writev([head, payload]);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temporary, join(this.dir, file));
+    } catch (error) {
+      await rm(temporary, { force: true }).catch(() => {});
+      throw error;
+    }
+    await this.#syncDir();
+  }
+
+  async #syncDir(): Promise<void> {
+    const handle = await open(this.dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Keeps the newest `keep` checkpoints. A file it cannot delete is a warning: the write stands. */
+  async #prune(): Promise<void> {
+    const checkpoints = (await this.#entries()).filter((e) => e.kind === 'checkpoint');
+    for (const entry of checkpoints.slice(this.#keep)) {
+      try {
+        await rm(join(this.dir, entry.file));
+      } catch (cause) {
+        this.#warn(`old checkpoint file ${entry.file} could not be deleted: ${String(cause)}`);
+      }
+    }
+  }
+}
+
+function infoOf(entry: Entry, header: CheckpointHeader, bytes: number): CheckpointInfo {
+  return {
+    id: header.id,
+    kind: header.kind,
+    createdAt: header.createdAt,
+    bytes,
+    rawBytes: header.rawBytes,
+    file: entry.file,
+    meta: header.meta,
+  };
+}
