@@ -18,6 +18,7 @@ export { checkPlainData, SnapshotValueError } from './checkpoint/plain.js';
 export type {
   CheckpointInfo,
   CheckpointStorageOptions,
+  EncodedSnapshot,
   RestoredCheckpoint,
   WrittenCheckpoint,
 } from './checkpoint/storage.js';
@@ -50,8 +51,13 @@ export type {
   SourceContext,
 } from './operator.js';
 export { RUNTIMES } from './operators/registry.js';
+export type {
+  CheckpointFigures,
+  CheckpointOptions,
+  JobSnapshot,
+} from './runtime/checkpoint.js';
 export type { Clock } from './runtime/clock.js';
 export { ManualClock, systemClock } from './runtime/clock.js';
 export type { JobOptions, JobResult } from './runtime/job.js';
-export { Job, PipelineError, startJob } from './runtime/job.js';
+export { Job, PipelineError, RestoreError, startJob } from './runtime/job.js';
 export type { TapOptions } from './runtime/taps.js';

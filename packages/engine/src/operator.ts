@@ -115,6 +115,16 @@ export interface Source {
   prepareCommit?(doneBefore: number): SourceCommit | undefined;
   /** How often the runtime asks for a commit (ms). */
   readonly commitIntervalMs?: number;
+  /**
+   * Where the source is, as plain data: enough to hand out, after a restore,
+   * exactly the batches that would have followed those handed out so far
+   * (its watermark included). The runtime asks after every batch, so it must
+   * be cheap and must not change afterwards (return copies of what moves).
+   * A source without it cannot resume: a restored job reads it afresh.
+   */
+  position?(): unknown;
+  /** Goes on from a `position`; called once, before the first `next`. */
+  restore?(position: unknown): void;
   close?(): void | Promise<void>;
 }
 

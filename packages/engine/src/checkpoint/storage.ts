@@ -61,6 +61,14 @@ export interface WrittenCheckpoint extends CheckpointInfo {
   writeMs: number;
 }
 
+/** A snapshot serialized by `encode`, waiting to be written. */
+export interface EncodedSnapshot {
+  readonly raw: Buffer;
+  readonly serializeMs: number;
+  /** When it was taken (epoch ms): the checkpoint's createdAt. */
+  readonly at: number;
+}
+
 export interface RestoredCheckpoint {
   info: CheckpointInfo;
   snapshot: unknown;
@@ -108,20 +116,35 @@ export class CheckpointStorage {
    * change its state right after: what is written is the value at the call.
    */
   write(snapshot: unknown, meta: CheckpointMeta): Promise<WrittenCheckpoint> {
-    const started = performance.now();
-    const createdAt = this.#clock.now();
-    let raw: Buffer;
+    let encoded: EncodedSnapshot;
     try {
-      if (meta.kind !== 'checkpoint' && meta.kind !== 'savepoint')
-        throw new TypeError(
-          `meta.kind must be 'checkpoint' or 'savepoint', not ${String(meta.kind)}`,
-        );
-      if (this.#checkPlain) checkPlainData(snapshot);
-      raw = serializeSnapshot(snapshot);
+      encoded = this.encode(snapshot);
     } catch (error) {
       return Promise.reject(error);
     }
-    const serializeMs = performance.now() - started;
+    return this.writeEncoded(encoded, meta);
+  }
+
+  /**
+   * The synchronous half of `write`: checks and serializes the snapshot now,
+   * for a caller that must write it later (a job writes its checkpoint only
+   * once the sinks have written what came before the cut).
+   */
+  encode(snapshot: unknown): EncodedSnapshot {
+    const started = performance.now();
+    if (this.#checkPlain) checkPlainData(snapshot);
+    const raw = serializeSnapshot(snapshot);
+    return { raw, serializeMs: performance.now() - started, at: this.#clock.now() };
+  }
+
+  /** The asynchronous half of `write`: compresses and writes what `encode` gave. */
+  writeEncoded(encoded: EncodedSnapshot, meta: CheckpointMeta): Promise<WrittenCheckpoint> {
+    if (meta.kind !== 'checkpoint' && meta.kind !== 'savepoint')
+      return Promise.reject(
+        new TypeError(`meta.kind must be 'checkpoint' or 'savepoint', not ${String(meta.kind)}`),
+      );
+    const { raw, serializeMs, at: createdAt } = encoded;
+    const started = performance.now() - serializeMs;
     return this.#run(async () => {
       const payload = await compressPayload(raw);
       const encodeMs = performance.now() - started;

@@ -27,6 +27,15 @@ export class BoundedOutOfOrderness {
   current(): number {
     return this.#max === START_OF_TIME ? START_OF_TIME : this.#max - this.#bound - 1;
   }
+
+  /** The largest event time seen: all a checkpoint needs to go on. */
+  get newest(): number {
+    return this.#max;
+  }
+
+  set newest(max: number) {
+    this.#max = max;
+  }
 }
 
 /** The idle timeout of a source's event-time config, in ms. */

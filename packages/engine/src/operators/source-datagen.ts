@@ -1,15 +1,22 @@
 import type { ConfigOf, sourceDatagen } from '@sluice/shared';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { xoroshiro128plus, xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
-import { type Batch, EMPTY_BATCH, type Row } from '../batch.js';
+import { type Batch, EMPTY_BATCH, type Row, START_OF_TIME } from '../batch.js';
 import { BoundedOutOfOrderness, idleTimeoutOf } from '../io/watermarks.js';
 import type { EnvironmentOf, Source, SourceContext } from '../operator.js';
 import { validDuration, validTimestamp } from './compile.js';
 
 const BATCH = 1024;
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+
+interface DatagenPosition {
+  readonly produced: number;
+  readonly rng: readonly number[];
+  readonly startedAt: number;
+  readonly newest: number;
+}
 
 type ValueMaker = (index: number, rng: RandomGenerator) => unknown;
 type Generator = ConfigOf<typeof sourceDatagen>['fields'][number]['generator'];
@@ -21,13 +28,13 @@ type Generator = ConfigOf<typeof sourceDatagen>['fields'][number]['generator'];
  */
 export function createDatagen(env: EnvironmentOf<typeof sourceDatagen>): Source {
   const { config } = env;
-  const rng = xoroshiro128plus(config.seed);
-  const startedAt = env.clock.now();
+  let rng: RandomGenerator = xoroshiro128plus(config.seed);
+  let startedAt = env.clock.now();
   // Unbounded when no count is set.
   const count = config.count ?? Number.POSITIVE_INFINITY;
   const rate = config.rate;
   const names = config.fields.map((f) => f.name);
-  const makers = config.fields.map((f) => maker(f.generator, f.type, rate, startedAt));
+  let makers = config.fields.map((f) => maker(f.generator, f.type, rate, startedAt));
   const nullRates = config.fields.map((f) => f.nullRate);
   const timeField = config.eventTime?.field;
   const watermarks = config.eventTime ? BoundedOutOfOrderness.from(config.eventTime) : undefined;
@@ -63,6 +70,22 @@ export function createDatagen(env: EnvironmentOf<typeof sourceDatagen>): Source 
   return {
     idleTimeoutMs: idleTimeoutOf(config.eventTime),
     watermark: () => watermarks?.current() ?? Number.NEGATIVE_INFINITY,
+    // The generator's state after the last record: the same records follow a restore.
+    position: (): DatagenPosition => ({
+      produced,
+      rng: rng.getState(),
+      startedAt,
+      newest: watermarks?.newest ?? START_OF_TIME,
+    }),
+    restore(position) {
+      const saved = position as DatagenPosition;
+      produced = saved.produced;
+      rng = xoroshiro128plusFromState(saved.rng);
+      // Timestamps and the rate count from the first start, as if the job had never stopped.
+      startedAt = saved.startedAt;
+      makers = config.fields.map((f) => maker(f.generator, f.type, rate, startedAt));
+      if (watermarks) watermarks.newest = saved.newest;
+    },
     async next(context) {
       if (produced >= count) return undefined;
       const most = Math.min(BATCH, context.maxRows ?? BATCH);

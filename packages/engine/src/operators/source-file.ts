@@ -42,6 +42,10 @@ export function createFileSource(env: EnvironmentOf<typeof sourceFile>): Source 
   let ended = false;
   let produced = 0;
   let startedAt = 0;
+  /** Records taken from the file, skipped ones included: where a restore reads on from. */
+  let taken = 0;
+  /** After a restore: records to pass over, silently, before reading on. */
+  let skip = 0;
 
   /** Waits until the replay rate lets records out; how many, or 0 when the job stopped. */
   const due = async (context: SourceContext): Promise<number> => {
@@ -61,7 +65,8 @@ export function createFileSource(env: EnvironmentOf<typeof sourceFile>): Source 
     async next(context): Promise<Batch | undefined> {
       if (!reader) {
         reader = await openRecords(env, config, fields, timeField);
-        startedAt = context.now();
+        if (skip === 0) startedAt = context.now();
+        else if (!(await passOver(reader, skip))) ended = true;
       }
       if (ended) return undefined;
       // As many as the runtime asks for (it sizes batches by time, so a costly graph stops promptly).
@@ -71,6 +76,7 @@ export function createFileSource(env: EnvironmentOf<typeof sourceFile>): Source 
       const rows: Row[] = [];
       while (rows.length < limit) {
         const row = reader.take(context);
+        if (row !== undefined) taken++;
         if (row) rows.push(row);
         else if (row === undefined && !(await reader.more())) {
           ended = true;
@@ -90,10 +96,54 @@ export function createFileSource(env: EnvironmentOf<typeof sourceFile>): Source 
       watermarks?.observe(times);
       return { rows, times };
     },
+    position: (): FilePosition => ({
+      taken,
+      produced,
+      startedAt,
+      newest: watermarks?.newest ?? START_OF_TIME,
+    }),
+    restore(position) {
+      const saved = position as FilePosition;
+      taken = saved.taken;
+      skip = saved.taken;
+      produced = saved.produced;
+      // The replay rate counts from the first start.
+      startedAt = saved.startedAt;
+      if (watermarks) watermarks.newest = saved.newest;
+    },
     async close() {
       await reader?.close();
     },
   };
+}
+
+interface FilePosition {
+  readonly taken: number;
+  readonly produced: number;
+  readonly startedAt: number;
+  readonly newest: number;
+}
+
+/** Where records passed over after a restore go: they were handled before the checkpoint. */
+const SILENT: SourceContext = {
+  now: () => 0,
+  sleep: async () => false,
+  stopped: new Promise(() => {}),
+  error: () => {},
+};
+
+/**
+ * Reads past the first `n` records as the run before the checkpoint took them
+ * (a CSV header is matched again on the way); false when the file ends first.
+ */
+async function passOver(reader: RecordReader, n: number): Promise<boolean> {
+  let passed = 0;
+  while (passed < n) {
+    if (reader.take(SILENT) !== undefined) passed++;
+    else if (!(await reader.more())) return false;
+  }
+  reader.reportProblems?.(SILENT);
+  return true;
 }
 
 async function openRecords(

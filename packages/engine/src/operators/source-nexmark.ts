@@ -10,6 +10,13 @@ import {
 import type { EnvironmentOf, Source, SourceBatch } from '../operator.js';
 import { validDuration, validTimestamp } from './compile.js';
 
+interface NexmarkPosition {
+  readonly produced: number;
+  readonly newest: number;
+  readonly pending: SourceBatch[];
+  readonly pendingNewest: number;
+}
+
 /** Events per step: the watermark moves after each step, as it does after a file source's batch. */
 const STEP = 1024;
 
@@ -64,5 +71,14 @@ export function createNexmarkSource(env: EnvironmentOf<typeof sourceNexmark>): S
       return batch;
     },
     metrics: () => ({ events: produced }),
+    // The batches of a step still to hand out go into the checkpoint as they are: at most two.
+    position: () => ({ produced, newest, pending: [...pending], pendingNewest }),
+    restore(position) {
+      const saved = position as NexmarkPosition;
+      produced = saved.produced;
+      newest = saved.newest;
+      pending.push(...saved.pending);
+      pendingNewest = saved.pendingNewest;
+    },
   };
 }

@@ -13,9 +13,16 @@ import {
   type StreamSchema,
 } from '@sluice/shared';
 import { START_OF_TIME } from '../batch.js';
+import type { WrittenCheckpoint } from '../checkpoint/storage.js';
 import { DataDir } from '../io/data-dir.js';
 import type { SourceContext } from '../operator.js';
 import { runtimeFor } from '../operators/registry.js';
+import {
+  CheckpointCoordinator,
+  type CheckpointFigures,
+  type CheckpointOptions,
+  type JobSnapshot,
+} from './checkpoint.js';
 import { type Clock, systemClock } from './clock.js';
 import { ErrorOutput, type RecordError } from './errors.js';
 import type { EdgeMetrics, JobMetrics, JobStatus, OperatorMetrics } from './metrics.js';
@@ -41,6 +48,18 @@ export interface JobOptions {
    * message (a worker's parent sets a shared flag). `drain` as in `stop`.
    */
   readonly stopRequested?: () => { drain: boolean } | undefined;
+  /** Periodic checkpoints, and where they go. Default: none. */
+  readonly checkpoints?: CheckpointOptions;
+  /**
+   * Starts from a checkpoint of the same pipeline instead of from scratch:
+   * every node's state, the watermarks, and the sources' positions.
+   */
+  readonly restore?: { readonly snapshot: JobSnapshot; readonly id?: number };
+}
+
+/** A checkpoint that does not fit the pipeline it was to be restored into. */
+export class RestoreError extends Error {
+  override readonly name = 'RestoreError';
 }
 
 /** The time one source batch should take through the graph; batches shrink to fit it. */
@@ -172,11 +191,88 @@ export class Job implements NodeHost {
         running.operator = runtime.create(env);
       }
     }
-    this.#unfinished = this.#nodes.length;
+    if (options.restore) this.#restore(options.restore.snapshot);
+    this.#unfinished = this.#nodes.filter((n) => !n.finished).length;
+    if (options.checkpoints) {
+      this.#checkpoints = new CheckpointCoordinator(
+        {
+          clock: this.clock,
+          running: () => this.#status === 'running' && !this.#stopping,
+          snapshot: () => this.snapshot(),
+          flushSinks: () => this.#flushSinks(),
+        },
+        options.checkpoints,
+        options.restore?.id,
+      );
+      this.#checkpoints.start();
+    }
     this.#startTicker(options.metricsIntervalMs ?? 1000);
     this.#startCommits();
-    for (const source of this.#sources) void this.#runSource(source);
-    if (this.#sources.length === 0) void this.#settle('finished');
+    const running = this.#sources.filter((n) => !n.finished);
+    for (const source of running) void this.#runSource(source);
+    // Without a source to run (none, or all ended before the checkpoint), every node has finished.
+    if (running.length === 0) void this.#settle('finished');
+  }
+
+  #checkpoints?: CheckpointCoordinator;
+
+  /** Every node and edge now, as a checkpoint keeps them. Call between batches. */
+  snapshot(): JobSnapshot {
+    const nodes: Record<string, ReturnType<RunningNode['snapshot']>> = {};
+    for (const node of this.#nodes) nodes[node.id] = node.snapshot();
+    const edges: Record<string, number> = {};
+    for (const [id, edge] of this.#edges) edges[id] = edge.records;
+    return { nodes, edges };
+  }
+
+  /** Checkpoint figures, when the job takes checkpoints. */
+  checkpointFigures(): CheckpointFigures | undefined {
+    return this.#checkpoints?.figures();
+  }
+
+  #restore(snapshot: JobSnapshot): void {
+    const ids = new Set(this.#nodes.map((n) => n.id));
+    const extra = Object.keys(snapshot.nodes).filter((id) => !ids.has(id));
+    const missing = [...ids].filter((id) => !(id in snapshot.nodes));
+    if (extra.length > 0 || missing.length > 0) {
+      const parts = [
+        missing.length > 0 ? `nodes ${missing.join(', ')} are not in it` : '',
+        extra.length > 0 ? `it has nodes ${extra.join(', ')} the pipeline does not` : '',
+      ].filter(Boolean);
+      throw new RestoreError(
+        `The checkpoint was taken of another version of this pipeline: ${parts.join('; ')}.`,
+      );
+    }
+    for (const node of this.#nodes) {
+      const saved = snapshot.nodes[node.id]!;
+      if (saved.kind !== node.definition.kind) {
+        throw new RestoreError(
+          `The checkpoint was taken of another version of this pipeline: node '${node.id}' was a ${saved.kind}, it is now a ${node.definition.kind}.`,
+        );
+      }
+      try {
+        node.restore(saved);
+      } catch (error) {
+        throw new RestoreError(
+          `The checkpoint does not fit node '${node.id}' (${node.definition.kind}): ${messageOf(error)}.`,
+        );
+      }
+    }
+    for (const [id, edge] of this.#edges) edge.records = snapshot.edges[id] ?? 0;
+    // Rates count from here, not from zero.
+    this.#rates.sample(this.clock.now() - 1, this.#readings());
+  }
+
+  /** Waits until every sink has written what it was handed. */
+  async #flushSinks(): Promise<void> {
+    for (const node of this.#nodes) {
+      try {
+        await node.operator?.flush?.();
+      } catch (error) {
+        this.fail(node, error);
+        throw error;
+      }
+    }
   }
 
   get status(): JobStatus {
@@ -187,16 +283,36 @@ export class Job implements NodeHost {
     return this.#failure;
   }
 
-  /** Stops the job. With `drain`, the sources end as if their input ran out, so every open window fires. */
-  async stop(options: { drain?: boolean } = {}): Promise<JobResult> {
+  /**
+   * Stops the job. With `drain`, the sources end as if their input ran out, so
+   * every open window fires. With `savepoint` (and checkpoints configured),
+   * a last checkpoint is taken once the sources have stopped, kept until
+   * deleted, to start again from exactly there.
+   */
+  async stop(options: { drain?: boolean; savepoint?: boolean } = {}): Promise<JobResult> {
     if (this.#status === 'running' && !this.#stopping) {
       this.#stopping = true;
       this.#signalStop();
       await this.#sourcesExited();
+      await this.#checkpoints?.stop();
       if (options.drain) for (const source of this.#sources) source.finish();
+      if (options.savepoint && this.#checkpoints && !this.#failure) {
+        this.#savepoint = await this.#checkpoints.take('savepoint');
+        if (!this.#savepoint)
+          this.#failure = {
+            message: `The savepoint could not be written: ${this.#checkpoints.lastError}`,
+          };
+      }
       await this.#settle(options.drain && this.#unfinished === 0 ? 'finished' : 'stopped');
     }
     return this.done;
+  }
+
+  #savepoint?: WrittenCheckpoint;
+
+  /** The savepoint the last `stop({ savepoint: true })` wrote. */
+  get savepoint(): WrittenCheckpoint | undefined {
+    return this.#savepoint;
   }
 
   /** The latest metrics: counters now, rates over the last sampling interval. */
@@ -354,7 +470,10 @@ export class Job implements NodeHost {
         const batch = await source.next(context);
         if (this.#failure) return;
         if (!batch) {
-          if (!this.#stopping) node.finish();
+          if (!this.#stopping) {
+            node.position = source.position?.();
+            node.finish();
+          }
           return;
         }
         if (batch.rows.length > 0) {
@@ -370,6 +489,8 @@ export class Job implements NodeHost {
           maxRows = nextBatchRows(maxRows, batch.rows.length, performance.now() - began);
         }
         node.sourceWatermark(source.watermark?.() ?? START_OF_TIME);
+        // Taken with the batch, so a checkpoint between batches has the position that goes with it.
+        if (source.position) node.position = source.position();
         // Let timers, stop requests and other sources run between batches.
         if (performance.now() - lastYield > 10) {
           await new Promise<void>((resolve) => setImmediate(resolve));
@@ -470,13 +591,10 @@ export class Job implements NodeHost {
     // Taken between batches, so what the sources note and what the sinks hold agree.
     const commits = this.#prepareCommits();
     if (commits.length === 0) return;
-    for (const node of this.#nodes) {
-      try {
-        await node.operator?.flush?.();
-      } catch (error) {
-        this.fail(node, error);
-        return;
-      }
+    try {
+      await this.#flushSinks();
+    } catch {
+      return; // the job fails on the sink's node
     }
     for (const { node, commit } of commits) {
       try {
@@ -516,6 +634,7 @@ export class Job implements NodeHost {
       this.#cancelTicker?.();
       for (const node of this.#nodes) node.cancelTimers();
       this.#cancelCommits?.();
+      await this.#checkpoints?.stop();
       await this.#committing;
       // A failed job saves no position: its input is read again (at least once).
       const commits = this.#failure ? [] : this.#prepareCommits();

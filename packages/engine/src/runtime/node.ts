@@ -7,7 +7,7 @@ import { END_OF_TIME, START_OF_TIME } from '../batch.js';
 import type { Operator, OperatorContext, Source } from '../operator.js';
 import type { Clock } from './clock.js';
 import { OperatorCounters } from './metrics.js';
-import type { StateStore } from './state.js';
+import type { StateStore, StoreSnapshot } from './state.js';
 import type { Tap } from './taps.js';
 
 /** Where one output port leads: the edge, and the input slot of the node it feeds. */
@@ -20,6 +20,22 @@ export interface OutgoingEdge {
   readonly slot: number;
   records: number;
   taps: Tap[] | undefined;
+}
+
+/** What a checkpoint keeps of one node: its operator's store and what the runtime tracks for it. */
+export interface NodeSnapshot {
+  readonly kind: string;
+  readonly state: StoreSnapshot;
+  /** Combined input watermark (a source's own). */
+  readonly watermark: number;
+  /** Per input slot, its watermark and whether it has ended. */
+  readonly slots: readonly { readonly watermark: number; readonly ended: boolean }[];
+  readonly finished: boolean;
+  /** The processing-time timer the operator asked for; +Infinity when none. */
+  readonly timerAt: number;
+  /** A source's position after its last batch; absent when it has handed out none. */
+  readonly position?: unknown;
+  readonly counters: { recordsIn: number; recordsOut: number; errors: number; late: number };
 }
 
 /** What a node reports to its job. */
@@ -63,6 +79,8 @@ export class RunningNode {
   watermark = START_OF_TIME;
   idle = false;
   finished = false;
+  /** A source's `position()` after its last batch (see Source.position). */
+  position: unknown;
   #slotWatermarks: number[] = [];
   #slotIdle: boolean[] = [];
   #slotEnded: boolean[] = [];
@@ -232,6 +250,55 @@ export class RunningNode {
     } finally {
       this.host.busy.exit();
     }
+  }
+
+  /** The node now, for a checkpoint taken between batches. */
+  snapshot(): NodeSnapshot {
+    const c = this.counters;
+    return {
+      kind: this.definition.kind,
+      state: this.state.snapshot(),
+      watermark: this.watermark,
+      slots: this.#slotWatermarks.map((watermark, i) => ({
+        watermark,
+        ended: this.#slotEnded[i]!,
+      })),
+      finished: this.finished,
+      timerAt: this.#timerAt,
+      ...(this.position === undefined ? {} : { position: this.position }),
+      counters: {
+        recordsIn: c.recordsIn,
+        recordsOut: c.recordsOut,
+        errors: c.errors,
+        late: c.late,
+      },
+    };
+  }
+
+  /**
+   * Puts the node back where a snapshot left it, before anything runs: the
+   * operator's store, the watermarks (without calling the operator: its state
+   * already reflects them), the source's position and the pending timer.
+   */
+  restore(snapshot: NodeSnapshot): void {
+    if (snapshot.slots.length !== this.#slotWatermarks.length) {
+      throw new Error(
+        `node '${this.id}' has ${this.#slotWatermarks.length} inputs, the checkpoint ${snapshot.slots.length}`,
+      );
+    }
+    this.state.restore(snapshot.state);
+    this.watermark = snapshot.watermark;
+    snapshot.slots.forEach((slot, i) => {
+      this.#slotWatermarks[i] = slot.watermark;
+      this.#slotEnded[i] = slot.ended;
+    });
+    this.finished = snapshot.finished;
+    if (snapshot.position !== undefined) {
+      this.position = snapshot.position;
+      this.source?.restore?.(snapshot.position);
+    }
+    Object.assign(this.counters, snapshot.counters);
+    if (!this.finished && Number.isFinite(snapshot.timerAt)) this.#setTimer(snapshot.timerAt);
   }
 
   cancelTimers(): void {

@@ -7,8 +7,9 @@
 // A snapshot is plain data (what v8.serialize carries exactly: objects,
 // arrays, Map, Set, numbers, strings, bigint). Values that are class
 // instances (accumulators, row buffers) go through the codec given with
-// their map or cell. A snapshot may share objects with the live state: it
-// is valid until the operator next runs, so it is serialized at once.
+// their map or cell (the checkpoint storage refuses anything else, naming
+// where it is). A snapshot may share objects with the live state: it is
+// valid until the operator next runs, so it is serialized at once.
 
 export interface StateSize {
   readonly keys: number;
@@ -88,13 +89,11 @@ export class StateStore {
         flat[i++] = key;
         flat[i++] = codec ? codec.encode(value) : value;
       }
-      if (!codec) assertPlainSample(flat, `state map '${name}'`);
       maps[name] = flat;
     }
     const cells: Record<string, unknown> = {};
     for (const [name, cell] of this.#cells) {
       cells[name] = cell.codec ? cell.codec.encode(cell.value) : cell.value;
-      if (!cell.codec) assertPlain(cells[name], `state cell '${name}'`, 0);
     }
     return { maps, cells };
   }
@@ -152,54 +151,6 @@ export class StateStore {
       }
     }
     return { keys, bytes: sampled === 0 ? 0 : Math.round((sampledBytes / sampled) * keys) };
-  }
-}
-
-/** Objects a snapshot may hold as they are: plain objects, arrays, maps, sets. */
-const PLAIN_PROTOTYPES = new Set<unknown>([
-  Object.prototype,
-  null,
-  Array.prototype,
-  Map.prototype,
-  Set.prototype,
-  Uint8Array.prototype,
-]);
-
-/**
- * Refuses a class instance where plain data is expected: v8.serialize would
- * turn it into a plain object silently, and a restore would hand the
- * operator an object without its methods. Checks the first few entries only,
- * so a checkpoint of a large map stays cheap; a map's values share one shape.
- */
-function assertPlainSample(flat: readonly unknown[], where: string): void {
-  const n = Math.min(flat.length, 8);
-  for (let i = 0; i < n; i++) assertPlain(flat[i], where, 0);
-}
-
-function assertPlain(value: unknown, where: string, depth: number): void {
-  if (typeof value !== 'object' || value === null || depth > 4) return;
-  const prototype = Object.getPrototypeOf(value);
-  if (!PLAIN_PROTOTYPES.has(prototype)) {
-    const name = (prototype as { constructor?: { name?: string } }).constructor?.name ?? 'object';
-    throw new Error(`${where} holds a ${name} instance; give the map or cell a codec for it`);
-  }
-  if (value instanceof Map) {
-    let n = 0;
-    for (const [k, v] of value) {
-      if (n++ >= 4) break;
-      assertPlain(k, where, depth + 1);
-      assertPlain(v, where, depth + 1);
-    }
-  } else if (value instanceof Set || value instanceof Uint8Array) {
-    return;
-  } else if (Array.isArray(value)) {
-    for (let i = 0; i < Math.min(value.length, 4); i++) assertPlain(value[i], where, depth + 1);
-  } else {
-    let n = 0;
-    for (const key in value) {
-      if (n++ >= 16) break;
-      assertPlain((value as Record<string, unknown>)[key], where, depth + 1);
-    }
   }
 }
 

@@ -1,0 +1,150 @@
+// Checkpoints of a running job: a consistent cut of every node's state,
+// taken between batches (every call into the graph is synchronous, so no
+// barrier is needed on one thread), then made durable once every sink has
+// written what came before the cut.
+import type { CheckpointKind, JsonValue } from '../checkpoint/codec.js';
+import type { CheckpointStorage, WrittenCheckpoint } from '../checkpoint/storage.js';
+import type { Clock } from './clock.js';
+import type { NodeSnapshot } from './node.js';
+
+/** Every node of a job at one cut, as plain data. */
+export interface JobSnapshot {
+  readonly nodes: Readonly<Record<string, NodeSnapshot>>;
+  /** Records that crossed each edge so far (the metrics go on counting from there). */
+  readonly edges: Readonly<Record<string, number>>;
+}
+
+export interface CheckpointOptions {
+  /** Milliseconds between checkpoints. */
+  readonly intervalMs: number;
+  readonly storage: CheckpointStorage;
+  /** Said in every checkpoint's header (the job, the pipeline and its version). */
+  readonly meta?: Readonly<Record<string, JsonValue>>;
+}
+
+/** Checkpoint figures for the metrics. */
+export interface CheckpointFigures {
+  readonly completed: number;
+  readonly failed: number;
+  readonly lastId: number | null;
+  /** When the last one completed (epoch ms), how long it took from cut to durable, its size. */
+  readonly lastAt: number | null;
+  readonly lastDurationMs: number | null;
+  readonly lastBytes: number | null;
+  readonly restoredFrom: number | null;
+}
+
+/** What the coordinator needs of its job. */
+export interface CheckpointHost {
+  readonly clock: Clock;
+  /** Whether the job still runs and takes checkpoints. */
+  running(): boolean;
+  /** The cut: called between batches. */
+  snapshot(): JobSnapshot;
+  /** Waits until every sink has written what it was handed; throws what a sink threw. */
+  flushSinks(): Promise<void>;
+}
+
+/**
+ * Takes a checkpoint every interval: the cut at once (between batches), then
+ * the sinks' flush, then the write. One at a time: a tick that comes while
+ * one is in flight waits for the next. A failed checkpoint is counted and the
+ * job goes on; the previous checkpoint stays the one a restart resumes from.
+ */
+export class CheckpointCoordinator {
+  readonly #host: CheckpointHost;
+  readonly #options: CheckpointOptions;
+  #cancel?: () => void;
+  #inFlight: Promise<WrittenCheckpoint | undefined> | undefined;
+  #completed = 0;
+  #failed = 0;
+  #last?: { id: number; at: number; durationMs: number; bytes: number };
+  #lastError?: string;
+  readonly restoredFrom: number | null;
+
+  constructor(host: CheckpointHost, options: CheckpointOptions, restoredFrom?: number) {
+    this.#host = host;
+    this.#options = options;
+    this.restoredFrom = restoredFrom ?? null;
+  }
+
+  start(): void {
+    const tick = () => {
+      this.#cancel = undefined;
+      if (!this.#host.running()) return;
+      void this.take('checkpoint').finally(() => {
+        if (this.#host.running() && !this.#stopped)
+          this.#cancel = this.#host.clock.schedule(this.#options.intervalMs, tick);
+      });
+    };
+    this.#cancel = this.#host.clock.schedule(this.#options.intervalMs, tick);
+  }
+
+  #stopped = false;
+
+  /** No more periodic checkpoints; waits for the one in flight. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#cancel?.();
+    this.#cancel = undefined;
+    await this.#inFlight;
+  }
+
+  /**
+   * Takes a checkpoint (or a savepoint) now. Call it between batches: the cut
+   * is taken synchronously, before this returns its promise. Resolves with
+   * what was written, or undefined when it failed (the reason in `lastError`).
+   */
+  take(kind: CheckpointKind): Promise<WrittenCheckpoint | undefined> {
+    const began = this.#host.clock.now();
+    const { storage, meta } = this.#options;
+    let encoded: ReturnType<CheckpointStorage['encode']>;
+    try {
+      // Serialized at the cut: the snapshot shares objects with state that moves on.
+      encoded = storage.encode(this.#host.snapshot());
+    } catch (error) {
+      this.#failed++;
+      this.#lastError = messageOf(error);
+      return Promise.resolve(undefined);
+    }
+    const previous = this.#inFlight;
+    const run = (async () => {
+      await previous;
+      try {
+        // What came before the cut is written before the checkpoint says it was.
+        await this.#host.flushSinks();
+        const written = await storage.writeEncoded(encoded, { ...meta, kind });
+        const at = this.#host.clock.now();
+        this.#completed++;
+        this.#last = { id: written.id, at, durationMs: at - began, bytes: written.bytes };
+        return written;
+      } catch (error) {
+        this.#failed++;
+        this.#lastError = messageOf(error);
+        return undefined;
+      }
+    })();
+    this.#inFlight = run;
+    return run;
+  }
+
+  get lastError(): string | undefined {
+    return this.#lastError;
+  }
+
+  figures(): CheckpointFigures {
+    return {
+      completed: this.#completed,
+      failed: this.#failed,
+      lastId: this.#last?.id ?? null,
+      lastAt: this.#last?.at ?? null,
+      lastDurationMs: this.#last?.durationMs ?? null,
+      lastBytes: this.#last?.bytes ?? null,
+      restoredFrom: this.restoredFrom,
+    };
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
