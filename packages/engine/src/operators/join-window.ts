@@ -15,13 +15,13 @@ const WINDOW_FIELDS: readonly Field[] = [
   { name: 'window_end', type: 'timestamp' },
 ];
 
-/** What one window holds until it fires. */
+/** What one window holds until it fires: plain data, kept in the store as it is. */
 interface WindowBuffer {
   readonly start: number;
   readonly end: number;
-  /** Left records in arrival order, with their keys (undefined = NULL key, kept for a left join). */
+  /** Left records in arrival order, with their keys (null = NULL key, kept for a left join). */
   readonly left: Row[];
-  readonly leftKeys: (JoinKey | undefined)[];
+  readonly leftKeys: (JoinKey | null)[];
   /** Right records by key, each list in arrival order. */
   readonly right: Map<JoinKey, Row[]>;
   rightCount: number;
@@ -40,12 +40,23 @@ export function createJoinWindow(env: EnvironmentOf<typeof joinWindow>): Operato
     env.inputs[1]?.[0]?.fields ?? [],
   );
   const joined = joinedRows(env, WINDOW_FIELDS);
-  /** Open windows by start. */
+  /** Open windows by start: all of the operator's state. */
   const windows = env.state.map<number, WindowBuffer>('windows');
+  // An index over the windows, rebuilt from them on restore.
   let bufferedLeft = 0;
   let bufferedRight = 0;
   /** The earliest end of an open window: watermarks before it have nothing to fire. */
   let nextEnd = END_OF_TIME;
+  env.state.afterRestore(() => {
+    bufferedLeft = 0;
+    bufferedRight = 0;
+    nextEnd = END_OF_TIME;
+    for (const window of windows.values()) {
+      bufferedLeft += window.left.length;
+      bufferedRight += window.rightCount;
+      if (window.end < nextEnd) nextEnd = window.end;
+    }
+  });
 
   function windowAt(start: number): WindowBuffer {
     let window = windows.get(start);
@@ -93,7 +104,7 @@ export function createJoinWindow(env: EnvironmentOf<typeof joinWindow>): Operato
         if (key === undefined && !leftJoin) continue;
         const window = windowAt(start);
         window.left.push(row);
-        window.leftKeys.push(key);
+        window.leftKeys.push(key ?? null);
         bufferedLeft++;
       } else {
         if (key === undefined) continue;
@@ -142,8 +153,8 @@ export function createJoinWindow(env: EnvironmentOf<typeof joinWindow>): Operato
     const n = window.left.length;
     for (let i = 0; i < n; i++) {
       const left = window.left[i]!;
-      const key = window.leftKeys[i];
-      const matches = key === undefined ? undefined : window.right.get(key);
+      const key = window.leftKeys[i] ?? null;
+      const matches = key === null ? undefined : window.right.get(key);
       let matched = false;
       if (matches !== undefined) {
         for (const right of matches) {

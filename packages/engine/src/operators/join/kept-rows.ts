@@ -2,10 +2,13 @@
 // the regular join): its records per key in time order, each kept until the
 // watermark reaches its time + the side's retention, dropped key by key
 // through a queue of expiry times so a watermark costs only the keys it expires.
+// The records are operator state, in a map of the store; the queue and the
+// count are an index over them, rebuilt on restore.
 import type { Row } from '../../batch.js';
+import type { StateStore } from '../../runtime/state.js';
 import { ExpiryQueue } from './expiry-queue.js';
 import type { JoinKey } from './keys.js';
-import { TimeOrderedRows } from './time-ordered-rows.js';
+import { TimeOrderedRows, timeOrderedRowsCodec } from './time-ordered-rows.js';
 
 export class KeptRows {
   readonly #byKey: Map<JoinKey, TimeOrderedRows>;
@@ -15,10 +18,22 @@ export class KeptRows {
   /** Records kept, over all keys. */
   count = 0;
 
-  /** `byKey` comes from the operator's state store, so its size is measured. */
-  constructor(byKey: Map<JoinKey, TimeOrderedRows>, retention: number) {
-    this.#byKey = byKey;
+  /** The records are kept in the store's map called `name`. */
+  constructor(state: StateStore, name: string, retention: number) {
+    this.#byKey = state.map<JoinKey, TimeOrderedRows>(name, timeOrderedRowsCodec);
     this.retention = retention;
+    state.afterRestore(() => this.#reindex());
+  }
+
+  /** One queue entry per key, for its earliest record, and the count, from the restored records. */
+  #reindex(): void {
+    this.#expiry.clear();
+    this.count = 0;
+    for (const [key, rows] of this.#byKey) {
+      this.count += rows.size;
+      rows.scheduled = rows.first + this.retention;
+      this.#expiry.push(rows.scheduled, key);
+    }
   }
 
   /** The records kept for a key, in time order. */

@@ -4,6 +4,7 @@
 // over a range of their times, and the watermark drops what has expired.
 import type { Batch, Row } from '../../batch.js';
 import type { Operator, OperatorContext } from '../../operator.js';
+import type { StateStore } from '../../runtime/state.js';
 import { reportBadValue } from '../compile.js';
 import type { JoinedRows } from './joined-rows.js';
 import { KeptRows } from './kept-rows.js';
@@ -28,8 +29,8 @@ export interface ProbingJoinOptions {
   readonly joined: JoinedRows;
   /** A record at or behind the watermark is late and does not join (the interval join, as Flink's). */
   readonly lateBehindWatermark: boolean;
-  /** The state store's maps for each side's kept records. */
-  readonly state: { map<K, V>(name: string): Map<K, V> };
+  /** The operator's store: each side's kept records are all of its state. */
+  readonly state: StateStore;
 }
 
 interface Side extends ProbingSide {
@@ -42,10 +43,7 @@ export function probingJoin(options: ProbingJoinOptions): Operator {
   const side = (isLeft: boolean, spec: ProbingSide): Side => ({
     ...spec,
     isLeft,
-    kept: new KeptRows(
-      options.state.map<JoinKey, TimeOrderedRows>(isLeft ? 'left' : 'right'),
-      spec.retention,
-    ),
+    kept: new KeptRows(options.state, isLeft ? 'left' : 'right', spec.retention),
   });
   const left = side(true, options.left);
   const right = side(false, options.right);

@@ -2,14 +2,19 @@
 // order (equal times in arrival order), so a probe reads one time range and
 // expiry drops a prefix.
 import type { Row } from '../../batch.js';
+import type { Codec } from '../../runtime/state.js';
 
 export class TimeOrderedRows {
-  readonly times: number[] = [];
-  readonly rows: Row[] = [];
   /** Index of the first live record: expired records are dropped by moving it. */
   head = 0;
   /** The expiry time of this key's live entry in the expiry queue. */
   scheduled = Number.POSITIVE_INFINITY;
+
+  /** `times` in order with `rows` beside them, all live (as a checkpoint holds them). */
+  constructor(
+    readonly times: number[] = [],
+    readonly rows: Row[] = [],
+  ) {}
 
   get size(): number {
     return this.times.length - this.head;
@@ -73,3 +78,19 @@ export class TimeOrderedRows {
     return lo;
   }
 }
+
+/**
+ * A key's live records as [times, rows] for a checkpoint: the arrays
+ * themselves when nothing is dropped, else copies of their live part. The
+ * expiry queue entry is not kept: it is rebuilt from the earliest time.
+ */
+export const timeOrderedRowsCodec: Codec<TimeOrderedRows> = {
+  encode(buffer) {
+    const { times, rows, head } = buffer;
+    return head === 0 ? [times, rows] : [times.slice(head), rows.slice(head)];
+  },
+  decode(plain) {
+    const [times, rows] = plain as [number[], Row[]];
+    return new TimeOrderedRows(times, rows);
+  },
+};
