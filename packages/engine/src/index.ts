@@ -54,8 +54,10 @@ export { RUNTIMES } from './operators/registry.js';
 export type {
   CheckpointFigures,
   CheckpointOptions,
+  CheckpointSettings,
   JobSnapshot,
 } from './runtime/checkpoint.js';
+export { checkpointSettings, pipelineFingerprint } from './runtime/checkpoint.js';
 export type { Clock } from './runtime/clock.js';
 export { ManualClock, systemClock } from './runtime/clock.js';
 export type { JobOptions, JobResult } from './runtime/job.js';

@@ -2,6 +2,8 @@
 // taken between batches (every call into the graph is synchronous, so no
 // barrier is needed on one thread), then made durable once every sink has
 // written what came before the cut.
+import { createHash } from 'node:crypto';
+import { exportPipeline, type Pipeline, parseDuration } from '@sluice/shared';
 import type { CheckpointKind, JsonValue } from '../checkpoint/codec.js';
 import type { CheckpointStorage, WrittenCheckpoint } from '../checkpoint/storage.js';
 import type { Clock } from './clock.js';
@@ -147,4 +149,34 @@ export class CheckpointCoordinator {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** What a pipeline's settings say about checkpoints, defaults applied. */
+export interface CheckpointSettings {
+  readonly enabled: boolean;
+  readonly intervalMs: number;
+  readonly keep: number;
+}
+
+export function checkpointSettings(pipeline: Pipeline): CheckpointSettings {
+  const settings = pipeline.settings?.checkpoints;
+  return {
+    enabled: settings?.enabled ?? true,
+    intervalMs: parseDuration(settings?.interval ?? '10s') ?? 10_000,
+    keep: settings?.keep ?? 3,
+  };
+}
+
+/**
+ * What a checkpoint can be restored into: the nodes' ids, kinds and configs
+ * and the edges, hashed (labels, positions and names do not count). A
+ * checkpoint is refused by a pipeline with another fingerprint.
+ */
+export function pipelineFingerprint(pipeline: Pipeline): string {
+  const canonical = JSON.parse(exportPipeline(pipeline)) as Pipeline;
+  const shape = {
+    nodes: canonical.nodes.map(({ id, kind, config }) => ({ id, kind, config })),
+    edges: canonical.edges,
+  };
+  return createHash('sha256').update(JSON.stringify(shape)).digest('hex');
 }

@@ -13,6 +13,7 @@ import {
   type StreamSchema,
 } from '@sluice/shared';
 import { START_OF_TIME } from '../batch.js';
+import type { CheckpointKind } from '../checkpoint/codec.js';
 import type { WrittenCheckpoint } from '../checkpoint/storage.js';
 import { DataDir } from '../io/data-dir.js';
 import type { SourceContext } from '../operator.js';
@@ -285,22 +286,22 @@ export class Job implements NodeHost {
 
   /**
    * Stops the job. With `drain`, the sources end as if their input ran out, so
-   * every open window fires. With `savepoint` (and checkpoints configured),
-   * a last checkpoint is taken once the sources have stopped, kept until
-   * deleted, to start again from exactly there.
+   * every open window fires. With `checkpoint` (and checkpoints configured),
+   * a last checkpoint is taken once the sources have stopped, to start again
+   * from exactly there: a savepoint is kept until deleted.
    */
-  async stop(options: { drain?: boolean; savepoint?: boolean } = {}): Promise<JobResult> {
+  async stop(options: { drain?: boolean; checkpoint?: CheckpointKind } = {}): Promise<JobResult> {
     if (this.#status === 'running' && !this.#stopping) {
       this.#stopping = true;
       this.#signalStop();
       await this.#sourcesExited();
       await this.#checkpoints?.stop();
       if (options.drain) for (const source of this.#sources) source.finish();
-      if (options.savepoint && this.#checkpoints && !this.#failure) {
-        this.#savepoint = await this.#checkpoints.take('savepoint');
-        if (!this.#savepoint)
+      if (options.checkpoint && this.#checkpoints && !this.#failure) {
+        this.#lastCheckpoint = await this.#checkpoints.take(options.checkpoint);
+        if (!this.#lastCheckpoint)
           this.#failure = {
-            message: `The savepoint could not be written: ${this.#checkpoints.lastError}`,
+            message: `The ${options.checkpoint} could not be written: ${this.#checkpoints.lastError}`,
           };
       }
       await this.#settle(options.drain && this.#unfinished === 0 ? 'finished' : 'stopped');
@@ -308,11 +309,11 @@ export class Job implements NodeHost {
     return this.done;
   }
 
-  #savepoint?: WrittenCheckpoint;
+  #lastCheckpoint?: WrittenCheckpoint;
 
-  /** The savepoint the last `stop({ savepoint: true })` wrote. */
-  get savepoint(): WrittenCheckpoint | undefined {
-    return this.#savepoint;
+  /** The checkpoint `stop({ checkpoint })`, or the end of the input, wrote last. */
+  get lastCheckpoint(): WrittenCheckpoint | undefined {
+    return this.#lastCheckpoint;
   }
 
   /** The latest metrics: counters now, rates over the last sampling interval. */
@@ -652,6 +653,10 @@ export class Job implements NodeHost {
         await Promise.all(commits.map(({ commit }) => commit()));
       } catch (error) {
         this.#failure ??= { message: `Could not finish writing: ${messageOf(error)}` };
+      }
+      // The input has ended: a last checkpoint says so, and a restart from it does nothing more.
+      if (status === 'finished' && !this.#failure && this.#checkpoints) {
+        this.#lastCheckpoint = await this.#checkpoints.take('checkpoint');
       }
       await Promise.allSettled(
         this.#nodes.map((n) => n.operator?.close?.() ?? n.source?.close?.()),

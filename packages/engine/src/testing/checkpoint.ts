@@ -1,7 +1,9 @@
 // Checks that an operator's checkpoint is complete: a run cut anywhere,
 // snapshotted, and continued in a fresh operator restored from the snapshot
-// gives exactly what the uninterrupted run gives. The snapshot crosses
-// v8.serialize on the way, as it does to disk.
+// gives exactly what the uninterrupted run gives, and holds the same state at
+// the end (the output alone does not show state that only costs memory or
+// holds input back: records kept past their use, a lost expiry index). The
+// snapshot crosses v8.serialize on the way, as it does to disk.
 import { deserialize, serialize } from 'node:v8';
 import fc from 'fast-check';
 import type { Row } from '../batch.js';
@@ -25,6 +27,8 @@ export interface RunOutput {
   readonly emitted: { rows: Row[]; times: number[] }[];
   readonly late: Row[];
   readonly errors: { row: unknown; reason: string }[];
+  /** What the operator holds at the end: its snapshot, and its own figures. */
+  readonly held: { snapshot: HarnessSnapshot; metrics: Record<string, number> | undefined };
 }
 
 function apply(h: Harness, step: Step): void {
@@ -39,7 +43,16 @@ function outputOf(h: Harness): RunOutput {
     const { rows, times } = h.emitted(port);
     return { rows: [...rows], times: [...times] };
   });
-  return { emitted, late: [...h.late], errors: [...h.errors] };
+  return {
+    emitted,
+    late: [...h.late],
+    errors: [...h.errors],
+    held: { snapshot: roundTrip(h), metrics: h.operator.metrics?.() },
+  };
+}
+
+function roundTrip(h: Harness): HarnessSnapshot {
+  return deserialize(serialize(h.snapshot())) as HarnessSnapshot;
 }
 
 /** Runs the steps on one operator. */
@@ -61,7 +74,7 @@ export function runWithRestore(
 ): RunOutput {
   const first = operatorHarness(options);
   for (const step of steps.slice(0, cut)) apply(first, step);
-  const snapshot = deserialize(serialize(first.snapshot())) as HarnessSnapshot;
+  const snapshot = roundTrip(first);
   const before = outputOf(first);
   const clock = new ManualClock(first.clock.now());
   const second = operatorHarness({ ...options, clock, restore: snapshot });
@@ -74,6 +87,7 @@ export function runWithRestore(
     })),
     late: [...before.late, ...after.late],
     errors: [...before.errors, ...after.errors],
+    held: after.held,
   };
 }
 
