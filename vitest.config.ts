@@ -6,6 +6,8 @@ const LOAD_TESTS = ['apps/server/src/load.test.ts', 'apps/server/src/soak.test.t
 const KAFKA_TESTS = ['packages/*/src/**/*.kafka.test.ts', 'apps/server/src/**/*.kafka.test.ts'];
 /** Hostile clients against the real server; small by default, full with SLUICE_ABUSE_FULL=1 (npm run test:abuse). */
 const ABUSE_TESTS = ['apps/server/src/abuse/**/*.abuse.test.ts'];
+/** Processes killed at random points; a few kills by default, 20 with SLUICE_FAULTS_FULL=1 (npm run test:faults). */
+const FAULT_TESTS = ['apps/server/src/faults/**/*.faults.test.ts'];
 
 // One runner for every package's unit tests. The "source" condition makes
 // `@sluice/*` imports resolve to each package's TypeScript source, so tests
@@ -28,7 +30,13 @@ export default defineConfig({
             'apps/server/src/**/*.test.ts',
             'apps/web/src/**/*.test.{ts,tsx}',
           ],
-          exclude: [...configDefaults.exclude, ...LOAD_TESTS, ...KAFKA_TESTS, ...ABUSE_TESTS],
+          exclude: [
+            ...configDefaults.exclude,
+            ...LOAD_TESTS,
+            ...KAFKA_TESTS,
+            ...ABUSE_TESTS,
+            ...FAULT_TESTS,
+          ],
         },
       },
       {
@@ -61,6 +69,15 @@ export default defineConfig({
           fileParallelism: false,
           sequence: { groupOrder: 2 },
           testTimeout: 120_000,
+        },
+      },
+      {
+        // Spawns the built CLI (bin/sluice.js) and kills it: needs the build that npm test makes first.
+        extends: true,
+        test: {
+          name: 'faults',
+          include: FAULT_TESTS,
+          testTimeout: 600_000,
         },
       },
     ],

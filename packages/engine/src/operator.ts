@@ -43,6 +43,15 @@ export interface Operator {
   finish?(context: OperatorContext): void;
   /** Waits until everything emitted so far has been written (sinks). */
   flush?(): Promise<void>;
+  /**
+   * A checkpoint cuts the stream here, between batches, just before the
+   * state is snapshotted. A sink that delivers exactly once sets aside what it
+   * was handed since the last cut, noting it in its state, to make it visible
+   * in `checkpointed` once the checkpoint is durable.
+   */
+  cut?(): void;
+  /** The checkpoint of the last cut is durable: make what came before the cut visible. */
+  checkpointed?(): Promise<void>;
   /** Records or bytes accepted but not yet written; the runtime slows the sources while it is high. */
   backlog?(): number;
   /** Kind-specific figures for the metrics, such as open windows. */
@@ -143,6 +152,8 @@ export interface OperatorEnvironment<C = unknown> {
   readonly state: StateStore;
   /** Where console sinks write. */
   readonly stdout: (text: string) => void;
+  /** Whether the job takes checkpoints: sinks that can deliver exactly once do so then. */
+  readonly checkpointing: boolean;
 }
 
 /** The environment of a runtime of declaration `D`. */

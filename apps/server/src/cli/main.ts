@@ -25,6 +25,7 @@ Commands:
            --json             Print the diagnostics as JSON
   run PIPELINE.json           Run a pipeline until its input ends (or Ctrl-C)
            --data-dir DIR     Where file paths resolve (default: the current directory)
+           --state-dir DIR    Keep checkpoints in DIR; run again with it to resume
   catalog                     Print the operator catalog as JSON
           --markdown          ... or as the Markdown reference (docs/catalog.md)
   schema                      Print the JSON Schema of the pipeline format
@@ -83,11 +84,15 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       case 'run': {
         const { values, positionals } = parseArgs({
           args: [...rest],
-          options: { 'data-dir': { type: 'string' } },
+          options: { 'data-dir': { type: 'string' }, 'state-dir': { type: 'string' } },
           allowPositionals: true,
         });
         if (positionals.length !== 1) return usage(io, 'run needs exactly one pipeline file.');
-        return await runCommand(positionals[0]!, { dataDir: values['data-dir'] }, io);
+        return await runCommand(
+          positionals[0]!,
+          { dataDir: values['data-dir'], stateDir: values['state-dir'] },
+          io,
+        );
       }
       case 'catalog': {
         const { values } = parseArgs({

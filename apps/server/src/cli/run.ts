@@ -1,19 +1,37 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { type JobResult, PipelineError, startJob } from '@sluice/engine';
+import {
+  CheckpointFormatError,
+  type CheckpointOptions,
+  CheckpointStorage,
+  checkpointSettings,
+  type JobOptions,
+  type JobResult,
+  type JobSnapshot,
+  PipelineError,
+  pipelineFingerprint,
+  RestoreError,
+  startJob,
+} from '@sluice/engine';
 import {
   formatTimestamp,
   getOperator,
   hasErrors,
   type JobMetrics,
+  type Pipeline,
   readPipeline,
 } from '@sluice/shared';
 import type { CliIO } from './io.js';
 
-/** `sluice run FILE`: validates, runs until the input ends or Ctrl-C, prints a summary. */
+/**
+ * `sluice run FILE`: validates, runs until the input ends or Ctrl-C, prints a
+ * summary. With a state directory it takes checkpoints there, and a second
+ * run with the same directory resumes from the latest one (a kill -9 is
+ * recovered so); Ctrl-C takes a last checkpoint before it stops.
+ */
 export async function runCommand(
   file: string,
-  options: { dataDir?: string },
+  options: { dataDir?: string; stateDir?: string },
   io: CliIO,
 ): Promise<number> {
   let text: string;
@@ -34,17 +52,22 @@ export async function runCommand(
     return 1;
   }
   const dataDir = resolve(io.cwd, options.dataDir ?? '.');
+  const durable =
+    options.stateDir === undefined
+      ? {}
+      : await checkpointsIn(resolve(io.cwd, options.stateDir), options.stateDir, read.pipeline, io);
+  if (durable === undefined) return 1;
   let job: ReturnType<typeof startJob>;
   try {
-    job = startJob(read.pipeline, { dataDir, stdout: io.stdout });
+    job = startJob(read.pipeline, { dataDir, stdout: io.stdout, ...durable });
   } catch (error) {
-    if (error instanceof PipelineError) {
+    if (error instanceof PipelineError || error instanceof RestoreError) {
       io.stderr(`${error.message}\n`);
       return 1;
     }
     throw error;
   }
-  const onAbort = () => void job.stop();
+  const onAbort = () => void job.stop(durable.checkpoints ? { checkpoint: 'checkpoint' } : {});
   io.signal?.addEventListener('abort', onAbort, { once: true });
   const unsubscribe = io.progress
     ? job.subscribe((m) => io.progress?.(progressLine(m)))
@@ -55,6 +78,58 @@ export async function runCommand(
   io.progress?.('');
   io.stderr(summary(read.pipeline.name, result));
   return result.status === 'failed' ? 1 : 0;
+}
+
+/**
+ * The checkpoint options of a run with a state directory, and the checkpoint
+ * to resume from if there is one; undefined (after saying why) when the
+ * directory holds checkpoints that cannot be used.
+ */
+async function checkpointsIn(
+  dir: string,
+  shown: string,
+  pipeline: Pipeline,
+  io: CliIO,
+): Promise<Pick<JobOptions, 'checkpoints' | 'restore'> | undefined> {
+  const settings = checkpointSettings(pipeline);
+  const storage = new CheckpointStorage(dir, {
+    keep: settings.keep,
+    onWarning: (message) => io.stderr(`sluice: ${message}\n`),
+  });
+  const fingerprint = pipelineFingerprint(pipeline);
+  let latest: Awaited<ReturnType<CheckpointStorage['latest']>>;
+  try {
+    latest = await storage.latest();
+  } catch (error) {
+    if (!(error instanceof CheckpointFormatError)) throw error;
+    io.stderr(`sluice: ${error.message}\n`);
+    return undefined;
+  }
+  if (latest && latest.info.meta.pipeline !== fingerprint) {
+    io.stderr(
+      `sluice: the checkpoints in ${shown} were taken of another version of this pipeline (its nodes, their settings or its edges differ), so they cannot be restored into it. Run it with another --state-dir, or remove ${shown} to start from scratch.\n`,
+    );
+    return undefined;
+  }
+  if (latest) {
+    const { id, kind, createdAt } = latest.info;
+    io.stderr(`Resuming from ${kind} ${id}, taken ${formatTimestamp(createdAt)}.\n`);
+  }
+  const checkpoints: CheckpointOptions | undefined = settings.enabled
+    ? {
+        intervalMs: settings.intervalMs,
+        storage,
+        meta: { pipeline: fingerprint, name: pipeline.name },
+      }
+    : undefined;
+  if (!settings.enabled)
+    io.stderr(`sluice: checkpoints are off in this pipeline's settings; ${shown} is only read.\n`);
+  return {
+    ...(checkpoints ? { checkpoints } : {}),
+    ...(latest
+      ? { restore: { snapshot: latest.snapshot as JobSnapshot, id: latest.info.id } }
+      : {}),
+  };
 }
 
 const count = (n: number) => Math.round(n).toLocaleString('en-US');

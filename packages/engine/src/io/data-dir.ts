@@ -3,7 +3,7 @@
 // opened, without ever waiting on a named pipe. Messages name files as the
 // analyst knows them (relative to the data directory), never by absolute path.
 import { constants } from 'node:fs';
-import { type FileHandle, lstat, mkdir, open, realpath } from 'node:fs/promises';
+import { type FileHandle, lstat, mkdir, open, readdir, realpath, unlink } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 export class DataDirError extends Error {
@@ -69,6 +69,32 @@ export class DataDir {
       throw this.#refusal(cause, path);
     }
     return handle;
+  }
+
+  /**
+   * Opens a file inside the data directory for writing in place, creating it
+   * and its folders, without emptying it (a sink that recovers its output
+   * after a restart truncates it to what its checkpoint says).
+   */
+  async openForUpdate(path: string): Promise<FileHandle> {
+    const full = await this.resolveForWriting(path);
+    return this.#checked(await this.#open(full, WRITE_FLAGS, path), path);
+  }
+
+  /** Deletes a file inside the data directory; a file already gone is fine. */
+  async remove(path: string): Promise<void> {
+    const full = await this.resolveForWriting(path);
+    try {
+      await unlink(full);
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw this.#refusal(cause, path);
+    }
+  }
+
+  /** The names in the folder holding `path` (inside the data directory); none when it does not exist. */
+  async siblings(path: string): Promise<string[]> {
+    const full = await this.resolveForWriting(path);
+    return readdir(dirname(full)).catch(() => []);
   }
 
   /** The absolute path of an existing file inside the data directory. */

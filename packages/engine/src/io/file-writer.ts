@@ -29,10 +29,11 @@ export class FileWriter {
   #failure: Error | undefined;
   readonly #waiters: Waiter[] = [];
 
-  constructor(dataDir: DataDir, path: string) {
+  /** `after`: the file is opened only once it resolves (what is written waits in memory). */
+  constructor(dataDir: DataDir, path: string, after?: Promise<void>) {
     this.#path = path;
     this.#shown = dataDir.shown(path);
-    this.#opened = this.#open(dataDir);
+    this.#opened = this.#open(dataDir, after);
   }
 
   /** Records accepted but not yet handed to the OS. */
@@ -64,8 +65,9 @@ export class FileWriter {
     await finished(stream);
   }
 
-  async #open(dataDir: DataDir): Promise<void> {
+  async #open(dataDir: DataDir, after: Promise<void> | undefined): Promise<void> {
     try {
+      await after;
       // Emptied only once known to be a regular file of its own (never a hard link to another).
       const handle = await dataDir.openForWriting(this.#path);
       const stream = handle.createWriteStream();

@@ -140,6 +140,7 @@ describe('sink.file backlog and flush', () => {
       node: { id: 'sink', kind: 'sink.file', config: { path: '../escape.jsonl', format: 'jsonl' } },
       definition,
       inputs: [[{ fields: FIELDS, time: 'processing' }]],
+      checkpointing: false,
       outputs: [],
       clock: new ManualClock(),
       dataDir: new DataDir(join(dir, 'data')),

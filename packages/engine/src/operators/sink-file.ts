@@ -2,26 +2,32 @@ import type { Field, sinkFile } from '@sluice/shared';
 import { type Options as CsvOptions, stringify } from 'csv-stringify/sync';
 import type { Row } from '../batch.js';
 import { jsonEncoder } from '../io/encode.js';
+import { EpochFiles } from '../io/epoch-files.js';
 import { FileWriter } from '../io/file-writer.js';
 import type { EnvironmentOf, Operator } from '../operator.js';
 
 /**
  * Writes records to a JSON Lines or CSV file in the data directory, replacing
  * it when the job starts. Fields in the input schema's order, timestamps as
- * ISO-8601 UTC strings.
+ * ISO-8601 UTC strings. When the job takes checkpoints, exactly once: lines
+ * are published at each checkpoint, and a restored job neither repeats nor
+ * loses one (io/epoch-files.ts).
  */
 export function createFileSink(env: EnvironmentOf<typeof sinkFile>): Operator {
   const { config } = env;
   const fields = env.inputs[0]?.[0]?.fields ?? [];
-  const file = new FileWriter(env.dataDir, config.path);
   let encode: (rows: readonly Row[]) => string;
+  let header: string | undefined;
   if (config.format === 'csv') {
     const csv = csvEncoder(fields, config.csv.delimiter);
-    if (config.csv.header && fields.length > 0) file.write(csv.header, 0);
+    if (config.csv.header && fields.length > 0) header = csv.header;
     encode = csv.encode;
   } else {
     encode = jsonlEncoder(fields);
   }
+  if (env.checkpointing) return exactlyOnce(new EpochFiles(env.dataDir, config.path, env.state));
+  const file = new FileWriter(env.dataDir, config.path);
+  if (header !== undefined) file.write(header, 0);
   return {
     process(batch) {
       if (batch.rows.length > 0) file.write(encode(batch.rows), batch.rows.length);
@@ -30,6 +36,22 @@ export function createFileSink(env: EnvironmentOf<typeof sinkFile>): Operator {
     backlog: () => file.backlog,
     close: () => file.close(),
   };
+
+  /** With checkpoints: lines become visible in the file when the checkpoint after them is durable. */
+  function exactlyOnce(files: EpochFiles): Operator {
+    return {
+      process(batch) {
+        if (batch.rows.length === 0) return;
+        if (header !== undefined && !files.begun) files.write(header, 0);
+        files.write(encode(batch.rows), batch.rows.length);
+      },
+      cut: () => files.cut(),
+      checkpointed: () => files.publish(),
+      flush: () => files.flush(),
+      backlog: () => files.backlog,
+      close: () => files.close(),
+    };
+  }
 }
 
 function jsonlEncoder(fields: readonly Field[]): (rows: readonly Row[]) => string {

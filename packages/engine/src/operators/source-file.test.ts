@@ -47,6 +47,7 @@ function fileSource(config: Record<string, unknown>, clock = new ManualClock(1_0
     node,
     definition,
     inputs: [],
+    checkpointing: false,
     outputs: [inferred?.out],
     clock,
     dataDir: new DataDir(dir),

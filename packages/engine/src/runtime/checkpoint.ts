@@ -45,6 +45,8 @@ export interface CheckpointHost {
   snapshot(): JobSnapshot;
   /** Waits until every sink has written what it was handed; throws what a sink threw. */
   flushSinks(): Promise<void>;
+  /** The checkpoint is durable: sinks make what came before the cut visible. */
+  checkpointed(): Promise<void>;
 }
 
 /**
@@ -119,6 +121,7 @@ export class CheckpointCoordinator {
         const at = this.#host.clock.now();
         this.#completed++;
         this.#last = { id: written.id, at, durationMs: at - began, bytes: written.bytes };
+        await this.#host.checkpointed();
         return written;
       } catch (error) {
         this.#failed++;

@@ -184,6 +184,7 @@ export class Job implements NodeHost {
         dataDir,
         state: running.state,
         stdout,
+        checkpointing: options.checkpoints !== undefined,
       };
       if (runtime.type === 'source') {
         running.source = runtime.create(env);
@@ -199,8 +200,9 @@ export class Job implements NodeHost {
         {
           clock: this.clock,
           running: () => this.#status === 'running' && !this.#stopping,
-          snapshot: () => this.snapshot(),
+          snapshot: () => this.#cut(),
           flushSinks: () => this.#flushSinks(),
+          checkpointed: () => this.#checkpointed(),
         },
         options.checkpoints,
         options.restore?.id,
@@ -262,6 +264,24 @@ export class Job implements NodeHost {
     for (const [id, edge] of this.#edges) edge.records = snapshot.edges[id] ?? 0;
     // Rates count from here, not from zero.
     this.#rates.sample(this.clock.now() - 1, this.#readings());
+  }
+
+  /** The checkpoint's cut: exactly-once sinks set aside what came before it, then every node is snapshotted. */
+  #cut(): JobSnapshot {
+    for (const node of this.#nodes) node.operator?.cut?.();
+    return this.snapshot();
+  }
+
+  /** The checkpoint is durable: exactly-once sinks make what came before its cut visible. */
+  async #checkpointed(): Promise<void> {
+    for (const node of this.#nodes) {
+      try {
+        await node.operator?.checkpointed?.();
+      } catch (error) {
+        this.fail(node, error);
+        throw error;
+      }
+    }
   }
 
   /** Waits until every sink has written what it was handed. */

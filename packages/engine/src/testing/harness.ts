@@ -26,6 +26,8 @@ export interface HarnessOptions {
   readonly clock?: ManualClock;
   /** Where a console sink prints. Default: nowhere. */
   readonly stdout?: (text: string) => void;
+  /** Tells the operator the job takes checkpoints (sinks deliver exactly once then). Default false. */
+  readonly checkpointing?: boolean;
   /** Starts the operator from a snapshot another harness took, as a job restores a checkpoint. */
   readonly restore?: HarnessSnapshot;
 }
@@ -102,6 +104,7 @@ export function operatorHarness(options: HarnessOptions): Harness {
     dataDir: new DataDir(options.dataDir ?? process.cwd()),
     state,
     stdout: options.stdout ?? (() => {}),
+    checkpointing: options.checkpointing ?? false,
   });
 
   const emitted = definition.outputs.map(() => ({ rows: [] as Row[], times: [] as number[] }));
