@@ -110,7 +110,7 @@ export {
 } from './api/index.js';
 export { describeCatalog, getOperator, OPERATORS } from './catalog/catalog.js';
 export type { ConfigOf, Configured } from './catalog/configured.js';
-export { Defaulted, withDefaults } from './catalog/configured.js';
+export { Defaulted, Unbounded, withDefaults } from './catalog/configured.js';
 // --- the operator catalog ---
 export type {
   InferContext,
