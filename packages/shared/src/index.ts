@@ -110,7 +110,7 @@ export {
 } from './api/index.js';
 export { describeCatalog, getOperator, OPERATORS } from './catalog/catalog.js';
 export type { ConfigOf, Configured } from './catalog/configured.js';
-export { Defaulted, withDefaults } from './catalog/configured.js';
+export { Defaulted, Unbounded, withDefaults } from './catalog/configured.js';
 // --- the operator catalog ---
 export type {
   InferContext,
@@ -178,6 +178,8 @@ export type { NexmarkEventType, NexmarkSourceConfig } from './operators/source-n
 export { NEXMARK_EVENT_TYPES, NEXMARK_FIELDS, sourceNexmark } from './operators/source-nexmark.js';
 export type { RunningAggregateConfig } from './operators/transform-aggregate.js';
 export { transformAggregate } from './operators/transform-aggregate.js';
+export type { DedupeConfig } from './operators/transform-dedupe.js';
+export { transformDedupe } from './operators/transform-dedupe.js';
 export { transformFilter } from './operators/transform-filter.js';
 export type { MapConfig } from './operators/transform-map.js';
 export { transformMap } from './operators/transform-map.js';

@@ -15,6 +15,7 @@ import {
   sourceKafka,
   sourceNexmark,
   transformAggregate,
+  transformDedupe,
   transformFilter,
   transformMap,
   transformTopN,
@@ -33,6 +34,7 @@ import { createFileSource } from './source-file.js';
 import { createKafkaSource } from './source-kafka.js';
 import { createNexmarkSource } from './source-nexmark.js';
 import { createTransformAggregate } from './transform-aggregate.js';
+import { createTransformDedupe } from './transform-dedupe.js';
 import { createFilter } from './transform-filter.js';
 import { createMap } from './transform-map.js';
 import { createTransformTopN } from './transform-topn.js';
@@ -49,6 +51,7 @@ export const RUNTIMES: readonly RuntimeFactory[] = [
   defineOperator(transformUnion, createUnion),
   defineOperator(transformAggregate, createTransformAggregate),
   defineOperator(transformTopN, createTransformTopN),
+  defineOperator(transformDedupe, createTransformDedupe),
   defineOperator(windowAggregate, createWindowAggregate),
   defineOperator(joinWindow, createJoinWindow),
   defineOperator(joinInterval, createJoinInterval),

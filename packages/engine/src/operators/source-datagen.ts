@@ -30,8 +30,8 @@ export function createDatagen(env: EnvironmentOf<typeof sourceDatagen>): Source 
   const { config } = env;
   let rng: RandomGenerator = xoroshiro128plus(config.seed);
   let startedAt = env.clock.now();
-  // Unbounded when no count is set.
-  const count = config.count ?? Number.POSITIVE_INFINITY;
+  // +Infinity when no count is set (Unbounded in the declaration).
+  const count = config.count;
   const rate = config.rate;
   const names = config.fields.map((f) => f.name);
   let makers = config.fields.map((f) => maker(f.generator, f.type, rate, startedAt));

@@ -1,4 +1,4 @@
-import { parseTimestamp, type sourceKafka } from '@sluice/shared';
+import type { sourceKafka } from '@sluice/shared';
 import { type Batch, EMPTY_BATCH, type Row, START_OF_TIME } from '../batch.js';
 import { type KafkaMessage, KafkaWriter, type OutgoingMessage } from '../io/kafka/client.js';
 import { PartitionTracker } from '../io/kafka/partitions.js';
@@ -6,7 +6,7 @@ import { KafkaReader } from '../io/kafka/reader.js';
 import { valueDecoder } from '../io/kafka/records.js';
 import { idleTimeoutOf } from '../io/watermarks.js';
 import type { EnvironmentOf, Source, SourceCommit, SourceContext } from '../operator.js';
-import { validDuration } from './compile.js';
+import { validDuration, validTimestamp } from './compile.js';
 
 const BATCH = 1024;
 /** How long `next` waits for messages before returning an empty batch (so idleness is noticed). */
@@ -27,7 +27,7 @@ export function createKafkaSource(env: EnvironmentOf<typeof sourceKafka>): Sourc
   const timeField = config.eventTime?.field;
   const startAt =
     config.startFrom === 'timestamp' && config.startTimestamp !== undefined
-      ? (parseTimestamp(config.startTimestamp) ?? START_OF_TIME)
+      ? validTimestamp(config.startTimestamp)
       : START_OF_TIME;
   const tracker = new PartitionTracker({
     boundMs: config.eventTime ? validDuration(config.eventTime.maxOutOfOrderness) : 0,

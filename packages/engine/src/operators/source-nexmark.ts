@@ -33,8 +33,8 @@ export function createNexmarkSource(env: EnvironmentOf<typeof sourceNexmark>): S
     rate: config.rate,
     seed: config.seed,
   });
-  // Unbounded when no count is set.
-  const count = config.count ?? Number.POSITIVE_INFINITY;
+  // +Infinity when no count is set (Unbounded in the declaration).
+  const count = config.count;
   const delay = validDuration(config.maxOutOfOrderness);
   const emit = new Set(config.emit);
   const [person, auction, bid] = NEXMARK_EVENT_TYPES.map((t) => emit.has(t));

@@ -8,6 +8,7 @@ import {
   getOperator,
   type PipelineNode,
   type StreamSchema,
+  withDefaults,
 } from '@sluice/shared';
 import type { Batch, Row } from '../batch.js';
 import { START_OF_TIME } from '../batch.js';
@@ -73,7 +74,7 @@ export function operatorHarness(options: HarnessOptions): Harness {
     definition.inputs.map((p, i) => [p.name, options.inputs[i] ? [options.inputs[i]] : []]),
   );
   const inferred = definition.infer({
-    config: options.config as never,
+    config: withDefaults(definition, options.config) as never,
     inputs: inputsByName,
     expression: (path, text, fields, expected) => {
       const checked = checkExpression(text, fields, expected ? { expected } : undefined);

@@ -13,6 +13,7 @@ import { sourceFile } from '../operators/source-file.js';
 import { sourceKafka } from '../operators/source-kafka.js';
 import { sourceNexmark } from '../operators/source-nexmark.js';
 import { transformAggregate } from '../operators/transform-aggregate.js';
+import { transformDedupe } from '../operators/transform-dedupe.js';
 import { transformFilter } from '../operators/transform-filter.js';
 import { transformMap } from '../operators/transform-map.js';
 import { transformTopN } from '../operators/transform-topn.js';
@@ -30,6 +31,7 @@ export const OPERATORS: readonly OperatorDefinition[] = [
   transformUnion,
   transformAggregate,
   transformTopN,
+  transformDedupe,
   windowAggregate,
   joinWindow,
   joinInterval,

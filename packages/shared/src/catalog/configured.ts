@@ -2,10 +2,14 @@
 // defaults once per job (TypeBox's `Value.Default`), so an optional field with
 // a default is always there: `Configured` says so in the type, and no runtime
 // repeats the default. A default is declared with `Defaulted`, which puts it
-// in the schema and in the schema's type alike.
+// in the schema and in the schema's type alike. A limit that is unbounded
+// when left out is declared with `Unbounded`: the engine gets +Infinity, a
+// value JSON cannot hold, so the schema marks the field instead.
 import {
   type Static,
   type TArray,
+  type TInteger,
+  type TNumber,
   type TObject,
   type TOptional,
   type TProperties,
@@ -24,6 +28,17 @@ export function Defaulted<S extends TSchema, const V extends Static<S>>(
   return Type.Optional(Type.With(schema, { default: value })) as TOptional<S & { default: V }>;
 }
 
+const UNBOUNDED = 'x-sluice-unbounded';
+
+/** An optional limit that is +Infinity when left out (the form leaves it empty; the engine gets +Infinity). */
+export function Unbounded<S extends TInteger | TNumber>(
+  schema: S,
+): TOptional<S & { [UNBOUNDED]: true }> {
+  return Type.Optional(Type.With(schema, { [UNBOUNDED]: true })) as TOptional<
+    S & { [UNBOUNDED]: true }
+  >;
+}
+
 /** The type of a config of schema `S` once its defaults are filled in. */
 export type Configured<S extends TSchema> =
   S extends TObject<infer P extends TProperties>
@@ -34,9 +49,13 @@ export type Configured<S extends TSchema> =
         ? { [K in keyof T]: Configured<T[K]> }[number]
         : Static<S>;
 
-/** Optional and without a default: may still be missing once defaults are filled in. */
+/** Optional, without a default and not `Unbounded`: may still be missing once defaults are filled in. */
 type MayBeMissing<S> =
-  S extends TOptional<TSchema> ? (S extends { default: unknown } ? false : true) : false;
+  S extends TOptional<TSchema>
+    ? S extends { default: unknown } | { [UNBOUNDED]: true }
+      ? false
+      : true
+    : false;
 
 type ConfiguredObject<P extends TProperties> = Evaluate<
   { [K in keyof P as MayBeMissing<P[K]> extends true ? K : never]?: Configured<P[K]> } & {
@@ -56,7 +75,26 @@ export function withDefaults<D extends OperatorDefinition>(
   declaration: D,
   config: unknown,
 ): ConfigOf<D> {
-  return Value.Default(declaration.config, Value.Clone(config ?? {})) as ConfigOf<D>;
+  const filled = Value.Default(declaration.config, Value.Clone(config ?? {}));
+  fillUnbounded(declaration.config, filled);
+  return filled as ConfigOf<D>;
+}
+
+/**
+ * Sets the left-out `Unbounded` fields to +Infinity, in the object's own
+ * properties and in nested objects (not yet inside arrays or unions: no kind
+ * declares one there, and `Unbounded` refuses nothing that would tell).
+ */
+function fillUnbounded(schema: TSchema, value: unknown): void {
+  if (!Type.IsObject(schema) || typeof value !== 'object' || value === null) return;
+  const record = value as Record<string, unknown>;
+  for (const [name, property] of Object.entries(schema.properties as TProperties)) {
+    if ((property as Record<string, unknown>)[UNBOUNDED] === true) {
+      record[name] ??= Number.POSITIVE_INFINITY;
+    } else {
+      fillUnbounded(property, record[name]);
+    }
+  }
 }
 
 type Evaluate<T> = { [K in keyof T]: T[K] } & {};

@@ -2,6 +2,7 @@ import type { Static, TSchema } from 'typebox';
 import type { InputPort, OutputPort, ShownResults } from '../api/catalog.js';
 import type { CheckedExpression } from '../expression/index.js';
 import type { Field, FieldType, StreamSchema } from '../schema/field.js';
+import type { Configured } from './configured.js';
 
 export const OPERATOR_CATEGORIES = ['source', 'transform', 'window', 'join', 'sink'] as const;
 export type OperatorCategory = (typeof OPERATOR_CATEGORIES)[number];
@@ -51,7 +52,8 @@ export interface OperatorDefinition<C extends TSchema = TSchema> {
   readonly config: C;
   /** The config a node gets when dropped from the palette. */
   readonly defaults: Static<C>;
-  infer(context: InferContext<Static<C>>): InferredOutputs;
+  /** Checks a config that has passed its schema, with its defaults filled in (`withDefaults`). */
+  infer(context: InferContext<Configured<C>>): InferredOutputs;
 }
 
 /** Declares an operator kind with its config type inferred from the schema. */

@@ -25,7 +25,7 @@ export const JoinBaseConfig = {
   ),
 };
 
-type JoinConfig = { on: Static<typeof JoinKeysSchema>; where?: string; rightPrefix?: string };
+type JoinConfig = { on: Static<typeof JoinKeysSchema>; where?: string; rightPrefix: string };
 
 /** Checks the keys and returns the joined fields, or undefined after reporting a problem. */
 export function joinFields(
@@ -87,7 +87,7 @@ export function joinLayout(
   right: readonly Field[],
   leading: readonly Field[] = [],
 ): { fields: Field[]; sources: JoinFieldSource[] } | { clash: string } {
-  const prefix = config.rightPrefix ?? 'right_';
+  const prefix = config.rightPrefix;
   const fields: Field[] = [...leading, ...left];
   const sources: JoinFieldSource[] = [
     ...leading.map((f) => ({ name: f.name, side: 'leading' as const, field: f.name })),

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Defaulted } from '../catalog/configured.js';
+import { Defaulted, Unbounded } from '../catalog/configured.js';
 import { defineOperator, OUT } from '../catalog/operator.js';
 import { DurationSchema } from '../schema/duration.js';
 import { FieldNameSchema, type FieldType, FieldTypeSchema } from '../schema/field.js';
@@ -113,7 +113,7 @@ const DatagenConfig = Type.Object(
         description: 'Records per second; as fast as possible when empty',
       }),
     ),
-    count: Type.Optional(
+    count: Unbounded(
       Type.Integer({
         minimum: 1,
         title: 'Count',

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Defaulted } from '../catalog/configured.js';
+import { Defaulted, Unbounded } from '../catalog/configured.js';
 import type { OutputPort } from '../catalog/operator.js';
 import { defineOperator } from '../catalog/operator.js';
 import { DurationSchema } from '../schema/duration.js';
@@ -48,7 +48,7 @@ export const NEXMARK_FIELDS: { readonly [type in NexmarkEventType]: readonly Fie
 
 const NexmarkConfig = Type.Object(
   {
-    count: Type.Optional(
+    count: Unbounded(
       Type.Integer({
         minimum: 1,
         title: 'Events',

@@ -67,12 +67,7 @@ export const transformAggregate = defineOperator({
     if (!input) return undefined;
     if (!checkFieldsExist(config.updateKey ?? [], 'updateKey', 'key updates by', input, error))
       complete = false;
-    const fields = aggregateFields(
-      { expression, error },
-      input,
-      config.groupBy ?? [],
-      config.aggregates,
-    );
+    const fields = aggregateFields({ expression, error }, input, config.groupBy, config.aggregates);
     if (!fields || !complete) return undefined;
     return { out: streamOf(fields, input.time) };
   },

@@ -80,7 +80,7 @@ export const transformTopN = defineOperator({
     const input = inputs.in?.[0];
     let complete = checkIdleRetention(config.retention, input, error);
     if (!input) return undefined;
-    if (!checkFieldsExist(config.partitionBy ?? [], 'partitionBy', 'rank per', input, error))
+    if (!checkFieldsExist(config.partitionBy, 'partitionBy', 'rank per', input, error))
       complete = false;
     config.orderBy.forEach((term, i) => {
       const path = `orderBy[${i}].expr`;
@@ -96,7 +96,7 @@ export const transformTopN = defineOperator({
         );
       }
     });
-    const rankField = config.rankField ?? 'rank';
+    const rankField = config.rankField;
     const problem = fieldNameProblem(rankField);
     if (problem) {
       complete = false;

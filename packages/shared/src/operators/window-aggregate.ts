@@ -120,13 +120,13 @@ export const windowAggregate = defineOperator({
     checkWindow(config.window, error);
     const input = inputs.in?.[0];
     if (!input) return undefined;
-    const eventTime = (config.time ?? 'event') === 'event';
+    const eventTime = config.time === 'event';
     if (eventTime && !checkEventTimeInput(input, 'in', error)) return undefined;
 
     const fields = aggregateFields(
       { expression, error },
       input,
-      config.groupBy ?? [],
+      config.groupBy,
       config.aggregates,
       [
         { field: { name: 'window_start', type: 'timestamp' }, path: 'window' },

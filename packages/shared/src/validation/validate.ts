@@ -1,5 +1,6 @@
 import type { TSchema } from 'typebox';
 import { getOperator, OPERATORS } from '../catalog/catalog.js';
+import { withDefaults } from '../catalog/configured.js';
 import type { InferContext } from '../catalog/operator.js';
 import { checkExpression } from '../expression/index.js';
 import { pipelineLimitProblem } from '../format/limits.js';
@@ -282,7 +283,8 @@ function inferContext(
   const pathOf = (path: string | undefined) =>
     path ? joinPath(base, path) : `nodes[${node.index}]`;
   return {
-    config: node.config as never,
+    // Only a config that passed its schema gets here: its defaults can be filled in.
+    config: withDefaults(node.operator!, node.config) as never,
     inputs,
     expression(path, text, fields, expected) {
       const checked = checkExpression(text, fields, expected ? { expected } : undefined);
