@@ -116,7 +116,7 @@ export function createConsole(env: EnvironmentOf<typeof sinkConsole>): Operator 
   const printedHeader = state.cell('printedHeader', false);
   const total = state.cell('total', 0);
   const omitted = state.cell('omitted', 0);
-  /** The second lines are counted in, by the job's clock, and what it printed and left out. */
+  /** When the current second began, by the job's clock, and what was printed and left out in it. */
   const secondStart = state.cell('secondStart', env.clock.now());
   const printedThisSecond = state.cell('printedThisSecond', 0);
   const omittedThisSecond = state.cell('omittedThisSecond', 0);
