@@ -11,6 +11,7 @@
 import type { transformAggregate } from '@sluice/shared';
 import type { Batch, Row } from '../batch.js';
 import type { EnvironmentOf, Operator, OperatorContext } from '../operator.js';
+import type { Codec } from '../runtime/state.js';
 import { validDuration } from './compile.js';
 import { ExpiryQueue } from './join/expiry-queue.js';
 import { type Accumulator, Aggregates } from './window/accumulators.js';
@@ -57,15 +58,29 @@ export function createTransformAggregate(env: EnvironmentOf<typeof transformAggr
 
   const aggregates = new Aggregates(config.aggregates, input.fields);
   const key = groupKey(groupBy);
-  const groups = env.state.map<unknown, Group>('groups');
+  const groups = env.state.map<unknown, Group>('groups', groupCodec(aggregates));
   const groupExpiry = new ExpiryQueue<unknown>();
   const updateKey = config.updateKey ? groupKey(config.updateKey) : undefined;
+  // Plain data: the group's key, its life and what the record added (values of the input).
   const contributions = env.state.map<unknown, Contribution>('contributions');
   const contributionExpiry = new ExpiryQueue<unknown>();
   const build = rowBuilder(output.fields, groupBy, config.aggregates);
   /** Records accepted so far: orders first/last ties, and numbers the lives of keys. */
-  let arrivals = 0;
-  let batches = 0;
+  const arrivals = env.state.cell('arrivals', 0);
+  /** Input batches so far: tells the groups a batch changed. */
+  const batches = env.state.cell('batches', 0);
+  // The expiry queues are an index over the entries' `scheduled` times.
+  env.state.afterRestore(() => {
+    groupExpiry.clear();
+    contributionExpiry.clear();
+    for (const [k, group] of groups) {
+      if (group.scheduled !== Number.POSITIVE_INFINITY) groupExpiry.push(group.scheduled, k);
+    }
+    for (const [update, previous] of contributions) {
+      if (previous.scheduled !== Number.POSITIVE_INFINITY)
+        contributionExpiry.push(previous.scheduled, update);
+    }
+  });
 
   function touch(group: Group, t: number, batch: number, changed: Group[]): void {
     if (t > group.lastUpdate) group.lastUpdate = t;
@@ -139,13 +154,14 @@ export function createTransformAggregate(env: EnvironmentOf<typeof transformAggr
   function process(batch: Batch, _input: number, context: OperatorContext): void {
     const { rows, times } = batch;
     const n = rows.length;
-    const batchNo = batches++;
+    const batchNo = batches.value++;
     const changed: Group[] = [];
+    let arrived = arrivals.value;
     for (let i = 0; i < n; i++) {
       const row = rows[i]!;
       const t = times[i]!;
       if (!aggregates.readOrReport(row, context)) continue;
-      const arrival = arrivals++;
+      const arrival = arrived++;
       const k = key.of(row);
       let group = groups.get(k);
       let update: unknown;
@@ -161,6 +177,7 @@ export function createTransformAggregate(env: EnvironmentOf<typeof transformAggr
       touch(group, t, batchNo, changed);
       if (updateKey !== undefined) remember(update, k, group.generation, t);
     }
+    arrivals.value = arrived;
     if (changed.length === 0) return;
     const out: Row[] = [];
     const outTimes: number[] = [];
@@ -217,6 +234,36 @@ export function createTransformAggregate(env: EnvironmentOf<typeof transformAggr
     metrics(): Record<string, number> {
       if (updateKey === undefined) return { groups: groups.size };
       return { groups: groups.size, updateKeys: contributions.size };
+    },
+  };
+}
+
+/** A group as plain data: its accumulators saved, the rest as it is (shared, so serialize at once). */
+function groupCodec(aggregates: Aggregates): Codec<Group> {
+  return {
+    encode: (group) => [
+      group.values,
+      aggregates.save(group.accumulators),
+      group.generation,
+      group.records,
+      group.lastUpdate,
+      group.scheduled,
+      group.changedIn,
+      group.batchTime,
+    ],
+    decode(plain) {
+      const [values, saved, generation, records, lastUpdate, scheduled, changedIn, batchTime] =
+        plain as [unknown[], unknown[], number, number, number, number, number, number];
+      return {
+        values,
+        accumulators: aggregates.load(saved),
+        generation,
+        records,
+        lastUpdate,
+        scheduled,
+        changedIn,
+        batchTime,
+      };
     },
   };
 }

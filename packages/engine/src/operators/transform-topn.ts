@@ -54,13 +54,22 @@ export function createTransformTopN(env: EnvironmentOf<typeof transformTopN>): O
     output.fields.map((f) => f.name),
     config.rankField,
   );
+  // Plain data: a partition holds input rows and their order values, no class instances.
   const partitions = env.state.map<unknown, Partition>('partitions');
   const expiry = new ExpiryQueue<unknown>();
+  // The expiry queue is an index over the partitions' `scheduled` times.
+  env.state.afterRestore(() => {
+    expiry.clear();
+    for (const [k, partition] of partitions) {
+      if (partition.scheduled !== Number.POSITIVE_INFINITY) expiry.push(partition.scheduled, k);
+    }
+  });
   /** The order values of the record at hand; copied only when the record enters a top N. */
   const values: unknown[] = terms.map(() => null);
   /** Records kept over all keys. */
-  let rows = 0;
-  let batches = 0;
+  const rows = env.state.cell('rows', 0);
+  /** Input batches so far: tells the partitions a batch changed. */
+  const batches = env.state.cell('batches', 0);
 
   function evaluate(row: Row): void {
     for (let i = 0; i < terms.length; i++) values[i] = terms[i]!(row) ?? null;
@@ -101,7 +110,7 @@ export function createTransformTopN(env: EnvironmentOf<typeof transformTopN>): O
   function process(batch: Batch, _input: number, context: OperatorContext): void {
     const { rows: records, times } = batch;
     const count = records.length;
-    const batchNo = batches++;
+    const batchNo = batches.value++;
     const changed: Partition[] = [];
     for (let i = 0; i < count; i++) {
       const row = records[i]!;
@@ -120,7 +129,7 @@ export function createTransformTopN(env: EnvironmentOf<typeof transformTopN>): O
       if (rank >= n) continue;
       entries.splice(rank, 0, { row, values: values.slice() });
       if (entries.length > n) entries.pop();
-      else rows++;
+      else rows.value++;
       // Every rank from the insertion down now holds another record.
       if (partition.changedIn !== batchNo) {
         partition.changedIn = batchNo;
@@ -155,7 +164,7 @@ export function createTransformTopN(env: EnvironmentOf<typeof transformTopN>): O
       const expiresAt = partition.lastUpdate + span;
       if (expiresAt <= watermark) {
         partitions.delete(k);
-        rows -= partition.entries.length;
+        rows.value -= partition.entries.length;
       } else {
         partition.scheduled = expiresAt;
         expiry.push(expiresAt, k);
@@ -172,9 +181,9 @@ export function createTransformTopN(env: EnvironmentOf<typeof transformTopN>): O
       // Every change was emitted with its batch: nothing is left to say, so the state can go.
       partitions.clear();
       expiry.clear();
-      rows = 0;
+      rows.value = 0;
     },
-    metrics: () => ({ partitions: partitions.size, rows }),
+    metrics: () => ({ partitions: partitions.size, rows: rows.value }),
   };
 }
 
