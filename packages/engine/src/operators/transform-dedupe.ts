@@ -24,7 +24,11 @@ export function createTransformDedupe(env: EnvironmentOf<typeof transformDedupe>
   const seen = env.state.map<unknown, number>('seen');
   /** When each kept key is forgotten (its last covered instant); an index over `seen`, rebuilt from it on restore. */
   const expiry = new ExpiryQueue<unknown>();
-  let duplicates = 0;
+  env.state.afterRestore(() => {
+    expiry.clear();
+    for (const [k, first] of seen) expiry.push(first + retention - 1, k);
+  });
+  const duplicates = env.state.cell('duplicates', 0);
 
   function process(batch: Batch, _input: number, context: OperatorContext): void {
     const { rows, times } = batch;
@@ -40,7 +44,7 @@ export function createTransformDedupe(env: EnvironmentOf<typeof transformDedupe>
       const k = key.of(row);
       const first = seen.get(k);
       if (first !== undefined && t < first + retention) {
-        duplicates++;
+        duplicates.value++;
       } else if (t <= watermark) {
         late.push(row);
         lateTimes.push(t);
@@ -74,6 +78,6 @@ export function createTransformDedupe(env: EnvironmentOf<typeof transformDedupe>
     // holds are known again (the queue's head may be stale: earlier, never later).
     heldSince: () =>
       expiry.size > 0 ? expiry.peekTime() - retention + 1 : Number.POSITIVE_INFINITY,
-    metrics: () => ({ duplicates, keys: seen.size }),
+    metrics: () => ({ duplicates: duplicates.value, keys: seen.size }),
   };
 }

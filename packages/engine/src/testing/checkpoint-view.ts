@@ -4,7 +4,7 @@
 // cut and at the end. The snapshot crosses v8.serialize, as in checkpoint.ts.
 import { deserialize, serialize } from 'node:v8';
 import { ManualClock } from '../runtime/clock.js';
-import type { Step } from './checkpoint.js';
+import { apply, type Step } from './checkpoint.js';
 import {
   type Harness,
   type HarnessOptions,
@@ -33,13 +33,6 @@ function start(options: HarnessOptions, printedBefore = ''): Printing {
     },
   });
   return { h, printed: () => printed };
-}
-
-function apply(h: Harness, step: Step): void {
-  if ('push' in step) h.push(step.push.rows, step.push.times, step.push.port);
-  else if ('watermark' in step) h.watermark(step.watermark);
-  else if ('advance' in step) h.advance(step.advance);
-  else h.finish();
 }
 
 function shown({ h, printed }: Printing): Shown {

@@ -31,7 +31,8 @@ export interface RunOutput {
   readonly held: { snapshot: HarnessSnapshot; metrics: Record<string, number> | undefined };
 }
 
-function apply(h: Harness, step: Step): void {
+/** Makes one call into the operator a harness drives. */
+export function apply(h: Harness, step: Step): void {
   if ('push' in step) h.push(step.push.rows, step.push.times, step.push.port);
   else if ('watermark' in step) h.watermark(step.watermark);
   else if ('advance' in step) h.advance(step.advance);
