@@ -134,6 +134,12 @@ export interface Source {
   position?(): unknown;
   /** Goes on from a `position`; called once, before the first `next`. */
   restore?(position: unknown): void;
+  /**
+   * The checkpoint holding `position` is durable. A source may say so outside
+   * (Kafka's consumer group, for monitoring tools); it restores from the
+   * checkpoint, never from there.
+   */
+  checkpointed?(position: unknown): Promise<void>;
   close?(): void | Promise<void>;
 }
 

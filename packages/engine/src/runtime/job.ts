@@ -269,11 +269,16 @@ export class Job implements NodeHost {
   /** The checkpoint's cut: exactly-once sinks set aside what came before it, then every node is snapshotted. */
   #cut(): JobSnapshot {
     for (const node of this.#nodes) node.operator?.cut?.();
+    this.#cutPositions = this.#sources.map((node) => node.position);
     return this.snapshot();
   }
 
+  /** The sources' positions at the last cut, in `#sources` order. */
+  #cutPositions: unknown[] = [];
+
   /** The checkpoint is durable: exactly-once sinks make what came before its cut visible. */
   async #checkpointed(): Promise<void> {
+    const positions = this.#cutPositions;
     for (const node of this.#nodes) {
       try {
         await node.operator?.checkpointed?.();
@@ -282,6 +287,14 @@ export class Job implements NodeHost {
         throw error;
       }
     }
+    await Promise.all(
+      this.#sources.map(async (node, i) => {
+        const position = positions[i];
+        if (position === undefined || !node.source?.checkpointed) return;
+        // Only a report to the outside: a failure there loses nothing.
+        await node.source.checkpointed(position).catch(() => {});
+      }),
+    );
   }
 
   /** Waits until every sink has written what it was handed. */

@@ -62,6 +62,31 @@ export const PipelineSettingsSchema = Type.Object(
         },
       ),
     ),
+    checkpoints: Type.Optional(
+      Type.Object(
+        {
+          enabled: Type.Optional(
+            Type.Boolean({
+              default: true,
+              title: 'Take checkpoints',
+              description: 'Off: a restarted job starts from scratch',
+            }),
+          ),
+          interval: Type.Optional(
+            DurationSchema({ title: 'Every', description: 'e.g. 10s', default: '10s' }),
+          ),
+          keep: Type.Optional(
+            Type.Integer({ minimum: 1, maximum: 100, default: 3, title: 'Checkpoints kept' }),
+          ),
+        },
+        {
+          additionalProperties: false,
+          title: 'Checkpoints',
+          description:
+            'How often a running job saves its state and its sources’ positions, so that a restart resumes exactly where it was',
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
