@@ -48,6 +48,7 @@ export {
 // --- the API's wire types (packages/shared/src/api) ---
 export type {
   CatalogEntry,
+  CheckpointFigures,
   ConsoleView,
   DeployedJob,
   EdgeMetrics,
@@ -76,6 +77,8 @@ export type {
 } from './api/index.js';
 export {
   CatalogEntrySchema,
+  CheckpointFiguresSchema,
+  CheckpointKindSchema,
   ConsoleViewSchema,
   DeployedJobSchema,
   DiagnosticRef,

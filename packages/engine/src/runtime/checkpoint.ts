@@ -3,7 +3,12 @@
 // barrier is needed on one thread), then made durable once every sink has
 // written what came before the cut.
 import { createHash } from 'node:crypto';
-import { exportPipeline, type Pipeline, parseDuration } from '@sluice/shared';
+import {
+  type CheckpointFigures,
+  exportPipeline,
+  type Pipeline,
+  parseDuration,
+} from '@sluice/shared';
 import type { CheckpointKind, JsonValue } from '../checkpoint/codec.js';
 import type { CheckpointStorage, WrittenCheckpoint } from '../checkpoint/storage.js';
 import type { Clock } from './clock.js';
@@ -24,17 +29,7 @@ export interface CheckpointOptions {
   readonly meta?: Readonly<Record<string, JsonValue>>;
 }
 
-/** Checkpoint figures for the metrics. */
-export interface CheckpointFigures {
-  readonly completed: number;
-  readonly failed: number;
-  readonly lastId: number | null;
-  /** When the last one completed (epoch ms), how long it took from cut to durable, its size. */
-  readonly lastAt: number | null;
-  readonly lastDurationMs: number | null;
-  readonly lastBytes: number | null;
-  readonly restoredFrom: number | null;
-}
+export type { CheckpointFigures } from '@sluice/shared';
 
 /** What the coordinator needs of its job. */
 export interface CheckpointHost {

@@ -403,6 +403,7 @@ export class Job implements NodeHost {
       late,
       operators,
       edges,
+      ...(this.#checkpoints ? { checkpoints: this.#checkpoints.figures() } : {}),
     };
   }
 

@@ -4,6 +4,7 @@
 export type { CatalogEntry, InputPort, OutputPort } from './catalog.js';
 export { CatalogEntrySchema, InputPortSchema, OutputPortSchema } from './catalog.js';
 export type {
+  CheckpointFigures,
   ConsoleView,
   DeployedJob,
   EdgeMetrics,
@@ -20,6 +21,8 @@ export type {
   Row,
 } from './jobs.js';
 export {
+  CheckpointFiguresSchema,
+  CheckpointKindSchema,
   ConsoleViewSchema,
   DeployedJobSchema,
   EdgeMetricsSchema,

@@ -72,6 +72,26 @@ export const EdgeMetricsSchema = Type.Object({
 });
 export type EdgeMetrics = Static<typeof EdgeMetricsSchema>;
 
+const NullableNumber = (description: string) =>
+  Type.Union([Type.Number(), Type.Null()], { description });
+
+/** A job's checkpoints so far (this run of it). */
+export const CheckpointFiguresSchema = Type.Object(
+  {
+    completed: Count,
+    failed: Count,
+    lastId: Type.Union([Type.Integer(), Type.Null()]),
+    lastAt: NullableNumber('When the last checkpoint completed, epoch ms'),
+    lastDurationMs: NullableNumber('From the cut to durable'),
+    lastBytes: NullableNumber('Its size on disk'),
+    restoredFrom: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'The checkpoint this run started from',
+    }),
+  },
+  { description: "The job's checkpoints: how many, the last one's age, duration and size" },
+);
+export type CheckpointFigures = Static<typeof CheckpointFiguresSchema>;
+
 export const JobMetricsSchema = Type.Object(
   {
     status: JobStatusSchema,
@@ -81,10 +101,16 @@ export const JobMetricsSchema = Type.Object(
     ...JobTotalsSchema.properties,
     operators: Type.Array(OperatorMetricsSchema),
     edges: Type.Array(EdgeMetricsSchema),
+    checkpoints: Type.Optional(CheckpointFiguresSchema),
   },
   { description: 'A metrics snapshot: totals, per operator and per edge' },
 );
 export type JobMetrics = Static<typeof JobMetricsSchema>;
+
+export const CheckpointKindSchema = Type.Union([
+  Type.Literal('checkpoint'),
+  Type.Literal('savepoint'),
+]);
 
 const jobSummaryProperties = {
   id: Type.String(),
@@ -97,6 +123,22 @@ const jobSummaryProperties = {
   uptimeMs: Count,
   totals: JobTotalsSchema,
   failure: Type.Optional(JobFailureSchema),
+  restoredFrom: Type.Optional(
+    Type.Object(
+      {
+        id: Type.Integer(),
+        kind: CheckpointKindSchema,
+        at: Type.Number({ description: 'When that checkpoint was taken, epoch ms' }),
+      },
+      { description: 'This run of the job resumed from a checkpoint or savepoint' },
+    ),
+  ),
+  savepoint: Type.Optional(
+    Type.Object(
+      { id: Type.Integer(), at: Type.Number({ description: 'Epoch ms' }) },
+      { description: 'The savepoint the job was stopped with: it can start again from there' },
+    ),
+  ),
 };
 
 /** What the API lists about a job. */
