@@ -8,6 +8,8 @@ const KAFKA_TESTS = ['packages/*/src/**/*.kafka.test.ts', 'apps/server/src/**/*.
 const ABUSE_TESTS = ['apps/server/src/abuse/**/*.abuse.test.ts'];
 /** Processes killed at random points; a few kills by default, 20 with SLUICE_FAULTS_FULL=1 (npm run test:faults). */
 const FAULT_TESTS = ['apps/server/src/faults/**/*.faults.test.ts'];
+/** The fault tests that read and write Kafka: a project of their own, with the broker's global setup. */
+const KAFKA_FAULT_TESTS = ['apps/server/src/faults/**/kafka*.faults.test.ts'];
 
 // One runner for every package's unit tests. The "source" condition makes
 // `@sluice/*` imports resolve to each package's TypeScript source, so tests
@@ -77,7 +79,19 @@ export default defineConfig({
         test: {
           name: 'faults',
           include: FAULT_TESTS,
+          exclude: [...configDefaults.exclude, ...KAFKA_FAULT_TESTS],
           testTimeout: 600_000,
+        },
+      },
+      {
+        // The same, against a real broker: only this project of the two waits for Java.
+        extends: true,
+        test: {
+          name: 'faults-kafka',
+          include: KAFKA_FAULT_TESTS,
+          globalSetup: ['scripts/kafka/global-setup.mjs'],
+          testTimeout: 600_000,
+          hookTimeout: 120_000,
         },
       },
     ],
