@@ -274,6 +274,14 @@ async function untilComplete(c: Case<unknown>, topic: string, expected: unknown)
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * The checkpoint a run said it resumed from: '-' when there was none yet,
+ * '?' when it was killed before it said.
+ */
+function resumedFrom(stderr: string, newest: number): string {
+  return /Resuming from \w+ (\S+),/.exec(stderr)?.[1] ?? (newest === 0 ? '-' : '?');
+}
+
 const CHECKPOINT_FILE = /^checkpoint-(\d+)\.ckpt$/;
 
 /** The id of the newest checkpoint in `state`; 0 when there is none. */
@@ -365,7 +373,7 @@ describe('sluice run --state-dir from Kafka to Kafka killed with SIGKILL', () =>
       // The input arrives during the kills: about as long as they take.
       const feeding = feed(chaosRun.input, KILLS * 1_500);
       let kills = 0;
-      // Which checkpoint each restart resumed from (none: from the start).
+      // Which checkpoint each run resumed from.
       const resumed: string[] = [];
       // How long each killed run took to its first checkpoint.
       const upMs: number[] = [];
@@ -384,13 +392,14 @@ describe('sluice run --state-dir from Kafka to Kafka killed with SIGKILL', () =>
         running.child.kill('SIGKILL');
         const code = await running.done;
         if (code !== null) throw new Error(`sluice exited with ${code} instead of being killed`);
-        resumed.push(/Resuming from \w+ (\S+),/.exec(running.stderr())?.[1] ?? '-');
+        resumed.push(resumedFrom(running.stderr(), before));
         kills++;
       }
       await feeding;
+      const newest = await latestCheckpoint(state);
       const last = chaosStart(state);
       const got = await finish(last, chaosRun);
-      resumed.push(/Resuming from \w+ (\S+),/.exec(last.stderr())?.[1] ?? '-');
+      resumed.push(resumedFrom(last.stderr(), newest));
       const figures = c.compare(got, expected);
       const meanUp = upMs.reduce((a, b) => a + b, 0) / Math.max(1, upMs.length);
       console.log(
