@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { KafkaAdmin, KafkaWriter } from '@sluice/engine';
 import { getOperator, type Pipeline } from '@sluice/shared';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { committedRecords } from './committed-records.js';
 import {
   closingMessages,
   expectedUpdates,
@@ -28,7 +29,6 @@ import {
   type Result,
   windowsOf,
 } from './kafka-oracle.js';
-import { readCommitted } from './read-committed.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -246,7 +246,7 @@ function sluice(args: string[]): Sluice {
 
 /** The output topic's committed records, parsed. */
 async function results(topic: string, expected: number, quietMs: number): Promise<Result[]> {
-  const records = await readCommitted(bootstrap, topic, {
+  const records = await committedRecords(bootstrap, topic, {
     expected,
     quietMs,
     timeoutMs: 60_000,

@@ -14,16 +14,16 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * exactly-once output with it because @platformatic/kafka's read_committed
  * filter lets some aborted records through.
  *
- * Usage: ReadCommitted BOOTSTRAP TOPIC EXPECTED QUIET_MS TIMEOUT_MS
+ * Usage: CommittedRecords BOOTSTRAP TOPIC EXPECTED QUIET_MS TIMEOUT_MS
  * Reads until at least EXPECTED records have come and none more for QUIET_MS,
  * or until TIMEOUT_MS have passed. Prints one line per record,
  * "partition TAB offset TAB key TAB value" (values and keys must hold no tab
  * or newline), in offset order within each partition.
  */
-public class ReadCommitted {
+public class CommittedRecords {
   public static void main(String[] args) {
     if (args.length != 5) {
-      System.err.println("usage: ReadCommitted BOOTSTRAP TOPIC EXPECTED QUIET_MS TIMEOUT_MS");
+      System.err.println("usage: CommittedRecords BOOTSTRAP TOPIC EXPECTED QUIET_MS TIMEOUT_MS");
       System.exit(2);
     }
     String topic = args[1];

@@ -1,5 +1,5 @@
 // Reads a topic the way a correct read_committed consumer does, with Kafka's
-// own Java client (scripts/kafka/ReadCommitted.java). @platformatic/kafka's
+// own Java client (scripts/kafka/CommittedRecords.java). @platformatic/kafka's
 // read_committed filter lets some records of aborted transactions through, so
 // a check of exactly-once output made with it could pass on duplicates.
 import { spawn, spawnSync } from 'node:child_process';
@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
-const SOURCE = join(ROOT, 'scripts/kafka/ReadCommitted.java');
+const SOURCE = join(ROOT, 'scripts/kafka/CommittedRecords.java');
 
 /** One record as read: its partition and offset, key and value as text. */
 export interface CommittedRecord {
@@ -35,8 +35,8 @@ function compile(): Promise<{ classes: string; libs: string }> {
     const { libs } = await ensureKafkaJars();
     const source = await readFile(SOURCE);
     const hash = createHash('sha256').update(source).digest('hex').slice(0, 12);
-    const classes = join(libs, '..', `read-committed-${hash}`);
-    if (existsSync(join(classes, 'ReadCommitted.class'))) return { classes, libs };
+    const classes = join(libs, '..', `committed-records-${hash}`);
+    if (existsSync(join(classes, 'CommittedRecords.class'))) return { classes, libs };
     await mkdir(join(libs, '..'), { recursive: true });
     // Compile beside it and rename, so two runs at once never see half a folder.
     const partial = await mkdtemp(`${classes}-`);
@@ -51,7 +51,7 @@ function compile(): Promise<{ classes: string; libs: string }> {
       await rename(partial, classes);
     } catch (error) {
       await rm(partial, { recursive: true, force: true });
-      if (!existsSync(join(classes, 'ReadCommitted.class'))) throw error;
+      if (!existsSync(join(classes, 'CommittedRecords.class'))) throw error;
     }
     return { classes, libs };
   })();
@@ -62,7 +62,7 @@ function compile(): Promise<{ classes: string; libs: string }> {
  * Every committed record of `topic`, read from the start until at least
  * `expected` have come and none more for `quietMs` (or `timeoutMs` passed).
  */
-export async function readCommitted(
+export async function committedRecords(
   bootstrap: string,
   topic: string,
   options: { expected: number; quietMs: number; timeoutMs: number },
@@ -73,7 +73,7 @@ export async function readCommitted(
     `${classes}:${join(libs, '*')}`,
     // No log configuration: the client's warnings go nowhere rather than to the test output.
     '-Dlog4j2.level=OFF',
-    'ReadCommitted',
+    'CommittedRecords',
     bootstrap,
     topic,
     String(options.expected),
