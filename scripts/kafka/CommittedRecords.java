@@ -36,6 +36,9 @@ public class CommittedRecords {
     p.put("enable.auto.commit", "false");
     p.put("key.deserializer", StringDeserializer.class.getName());
     p.put("value.deserializer", StringDeserializer.class.getName());
+    // Small fetches, so that a large aborted transaction spans several (where the JavaScript client leaks).
+    p.put("max.partition.fetch.bytes", "16384");
+    p.put("fetch.max.bytes", "16384");
     StringBuilder out = new StringBuilder();
     long count = 0;
     try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
