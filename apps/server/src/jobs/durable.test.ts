@@ -127,13 +127,32 @@ describe('durable jobs', () => {
     expect((await detail(app, off)).status).toBe('stopped');
   }, 60_000);
 
-  it('keeps checkpoints in a private folder per job, with the figures in its metrics', async () => {
+  it('keeps checkpoints in a private folder per job, with the figures in its metrics and on its live socket', async () => {
     const app = await start();
     await writeDurableInput(filesDir(app.options));
     const id = await deploy(app, slow());
     const job = await until(app, id, (j) => (j.metrics?.checkpoints?.completed ?? 0) >= 2);
     expect(job.metrics?.checkpoints).toMatchObject({ failed: 0, restoredFrom: null });
     expect(job.metrics?.checkpoints?.lastBytes).toBeGreaterThan(0);
+    // The same figures reach a live watcher.
+    const received: { type: string; metrics?: JobDetail['metrics'] }[] = [];
+    const ws = await app.app.injectWS(
+      `/api/jobs/${id}/live`,
+      { headers: app.auth },
+      {
+        onInit: (socket) => {
+          socket.on('message', (data) => received.push(JSON.parse(String(data))));
+          socket.on('ping', (data) => socket.pong(data));
+        },
+      },
+    );
+    const deadline = Date.now() + 10_000;
+    while (!received.some((m) => (m.metrics?.checkpoints?.completed ?? 0) >= 2)) {
+      if (Date.now() > deadline)
+        throw new Error(`No checkpoint figures in ${received.length} messages`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    ws.terminate();
     const folder = join(dataDir, 'state', 'checkpoints');
     expect((await stat(folder)).mode & 0o777).toBe(0o700);
     expect((await stat(join(folder, id))).mode & 0o777).toBe(0o700);
@@ -217,11 +236,11 @@ describe('durable jobs', () => {
     const before = await readFile(join(dataDir, 'files/out/result.jsonl'), 'utf8');
     // The server keeps the document a job ran, so only an edit behind its back makes the two differ.
     const db = new DatabaseSync(join(dataDir, 'state', 'sluice.db'));
-    const changed = windowedPipeline({ out: 'out/result.jsonl', replayRate: 5_000 });
-    changed.nodes[1]!.config = {
-      ...changed.nodes[1]!.config,
-      window: { type: 'tumbling', size: '10s' },
-    };
+    const changed = windowedPipeline({
+      out: 'out/result.jsonl',
+      replayRate: 5_000,
+      windowSize: '10s',
+    });
     db.prepare('UPDATE jobs SET document = ? WHERE id = ?').run(JSON.stringify(changed), id);
     db.close();
 

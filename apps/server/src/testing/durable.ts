@@ -23,6 +23,8 @@ export interface WindowedOptions {
   readonly replayRate?: number;
   readonly checkpoints?: { readonly interval?: string; readonly enabled?: boolean };
   readonly name?: string;
+  /** The tumbling window's size. Default 5s. */
+  readonly windowSize?: string;
 }
 
 export function windowedPipeline(options: WindowedOptions) {
@@ -50,7 +52,7 @@ export function windowedPipeline(options: WindowedOptions) {
         id: 'win',
         kind: 'window.aggregate',
         config: {
-          window: { type: 'tumbling', size: '5s' },
+          window: { type: 'tumbling', size: options.windowSize ?? '5s' },
           groupBy: ['key'],
           aggregates: [
             { name: 'records', fn: 'count' },
