@@ -205,6 +205,39 @@ describe('durable jobs', () => {
     expect((await post(app, `/api/jobs/${id}/resume`)).statusCode).toBe(409);
   }, 60_000);
 
+  it('publishes everything a plainly stopped job wrote, with a last checkpoint it resumes from', async () => {
+    const app = await start();
+    await writeDurableInput(filesDir(app.options));
+    // No periodic checkpoint comes before the stop: only the stop's own publishes the sink's file.
+    const id = await deploy(
+      app,
+      windowedPipeline({
+        out: 'out/result.jsonl',
+        replayRate: 5_000,
+        checkpoints: { interval: '1h' },
+      }),
+    );
+    await until(app, id, (j) => j.totals.recordsOut > 20);
+    const stop = await post(app, `/api/jobs/${id}/stop`);
+    expect(stop.statusCode, stop.body).toBe(200);
+    expect(stop.json().savepoint).toBeUndefined();
+    const stopped = await detail(app, id);
+    expect(stopped.metrics?.checkpoints).toMatchObject({ completed: 1, failed: 0 });
+    const published = await output(app);
+    // Every window the sink was handed, in whole lines: the start of the uninterrupted output.
+    expect(published.split('\n').length - 1).toBe(stopped.totals.recordsOut);
+    expect(expected.startsWith(published)).toBe(true);
+
+    const resume = await post(app, `/api/jobs/${id}/resume`);
+    expect(resume.statusCode, resume.body).toBe(200);
+    const done = await until(app, id, (j) => j.status !== 'running');
+    expect(done).toMatchObject({
+      status: 'finished',
+      restoredFrom: { id: stopped.metrics?.checkpoints?.lastId, kind: 'checkpoint' },
+    });
+    expect(await output(app)).toEqual(expected);
+  }, 60_000);
+
   it('refuses a savepoint or a resume to a job that takes no checkpoints', async () => {
     const app = await start();
     await writeDurableInput(filesDir(app.options));
