@@ -259,6 +259,18 @@ describe('durable jobs', () => {
     expect(resume.json().error.message).toMatch(/takes no checkpoints/);
   }, 60_000);
 
+  it('refuses to resume a job that failed before its first checkpoint', async () => {
+    const app = await start();
+    // No input file: the job fails as it opens it, before any checkpoint.
+    const id = await deploy(app, windowedPipeline({ out: 'out/result.jsonl' }));
+    const failed = await until(app, id, (j) => j.status !== 'running');
+    expect(failed.status).toBe('failed');
+    const resume = await post(app, `/api/jobs/${id}/resume`);
+    expect(resume.statusCode).toBe(409);
+    expect(resume.json().error.message).toMatch(/no checkpoint or savepoint to resume from/);
+    expect((await detail(app, id)).status).toBe('failed');
+  }, 60_000);
+
   it('fails a job whose checkpoint was taken of another pipeline, saying why, and writes nothing more', async () => {
     let app = await start();
     await writeDurableInput(filesDir(app.options));

@@ -66,7 +66,8 @@ export async function jobRoutes(fastify: FastifyInstance) {
     '/api/jobs',
     {
       schema: {
-        summary: 'List the jobs: running ones and the latest 100 that ended, newest first',
+        summary:
+          'List the jobs: running ones and the latest 100 that ended, newest first; the list survives a restart',
         tags,
         response: { 200: Type.Array(JobSummarySchema), ...errorResponses },
       },
