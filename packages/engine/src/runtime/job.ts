@@ -23,6 +23,7 @@ import {
   type CheckpointFigures,
   type CheckpointOptions,
   type JobSnapshot,
+  pipelineFingerprint,
 } from './checkpoint.js';
 import { type Clock, systemClock } from './clock.js';
 import { ErrorOutput, type RecordError } from './errors.js';
@@ -56,6 +57,12 @@ export interface JobOptions {
    * every node's state, the watermarks, and the sources' positions.
    */
   readonly restore?: { readonly snapshot: JobSnapshot; readonly id?: number };
+  /**
+   * Names the job, the same across its restarts and different between jobs
+   * (Kafka sinks derive their transactional ids from it). Default: from the
+   * pipeline's fingerprint, so two runs of one pipeline share it.
+   */
+  readonly jobId?: string;
 }
 
 /** A checkpoint that does not fit the pipeline it was to be restored into. */
@@ -143,6 +150,7 @@ export class Job implements NodeHost {
 
     const dataDir = new DataDir(options.dataDir ?? process.cwd(), options.dataDirShownAs);
     const stdout = options.stdout ?? ((text: string) => void process.stdout.write(text));
+    const jobId = options.jobId ?? `p${pipelineFingerprint(pipeline).slice(0, 16)}`;
     const byId = new Map<string, RunningNode>();
     for (const node of pipeline.nodes) {
       const definition = getOperator(node.kind)!;
@@ -185,6 +193,8 @@ export class Job implements NodeHost {
         state: running.state,
         stdout,
         checkpointing: options.checkpoints !== undefined,
+        jobId,
+        ...(options.checkpoints ? { checkpointIntervalMs: options.checkpoints.intervalMs } : {}),
       };
       if (runtime.type === 'source') {
         running.source = runtime.create(env);
