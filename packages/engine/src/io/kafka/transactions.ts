@@ -76,10 +76,19 @@ class Open {
     return this.#transaction !== undefined;
   }
 
-  /** Starts the transaction (locally: Kafka hears of it with the first send). */
-  async begin(): Promise<void> {
-    this.#transaction = await this.producer.beginTransaction();
+  /**
+   * Starts the transaction (locally: Kafka hears of it with the first send).
+   * `fence` on a Producer's first: it asks Kafka for the id's producer id and
+   * epoch, aborting what an earlier user of the id left open.
+   */
+  async begin(fence: boolean): Promise<void> {
+    this.#transaction = await this.producer.beginTransaction(fence ? FENCE : undefined);
     this.#pump();
+  }
+
+  /** What was handed over and not sent yet: all of it while the transaction has not begun. */
+  queued(): readonly OutgoingMessage[] {
+    return this.#queue;
   }
 
   send(messages: readonly OutgoingMessage[]): void {
@@ -162,6 +171,9 @@ export class TransactionalWriter {
   #current: Open | undefined;
   #pending: Open | undefined;
   #ready: Promise<void> | undefined;
+  #isReady = false;
+  /** Pool indexes whose Producer has asked Kafka for its producer id (and so fenced the id). */
+  readonly #initialized = new Set<number>();
   #started = false;
   #failure: Error | undefined;
 
@@ -185,8 +197,12 @@ export class TransactionalWriter {
 
   /**
    * Recovers and opens transaction `seq`: commits `pending` (recorded by the
-   * checkpoint being restored), then fences every id of the pool. Rejects
-   * with LostTransactionError when Kafka had already aborted `pending`.
+   * checkpoint being restored), then fences the pool's other ids (all of
+   * them without `pending`), aborting what an earlier run left open there.
+   * `pending`'s id is left alone until its turn comes again, so a
+   * checkpoint cut meanwhile may still name it: committing it again
+   * succeeds. Rejects with LostTransactionError when Kafka had already
+   * aborted `pending`.
    */
   start(seq: number, pending: PendingTransaction | undefined): Promise<void> {
     if (this.#started) throw new Error('the writer has started already');
@@ -194,14 +210,17 @@ export class TransactionalWriter {
     this.#current = this.#open(seq);
     this.#ready = (async () => {
       if (pending) await this.#recommit(pending);
-      // Initializing each id bumps its epoch: the open transactions of an earlier run are aborted.
+      const current = seq % POOL_SIZE;
       await Promise.all(
-        this.#producers.map(async (producer) => {
+        this.#producers.map(async (producer, i) => {
+          if (i === current || (pending && i === pending.seq % POOL_SIZE)) return;
           const transaction = await producer.beginTransaction(FENCE);
+          this.#initialized.add(i);
           await transaction.cancel();
         }),
       );
-      await this.#current!.begin();
+      await this.#begin(this.#current!);
+      this.#isReady = true;
     })();
     this.#ready.catch((error: unknown) => {
       this.#failure ??= error instanceof Error ? error : new Error(String(error));
@@ -211,6 +230,23 @@ export class TransactionalWriter {
 
   #open(seq: number): Open {
     return new Open(seq, this.#producers[seq % POOL_SIZE]!, this.#options.compression ?? 'none');
+  }
+
+  #begin(open: Open): Promise<void> {
+    const i = open.seq % POOL_SIZE;
+    const fence = !this.#initialized.has(i);
+    this.#initialized.add(i);
+    return open.begin(fence);
+  }
+
+  /** Whether the recovery is done and the current transaction has begun (a cut can set it aside). */
+  get ready(): boolean {
+    return this.#isReady;
+  }
+
+  /** Messages handed over and not yet sent, while not `ready`: a checkpoint cut now must keep them. */
+  unsent(): readonly OutgoingMessage[] {
+    return this.#current?.queued() ?? [];
   }
 
   async #recommit(pending: PendingTransaction): Promise<void> {
@@ -247,9 +283,9 @@ export class TransactionalWriter {
   /**
    * Sets the current transaction aside for the checkpoint being cut and sends
    * what follows in the next; returns what the checkpoint must record, or
-   * undefined when the transaction holds nothing (it goes on). Throws when
-   * it cannot (a pending transaction was never committed: the checkpoint
-   * before failed; or Kafka has not told the producer's id yet).
+   * undefined when the transaction holds nothing (it goes on). Only when
+   * `ready`. Throws when a pending transaction was never committed (the
+   * checkpoint before failed).
    */
   cut(): PendingTransaction | undefined {
     const current = this.#current!;
@@ -262,7 +298,7 @@ export class TransactionalWriter {
     this.#pending = current;
     this.#current = this.#open(current.seq + 1);
     const next = this.#current;
-    next.begin().catch((error: unknown) => {
+    this.#begin(next).catch((error: unknown) => {
       next.failure ??= new Error(`Could not begin a Kafka transaction: ${describe(error)}`);
     });
     return {
