@@ -85,12 +85,6 @@ export function createKafkaSink(env: EnvironmentOf<typeof sinkKafka>): Operator 
     const seq = state.cell('seq', 0);
     /** The transaction a checkpoint cut and that is not yet known to be committed. */
     const pending = state.cell<PendingTransaction | null>('pending', null);
-    /**
-     * Messages handed over before the writer was ready, when a checkpoint was
-     * cut then: [key, value]. Not in any transaction the checkpoint names, so
-     * a restore sends them again.
-     */
-    const unsent = state.cell<[string | null, string][]>('unsent', []);
     const sent = state.cell('messagesSent', 0);
     const committed = state.cell('transactionsCommitted', 0);
     const writer = new TransactionalWriter({
@@ -108,7 +102,6 @@ export function createKafkaSink(env: EnvironmentOf<typeof sinkKafka>): Operator 
       if (started) return;
       started = true;
       const recovering = pending.value;
-      const owed = unsent.value;
       writer.start(seq.value, recovering ?? undefined).then(
         // Committed now: a later checkpoint must not name it again (its id is fenced since).
         () => {
@@ -125,15 +118,9 @@ export function createKafkaSink(env: EnvironmentOf<typeof sinkKafka>): Operator 
                 );
         },
       );
-      if (owed.length > 0)
-        writer.send(
-          owed.map(([key, value]) => ({
-            topic: config.topic,
-            ...(key === null ? {} : { key }),
-            value,
-          })),
-        );
     };
+    // Once the job has restored the state (or not): connected before the first records come.
+    queueMicrotask(start);
     const fail = () => broken ?? writer.failure;
     return {
       process(batch) {
@@ -147,15 +134,6 @@ export function createKafkaSink(env: EnvironmentOf<typeof sinkKafka>): Operator 
       cut() {
         start();
         if (broken) return;
-        if (!writer.ready) {
-          // Kafka has not yet named the transaction: the checkpoint keeps the messages instead.
-          unsent.value = writer
-            .unsent()
-            .map((m) => [m.key === undefined ? null : m.key.toString(), m.value.toString()]);
-          return;
-        }
-        // From here they are in the transaction this cut (or a later one) sets aside.
-        unsent.value = [];
         try {
           const cutOff = writer.cut();
           if (!cutOff) return;

@@ -14,6 +14,7 @@ import {
   type Base,
   type ClusterMetadata,
   type Connection,
+  describeTransactionsV0,
   endTxnV4,
   findCoordinatorV6,
   kGetBootstrapConnection,
@@ -84,11 +85,6 @@ class Open {
   async begin(fence: boolean): Promise<void> {
     this.#transaction = await this.producer.beginTransaction(fence ? FENCE : undefined);
     this.#pump();
-  }
-
-  /** What was handed over and not sent yet: all of it while the transaction has not begun. */
-  queued(): readonly OutgoingMessage[] {
-    return this.#queue;
   }
 
   send(messages: readonly OutgoingMessage[]): void {
@@ -171,7 +167,6 @@ export class TransactionalWriter {
   #current: Open | undefined;
   #pending: Open | undefined;
   #ready: Promise<void> | undefined;
-  #isReady = false;
   /** Pool indexes whose Producer has asked Kafka for its producer id (and so fenced the id). */
   readonly #initialized = new Set<number>();
   #started = false;
@@ -207,7 +202,8 @@ export class TransactionalWriter {
   start(seq: number, pending: PendingTransaction | undefined): Promise<void> {
     if (this.#started) throw new Error('the writer has started already');
     this.#started = true;
-    this.#current = this.#open(seq);
+    const first = this.#open(seq);
+    this.#current = first;
     this.#ready = (async () => {
       if (pending) await this.#recommit(pending);
       const current = seq % POOL_SIZE;
@@ -219,8 +215,7 @@ export class TransactionalWriter {
           await transaction.cancel();
         }),
       );
-      await this.#begin(this.#current!);
-      this.#isReady = true;
+      await this.#begin(first);
     })();
     this.#ready.catch((error: unknown) => {
       this.#failure ??= error instanceof Error ? error : new Error(String(error));
@@ -239,20 +234,11 @@ export class TransactionalWriter {
     return open.begin(fence);
   }
 
-  /** Whether the recovery is done and the current transaction has begun (a cut can set it aside). */
-  get ready(): boolean {
-    return this.#isReady;
-  }
-
-  /** Messages handed over and not yet sent, while not `ready`: a checkpoint cut now must keep them. */
-  unsent(): readonly OutgoingMessage[] {
-    return this.#current?.queued() ?? [];
-  }
-
   async #recommit(pending: PendingTransaction): Promise<void> {
     const producer = this.#producers[pending.seq % POOL_SIZE]!;
     try {
-      await endTransaction(producer, pending, true);
+      if (pending.producerId >= 0n) await endTransaction(producer, pending, true);
+      else await this.#recommitUnnamed(producer, pending);
     } catch (error) {
       const fenced = ['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'INVALID_TXN_STATE'].some(
         (code) =>
@@ -263,6 +249,27 @@ export class TransactionalWriter {
         `Kafka had aborted the transaction holding the output written before the checkpoint this job resumed from (transactional id '${pending.transactionalId}', ${describe(error)}), most likely because the job was down longer than the transaction timeout (${Math.round(this.#options.transactionTimeoutMs / 1000)} s); that output is missing from the topic`,
       );
     }
+  }
+
+  /**
+   * Commits a pending transaction cut before Kafka had named its producer:
+   * the id's transaction now is it (nothing else used the id since, see the
+   * top of the file), committed already or still to commit.
+   */
+  async #recommitUnnamed(producer: Producer, pending: PendingTransaction): Promise<void> {
+    const state = await describeTransaction(producer, pending.transactionalId);
+    if (state.transactionState === 'PrepareCommit' || state.transactionState === 'CompleteCommit')
+      return;
+    if (state.transactionState !== 'Ongoing') {
+      throw new LostTransactionError(
+        `Kafka had ended the transaction holding the output written before the checkpoint this job resumed from without committing it (transactional id '${pending.transactionalId}', state ${state.transactionState}), most likely because the job was down longer than the transaction timeout (${Math.round(this.#options.transactionTimeoutMs / 1000)} s); that output is missing from the topic`,
+      );
+    }
+    await endTransaction(
+      producer,
+      { ...pending, producerId: state.producerId, producerEpoch: state.producerEpoch },
+      true,
+    );
   }
 
   get failure(): Error | undefined {
@@ -283,28 +290,26 @@ export class TransactionalWriter {
   /**
    * Sets the current transaction aside for the checkpoint being cut and sends
    * what follows in the next; returns what the checkpoint must record, or
-   * undefined when the transaction holds nothing (it goes on). Only when
-   * `ready`. Throws when a pending transaction was never committed (the
-   * checkpoint before failed).
+   * undefined when the transaction holds nothing (it goes on). Before
+   * Kafka has given the producer its id (just after the start), the id is
+   * recorded as -1 and a recovery asks Kafka for it. Throws when a pending
+   * transaction was never committed (the checkpoint before failed).
    */
   cut(): PendingTransaction | undefined {
     const current = this.#current!;
     if (current.messages === 0) return undefined;
     if (this.#pending) throw new Error('the transaction of the previous checkpoint is still open');
-    const producerId = current.producer.producerId;
-    const producerEpoch = current.producer.producerEpoch;
-    if (!current.begun || producerId === undefined || producerEpoch === undefined)
-      throw new Error('Kafka had not yet started the transaction');
     this.#pending = current;
-    this.#current = this.#open(current.seq + 1);
-    const next = this.#current;
-    this.#begin(next).catch((error: unknown) => {
+    const next = this.#open(current.seq + 1);
+    this.#current = next;
+    // After the start: the start begins the transaction it opened, and fences this one's id first.
+    this.#ready!.then(() => this.#begin(next)).catch((error: unknown) => {
       next.failure ??= new Error(`Could not begin a Kafka transaction: ${describe(error)}`);
     });
     return {
       transactionalId: this.#options.transactionalIds[current.seq % POOL_SIZE]!,
-      producerId,
-      producerEpoch,
+      producerId: current.producer.producerId ?? -1n,
+      producerEpoch: current.producer.producerEpoch ?? -1,
       seq: current.seq,
     };
   }
@@ -341,11 +346,37 @@ export class TransactionalWriter {
  * the library has no call to end a transaction of another Producer (or of a
  * process that died). Committing again what is committed already succeeds.
  */
-async function endTransaction(
+function endTransaction(client: Base, pending: PendingTransaction, commit: boolean): Promise<void> {
+  return withCoordinator(client, pending.transactionalId, async (connection) => {
+    await endTxnV4.api.async(
+      connection,
+      pending.transactionalId,
+      pending.producerId,
+      pending.producerEpoch,
+      commit,
+    );
+  });
+}
+
+/** What the transaction coordinator says of `transactionalId`'s transaction now. */
+function describeTransaction(
   client: Base,
-  pending: PendingTransaction,
-  commit: boolean,
-): Promise<void> {
+  transactionalId: string,
+): Promise<{ transactionState: string; producerId: bigint; producerEpoch: number }> {
+  return withCoordinator(client, transactionalId, async (connection) => {
+    const { transactionStates } = await describeTransactionsV0.api.async(connection, [
+      transactionalId,
+    ]);
+    return transactionStates[0]!;
+  });
+}
+
+/** Runs `call` on a connection to `transactionalId`'s transaction coordinator, through `client`'s connections. */
+async function withCoordinator<T>(
+  client: Base,
+  transactionalId: string,
+  call: (connection: Connection) => Promise<T>,
+): Promise<T> {
   const internal = client as unknown as {
     [kGetBootstrapConnection](callback: (error: Error | null, c?: Connection) => void): void;
     [kMetadata](
@@ -364,20 +395,11 @@ async function endTransaction(
     try {
       const boot = await promisify(internal[kGetBootstrapConnection].bind(internal))();
       // Key type 1: a transaction coordinator.
-      const { coordinators } = await findCoordinatorV6.api.async(boot!, 1, [
-        pending.transactionalId,
-      ]);
+      const { coordinators } = await findCoordinatorV6.api.async(boot!, 1, [transactionalId]);
       const metadata = await promisify(internal[kMetadata].bind(internal))({ topics: [] });
       const broker = metadata!.brokers.get(coordinators[0]!.nodeId);
       const connection = await promisify(internal[kGetConnection].bind(internal))(broker);
-      await endTxnV4.api.async(
-        connection!,
-        pending.transactionalId,
-        pending.producerId,
-        pending.producerEpoch,
-        commit,
-      );
-      return;
+      return await call(connection!);
     } catch (error) {
       if (!unreachable(error) || Date.now() + delay > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, delay));
