@@ -93,6 +93,7 @@ export function createKafkaSink(env: EnvironmentOf<typeof sinkKafka>): Operator 
       transactionalIds: Array.from({ length: POOL_SIZE }, (_, i) => `${prefix}.${i}`),
       transactionTimeoutMs: transactionTimeoutMs(env.checkpointIntervalMs),
       compression: config.compression,
+      unreachableTimeoutMs: validDuration(config.unreachableTimeout),
     });
     /** Why the sink cannot go on; the job fails with it at the next flush or batch. */
     let broken: Error | undefined;

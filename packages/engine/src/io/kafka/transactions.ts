@@ -152,6 +152,12 @@ export interface TransactionalWriterOptions {
   /** How long Kafka keeps a transaction open before aborting it (ms, at most 15 min). */
   readonly transactionTimeoutMs: number;
   readonly compression?: Compression;
+  /**
+   * How long a request keeps being retried while Kafka cannot be reached
+   * (the client's own retries, which keep an idempotent request's sequence
+   * numbers); then the writer fails, and the job with it.
+   */
+  readonly unreachableTimeoutMs?: number;
 }
 
 /**
@@ -184,8 +190,11 @@ export class TransactionalWriter {
           // Also the transaction timeout Kafka is told (the library's default is 5 s).
           timeout: options.transactionTimeoutMs,
           autocreateTopics: true,
-          retries: 10,
-          retryDelay: 500,
+          retries: Math.max(
+            3,
+            Math.ceil((options.unreachableTimeoutMs ?? 30_000) / RETRY_DELAY_MS),
+          ),
+          retryDelay: RETRY_DELAY_MS,
         }),
     );
   }
@@ -407,6 +416,8 @@ async function withCoordinator<T>(
     }
   }
 }
+
+const RETRY_DELAY_MS = 1_000;
 
 /** How long a recovery keeps trying while Kafka cannot be reached. */
 const RECOVERY_MS = 120_000;
