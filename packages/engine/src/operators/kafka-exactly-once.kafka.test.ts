@@ -237,13 +237,7 @@ describe('a Kafka → window → Kafka job restored from checkpoints', () => {
       jobId: `${suffix}-once`,
     });
     await until('every window is written once', () => sink(once).recordsIn >= windows, 90_000);
-    const stopped = await once.stop({ checkpoint: 'savepoint' });
-    console.log(
-      'DEBUG once',
-      JSON.stringify(stopped.failure),
-      JSON.stringify(sink(once)),
-      JSON.stringify(once.metrics().checkpoints),
-    );
+    expect((await once.stop({ checkpoint: 'savepoint' })).status).toBe('stopped');
 
     const [expected, actual] = await Promise.all([
       results(`${suffix}-once`),
@@ -432,5 +426,59 @@ describe('the exactly-once Kafka sink', () => {
     } finally {
       await Promise.all([crashed.operator.close?.(), restored.close?.()]);
     }
+  });
+
+  it('a checkpoint that could not be written while its transaction was pending fails the job at the next cut', async () => {
+    const topic = `eo-failed-write-${Date.now()}`;
+    await admin.createTopic(topic, 1);
+    let writes = 0;
+    // The second checkpoint's write fails (a full disk): its transaction cannot be committed, nor dropped.
+    class FailingStorage extends CheckpointStorage {
+      override writeEncoded(...args: Parameters<CheckpointStorage['writeEncoded']>) {
+        writes++;
+        if (writes === 2) return Promise.reject(new Error('no space left on device'));
+        return super.writeEncoded(...args);
+      }
+    }
+    const job = startJob(
+      {
+        format: 'sluice.pipeline/v1',
+        name: 'failed write',
+        nodes: [
+          {
+            id: 'gen',
+            kind: 'source.datagen',
+            config: {
+              ...(getOperator('source.datagen')!.defaults as Record<string, unknown>),
+              rate: 200,
+            },
+          },
+          {
+            id: 'out',
+            kind: 'sink.kafka',
+            config: { bootstrapServers: bootstrap, topic, format: 'json' },
+          },
+        ],
+        edges: [{ id: 'e1', source: 'gen', target: 'out' }],
+      },
+      {
+        checkpoints: { intervalMs: 500, storage: new FailingStorage(join(dir, topic)) },
+        jobId: topic,
+      },
+    );
+    const result = await Promise.race([job.done, wait(30_000).then(() => undefined)]);
+    await job.stop();
+    expect(result?.status).toBe('failed');
+    expect(result?.failure?.nodeId).toBe('out');
+    expect(result?.failure?.message).toMatch(
+      /Kafka sink 'out' could not set its transaction aside for the checkpoint: the transaction of the previous checkpoint is still open/,
+    );
+    // What the first checkpoint covered is there, and nothing after it: the second's transaction
+    // was aborted when the job closed (its checkpoint never became durable), so nothing holds readers back.
+    const written = await ids(topic);
+    expect(written.length).toBeGreaterThan(0);
+    expect(written).toEqual(range(0, written.length));
+    const sent = result!.metrics.operators.find((o) => o.nodeId === 'out')!.extra.messagesSent!;
+    expect(written.length).toBeLessThan(sent);
   });
 });

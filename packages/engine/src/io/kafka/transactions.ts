@@ -173,6 +173,8 @@ export class TransactionalWriter {
   #current: Open | undefined;
   #pending: Open | undefined;
   #ready: Promise<void> | undefined;
+  /** Whether the checkpoint the pending transaction belongs to is durable (it must be committed, never aborted). */
+  #pendingDurable = false;
   /** Pool indexes whose Producer has asked Kafka for its producer id (and so fenced the id). */
   readonly #initialized = new Set<number>();
   #started = false;
@@ -309,6 +311,7 @@ export class TransactionalWriter {
     if (current.messages === 0) return undefined;
     if (this.#pending) throw new Error('the transaction of the previous checkpoint is still open');
     this.#pending = current;
+    this.#pendingDurable = false;
     const next = this.#open(current.seq + 1);
     this.#current = next;
     // After the start: the start begins the transaction it opened, and fences this one's id first.
@@ -329,10 +332,15 @@ export class TransactionalWriter {
     await (this.#pending ?? this.#current)?.flush();
   }
 
-  /** Commits the pending transaction; true when there was one. */
+  /**
+   * Commits the pending transaction, its checkpoint being durable; true when
+   * there was one. If the commit fails, the transaction stays for a recovery
+   * to commit.
+   */
   async commitPending(): Promise<boolean> {
     const pending = this.#pending;
     if (!pending) return false;
+    this.#pendingDurable = true;
     await pending.commit();
     this.#pending = undefined;
     return true;
@@ -340,12 +348,15 @@ export class TransactionalWriter {
 
   /**
    * Aborts the current transaction (what came after the last checkpoint is
-   * sent again after a restore) and closes. A pending one is left for the
-   * recovery to commit, or for its fencing to abort.
+   * sent again after a restore) and closes. A pending one is aborted too
+   * when its checkpoint never became durable (its write failed); otherwise
+   * it is left for the recovery to commit. Left open, a transaction holds
+   * back read_committed consumers until a restart fences it or it times out.
    */
   async close(): Promise<void> {
     await this.#ready?.catch(() => {});
     await this.#current?.abort().catch(() => {});
+    if (this.#pending && !this.#pendingDurable) await this.#pending.abort().catch(() => {});
     await Promise.allSettled(this.#producers.map((p) => p.close()));
   }
 }
