@@ -266,6 +266,91 @@ describe('a Kafka → window → Kafka job restored from checkpoints', () => {
       await after.close();
     }
   });
+
+  /**
+   * Checkpoints under a lease: once it is lost, writes fail. Exactly once needs the old process
+   * unable to complete a checkpoint once its successor has read one (Kafka's fencing comes only
+   * when the successor starts): a supervisor's lease, or making sure the old process is dead.
+   */
+  class LeasedStorage extends CheckpointStorage {
+    #lost = false;
+    #writing = new Set<Promise<unknown>>();
+    override writeEncoded(...args: Parameters<CheckpointStorage['writeEncoded']>) {
+      if (this.#lost) return Promise.reject(new Error('the lease on the checkpoints was lost'));
+      const write = super.writeEncoded(...args);
+      this.#writing.add(write);
+      void write.finally(() => this.#writing.delete(write)).catch(() => {});
+      return write;
+    }
+    /** Loses the lease; resolves once no write is under way. */
+    async lose(): Promise<void> {
+      this.#lost = true;
+      await Promise.allSettled([...this.#writing]);
+    }
+  }
+
+  it('a restored job started while the old one still runs fences it; the output is still each window once', async () => {
+    const suffix = `eoz${Date.now()}`;
+    const input = `${suffix}-in`;
+    const output = `${suffix}-out`;
+    await admin.createTopic(input, PARTITIONS);
+    await admin.createTopic(output, 1);
+    const p = pipeline(input, output, suffix);
+    const storage = new LeasedStorage(join(dir, suffix), { keep: 3 });
+    const CHUNK = 50;
+    const chunks = events.length / CHUNK;
+    const zombie = startJob(p, { checkpoints: { intervalMs: 300, storage }, jobId: suffix });
+    let successor: Job | undefined;
+    try {
+      for (let chunk = 0; chunk < chunks; chunk++) {
+        await produce(input, chunk * CHUNK, (chunk + 1) * CHUNK);
+        await wait(15);
+        if (chunk === Math.floor(chunks / 2)) {
+          // A supervisor thought the job dead and restarts it; the old process goes on, without
+          // its lease. Both are in the consumer group until the old one fails: the successor
+          // reads the partitions assigned to it, and later the others, from the checkpoint's
+          // offsets, and its watermark waits for those it does not have yet.
+          await storage.lose();
+          const latest = (await storage.latest())!;
+          successor = startJob(p, {
+            checkpoints: {
+              intervalMs: 300,
+              storage: new CheckpointStorage(join(dir, `${suffix}-successor`)),
+            },
+            restore: { snapshot: latest.snapshot as JobSnapshot, id: latest.info.id },
+            jobId: suffix,
+          });
+        }
+      }
+      const result = await Promise.race([zombie.done, wait(60_000).then(() => undefined)]);
+      expect(result?.status).toBe('failed');
+      expect(result?.failure?.nodeId).toBe('totals');
+      const last = successor!;
+      await until(
+        'every window is written',
+        () => sink(last).recordsIn >= expectedWindows(),
+        60_000,
+      ).catch((error: Error) => {
+        // What each node had done, to tell a stuck source from a stuck sink.
+        const nodes = last
+          .metrics()
+          .operators.map((o) => [o.nodeId, o.recordsIn, o.recordsOut, o.watermark, o.extra]);
+        throw new Error(
+          `${error.message} (${last.status}, ${last.failure?.message ?? ''}: ${JSON.stringify(nodes)})`,
+        );
+      });
+      expect((await last.stop({ checkpoint: 'savepoint' })).status).toBe('stopped');
+      const lines = await results(output);
+      const windows = lines.map(
+        (line) => JSON.parse(line) as { key: string; window_start: string; n: number },
+      );
+      expect(new Set(windows.map((w) => `${w.key}|${w.window_start}`)).size).toBe(windows.length);
+      expect(windows).toHaveLength(expectedWindows());
+      expect(windows.reduce((n, w) => n + w.n, 0)).toBe(events.length);
+    } finally {
+      await Promise.all([zombie.stop(), successor?.stop()]);
+    }
+  });
 });
 
 describe('the exactly-once Kafka sink', () => {

@@ -55,6 +55,7 @@ export function createKafkaSource(env: EnvironmentOf<typeof sourceKafka>): Sourc
     boundMs: config.eventTime ? validDuration(config.eventTime.maxOutOfOrderness) : 0,
     idleMs: idleTimeoutOf(config.eventTime) ?? DEFAULT_PARTITION_IDLE_MS,
     keepRuns: !checkpointing,
+    forgetRevoked: !checkpointing,
   });
   /** The restored checkpoint's offsets; reading starts there instead of at the group's. */
   let restored: PartitionOffset[] | undefined;
@@ -127,6 +128,7 @@ export function createKafkaSource(env: EnvironmentOf<typeof sourceKafka>): Sourc
         topics: config.topics,
         fallback: config.startFrom === 'latest' ? 'latest' : 'earliest',
         ...(restored ? { start: restored } : {}),
+        keepPositions: checkpointing,
         unreachableTimeoutMs,
         now: () => env.clock.now(),
       });

@@ -36,13 +36,26 @@ export class PartitionTracker {
   readonly #boundMs: number;
   readonly #idleMs: number;
   readonly #keepRuns: boolean;
+  readonly #forgetRevoked: boolean;
   #emitted = START_OF_TIME;
 
-  /** `keepRuns: false` when offsets are never committed from here (checkpoints hold them). */
-  constructor(options: { boundMs: number; idleMs: number; keepRuns?: boolean }) {
+  /**
+   * With checkpoints (`keepRuns: false`, `forgetRevoked: false`), no runs are
+   * kept for commits, and a partition this member no longer owns still holds
+   * the watermark back until it is idle: another member (an old process not
+   * yet gone) reads it, and it comes back here from the checkpoint's offset,
+   * so its records must not come late.
+   */
+  constructor(options: {
+    boundMs: number;
+    idleMs: number;
+    keepRuns?: boolean;
+    forgetRevoked?: boolean;
+  }) {
     this.#boundMs = options.boundMs;
     this.#idleMs = options.idleMs;
     this.#keepRuns = options.keepRuns ?? true;
+    this.#forgetRevoked = options.forgetRevoked ?? true;
   }
 
   /** The watermark's state now (a copy). */
@@ -71,7 +84,7 @@ export class PartitionTracker {
     this.#emitted = saved.emitted;
   }
 
-  /** Makes the owned partitions exactly `owned`: new ones start, revoked ones are forgotten. */
+  /** Makes the owned partitions `owned`: new ones start, revoked ones are forgotten (unless told not to). */
   own(owned: readonly TopicPartition[], now: number): void {
     const keys = new Set<string>();
     for (const tp of owned) {
@@ -87,6 +100,7 @@ export class PartitionTracker {
         });
       }
     }
+    if (!this.#forgetRevoked) return;
     for (const key of this.#partitions.keys()) if (!keys.has(key)) this.#partitions.delete(key);
   }
 

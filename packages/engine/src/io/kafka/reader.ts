@@ -24,6 +24,12 @@ export interface ReaderOptions {
    * start at `fallback`. Group rebalances keep these positions.
    */
   readonly start?: readonly PartitionOffset[];
+  /**
+   * Keep handing out a partition from where this reader left it when it
+   * comes back after a rebalance (with checkpoints: the job's state already
+   * holds what was handed out), rather than from another member's commits.
+   */
+  readonly keepPositions?: boolean;
   readonly lagIntervalMs?: number;
   /** How long Kafka may stay out of reach before reading fails (default 2 minutes). */
   readonly unreachableTimeoutMs?: number;
@@ -305,6 +311,7 @@ export class KafkaReader {
     // Partitions this member no longer owns may come back from another
     // member's commits: forget what was handed out for them.
     consumer.on('consumer:group:join', () => {
+      if (this.#options.keepPositions) return;
       const owned = new Set(this.assignments().map((tp) => `${tp.topic}:${tp.partition}`));
       for (const key of this.#next.keys()) if (!owned.has(key)) this.#next.delete(key);
     });
