@@ -33,4 +33,23 @@ describe('PartitionTracker', () => {
     // With checkpoints nothing is kept for commits.
     expect(restored.takeCommittable(Number.POSITIVE_INFINITY)).toEqual([]);
   });
+
+  it('with checkpoints a partition another member holds still holds the watermark back, until idle', () => {
+    const tracker = new PartitionTracker({ boundMs: 0, idleMs: 1_000, forgetRevoked: false });
+    tracker.own([a0, a1], 0);
+    tracker.read(a0, 0n, 0n, 1_000, 0);
+    tracker.read(a1, 0n, 0n, 2_000, 0);
+    tracker.own([a1], 10);
+    tracker.read(a1, 1n, 1n, 5_000, 20);
+    expect(tracker.watermark(20)).toBe(999);
+    // Idle after a second without records: it no longer holds anything back.
+    expect(tracker.watermark(1_000)).toBe(4_999);
+
+    const forgetting = new PartitionTracker({ boundMs: 0, idleMs: 1_000 });
+    forgetting.own([a0, a1], 0);
+    forgetting.read(a0, 0n, 0n, 1_000, 0);
+    forgetting.own([a1], 10);
+    forgetting.read(a1, 0n, 0n, 5_000, 20);
+    expect(forgetting.watermark(20)).toBe(4_999);
+  });
 });
