@@ -6,17 +6,21 @@
 //   npm run bench -- --query q1 [--events 10000000] [--json]
 //   npm run bench -- --all [--events 10000000] [--json]
 //   npm run bench -- --query q5,q7 --rate 100000 --events 20000000 --memory
+//   npm run bench -- --query q5,q7 --events 50000000 --checkpoints 10s
 //
 // --rate sets the source's events per second of event time (the examples say
 // 10 000 000); --memory also measures the live heap (after a full GC) each
 // second, to show whether a query's state stays flat while its windows fire.
+// --checkpoints takes a checkpoint at that interval into a temporary folder,
+// as a job on the server does, and reports their count, size and duration.
 //
 // npm run bench gives Node a 32 MB young generation (--max-semi-space-size=32;
 // children inherit the flags): with the default, a run sometimes promotes the
 // short-lived rows to the old generation and runs at half speed.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
@@ -35,6 +39,7 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     rate: { type: 'string' },
     memory: { type: 'boolean', default: false },
+    checkpoints: { type: 'string' },
     // Internal: run only the hand-written loop of --query (in a child of its own).
     hand: { type: 'boolean', default: false },
   },
@@ -64,8 +69,24 @@ async function sourcesOf(document) {
   });
 }
 
+/** Checkpoint options for a run with --checkpoints, and what removes their folder. */
+async function checkpointing() {
+  if (values.checkpoints === undefined) return undefined;
+  const { parseDuration } = await import(SHARED);
+  const intervalMs = parseDuration(values.checkpoints);
+  if (!(intervalMs > 0))
+    fail(`--checkpoints must be a duration such as 10s, not ${values.checkpoints}`);
+  const { CheckpointStorage } = await import(ENGINE);
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-checkpoints-'));
+  return {
+    options: { intervalMs, storage: new CheckpointStorage(dir) },
+    done: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
 async function bench(query) {
   const { startJob } = await import(ENGINE);
+  const checkpoints = await checkpointing();
   const document = JSON.parse(readFileSync(`${EXAMPLES}${query}.json`, 'utf8'));
   for (const { node, settings } of await sourcesOf(document)) {
     if (settings.count) node.config = { ...node.config, count: events };
@@ -74,8 +95,12 @@ async function bench(query) {
   const live = values.memory ? liveHeap() : undefined;
   const heap = peakHeap();
   const started = performance.now();
-  const job = startJob(document, { metricsIntervalMs: 60_000 });
+  const job = startJob(document, {
+    metricsIntervalMs: 60_000,
+    ...(checkpoints ? { checkpoints: checkpoints.options } : {}),
+  });
   const result = await job.done;
+  checkpoints?.done();
   const seconds = (performance.now() - started) / 1000;
   const peakHeapBytes = heap.stop();
   const liveHeapMB = live?.stop();
@@ -89,6 +114,7 @@ async function bench(query) {
     outputRecords: result.metrics.recordsOut,
     ...(rate ? { rate } : {}),
     ...(liveHeapMB ? { liveHeapMB } : {}),
+    ...(result.metrics.checkpoints ? { checkpoints: result.metrics.checkpoints } : {}),
   };
   // The hand-written loops are about speed; a memory run leaves them out.
   if (HAND_WRITTEN[query] && !values.memory) {
@@ -236,6 +262,7 @@ function report(results) {
       ? ''
       : `${r.ratioToHandWritten} of ${r.handWrittenEventsPerSecond.toLocaleString('en')}/s`,
     r.liveHeapMB ? liveSummary(r.liveHeapMB) : '',
+    r.checkpoints ? checkpointSummary(r.checkpoints) : '',
   ]);
   const head = [
     'query',
@@ -245,10 +272,17 @@ function report(results) {
     'peak heap',
     'vs hand-written',
     'live heap after GC, MB (at 0 25 50 75 100% of the run)',
+    'checkpoints',
   ];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   for (const line of [head, ...rows])
     console.log(line.map((c, i) => c.padEnd(widths[i])).join('  '));
+}
+
+/** How many checkpoints completed, and the last one's size and duration. */
+function checkpointSummary(c) {
+  if (c.completed === 0) return 'none completed';
+  return `${c.completed} (last ${round(c.lastBytes / 1024, 1)} KiB in ${c.lastDurationMs} ms)`;
 }
 
 /** The live heap at the start, the quarters and the end of the run. */
@@ -284,6 +318,7 @@ async function main() {
           String(events),
           ...(rate ? ['--rate', String(rate)] : []),
           ...(values.memory ? ['--memory'] : []),
+          ...(values.checkpoints ? ['--checkpoints', values.checkpoints] : []),
           '--json',
         ],
         { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },

@@ -26,6 +26,7 @@ export { CheckpointStorage } from './checkpoint/storage.js';
 export { DataDir, DataDirError } from './io/data-dir.js';
 export { jsonEncoder } from './io/encode.js';
 export { KafkaAdmin, KafkaWriter } from './io/kafka/client.js';
+export { readCommitted } from './io/kafka/read-committed.js';
 export {
   KafkaBrowseError,
   listTopics,

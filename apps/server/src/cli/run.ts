@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
   CheckpointFormatError,
@@ -90,8 +91,15 @@ async function checkpointsIn(
   shown: string,
   pipeline: Pipeline,
   io: CliIO,
-): Promise<Pick<JobOptions, 'checkpoints' | 'restore'> | undefined> {
+): Promise<Pick<JobOptions, 'checkpoints' | 'restore' | 'jobId'> | undefined> {
   const settings = checkpointSettings(pipeline);
+  // One job per state directory: its Kafka sinks' transactional ids come from this, so a
+  // resumed run fences what the killed one left open, and two directories never meet.
+  await mkdir(dir, { recursive: true });
+  const jobId = `run-${createHash('sha256')
+    .update(await realpath(dir))
+    .digest('hex')
+    .slice(0, 16)}`;
   const storage = new CheckpointStorage(dir, {
     keep: settings.keep,
     onWarning: (message) => io.stderr(`sluice: ${message}\n`),
@@ -125,6 +133,7 @@ async function checkpointsIn(
   if (!settings.enabled)
     io.stderr(`sluice: checkpoints are off in this pipeline's settings; ${shown} is only read.\n`);
   return {
+    jobId,
     ...(checkpoints ? { checkpoints } : {}),
     ...(latest
       ? { restore: { snapshot: latest.snapshot as JobSnapshot, id: latest.info.id } }

@@ -3,33 +3,34 @@
 import {
   analyzePipeline,
   type Diagnostic,
-  getOperator,
   hasErrors,
   type JobFailure,
   type NodeView,
   type Pipeline,
   parseDuration,
   RECORD_ERRORS_KEPT,
-  type StreamSchema,
 } from '@sluice/shared';
-import { START_OF_TIME } from '../batch.js';
 import type { CheckpointKind } from '../checkpoint/codec.js';
 import type { WrittenCheckpoint } from '../checkpoint/storage.js';
 import { DataDir } from '../io/data-dir.js';
-import type { SourceContext } from '../operator.js';
-import { runtimeFor } from '../operators/registry.js';
 import {
   CheckpointCoordinator,
   type CheckpointFigures,
   type CheckpointOptions,
   type JobSnapshot,
+  pipelineFingerprint,
 } from './checkpoint.js';
 import { type Clock, systemClock } from './clock.js';
+import { SourceCommits } from './commits.js';
 import { ErrorOutput, type RecordError } from './errors.js';
+import { buildGraph, type Graph, restoreGraph, snapshotGraph } from './graph.js';
 import type { EdgeMetrics, JobMetrics, JobStatus, OperatorMetrics } from './metrics.js';
 import { RateMeter } from './metrics.js';
-import { BusyTimer, type NodeHost, type OutgoingEdge, RunningNode } from './node.js';
-import { StateStore } from './state.js';
+import { BusyTimer, type NodeHost, type RunningNode } from './node.js';
+import { SourceLoops } from './source-loop.js';
+
+export { nextBatchRows } from './source-loop.js';
+
 import { Tap, type TapOptions, type TapSample } from './taps.js';
 
 export interface JobOptions {
@@ -46,9 +47,9 @@ export interface JobOptions {
   readonly maxBacklog?: number;
   /**
    * Read between batches: a stop asked for while the job is too busy to take a
-   * message (a worker's parent sets a shared flag). `drain` as in `stop`.
+   * message (a worker's parent sets a shared flag), as `stop` takes it.
    */
-  readonly stopRequested?: () => { drain: boolean } | undefined;
+  readonly stopRequested?: () => StopRequest | undefined;
   /** Periodic checkpoints, and where they go. Default: none. */
   readonly checkpoints?: CheckpointOptions;
   /**
@@ -56,20 +57,22 @@ export interface JobOptions {
    * every node's state, the watermarks, and the sources' positions.
    */
   readonly restore?: { readonly snapshot: JobSnapshot; readonly id?: number };
+  /**
+   * Names the job, the same across its restarts and different between jobs
+   * (Kafka sinks derive their transactional ids from it). Default: from the
+   * pipeline's fingerprint, so two runs of one pipeline share it.
+   */
+  readonly jobId?: string;
 }
-
-/** A checkpoint that does not fit the pipeline it was to be restored into. */
-export class RestoreError extends Error {
-  override readonly name = 'RestoreError';
-}
-
-/** The time one source batch should take through the graph; batches shrink to fit it. */
-const BATCH_TARGET_MS = 50;
-/** Rows a source is first asked for, and at most (sources cap it with their own size too). */
-const FIRST_BATCH_ROWS = 64;
-const MAX_BATCH_ROWS = 4096;
 
 export type { JobFailure } from '@sluice/shared';
+export { RestoreError } from './graph.js';
+
+/** How to stop: as `Job.stop` takes it. */
+export interface StopRequest {
+  readonly drain?: boolean;
+  readonly checkpoint?: CheckpointKind;
+}
 
 export interface JobResult {
   readonly status: Exclude<JobStatus, 'running'>;
@@ -98,25 +101,22 @@ export class Job implements NodeHost {
   readonly busy = new BusyTimer();
   readonly startedAt: number;
   readonly done: Promise<JobResult>;
-  readonly #nodes: RunningNode[] = [];
-  readonly #sources: RunningNode[] = [];
-  readonly #edges = new Map<string, OutgoingEdge & { source: string }>();
+  readonly #nodes: readonly RunningNode[];
+  readonly #sources: readonly RunningNode[];
+  readonly #edges: Graph['edges'];
   readonly #errors: ErrorOutput;
   readonly #rates: RateMeter;
-  readonly #maxBacklog: number;
   readonly #statusListeners = new Set<Listener<JobStatus>>();
   readonly #metricsListeners = new Set<Listener<JobMetrics>>();
-  readonly #lastBatchAt = new Map<RunningNode, number>();
   #status: JobStatus = 'running';
   #failure?: JobFailure;
   #stopping = false;
   #signalStop!: () => void;
-  readonly #stopped: Promise<void>;
   #resolveDone!: (result: JobResult) => void;
   #unfinished = 0;
   #cancelTicker?: () => void;
   #settling?: Promise<void>;
-  readonly #stopRequested?: () => { drain: boolean } | undefined;
+  readonly #loops: SourceLoops;
 
   constructor(pipeline: Pipeline, options: JobOptions) {
     const analysis = analyzePipeline(pipeline);
@@ -124,76 +124,44 @@ export class Job implements NodeHost {
     this.clock = options.clock ?? systemClock;
     this.startedAt = this.clock.now();
     this.#rates = new RateMeter(this.startedAt);
-    this.#maxBacklog = options.maxBacklog ?? 50_000;
-    this.#stopRequested = options.stopRequested;
     const budget = pipeline.settings?.errorBudget;
     this.#errors = new ErrorOutput(
       RECORD_ERRORS_KEPT,
       budget && { maxErrors: budget.maxErrors, perMs: parseDuration(budget.per) ?? 60_000 },
     );
-    this.#stopped = new Promise((resolve) => {
-      this.#signalStop = () => {
-        this.#wakeSleepers();
-        resolve();
-      };
-    });
+    this.#signalStop = () => this.#loops.signalStop();
     this.done = new Promise((resolve) => {
       this.#resolveDone = resolve;
     });
 
-    const dataDir = new DataDir(options.dataDir ?? process.cwd(), options.dataDirShownAs);
-    const stdout = options.stdout ?? ((text: string) => void process.stdout.write(text));
-    const byId = new Map<string, RunningNode>();
-    for (const node of pipeline.nodes) {
-      const definition = getOperator(node.kind)!;
-      const running = new RunningNode(node.id, definition, new StateStore(), this);
-      byId.set(node.id, running);
-      this.#nodes.push(running);
+    const graph = buildGraph(pipeline, analysis, this, {
+      clock: this.clock,
+      dataDir: new DataDir(options.dataDir ?? process.cwd(), options.dataDirShownAs),
+      stdout: options.stdout ?? ((text: string) => void process.stdout.write(text)),
+      checkpointing: options.checkpoints !== undefined,
+      jobId: options.jobId ?? `p${pipelineFingerprint(pipeline).slice(0, 16)}`,
+      ...(options.checkpoints ? { checkpointIntervalMs: options.checkpoints.intervalMs } : {}),
+    });
+    this.#nodes = graph.nodes;
+    this.#sources = graph.sources;
+    this.#edges = graph.edges;
+    this.#loops = new SourceLoops({
+      clock: this.clock,
+      busy: this.busy,
+      nodes: this.#nodes,
+      maxBacklog: options.maxBacklog ?? 50_000,
+      stopRequested: options.stopRequested,
+      stopping: () => this.#stopping,
+      failed: () => this.#failure !== undefined,
+      stop: (asked) => void this.stop(asked),
+      recordError: (node, row, reason) => this.recordError(node, row, reason),
+      fail: (node, error) => this.fail(node, error),
+    });
+    if (options.restore) {
+      restoreGraph(graph, options.restore.snapshot);
+      // Rates count from here, not from zero.
+      this.#rates.sample(this.clock.now() - 1, this.#readings());
     }
-    const inputs = new Map<string, StreamSchemaList>();
-    for (const edge of pipeline.edges) {
-      const source = byId.get(edge.source)!;
-      const target = byId.get(edge.target)!;
-      const out = source.definition.outputs.findIndex((p) => p.name === (edge.sourcePort ?? 'out'));
-      const port = target.definition.inputs.findIndex((p) => p.name === (edge.targetPort ?? 'in'));
-      const outgoing: OutgoingEdge = {
-        edgeId: edge.id,
-        target,
-        port,
-        slot: target.addSlot(),
-        records: 0,
-        taps: undefined,
-      };
-      source.outputs[out]!.push(outgoing);
-      // Keep the edge object shared, so counts and taps on either reference agree.
-      this.#edges.set(edge.id, Object.assign(outgoing, { source: source.id }));
-      const schema = analysis.schemas.get(edge.source)?.[edge.sourcePort ?? 'out'];
-      const list = inputs.get(edge.target) ?? target.definition.inputs.map(() => []);
-      if (schema) list[port]!.push(schema);
-      inputs.set(edge.target, list);
-    }
-    for (const node of pipeline.nodes) {
-      const running = byId.get(node.id)!;
-      const runtime = runtimeFor(node.kind);
-      const env = {
-        node,
-        definition: running.definition,
-        inputs: inputs.get(node.id) ?? [],
-        outputs: running.definition.outputs.map((p) => analysis.schemas.get(node.id)?.[p.name]),
-        clock: this.clock,
-        dataDir,
-        state: running.state,
-        stdout,
-        checkpointing: options.checkpoints !== undefined,
-      };
-      if (runtime.type === 'source') {
-        running.source = runtime.create(env);
-        this.#sources.push(running);
-      } else {
-        running.operator = runtime.create(env);
-      }
-    }
-    if (options.restore) this.#restore(options.restore.snapshot);
     this.#unfinished = this.#nodes.filter((n) => !n.finished).length;
     if (options.checkpoints) {
       this.#checkpoints = new CheckpointCoordinator(
@@ -210,60 +178,32 @@ export class Job implements NodeHost {
       this.#checkpoints.start();
     }
     this.#startTicker(options.metricsIntervalMs ?? 1000);
-    this.#startCommits();
+    this.#commits = new SourceCommits({
+      clock: this.clock,
+      nodes: this.#nodes,
+      sources: this.#sources,
+      running: () => this.#status === 'running' && !this.#stopping,
+      flushSinks: () => this.#flushSinks(),
+      fail: (node, error) => this.fail(node, error),
+    });
+    this.#commits.start();
     const running = this.#sources.filter((n) => !n.finished);
-    for (const source of running) void this.#runSource(source);
+    for (const source of running) this.#loops.run(source);
     // Without a source to run (none, or all ended before the checkpoint), every node has finished.
     if (running.length === 0) void this.#settle('finished');
   }
 
   #checkpoints?: CheckpointCoordinator;
+  #commits!: SourceCommits;
 
   /** Every node and edge now, as a checkpoint keeps them. Call between batches. */
   snapshot(): JobSnapshot {
-    const nodes: Record<string, ReturnType<RunningNode['snapshot']>> = {};
-    for (const node of this.#nodes) nodes[node.id] = node.snapshot();
-    const edges: Record<string, number> = {};
-    for (const [id, edge] of this.#edges) edges[id] = edge.records;
-    return { nodes, edges };
+    return snapshotGraph({ nodes: this.#nodes, sources: this.#sources, edges: this.#edges });
   }
 
   /** Checkpoint figures, when the job takes checkpoints. */
   checkpointFigures(): CheckpointFigures | undefined {
     return this.#checkpoints?.figures();
-  }
-
-  #restore(snapshot: JobSnapshot): void {
-    const ids = new Set(this.#nodes.map((n) => n.id));
-    const extra = Object.keys(snapshot.nodes).filter((id) => !ids.has(id));
-    const missing = [...ids].filter((id) => !(id in snapshot.nodes));
-    if (extra.length > 0 || missing.length > 0) {
-      const parts = [
-        missing.length > 0 ? `nodes ${missing.join(', ')} are not in it` : '',
-        extra.length > 0 ? `it has nodes ${extra.join(', ')} the pipeline does not` : '',
-      ].filter(Boolean);
-      throw new RestoreError(
-        `The checkpoint was taken of another version of this pipeline: ${parts.join('; ')}.`,
-      );
-    }
-    for (const node of this.#nodes) {
-      const saved = snapshot.nodes[node.id]!;
-      if (saved.kind !== node.definition.kind) {
-        throw new RestoreError(
-          `The checkpoint was taken of another version of this pipeline: node '${node.id}' was a ${saved.kind}, it is now a ${node.definition.kind}.`,
-        );
-      }
-      try {
-        node.restore(saved);
-      } catch (error) {
-        throw new RestoreError(
-          `The checkpoint does not fit node '${node.id}' (${node.definition.kind}): ${messageOf(error)}.`,
-        );
-      }
-    }
-    for (const [id, edge] of this.#edges) edge.records = snapshot.edges[id] ?? 0;
-    // Rates count from here, not from zero.
-    this.#rates.sample(this.clock.now() - 1, this.#readings());
   }
 
   /** The checkpoint's cut: exactly-once sinks set aside what came before it, then every node is snapshotted. */
@@ -323,11 +263,11 @@ export class Job implements NodeHost {
    * a last checkpoint is taken once the sources have stopped, to start again
    * from exactly there: a savepoint is kept until deleted.
    */
-  async stop(options: { drain?: boolean; checkpoint?: CheckpointKind } = {}): Promise<JobResult> {
+  async stop(options: StopRequest = {}): Promise<JobResult> {
     if (this.#status === 'running' && !this.#stopping) {
       this.#stopping = true;
       this.#signalStop();
-      await this.#sourcesExited();
+      await this.#loops.exited();
       await this.#checkpoints?.stop();
       if (options.drain) for (const source of this.#sources) source.finish();
       if (options.checkpoint && this.#checkpoints && !this.#failure) {
@@ -458,7 +398,7 @@ export class Job implements NodeHost {
     this.#failure = node ? { message, nodeId: node.id } : { message };
     this.#stopping = true;
     this.#signalStop();
-    void this.#sourcesExited().then(() => this.#settle('failed'));
+    void this.#loops.exited().then(() => this.#settle('failed'));
   }
 
   nodeFinished(): void {
@@ -468,114 +408,10 @@ export class Job implements NodeHost {
 
   // --- internals ---
 
-  readonly #sourceLoops = new Set<Promise<void>>();
-
-  async #sourcesExited(): Promise<void> {
-    await Promise.all([...this.#sourceLoops]);
-  }
-
-  #runSource(node: RunningNode): Promise<void> {
-    const loop = this.#sourceLoop(node);
-    this.#sourceLoops.add(loop);
-    return loop;
-  }
-
-  async #sourceLoop(node: RunningNode): Promise<void> {
-    const source = node.source!;
-    let maxRows = FIRST_BATCH_ROWS;
-    const context: SourceContext = {
-      now: () => this.clock.now(),
-      sleep: (ms) => this.#sleep(ms),
-      stopped: this.#stopped,
-      error: (row, reason) => this.recordError(node, row, reason),
-      get maxRows() {
-        return maxRows;
-      },
-    };
-    let lastYield = performance.now();
-    this.#lastBatchAt.set(node, this.clock.now());
-    try {
-      while (!this.#stopping) {
-        const asked = this.#stopRequested?.();
-        if (asked) {
-          void this.stop(asked);
-          return;
-        }
-        await this.#waitForRoom();
-        const batch = await source.next(context);
-        if (this.#failure) return;
-        if (!batch) {
-          if (!this.#stopping) {
-            node.position = source.position?.();
-            node.finish();
-          }
-          return;
-        }
-        if (batch.rows.length > 0) {
-          this.#lastBatchAt.set(node, this.clock.now());
-          node.sourceIdle(false);
-          this.busy.enter(node.counters);
-          const began = performance.now();
-          try {
-            node.emit(batch, batch.port ?? 0);
-          } finally {
-            this.busy.exit();
-          }
-          maxRows = nextBatchRows(maxRows, batch.rows.length, performance.now() - began);
-        }
-        node.sourceWatermark(source.watermark?.() ?? START_OF_TIME);
-        // Taken with the batch, so a checkpoint between batches has the position that goes with it.
-        if (source.position) node.position = source.position();
-        // Let timers, stop requests and other sources run between batches.
-        if (performance.now() - lastYield > 10) {
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          lastYield = performance.now();
-        }
-      }
-    } catch (error) {
-      this.fail(node, error);
-    }
-  }
-
-  readonly #sleepers = new Set<() => void>();
-
-  #sleep(ms: number): Promise<boolean> {
-    if (this.#stopping) return Promise.resolve(false);
-    return new Promise((resolve) => {
-      const wake = () => {
-        cancel();
-        resolve(false);
-      };
-      const cancel = this.clock.schedule(ms, () => {
-        this.#sleepers.delete(wake);
-        resolve(true);
-      });
-      this.#sleepers.add(wake);
-    });
-  }
-
-  #wakeSleepers(): void {
-    for (const wake of this.#sleepers) wake();
-    this.#sleepers.clear();
-  }
-
-  /** Waits while the sinks hold too much unwritten; a sink that cannot write fails the job there. */
-  async #waitForRoom(): Promise<void> {
-    for (const node of this.#nodes) {
-      const operator = node.operator;
-      if (!operator?.backlog || !operator.flush || operator.backlog() <= this.#maxBacklog) continue;
-      try {
-        await operator.flush();
-      } catch (error) {
-        this.fail(node, error);
-      }
-    }
-  }
-
   #startTicker(intervalMs: number): void {
     const tick = () => {
       const now = this.clock.now();
-      this.#checkIdle(now);
+      this.#loops.checkIdle(now, this.#sources);
       this.#rates.sample(now, this.#readings());
       const snapshot = this.metrics();
       for (const listener of this.#metricsListeners) listener(snapshot);
@@ -594,73 +430,6 @@ export class Job implements NodeHost {
     for (const [edgeId, e] of this.#edges) yield [`edge:${edgeId}`, e.records];
   }
 
-  #checkIdle(now: number): void {
-    for (const node of this.#sources) {
-      const timeout = node.source?.idleTimeoutMs;
-      if (timeout === undefined || node.finished) continue;
-      if (now - (this.#lastBatchAt.get(node) ?? now) >= timeout) node.sourceIdle(true);
-    }
-  }
-
-  #cancelCommits?: () => void;
-  #committing: Promise<void> | undefined;
-
-  /** Every `commitIntervalMs`, sources that can resume save how far the sinks have written. */
-  #startCommits(): void {
-    const intervals = this.#sources
-      .map((n) => (n.source?.prepareCommit ? n.source.commitIntervalMs : undefined))
-      .filter((ms): ms is number => ms !== undefined && ms > 0);
-    if (intervals.length === 0) return;
-    const every = Math.min(...intervals);
-    const tick = () => {
-      this.#committing = this.#commitNow().finally(() => {
-        this.#committing = undefined;
-        if (this.#status === 'running' && !this.#stopping)
-          this.#cancelCommits = this.clock.schedule(every, tick);
-      });
-    };
-    this.#cancelCommits = this.clock.schedule(every, tick);
-  }
-
-  async #commitNow(): Promise<void> {
-    // Taken between batches, so what the sources note and what the sinks hold agree.
-    const commits = this.#prepareCommits();
-    if (commits.length === 0) return;
-    try {
-      await this.#flushSinks();
-    } catch {
-      return; // the job fails on the sink's node
-    }
-    for (const { node, commit } of commits) {
-      try {
-        await commit();
-      } catch (error) {
-        this.fail(node, error);
-        return;
-      }
-    }
-  }
-
-  #prepareCommits(): { node: RunningNode; commit: () => Promise<void> }[] {
-    let doneBefore = Number.POSITIVE_INFINITY;
-    for (const node of this.#nodes) {
-      const operator = node.operator;
-      if (!operator) continue;
-      const held = operator.heldSince
-        ? operator.heldSince()
-        : node.state.size().keys > 0
-          ? Number.NEGATIVE_INFINITY
-          : Number.POSITIVE_INFINITY;
-      if (held < doneBefore) doneBefore = held;
-    }
-    const commits: { node: RunningNode; commit: () => Promise<void> }[] = [];
-    for (const node of this.#sources) {
-      const commit = node.source?.prepareCommit?.(doneBefore);
-      if (commit) commits.push({ node, commit });
-    }
-    return commits;
-  }
-
   /** Flushes the sinks, closes everything, and reports the final status once. */
   #settle(status: Exclude<JobStatus, 'running'>): Promise<void> {
     this.#settling ??= (async () => {
@@ -668,11 +437,10 @@ export class Job implements NodeHost {
       this.#signalStop();
       this.#cancelTicker?.();
       for (const node of this.#nodes) node.cancelTimers();
-      this.#cancelCommits?.();
       await this.#checkpoints?.stop();
-      await this.#committing;
+      await this.#commits.stop();
       // A failed job saves no position: its input is read again (at least once).
-      const commits = this.#failure ? [] : this.#prepareCommits();
+      const commits = this.#failure ? [] : this.#commits.prepare();
       // A sink that cannot finish writing fails the job on its node, saying why.
       await Promise.all(
         this.#nodes.map(async (node) => {
@@ -708,19 +476,6 @@ export class Job implements NodeHost {
     })();
     return this.#settling;
   }
-}
-
-type StreamSchemaList = StreamSchema[][];
-
-/**
- * How many rows to ask a source for next, after `rows` took `ms` through the
- * graph: about BATCH_TARGET_MS worth, so a costly expression gives small
- * batches (and a prompt stop) while a cheap graph keeps large ones.
- */
-export function nextBatchRows(asked: number, rows: number, ms: number): number {
-  if (ms > BATCH_TARGET_MS) return Math.max(1, Math.floor((rows * BATCH_TARGET_MS) / ms));
-  if (ms < BATCH_TARGET_MS / 4 && rows >= asked) return Math.min(MAX_BATCH_ROWS, asked * 2);
-  return asked;
 }
 
 function messageOf(error: unknown): string {
