@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KafkaAdmin, KafkaWriter } from '@sluice/engine';
-import { getOperator, type Pipeline } from '@sluice/shared';
+import type { Pipeline } from '@sluice/shared';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { committedRecords } from './committed-records.js';
 import {
@@ -43,13 +43,6 @@ const KILLS = process.env.SLUICE_FAULTS_FULL === '1' ? 20 : 3;
 const QUIET_MS = 3_000;
 /** How long a last run may take to catch up and write everything. */
 const CATCH_UP_MS = 90_000;
-
-// Exactly-once where the Kafka sink offers it; until then the sink writes at
-// least once, and this suite fails with duplicates, as it should.
-const EXACTLY_ONCE =
-  'delivery' in
-  ((getOperator('sink.kafka')?.config as { properties?: Record<string, unknown> })?.properties ??
-    {});
 
 let dir: string;
 let admin: KafkaAdmin;
@@ -111,7 +104,7 @@ function sink(run: Run) {
       topic: run.output,
       keyField: 'key',
       format: 'json',
-      ...(EXACTLY_ONCE ? { delivery: 'exactly-once' } : {}),
+      delivery: 'exactly-once',
     },
   };
 }
