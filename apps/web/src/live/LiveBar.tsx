@@ -1,9 +1,14 @@
 // The header's end: Deploy while editing (disabled with the reason), and
-// while a job is shown, its state, its uptime, Stop and Back to editing.
+// while a job is shown, its state, what it resumed from, its uptime and
+// checkpoints, Stop (or Stop with savepoint), and once it has ended, Resume
+// (when it can) and Back to editing. The facts give way, cut short, before
+// the controls do: Stop stays on screen on a narrow window.
 import type { JobStatus } from '@sluice/shared';
-import { ArrowLeft, Rocket, Square } from 'lucide-react';
+import { ArrowLeft, Play, Rocket, Square } from 'lucide-react';
 import { CommandButton } from '../commands/CommandButton.js';
+import { CommandMenu } from '../commands/CommandMenu.js';
 import { useEditor } from '../store/context.js';
+import { CheckpointNote, RestoredNote, SavepointNote } from './CheckpointNotes.js';
 import { formatDuration } from './format.js';
 
 const STATUS_TEXT: Record<JobStatus, string> = {
@@ -12,6 +17,9 @@ const STATUS_TEXT: Record<JobStatus, string> = {
   stopped: 'Job stopped',
   failed: 'Job failed',
 };
+
+/** The Stop button's menu: the ways to stop a job. */
+export const STOP_MENU_LABEL = 'Ways to stop the job';
 
 export function LiveBar() {
   const live = useEditor((s) => s.live.job !== null);
@@ -29,6 +37,7 @@ function JobControls() {
   const version = useEditor((s) => s.live.job?.version);
   const uptime = useEditor((s) => s.live.clock?.uptimeMs);
   const connection = useEditor((s) => s.live.connection);
+  const resumable = useEditor((s) => s.live.job?.savepoint !== undefined);
   return (
     <div className="job-controls">
       <output className={`job-state job-state-${status}`} aria-live="polite">
@@ -36,18 +45,36 @@ function JobControls() {
         {STATUS_TEXT[status]}
         {connection === 'lost' && status === 'running' ? ' (connection lost)' : ''}
       </output>
-      <span className="muted small">
-        {version !== undefined && `version ${version}`}
-        {uptime !== undefined && ` · up ${formatDuration(uptime)}`}
+      <span className="job-facts muted small">
+        <RestoredNote />
+        <span className="job-facts-line">
+          {uptime !== undefined && `up ${formatDuration(uptime)}`}
+          {status === 'running' ? <CheckpointNote /> : <SavepointNote />}
+          {version !== undefined && ` · version ${version}`}
+        </span>
       </span>
       {status === 'running' ? (
-        <CommandButton name="stop" look="button danger">
-          <Square size={12} aria-hidden="true" />
-        </CommandButton>
+        <span className="split-button">
+          <CommandButton name="stop" look="button danger">
+            <Square size={12} aria-hidden="true" />
+          </CommandButton>
+          <CommandMenu
+            label={STOP_MENU_LABEL}
+            names={['stop', 'stop-savepoint']}
+            look="button danger"
+          />
+        </span>
       ) : (
-        <CommandButton name="leave-live" look="button">
-          <ArrowLeft size={14} aria-hidden="true" />
-        </CommandButton>
+        <span className="job-actions">
+          {resumable && (
+            <CommandButton name="resume" look="button primary">
+              <Play size={12} aria-hidden="true" />
+            </CommandButton>
+          )}
+          <CommandButton name="leave-live" look="button">
+            <ArrowLeft size={14} aria-hidden="true" />
+          </CommandButton>
+        </span>
       )}
     </div>
   );

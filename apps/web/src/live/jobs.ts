@@ -4,7 +4,7 @@ import type { JobSummary, Pipeline } from '@sluice/shared';
 import { api, errorMessage } from '../api/client.js';
 import { openPipeline, saveNow } from '../pipelines/session.js';
 import { type EditorState, type EditorStore, isDirty } from '../store/store.js';
-import { type LiveJob, NO_LIVE, startLive } from './live.js';
+import { applySummary, type LiveJob, liveJobOf, NO_LIVE, startLive } from './live.js';
 import { connectLive } from './socket.js';
 
 /** Why the open pipeline cannot be deployed now, or null when it can. */
@@ -50,22 +50,48 @@ export async function deploy(store: EditorStore): Promise<void> {
   }
 }
 
-export async function stopJob(store: EditorStore): Promise<void> {
+/** Stops the job shown; with `savepoint`, it can later be resumed from where it stopped. */
+export async function stopJob(
+  store: EditorStore,
+  options: { savepoint?: boolean } = {},
+): Promise<void> {
   const job = store.getState().live.job;
   if (!job) return;
   try {
-    const summary = await api.stop(job.id);
-    // The socket says so too; this covers a socket that is gone.
-    store
-      .getState()
-      .updateLive((live) =>
-        live.job?.id === job.id && live.job.status === 'running'
+    const summary = await api.stop(job.id, options.savepoint ? { savepoint: true } : {});
+    // The socket says so too; this covers a socket that is gone. Only the answer names the savepoint.
+    store.getState().updateLive((live) => {
+      if (live.job?.id !== job.id) return live;
+      const ended =
+        live.job.status === 'running'
           ? { ...live, job: { ...live.job, status: summary.status } }
-          : live,
-      );
+          : live;
+      return applySummary(ended, summary);
+    });
   } catch (cause) {
-    store.getState().notify({ tone: 'error', message: `Not stopped: ${errorMessage(cause)}` });
+    const what = options.savepoint ? 'Not stopped with a savepoint' : 'Not stopped';
+    store.getState().notify({ tone: 'error', message: `${what}: ${errorMessage(cause)}` });
   }
+}
+
+/** Whether a job that is not running can be started again from where it stopped. */
+export function canResume(job: Pick<JobSummary, 'status' | 'savepoint'>): boolean {
+  return job.status !== 'running' && job.savepoint !== undefined;
+}
+
+/**
+ * Starts a stopped job again from its savepoint and shows it live, as after a
+ * deploy. Resolves with the server's reason when it would not, or null.
+ */
+export async function resumeJob(store: EditorStore, jobId: string): Promise<string | null> {
+  let summary: JobSummary;
+  try {
+    summary = await api.resume(jobId);
+  } catch (cause) {
+    return `Not resumed: ${errorMessage(cause)}`;
+  }
+  await openJob(store, summary);
+  return null;
 }
 
 /** Shows a job from the jobs list on the canvas, with the version it runs. */
@@ -89,6 +115,7 @@ export async function openJob(store: EditorStore, summary: JobSummary): Promise<
       version: pipelineVersion,
       status: summary.status,
       ...(summary.failure && { failure: summary.failure }),
+      ...liveJobOf(summary),
       reopenOnLeave: !sameVersion,
     });
   } catch (cause) {

@@ -1,6 +1,7 @@
 // The live WebSocket of one job: its messages folded into the store, taps
 // opened and closed on request. The session cookie authenticates the
-// handshake. A dropped connection to a running job is retried a few times.
+// handshake. A dropped connection to a running job is retried a few times;
+// each (re)connection reads the job's summary again.
 import type { LiveClientMessage, LiveMessage } from '@sluice/shared';
 import { api } from '../api/client.js';
 import type { Catalog } from '../catalog/catalog.js';
@@ -10,6 +11,7 @@ import {
   addTapSample,
   applyMetrics,
   applyStatus,
+  applySummary,
   clearTap,
   type LiveChannel,
   type LiveData,
@@ -58,6 +60,12 @@ export function connectLive(store: EditorStore, jobId: string): LiveChannel {
       update((live) => ({ ...live, connection: 'open' }));
       // Taps close with a connection; reopen the ones the panels still want.
       for (const edgeId of taps) send({ type: 'tap', edgeId, open: true });
+      // The socket says nothing of where the job resumed from: a (re)connection
+      // after a server restart may find it restored from a checkpoint, so ask.
+      api.job(jobId).then(
+        (summary) => update((live) => applySummary(live, summary)),
+        () => {},
+      );
     };
     ws.onmessage = (event) => {
       let message: LiveMessage;
