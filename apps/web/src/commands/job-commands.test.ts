@@ -27,6 +27,21 @@ describe('the job commands', () => {
     expect(applies('leave-live', store)).toBe(true);
   });
 
+  it('stop with savepoint while running; resume once stopped with a savepoint, not without', () => {
+    const store = testStore();
+    expect(applies('stop-savepoint', store)).toBe(false);
+    store.getState().updateLive(() => startLive({ id: 'j1', status: 'running' }));
+    expect(applies('stop-savepoint', store)).toBe(true);
+    expect(applies('resume', store)).toBe(false);
+    store.getState().updateLive((l) => ({ ...l, job: { ...l.job!, status: 'stopped' } }));
+    expect(applies('stop-savepoint', store)).toBe(false);
+    expect(applies('resume', store)).toBe(false);
+    store
+      .getState()
+      .updateLive((l) => ({ ...l, job: { ...l.job!, savepoint: { id: 7, at: 1000 } } }));
+    expect(applies('resume', store)).toBe(true);
+  });
+
   it('deploy is blocked, with the reason, while the pipeline has errors', () => {
     const store = testStore();
     store.getState().edit('Break', (doc) => ({
