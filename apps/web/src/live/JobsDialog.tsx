@@ -126,34 +126,36 @@ export function JobsDialog() {
                     {formatCount(job.totals.errors)}
                   </td>
                   <td className="num">{formatCount(job.totals.late)}</td>
-                  <td className="job-row-actions">
-                    {canResume(job) && (
+                  <td>
+                    <div className="job-row-actions">
+                      {canResume(job) && (
+                        <button
+                          type="button"
+                          className="button primary"
+                          disabled={resuming !== null || job.pipelineId === undefined}
+                          title={savepointExplanation(job.savepoint!)}
+                          aria-label={`Resume the job of ${job.name} started ${new Date(job.startedAt).toLocaleTimeString()}`}
+                          onClick={() => void resume(job)}
+                        >
+                          <Play size={12} aria-hidden="true" />{' '}
+                          {resuming === job.id ? 'Resuming…' : 'Resume'}
+                        </button>
+                      )}
                       <button
                         type="button"
-                        className="button primary"
-                        disabled={resuming !== null || job.pipelineId === undefined}
-                        title={savepointExplanation(job.savepoint!)}
-                        aria-label={`Resume the job of ${job.name} started ${new Date(job.startedAt).toLocaleTimeString()}`}
-                        onClick={() => void resume(job)}
+                        className="button"
+                        disabled={job.pipelineId === undefined}
+                        title={
+                          job.pipelineId === undefined
+                            ? 'Deployed from a document that is not stored, so it has no canvas'
+                            : 'Show this job on the canvas'
+                        }
+                        aria-label={`Open the job of ${job.name} started ${new Date(job.startedAt).toLocaleTimeString()}`}
+                        onClick={() => void openJob(store, job)}
                       >
-                        <Play size={12} aria-hidden="true" />{' '}
-                        {resuming === job.id ? 'Resuming…' : 'Resume'}
+                        <Eye size={14} aria-hidden="true" /> Open
                       </button>
-                    )}
-                    <button
-                      type="button"
-                      className="button"
-                      disabled={job.pipelineId === undefined}
-                      title={
-                        job.pipelineId === undefined
-                          ? 'Deployed from a document that is not stored, so it has no canvas'
-                          : 'Show this job on the canvas'
-                      }
-                      aria-label={`Open the job of ${job.name} started ${new Date(job.startedAt).toLocaleTimeString()}`}
-                      onClick={() => void openJob(store, job)}
-                    >
-                      <Eye size={14} aria-hidden="true" /> Open
-                    </button>
+                    </div>
                   </td>
                 </tr>
               ))}
