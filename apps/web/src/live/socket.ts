@@ -52,6 +52,14 @@ export function connectLive(store: EditorStore, jobId: string): LiveChannel {
     if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
   };
 
+  // Where the job resumed from and the savepoint it stopped with are in its
+  // summary only. Without it the live view goes on as it was: nothing to report.
+  const refreshSummary = () =>
+    void api.job(jobId).then(
+      (summary) => update((live) => applySummary(live, summary)),
+      () => {},
+    );
+
   const open = () => {
     const ws = new WebSocket(api.liveUrl(jobId));
     socket = ws;
@@ -62,10 +70,7 @@ export function connectLive(store: EditorStore, jobId: string): LiveChannel {
       for (const edgeId of taps) send({ type: 'tap', edgeId, open: true });
       // The socket says nothing of where the job resumed from: a (re)connection
       // after a server restart may find it restored from a checkpoint, so ask.
-      api.job(jobId).then(
-        (summary) => update((live) => applySummary(live, summary)),
-        () => {},
-      );
+      refreshSummary();
     };
     ws.onmessage = (event) => {
       let message: LiveMessage;
@@ -75,6 +80,8 @@ export function connectLive(store: EditorStore, jobId: string): LiveChannel {
         return;
       }
       update((live) => applyMessage(live, store.getState().catalog, message));
+      // Stopped elsewhere (another tab, a server shutting down): was a savepoint kept?
+      if (message.type === 'status' && message.status !== 'running') refreshSummary();
     };
     ws.onclose = () => {
       if (closed || socket !== ws) return;
