@@ -1,48 +1,11 @@
 // An operator's icon, by the lucide name its catalog entry gives. Only the
-// icons the catalog names are bundled (a test checks that each is here); an
-// unknown name shows a box.
-import {
-  BetweenHorizontalStart,
-  Box,
-  Calculator,
-  ChartColumn,
-  CopyMinus,
-  FileInput,
-  FileOutput,
-  Filter,
-  Gavel,
-  GitMerge,
-  ListOrdered,
-  type LucideIcon,
-  Merge,
-  RadioTower,
-  Sigma,
-  Sparkles,
-  Table,
-  Terminal,
-  Trash2,
-} from 'lucide-react';
+// icons the catalog names are bundled (operator-icons.ts, generated from the
+// catalog by `npm run docs`); an unknown name shows a box.
+import { Box } from 'lucide-react';
 import { memo } from 'react';
+import { OPERATOR_ICONS } from './operator-icons.js';
 
-export const OPERATOR_ICONS: Readonly<Record<string, LucideIcon>> = {
-  'between-horizontal-start': BetweenHorizontalStart,
-  calculator: Calculator,
-  'chart-column': ChartColumn,
-  'copy-minus': CopyMinus,
-  'file-input': FileInput,
-  'file-output': FileOutput,
-  filter: Filter,
-  gavel: Gavel,
-  'git-merge': GitMerge,
-  'list-ordered': ListOrdered,
-  merge: Merge,
-  'radio-tower': RadioTower,
-  sigma: Sigma,
-  sparkles: Sparkles,
-  table: Table,
-  terminal: Terminal,
-  'trash-2': Trash2,
-};
+export { OPERATOR_ICONS };
 
 export const OperatorIcon = memo(function OperatorIcon({
   name,
