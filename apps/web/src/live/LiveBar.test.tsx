@@ -178,7 +178,7 @@ describe('the live bar', () => {
       json(summary({ restoredFrom: { id: 7, kind: 'savepoint', at: TAKEN } }));
     fireEvent.click(screen.getByRole('button', { name: 'Resume' }));
     expect(await screen.findByText(/^Restored from savepoint 7/)).toBeTruthy();
-    expect(screen.getByText('Live — job running')).toBeTruthy();
+    expect(document.querySelector('.job-state')?.textContent).toBe('Live — job running');
     expect(calls).toContain('POST /api/jobs/j1/resume');
     expect(store.getState().live.job).toMatchObject({ id: 'j1', status: 'running' });
   });

@@ -11,8 +11,7 @@ import { useEditor } from '../store/context.js';
 import { CheckpointNote, RestoredNote, SavepointNote } from './CheckpointNotes.js';
 import { formatDuration } from './format.js';
 
-const STATUS_TEXT: Record<JobStatus, string> = {
-  running: 'Live — job running',
+const STATUS_TEXT: Record<Exclude<JobStatus, 'running'>, string> = {
   finished: 'Job finished',
   stopped: 'Job stopped',
   failed: 'Job failed',
@@ -42,7 +41,14 @@ function JobControls() {
     <div className="job-controls">
       <output className={`job-state job-state-${status}`} aria-live="polite">
         {status === 'running' && <span className="pulse" aria-hidden="true" />}
-        {STATUS_TEXT[status]}
+        {status === 'running' ? (
+          // On a narrow window "Live" says enough, and the room goes to the facts.
+          <>
+            Live<span className="job-state-more"> — job running</span>
+          </>
+        ) : (
+          STATUS_TEXT[status]
+        )}
         {connection === 'lost' && status === 'running' ? ' (connection lost)' : ''}
       </output>
       <span className="job-facts muted small">
