@@ -183,6 +183,18 @@ describe('the live bar', () => {
     expect(store.getState().live.job).toMatchObject({ id: 'j1', status: 'running' });
   });
 
+  it('resumed from the live view of an older version, still brings back the latest on leaving', async () => {
+    const store = renderLive();
+    store.getState().updateLive((l) => ({
+      ...l,
+      job: { ...l.job!, status: 'stopped', savepoint: { id: 7, at: TAKEN }, reopenOnLeave: true },
+    }));
+    answers['POST /api/jobs/j1/resume'] = () => json(summary());
+    fireEvent.keyDown(window, { key: 'R', shiftKey: true });
+    await vi.waitFor(() => expect(store.getState().live.job?.status).toBe('running'));
+    expect(store.getState().live.job?.reopenOnLeave).toBe(true);
+  });
+
   it('stops with a savepoint by its shortcut, Shift+S', async () => {
     renderLive();
     answers['POST /api/jobs/j1/stop'] = () => json(summary({ status: 'stopped' }));

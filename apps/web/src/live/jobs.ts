@@ -84,6 +84,7 @@ export function canResume(job: Pick<JobSummary, 'status' | 'savepoint'>): boolea
  * deploy. Resolves with the server's reason when it would not, or null.
  */
 export async function resumeJob(store: EditorStore, jobId: string): Promise<string | null> {
+  const shown = store.getState().live.job;
   let summary: JobSummary;
   try {
     summary = await api.resume(jobId);
@@ -91,6 +92,14 @@ export async function resumeJob(store: EditorStore, jobId: string): Promise<stri
     return `Not resumed: ${errorMessage(cause)}`;
   }
   await openJob(store, summary);
+  // Resumed from its own live view of an older version: leaving still brings back the latest.
+  if (shown?.id === jobId && shown.reopenOnLeave) {
+    store
+      .getState()
+      .updateLive((live) =>
+        live.job?.id === jobId ? { ...live, job: { ...live.job, reopenOnLeave: true } } : live,
+      );
+  }
   return null;
 }
 
