@@ -7,7 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import websocket from '@fastify/websocket';
 import { MAX_PIPELINE_BYTES } from '@sluice/shared';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { filesDir, type ServerOptions } from './config.js';
+import { filesDir, type ServerOptions, stateDir } from './config.js';
 import { loggerOptions } from './logging.js';
 import { authPlugin } from './plugins/auth.js';
 import { errorsPlugin } from './plugins/errors.js';
@@ -79,7 +79,11 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
   // Storage first: plugins close in reverse order, so jobs stop before the database closes.
   await app.register(storagePlugin, { dataDir: options.dataDir });
   // Pipelines read and write files only under files/; the database and the token are in state/, beside it.
-  await app.register(jobsPlugin, { dataDir: filesDir(options), dataDirShownAs: 'files' });
+  await app.register(jobsPlugin, {
+    dataDir: filesDir(options),
+    dataDirShownAs: 'files',
+    stateDir: stateDir(options),
+  });
 
   // Routes.
   await app.register(systemRoutes, {

@@ -6,6 +6,7 @@ import {
   type JobMetrics,
   type JobStatus,
   type JobSummary,
+  type JobTotals,
   type NodeView,
   type Pipeline,
   RECORD_ERRORS_KEPT,
@@ -13,7 +14,15 @@ import {
   type TapSample,
 } from '@sluice/shared';
 import { AppError, notFound } from '../errors.js';
-import { type FromWorker, type JobEvent, STOP, STOP_DRAIN, type ToWorker } from './protocol.js';
+import type { JobRecord } from '../storage/job-store.js';
+import {
+  type FromWorker,
+  type JobEvent,
+  STOP,
+  STOP_DRAIN,
+  STOP_SAVEPOINT,
+  type ToWorker,
+} from './protocol.js';
 
 export type JobListener = (event: JobEvent) => void;
 
@@ -27,13 +36,33 @@ const REPLY_TIMEOUT_MS = 5_000;
 /** A client asks for the same sample as others; the rate is bounded here as in the engine. */
 const MAX_TAP_PER_SECOND = 1000;
 
+export interface JobRunOptions {
+  /** When the job first started: a resumed job keeps it. Default now. */
+  readonly startedAt?: number;
+  /** Whether the job takes checkpoints (its settings do not turn them off). */
+  readonly checkpoints?: boolean;
+  /** Called when the job resumed from a checkpoint, and when it ended: to record it. */
+  readonly changed?: (job: JobHandle) => void;
+  /** Told of checkpoint files skipped or not deleted. */
+  readonly warn?: (message: string) => void;
+}
+
 export class JobHandle {
-  readonly startedAt = Date.now();
+  readonly startedAt: number;
   readonly ended: Promise<void>;
+  readonly checkpoints: boolean;
   #status: JobStatus = 'running';
   #failure?: JobFailure;
   #endedAt?: number;
   #metrics?: JobMetrics;
+  /** The totals a stored job ended with, before this process. */
+  #pastTotals?: JobTotals;
+  #restoredFrom?: JobSummary['restoredFrom'];
+  #savepoint?: JobSummary['savepoint'];
+  /** Stopped by the server's shutdown: it resumes when the server starts again. */
+  resumeOnStart = false;
+  readonly #changed: (job: JobHandle) => void;
+  readonly #warn: (message: string) => void;
   #errors: RecordError[] = [];
   #previews: ReadonlyMap<string, NodeView> = new Map();
   #worker?: Worker;
@@ -49,13 +78,78 @@ export class JobHandle {
     readonly id: string,
     readonly pipeline: Pipeline,
     readonly origin: JobOrigin,
-    worker: Worker,
+    worker: Worker | undefined,
     heapMb: number,
     readonly stopFlag?: Int32Array,
+    options: JobRunOptions = {},
   ) {
+    this.startedAt = options.startedAt ?? Date.now();
+    this.checkpoints = options.checkpoints ?? false;
+    this.#changed = options.changed ?? (() => {});
+    this.#warn = options.warn ?? (() => {});
     this.ended = new Promise((resolve) => {
       this.#markEnded = resolve;
     });
+    if (worker) this.#listen(worker, heapMb);
+  }
+
+  /** A job that ended before this server started, as it was recorded. */
+  static ended(record: JobRecord, pipeline: Pipeline): JobHandle {
+    const job = new JobHandle(
+      record.id,
+      pipeline,
+      {
+        ...(record.pipelineId === undefined ? {} : { pipelineId: record.pipelineId }),
+        ...(record.pipelineVersion === undefined
+          ? {}
+          : { pipelineVersion: record.pipelineVersion }),
+      },
+      undefined,
+      0,
+      undefined,
+      { startedAt: record.startedAt },
+    );
+    job.#status = record.status;
+    job.#failure = record.failure;
+    job.#endedAt = record.endedAt ?? record.startedAt;
+    job.#pastTotals = record.totals;
+    job.#restoredFrom = record.restoredFrom;
+    job.#savepoint = record.savepoint;
+    job.#markEnded();
+    return job;
+  }
+
+  /** What the database keeps of the job. */
+  record(): JobRecord {
+    const s = this.summary();
+    return {
+      id: s.id,
+      ...(s.pipelineId === undefined ? {} : { pipelineId: s.pipelineId }),
+      ...(s.pipelineVersion === undefined ? {} : { pipelineVersion: s.pipelineVersion }),
+      name: s.name,
+      status: s.status,
+      // Only a job the shutdown stopped cleanly resumes; one that failed meanwhile says why.
+      resume: this.resumeOnStart && s.status === 'stopped',
+      startedAt: s.startedAt,
+      ...(s.endedAt === undefined ? {} : { endedAt: s.endedAt }),
+      ...(s.failure ? { failure: s.failure } : {}),
+      totals: s.totals,
+      ...(s.restoredFrom ? { restoredFrom: s.restoredFrom } : {}),
+      ...(s.savepoint ? { savepoint: s.savepoint } : {}),
+    };
+  }
+
+  /** The checkpoint this run resumed from, if it did. */
+  get restoredFrom(): JobSummary['restoredFrom'] {
+    return this.#restoredFrom;
+  }
+
+  /** The savepoint the job was stopped with, if it was. */
+  get savepoint(): JobSummary['savepoint'] {
+    return this.#savepoint;
+  }
+
+  #listen(worker: Worker, heapMb: number): void {
     this.#worker = worker;
     worker.on('message', (message: FromWorker) => this.#receive(message));
     worker.on('error', (error) => this.settle('failed', { message: crashReason(error, heapMb) }));
@@ -109,13 +203,12 @@ export class JobHandle {
       startedAt: this.startedAt,
       ...(this.#endedAt === undefined ? {} : { endedAt: this.#endedAt }),
       uptimeMs: end - this.startedAt,
-      totals: {
-        recordsIn: m?.recordsIn ?? 0,
-        recordsOut: m?.recordsOut ?? 0,
-        errors: m?.errors ?? 0,
-        late: m?.late ?? 0,
-      },
+      totals: m
+        ? { recordsIn: m.recordsIn, recordsOut: m.recordsOut, errors: m.errors, late: m.late }
+        : (this.#pastTotals ?? { recordsIn: 0, recordsOut: 0, errors: 0, late: 0 }),
       ...(this.#failure ? { failure: this.#failure } : {}),
+      ...(this.#restoredFrom ? { restoredFrom: this.#restoredFrom } : {}),
+      ...(this.#savepoint ? { savepoint: this.#savepoint } : {}),
     };
   }
 
@@ -139,14 +232,16 @@ export class JobHandle {
   /**
    * Asks the worker to stop (a message, and the shared flag the engine reads
    * between batches); resolves when it has, or terminates it after `timeoutMs`.
-   * Either way the job is `stopped`: that was asked for.
+   * Either way the job is `stopped`: that was asked for. A job that checkpoints
+   * takes a last checkpoint, or with `savepoint` a savepoint, once its sources stop.
    */
-  async stop(drain: boolean, timeoutMs: number): Promise<void> {
+  async stop(drain: boolean, timeoutMs: number, savepoint = false): Promise<void> {
     const worker = this.#worker;
     if (this.#status !== 'running' || !worker) return this.ended;
     this.#stopAsked = true;
-    if (this.stopFlag) Atomics.store(this.stopFlag, 0, drain ? STOP_DRAIN : STOP);
-    this.#send({ type: 'stop', drain });
+    const flag = (drain ? STOP_DRAIN : STOP) | (savepoint ? STOP_SAVEPOINT : 0);
+    if (this.stopFlag) Atomics.store(this.stopFlag, 0, flag);
+    this.#send({ type: 'stop' });
     const timer = setTimeout(() => {
       this.#terminated = true;
       this.settle('stopped', {
@@ -209,6 +304,7 @@ export class JobHandle {
     this.#requests.clear();
     this.#taps.clear();
     this.#emit(failure ? { type: 'status', status, failure } : { type: 'status', status });
+    guard(() => this.#changed(this));
     this.#markEnded();
   }
 
@@ -239,8 +335,17 @@ export class JobHandle {
         answer?.(message.value);
         break;
       }
+      case 'restored':
+        this.#restoredFrom = message.from;
+        guard(() => this.#changed(this));
+        break;
+      case 'warning':
+        guard(() => this.#warn(message.message));
+        break;
       case 'done':
         this.#previews = message.previews;
+        if (message.last?.kind === 'savepoint')
+          this.#savepoint = { id: message.last.id, at: message.last.at };
         this.#emit({ type: 'metrics', metrics: message.result.metrics });
         this.settle(message.result.status, message.result.failure, message.result.metrics);
         // The worker closes its port and ends by itself; this makes sure.

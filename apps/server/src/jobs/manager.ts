@@ -1,13 +1,31 @@
 // Starts jobs in their own worker threads, keeps them listed (running ones and
-// the latest finished), stops them, and hands out their handles for watching.
+// the latest finished), stops and resumes them, and hands out their handles
+// for watching. With a job store, every job is a durable record: the list
+// survives a restart, and the jobs that were running (or that the server's
+// shutdown stopped) resume from their latest checkpoints when it starts again.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { hasErrors, type JobSummary, readPipelineValue } from '@sluice/shared';
+import { CheckpointStorage, checkpointSettings, pipelineFingerprint } from '@sluice/engine';
+import {
+  hasErrors,
+  type JobSummary,
+  PIPELINE_FORMAT,
+  type Pipeline,
+  readPipelineValue,
+} from '@sluice/shared';
 import { AppError, notFound } from '../errors.js';
+import type { JobStore, StoredJob } from '../storage/job-store.js';
 import { JobHandle, type JobOrigin } from './handle.js';
-import { newStopFlag, type WorkerStart } from './protocol.js';
+import {
+  type CheckpointPlan,
+  newStopFlag,
+  type RestorePlan,
+  type WorkerStart,
+} from './protocol.js';
 
 export interface JobManagerOptions {
   /** Where pipelines read and write their files. */
@@ -22,6 +40,12 @@ export interface JobManagerOptions {
   readonly workerHeapMb?: number;
   /** How often a job reports metrics (ms). Default 1000. */
   readonly metricsIntervalMs?: number;
+  /** Where jobs are recorded. Default: nowhere, the list lives as long as the manager. */
+  readonly records?: JobStore;
+  /** Holds one folder of checkpoints per job (private to the server). Default: no checkpoints. */
+  readonly checkpointsDir?: string;
+  /** Told of checkpoint files a job skipped or could not delete. */
+  readonly warn?: (message: string) => void;
 }
 
 /** The worker entry, which must be JavaScript: beside this file when built, else in dist. */
@@ -36,6 +60,11 @@ export function workerEntry(): URL {
   );
 }
 
+interface RunOptions {
+  readonly startedAt?: number;
+  readonly restore?: RestorePlan;
+}
+
 export class JobManager {
   readonly #jobs = new Map<string, JobHandle>();
   readonly #dataDir: string;
@@ -44,6 +73,9 @@ export class JobManager {
   readonly #stopTimeoutMs: number;
   readonly #heapMb: number;
   readonly #metricsIntervalMs: number;
+  readonly #records: JobStore | undefined;
+  readonly #checkpointsDir: string | undefined;
+  readonly #warn: (message: string) => void;
   #closing = false;
 
   constructor(options: JobManagerOptions) {
@@ -53,6 +85,9 @@ export class JobManager {
     this.#stopTimeoutMs = options.stopTimeoutMs ?? 5_000;
     this.#heapMb = options.workerHeapMb ?? 1024;
     this.#metricsIntervalMs = options.metricsIntervalMs ?? 1_000;
+    this.#records = options.records;
+    this.#checkpointsDir = options.checkpointsDir;
+    this.#warn = options.warn ?? (() => {});
   }
 
   /**
@@ -69,25 +104,107 @@ export class JobManager {
         read.diagnostics,
       );
     }
-    const start: WorkerStart = {
-      pipeline: read.pipeline,
-      dataDir: this.#dataDir,
-      ...(this.#dataDirShownAs === undefined ? {} : { dataDirShownAs: this.#dataDirShownAs }),
-      metricsIntervalMs: this.#metricsIntervalMs,
-      stopFlag: newStopFlag(),
-    };
-    const id = randomUUID();
-    const worker = new Worker(workerEntry(), {
-      workerData: start,
-      name: `sluice job ${id}`,
-      // The worker runs built JavaScript: none of the parent's loaders or conditions apply.
-      execArgv: [],
-      resourceLimits: { maxOldGenerationSizeMb: this.#heapMb },
-    });
-    const job = new JobHandle(id, read.pipeline, origin, worker, this.#heapMb, start.stopFlag);
-    this.#jobs.set(id, job);
-    void job.ended.then(() => this.#forgetOldest());
+    const job = this.#run(randomUUID(), read.pipeline, origin);
+    this.#records?.insert(job.record(), read.pipeline);
     return job;
+  }
+
+  /**
+   * Lists the recorded jobs, and starts again every one that was running when
+   * the server stopped or died, from its latest checkpoint (from the start when
+   * it had none yet). Call once, before serving.
+   */
+  restore(): void {
+    for (const stored of this.#records?.list() ?? []) {
+      const read = readPipelineValue(stored.document);
+      const origin = originOf(stored);
+      if (!read.pipeline || hasErrors(read.diagnostics)) {
+        const first = read.diagnostics.find((d) => d.severity === 'error');
+        const interrupted = stored.status === 'running' || stored.resume;
+        const job = JobHandle.ended(
+          interrupted
+            ? {
+                ...stored,
+                status: 'failed',
+                resume: false,
+                endedAt: Date.now(),
+                failure: {
+                  message: `The job could not be started again: its pipeline is stored in a form this Sluice cannot run${first ? ` (${first.message})` : ''}.`,
+                },
+              }
+            : stored,
+          { format: PIPELINE_FORMAT, name: stored.name, nodes: [], edges: [] },
+        );
+        this.#jobs.set(stored.id, job);
+        if (interrupted) this.#records?.update(job.record());
+        continue;
+      }
+      if (stored.status !== 'running' && !stored.resume) {
+        this.#jobs.set(stored.id, JobHandle.ended(stored, read.pipeline));
+        continue;
+      }
+      if (!this.#plan(stored.id, read.pipeline, origin)) {
+        const job = JobHandle.ended(
+          {
+            ...stored,
+            status: 'failed',
+            resume: false,
+            endedAt: Date.now(),
+            failure: {
+              message:
+                'The server stopped while this job ran, and the job takes no checkpoints, so it was not started again: deploy it again to run it from the start.',
+            },
+          },
+          read.pipeline,
+        );
+        this.#jobs.set(stored.id, job);
+        this.#records?.update(job.record());
+        continue;
+      }
+      const job = this.#run(stored.id, read.pipeline, origin, {
+        startedAt: stored.startedAt,
+        restore: { from: 'latest', required: false },
+      });
+      this.#records?.update(job.record());
+    }
+    this.#forgetOldest();
+  }
+
+  /**
+   * Starts a stopped or failed job again, under the same id, from its savepoint
+   * or else its latest checkpoint. Refuses (conflict) a running or finished
+   * job, and one with nothing to resume from.
+   */
+  async resume(id: string): Promise<JobHandle> {
+    if (this.#closing) throw new AppError('unavailable', 'The server is shutting down.');
+    const job = this.get(id);
+    const refuse = (message: string) => new AppError('conflict', message);
+    if (job.status === 'running') throw refuse('The job is running: stop it before resuming it.');
+    if (job.status === 'finished') {
+      throw refuse('The job finished: it read all its input, so there is nothing to resume.');
+    }
+    const plan = this.#plan(id, job.pipeline, job.origin);
+    if (!plan) {
+      throw refuse(
+        'The job takes no checkpoints, so there is nothing to resume from: deploy it again to run it from the start.',
+      );
+    }
+    const saved = await new CheckpointStorage(plan.dir, { onWarning: this.#warn })
+      .list()
+      .catch(() => []);
+    // Someone else resumed it meanwhile.
+    if (this.#jobs.get(id) !== job) throw refuse('The job is running: stop it before resuming it.');
+    if (saved.length === 0) {
+      throw refuse(
+        'The job has no checkpoint or savepoint to resume from (it stopped before its first one): deploy it again to run it from the start.',
+      );
+    }
+    const next = this.#run(id, job.pipeline, job.origin, {
+      startedAt: job.startedAt,
+      restore: { from: job.savepoint?.id ?? 'latest', required: true },
+    });
+    this.#records?.update(next.record());
+    return next;
   }
 
   /** Newest first. */
@@ -106,23 +223,102 @@ export class JobManager {
     return job;
   }
 
-  async stop(id: string, drain = false): Promise<JobSummary> {
+  /** Stops a job; a job that checkpoints takes a last checkpoint, or a savepoint when asked. */
+  async stop(id: string, drain = false, savepoint = false): Promise<JobSummary> {
     const job = this.get(id);
-    await job.stop(drain, this.#stopTimeoutMs);
+    if (savepoint && job.status === 'running' && !job.checkpoints) {
+      throw new AppError(
+        'conflict',
+        "The job takes no checkpoints (its pipeline's settings turn them off), so it cannot be stopped with a savepoint.",
+      );
+    }
+    await job.stop(drain, this.#stopTimeoutMs, savepoint);
     return job.summary();
   }
 
-  /** Stops every running job, each given its time to flush; for server shutdown. */
+  /**
+   * Stops every running job, each given its time to flush, for server shutdown.
+   * A job that checkpoints takes a last checkpoint and is recorded to resume
+   * when the server starts again, as after a crash: a restart, clean or not,
+   * leaves what was running running.
+   */
   async close(): Promise<void> {
     this.#closing = true;
-    await Promise.all([...this.#jobs.values()].map((job) => job.stop(false, this.#stopTimeoutMs)));
+    await Promise.all(
+      [...this.#jobs.values()].map((job) => {
+        if (job.status === 'running') job.resumeOnStart = job.checkpoints;
+        return job.stop(false, this.#stopTimeoutMs);
+      }),
+    );
   }
 
-  /** Keeps at most `keepFinished` ended jobs, dropping the earliest started. */
+  /** Where and how a job checkpoints; undefined when it does not. */
+  #plan(id: string, pipeline: Pipeline, origin: JobOrigin): CheckpointPlan | undefined {
+    const settings = checkpointSettings(pipeline);
+    if (!settings.enabled || this.#checkpointsDir === undefined) return undefined;
+    return {
+      dir: join(this.#checkpointsDir, id),
+      intervalMs: settings.intervalMs,
+      keep: settings.keep,
+      meta: {
+        pipeline: pipelineFingerprint(pipeline),
+        name: pipeline.name,
+        job: id,
+        ...(origin.pipelineId === undefined ? {} : { pipelineId: origin.pipelineId }),
+        ...(origin.pipelineVersion === undefined ? {} : { version: origin.pipelineVersion }),
+      },
+    };
+  }
+
+  /** Runs a job in a new worker; a resumed one keeps its id and its place in the list. */
+  #run(id: string, pipeline: Pipeline, origin: JobOrigin, options: RunOptions = {}): JobHandle {
+    const checkpoints = this.#plan(id, pipeline, origin);
+    const start: WorkerStart = {
+      jobId: id,
+      pipeline,
+      dataDir: this.#dataDir,
+      ...(this.#dataDirShownAs === undefined ? {} : { dataDirShownAs: this.#dataDirShownAs }),
+      metricsIntervalMs: this.#metricsIntervalMs,
+      stopFlag: newStopFlag(),
+      ...(checkpoints ? { checkpoints } : {}),
+      ...(checkpoints && options.restore ? { restore: options.restore } : {}),
+    };
+    const worker = new Worker(workerEntry(), {
+      workerData: start,
+      name: `sluice job ${id}`,
+      // The worker runs built JavaScript: none of the parent's loaders or conditions apply.
+      execArgv: [],
+      resourceLimits: { maxOldGenerationSizeMb: this.#heapMb },
+    });
+    const job = new JobHandle(id, pipeline, origin, worker, this.#heapMb, start.stopFlag, {
+      ...(options.startedAt === undefined ? {} : { startedAt: options.startedAt }),
+      checkpoints: checkpoints !== undefined,
+      changed: (changed) => this.#records?.update(changed.record()),
+      warn: (message) => this.#warn(`Job ${id}: ${message}`),
+    });
+    this.#jobs.set(id, job);
+    void job.ended.then(() => this.#forgetOldest());
+    return job;
+  }
+
+  /** Keeps at most `keepFinished` ended jobs, dropping the earliest started, with their checkpoints. */
   #forgetOldest(): void {
     const ended = [...this.#jobs.values()].filter((job) => job.status !== 'running');
     for (const job of ended.slice(0, Math.max(0, ended.length - this.#keepFinished))) {
       this.#jobs.delete(job.id);
+      this.#records?.remove(job.id);
+      if (this.#checkpointsDir !== undefined) {
+        void rm(join(this.#checkpointsDir, job.id), { recursive: true, force: true }).catch(
+          (error) => this.#warn(`Job ${job.id}: its checkpoints could not be deleted: ${error}`),
+        );
+      }
     }
   }
+}
+
+function originOf(stored: StoredJob): JobOrigin {
+  return {
+    ...(stored.pipelineId === undefined ? {} : { pipelineId: stored.pipelineId }),
+    ...(stored.pipelineVersion === undefined ? {} : { pipelineVersion: stored.pipelineVersion }),
+  };
 }

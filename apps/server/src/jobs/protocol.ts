@@ -1,9 +1,10 @@
 // The messages between the main thread and a job's worker. Everything crosses
 // by structured clone, so only plain data goes in them.
-import type { JobResult } from '@sluice/engine';
+import type { CheckpointKind, JobResult, JsonValue } from '@sluice/engine';
 import type {
   JobFailure,
   JobMetrics,
+  JobSummary,
   LiveMessage,
   NodeView,
   Pipeline,
@@ -13,6 +14,7 @@ import type {
 
 /** What a worker is started with (its `workerData`). */
 export interface WorkerStart {
+  readonly jobId: string;
   readonly pipeline: Pipeline;
   /** Where the pipeline's files are read and written. */
   readonly dataDir: string;
@@ -25,10 +27,33 @@ export interface WorkerStart {
    * message still stops.
    */
   readonly stopFlag: Int32Array;
+  /** Where and how often the job checkpoints; none when its settings turn checkpoints off. */
+  readonly checkpoints?: CheckpointPlan;
+  /** Start from a checkpoint of the job's folder instead of from scratch. */
+  readonly restore?: RestorePlan;
 }
 
+export interface CheckpointPlan {
+  /** The job's own folder: one job writes to it at a time. */
+  readonly dir: string;
+  readonly intervalMs: number;
+  readonly keep: number;
+  /** Said in every checkpoint (the pipeline's fingerprint, name and version). */
+  readonly meta: Readonly<Record<string, JsonValue>>;
+}
+
+export interface RestorePlan {
+  /** A savepoint's (or checkpoint's) id, or the newest one there is. */
+  readonly from: number | 'latest';
+  /** Whether finding none is a failure; else the job starts from scratch. */
+  readonly required: boolean;
+}
+
+/** Values of the stop flag; 0 is running. */
 export const STOP = 1;
 export const STOP_DRAIN = 2;
+/** Added to STOP or STOP_DRAIN: the last checkpoint is a savepoint. */
+export const STOP_SAVEPOINT = 4;
 
 /** A stop flag, shared with the worker it is handed to. */
 export function newStopFlag(): Int32Array {
@@ -37,7 +62,8 @@ export function newStopFlag(): Int32Array {
 
 /** Main thread → worker. */
 export type ToWorker =
-  | { readonly type: 'stop'; readonly drain: boolean }
+  /** How to stop is in the stop flag, set before this is sent. */
+  | { readonly type: 'stop' }
   /** One more reference to the tap on `edgeId`; `ref` names it so it can be closed. */
   | {
       readonly type: 'tap-open';
@@ -64,7 +90,13 @@ export type FromWorker =
       readonly type: 'done';
       readonly result: JobResult;
       readonly previews: ReadonlyMap<string, NodeView>;
+      /** The checkpoint or savepoint the stop (or the end of the input) wrote last. */
+      readonly last?: { readonly id: number; readonly kind: CheckpointKind; readonly at: number };
     }
+  /** The job resumed from this checkpoint; sent before it runs. */
+  | { readonly type: 'restored'; readonly from: NonNullable<JobSummary['restoredFrom']> }
+  /** A checkpoint file was skipped or could not be deleted; the message says which and why. */
+  | { readonly type: 'warning'; readonly message: string }
   /** A stop was asked for before the job had started: it never ran. */
   | { readonly type: 'stopped-before-start' }
   /** The job could not start (the engine refused the pipeline, or a node could not be built). */

@@ -3,7 +3,7 @@
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import type { Job } from '@sluice/engine';
 import { type NodeView, RECORD_ERRORS_KEPT, type RecordError } from '@sluice/shared';
-import { type FromWorker, STOP_DRAIN, type ToWorker, type WorkerStart } from './protocol.js';
+import type { FromWorker, ToWorker, WorkerStart } from './protocol.js';
 
 /** Bad records are sent in batches, so a flood of them costs one message per interval. */
 const ERRORS_FLUSH_MS = 200;
@@ -26,17 +26,26 @@ async function begin(): Promise<Job | undefined> {
   // once share the cores): a job stopped meanwhile need not load it at all.
   if (stoppedEarly()) return undefined;
   const { startJob } = await import('@sluice/engine');
+  const { jobOptions, stopOptions } = await import('./options.js');
   if (stoppedEarly()) return undefined;
+  let job: Job | undefined;
   try {
-    return startJob(start.pipeline, {
-      dataDir: start.dataDir,
-      ...(start.dataDirShownAs === undefined ? {} : { dataDirShownAs: start.dataDirShownAs }),
-      metricsIntervalMs: start.metricsIntervalMs,
+    const built = await jobOptions(start, (message) => post({ type: 'warning', message }));
+    if (stoppedEarly()) return undefined;
+    job = startJob(start.pipeline, {
+      ...built.options,
+      // The engine reads this between batches; the stop is asked of the job here so it carries
+      // the last checkpoint (a flag-driven stop of the engine's own would take none).
       stopRequested: () => {
         const flag = Atomics.load(start.stopFlag, 0);
-        return flag === 0 ? undefined : { drain: flag === STOP_DRAIN };
+        if (flag !== 0 && job) void job.stop(stopOptions(flag, start.checkpoints !== undefined));
+        return undefined;
       },
     });
+    if (built.restoredFrom) post({ type: 'restored', from: built.restoredFrom });
+    stopWith = () =>
+      job?.stop(stopOptions(Atomics.load(start.stopFlag, 0), start.checkpoints !== undefined));
+    return job;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     post({ type: 'start-failed', failure: { message } });
@@ -44,6 +53,9 @@ async function begin(): Promise<Job | undefined> {
     return undefined;
   }
 }
+
+/** Stops the job as the stop flag says. */
+let stopWith: () => void = () => {};
 
 const started = await begin();
 if (started) run(started);
@@ -98,7 +110,7 @@ function run(job: Job): void {
   port.on('message', (message: ToWorker) => {
     switch (message.type) {
       case 'stop':
-        void job.stop({ drain: message.drain });
+        stopWith();
         break;
       case 'tap-open':
         tapRefs.set(message.ref, { edgeId: message.edgeId, perSecond: message.perSecond });
@@ -134,7 +146,13 @@ function run(job: Job): void {
       const view = job.inspect(node.id);
       if (view !== undefined) previews.set(node.id, view);
     }
-    post({ type: 'done', result, previews });
+    const last = job.lastCheckpoint;
+    post({
+      type: 'done',
+      result,
+      previews,
+      ...(last ? { last: { id: last.id, kind: last.kind, at: last.createdAt } } : {}),
+    });
     // Nothing more to do: let the thread end once the message is out.
     port.close();
   });

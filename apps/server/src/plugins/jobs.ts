@@ -1,21 +1,51 @@
-// Decorates `app.jobs`, the running jobs; closing the server stops each one cleanly.
+// Decorates `app.jobs`, the jobs, recorded in the server's database with their
+// checkpoints in state/checkpoints/<job id>/. On start the jobs that were
+// running when the server stopped or died resume; closing the server stops
+// each one cleanly with a last checkpoint, to resume on the next start.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { JobManager, type JobManagerOptions } from '../jobs/manager.js';
+import { JobStore } from '../storage/job-store.js';
+import { DATABASE_FILE } from './storage.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Starts, lists, watches and stops jobs, each in its own worker thread. */
+    /** Starts, lists, watches, stops and resumes jobs, each in its own worker thread. */
     jobs: JobManager;
   }
 }
 
+export interface JobsPluginOptions
+  extends Omit<JobManagerOptions, 'records' | 'checkpointsDir' | 'warn'> {
+  /** The server's private folder: the database, and the jobs' checkpoints. */
+  readonly stateDir: string;
+}
+
+export const CHECKPOINTS_DIR = 'checkpoints';
+
 export const jobsPlugin = fp(
-  async (app: FastifyInstance, options: JobManagerOptions) => {
-    const jobs = new JobManager(options);
+  async (app: FastifyInstance, { stateDir, ...options }: JobsPluginOptions) => {
+    const records = new JobStore(join(stateDir, DATABASE_FILE));
+    const checkpointsDir = join(stateDir, CHECKPOINTS_DIR);
+    mkdirSync(checkpointsDir, { recursive: true, mode: 0o700 });
+    const jobs = new JobManager({
+      ...options,
+      records,
+      checkpointsDir,
+      warn: (message) => app.log.warn(message),
+    });
+    try {
+      jobs.restore();
+    } catch (error) {
+      records.close();
+      throw error;
+    }
     app.decorate('jobs', jobs);
     app.addHook('onClose', async () => {
       await jobs.close();
+      records.close();
     });
   },
   { name: 'sluice-jobs' },

@@ -1,5 +1,5 @@
-// Jobs: deploy a pipeline, list and inspect what runs, stop it, read its bad
-// records and its preview sinks.
+// Jobs: deploy a pipeline, list and inspect what runs, stop and resume it,
+// read its bad records and its preview sinks.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   DeployedJobSchema,
@@ -66,7 +66,8 @@ export async function jobRoutes(fastify: FastifyInstance) {
     '/api/jobs',
     {
       schema: {
-        summary: 'List the jobs: running ones and the latest 100 that ended, newest first',
+        summary:
+          'List the jobs: running ones and the latest 100 that ended, newest first; the list survives a restart',
         tags,
         response: { 200: Type.Array(JobSummarySchema), ...errorResponses },
       },
@@ -95,11 +96,23 @@ export async function jobRoutes(fastify: FastifyInstance) {
     '/api/jobs/:id/stop',
     {
       schema: {
-        summary: 'Stop a job; with drain, its input ends first so every open window fires',
+        summary:
+          'Stop a job. A job that checkpoints takes a last checkpoint once its sources stop, so its exactly-once sinks publish everything; with savepoint, that last one is a savepoint to resume from. With drain, its input ends first so every open window fires',
         tags,
         params: Type.Object({ id: JobId }),
-        body: Type.Object({ drain: Type.Optional(Type.Boolean()) }, { description: 'Optional' }),
-        response: { 200: JobSummarySchema, ...errorResponses },
+        body: Type.Object(
+          {
+            drain: Type.Optional(Type.Boolean()),
+            savepoint: Type.Optional(
+              Type.Boolean({
+                description:
+                  "Stop with a savepoint, recorded as the job's savepoint; 409 when the job takes no checkpoints",
+              }),
+            ),
+          },
+          { description: 'Optional' },
+        ),
+        response: { 200: JobSummarySchema, ...errorResponses, 409: Type.Ref('ErrorResponse') },
       },
       // The body is optional: no body means no drain.
       preValidation: async (request) => {
@@ -107,7 +120,30 @@ export async function jobRoutes(fastify: FastifyInstance) {
       },
     },
     async (request) => {
-      return app.jobs.stop(request.params.id, request.body.drain ?? false);
+      const { drain = false, savepoint = false } = request.body;
+      return app.jobs.stop(request.params.id, drain, savepoint);
+    },
+  );
+
+  app.post(
+    '/api/jobs/:id/resume',
+    {
+      schema: {
+        summary:
+          'Start a stopped (or failed) job again, same id, from its savepoint, else its latest checkpoint; 409 when it is running, finished, or has nothing to resume from',
+        tags,
+        params: Type.Object({ id: JobId }),
+        response: {
+          200: JobSummarySchema,
+          ...errorResponses,
+          409: Type.Ref('ErrorResponse'),
+          503: Type.Ref('ErrorResponse'),
+        },
+      },
+    },
+    async (request) => {
+      const job = await app.jobs.resume(request.params.id);
+      return job.summary();
     },
   );
 

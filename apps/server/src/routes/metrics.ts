@@ -1,6 +1,7 @@
 // Prometheus metrics: per job and operator, read from each job's latest
 // snapshot at scrape time (nothing is counted twice), plus Node's process metrics.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { CheckpointFigures } from '@sluice/shared';
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { Type } from 'typebox';
@@ -103,6 +104,64 @@ export function jobsRegistry(jobs: JobManager): Registry {
     'sluice_operator_busy_ratio',
     'Share of the last interval spent in the operator, 0 to 1',
     (o) => o.busy,
+  );
+
+  /** One series per running job that checkpoints, read from its latest snapshot's figures. */
+  const perCheckpointingJob = (
+    Metric: typeof Counter | typeof Gauge,
+    name: string,
+    help: string,
+    value: (c: CheckpointFigures, at: number) => number | null,
+  ) =>
+    new Metric({
+      name,
+      help,
+      labelNames: JOB_LABELS,
+      registers,
+      collect(this: Counter | Gauge) {
+        this.reset();
+        const now = Date.now();
+        for (const job of jobs.handles()) {
+          const figures = job.metrics?.checkpoints;
+          if (job.status !== 'running' || !figures) continue;
+          const v = value(figures, now);
+          if (v === null) continue;
+          const labels = { job: job.id, pipeline: pipelineLabel(job) };
+          if (this instanceof Counter) this.inc(labels, v);
+          else this.set(labels, v);
+        }
+      },
+    });
+
+  perCheckpointingJob(
+    Counter,
+    'sluice_job_checkpoints_completed_total',
+    'Checkpoints the job made durable since it (re)started',
+    (c) => c.completed,
+  );
+  perCheckpointingJob(
+    Counter,
+    'sluice_job_checkpoints_failed_total',
+    'Checkpoints that could not be written since the job (re)started; it goes on from the last good one',
+    (c) => c.failed,
+  );
+  perCheckpointingJob(
+    Gauge,
+    'sluice_job_checkpoint_last_duration_seconds',
+    'How long the last checkpoint took, from the cut to durable',
+    (c) => (c.lastDurationMs === null ? null : c.lastDurationMs / 1000),
+  );
+  perCheckpointingJob(
+    Gauge,
+    'sluice_job_checkpoint_last_bytes',
+    'The size on disk of the last checkpoint',
+    (c) => c.lastBytes,
+  );
+  perCheckpointingJob(
+    Gauge,
+    'sluice_job_checkpoint_age_seconds',
+    'Seconds since the last checkpoint completed: what a crash now would replay',
+    (c, now) => (c.lastAt === null ? null : Math.max(0, now - c.lastAt) / 1000),
   );
 
   new Gauge({

@@ -6,6 +6,7 @@ import { exportPipeline, type Migration, type Pipeline } from '@sluice/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
 import { PipelineStore } from './pipeline-store.js';
+import { SCHEMA_STEPS } from './schema.js';
 
 const example = (name: string): Pipeline =>
   JSON.parse(
@@ -168,7 +169,9 @@ describe('PipelineStore', () => {
     const db = new DatabaseSync(file, { readOnly: true });
     try {
       expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
-      expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: 1 });
+      expect(db.prepare('PRAGMA user_version').get()).toEqual({
+        user_version: SCHEMA_STEPS.length,
+      });
     } finally {
       db.close();
     }

@@ -16,7 +16,8 @@ import {
   validatePipeline,
 } from '@sluice/shared';
 import { AppError, notFound } from '../errors.js';
-import { type DatabaseSync, inTransaction, openDatabase, userVersion } from './sqlite.js';
+import { migrateSchema } from './schema.js';
+import { type DatabaseSync, inTransaction, openDatabase } from './sqlite.js';
 
 /** One saved version, as the jobs code deploys it. */
 export interface PipelineVersion {
@@ -31,27 +32,6 @@ export interface PipelineStoreOptions {
   /** The format steps stored documents are read through; the current list by default. */
   readonly migrations?: readonly Migration[];
 }
-
-/** Steps that bring the database to the current schema; index + 1 is the schema version. */
-const SCHEMA_STEPS: readonly string[] = [
-  `CREATE TABLE pipelines (
-     id TEXT PRIMARY KEY,
-     current_version INTEGER NOT NULL,
-     created_at TEXT NOT NULL,
-     updated_at TEXT NOT NULL
-   );
-   CREATE TABLE pipeline_versions (
-     pipeline_id TEXT NOT NULL REFERENCES pipelines(id) ON DELETE CASCADE,
-     version INTEGER NOT NULL,
-     name TEXT NOT NULL,
-     description TEXT,
-     document TEXT NOT NULL,
-     errors INTEGER NOT NULL,
-     warnings INTEGER NOT NULL,
-     created_at TEXT NOT NULL,
-     PRIMARY KEY (pipeline_id, version)
-   ) WITHOUT ROWID;`,
-];
 
 type SummaryRow = {
   id: string;
@@ -258,21 +238,6 @@ export class PipelineStore {
     });
     this.#statements.setCurrent.run(version, at, id);
     return diagnostics;
-  }
-}
-
-function migrateSchema(db: DatabaseSync): void {
-  const current = userVersion(db);
-  if (current > SCHEMA_STEPS.length) {
-    throw new Error(
-      `The database was written by a newer Sluice (schema ${current}; this one knows up to ${SCHEMA_STEPS.length}). Upgrade Sluice or use another data directory.`,
-    );
-  }
-  for (let step = current; step < SCHEMA_STEPS.length; step++) {
-    inTransaction(db, () => {
-      db.exec(SCHEMA_STEPS[step]!);
-      db.exec(`PRAGMA user_version = ${step + 1}`);
-    });
   }
 }
 

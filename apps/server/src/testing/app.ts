@@ -23,10 +23,15 @@ export function signInLink(app: FastifyInstance): string {
   return signInPath(app.signInCodes.create().code);
 }
 
+/**
+ * A real app on a new temporary data directory, removed on close; or on the
+ * given `dataDir`, kept on close (to build the app again on it, as after a restart).
+ */
 export async function testApp(overrides: Partial<ServerOptions> = {}): Promise<TestApp> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'sluice-server-'));
+  const own = overrides.dataDir === undefined;
+  const dataDir = overrides.dataDir ?? (await mkdtemp(join(tmpdir(), 'sluice-server-')));
   const options = serverOptions(
-    { dataDir, token: TEST_TOKEN, logLevel: 'silent', port: 0, ...overrides },
+    { token: TEST_TOKEN, logLevel: 'silent', port: 0, ...overrides, dataDir },
     {},
   );
   const app = await buildApp(options);
@@ -37,7 +42,7 @@ export async function testApp(overrides: Partial<ServerOptions> = {}): Promise<T
     auth: { authorization: `Bearer ${TEST_TOKEN}` },
     async close() {
       await app.close();
-      await rm(dataDir, { recursive: true, force: true });
+      if (own) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

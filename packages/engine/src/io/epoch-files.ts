@@ -150,7 +150,9 @@ export class EpochFiles {
   }
 
   async #recover(): Promise<void> {
+    // What the checkpoint says, read now: the sink goes on writing (and may be cut) meanwhile.
     const closed = this.#closed.value;
+    const accepted = this.#accepted.value;
     const visible = await this.#dataDir.openForUpdate(this.#path);
     try {
       for (const epoch of closed) {
@@ -159,13 +161,14 @@ export class EpochFiles {
         await this.#append(visible, epoch);
       }
       // Anything past the checkpoint's cut is written again from the restored positions.
-      await visible.truncate(this.#accepted.value);
+      await visible.truncate(accepted);
       await visible.datasync();
     } finally {
       await visible.close();
     }
     await this.#removePending();
-    this.#closed.value = [];
+    // Only the restored epochs were published: one cut since stays for its own checkpoint.
+    this.#closed.value = this.#closed.value.filter((e) => !closed.includes(e));
   }
 
   async #exists(epoch: number): Promise<boolean> {

@@ -46,9 +46,9 @@ export interface JobOptions {
   readonly maxBacklog?: number;
   /**
    * Read between batches: a stop asked for while the job is too busy to take a
-   * message (a worker's parent sets a shared flag). `drain` as in `stop`.
+   * message (a worker's parent sets a shared flag), as `stop` takes it.
    */
-  readonly stopRequested?: () => { drain: boolean } | undefined;
+  readonly stopRequested?: () => StopRequest | undefined;
   /** Periodic checkpoints, and where they go. Default: none. */
   readonly checkpoints?: CheckpointOptions;
   /**
@@ -60,6 +60,12 @@ export interface JobOptions {
 
 export type { JobFailure } from '@sluice/shared';
 export { RestoreError } from './graph.js';
+
+/** How to stop: as `Job.stop` takes it. */
+export interface StopRequest {
+  readonly drain?: boolean;
+  readonly checkpoint?: CheckpointKind;
+}
 
 export interface JobResult {
   readonly status: Exclude<JobStatus, 'running'>;
@@ -248,7 +254,7 @@ export class Job implements NodeHost {
    * a last checkpoint is taken once the sources have stopped, to start again
    * from exactly there: a savepoint is kept until deleted.
    */
-  async stop(options: { drain?: boolean; checkpoint?: CheckpointKind } = {}): Promise<JobResult> {
+  async stop(options: StopRequest = {}): Promise<JobResult> {
     if (this.#status === 'running' && !this.#stopping) {
       this.#stopping = true;
       this.#signalStop();

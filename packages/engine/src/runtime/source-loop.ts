@@ -6,6 +6,7 @@
 import { START_OF_TIME } from '../batch.js';
 import type { SourceContext } from '../operator.js';
 import type { Clock } from './clock.js';
+import type { StopRequest } from './job.js';
 import type { BusyTimer, RunningNode } from './node.js';
 
 /** The time one source batch should take through the graph; batches shrink to fit it. */
@@ -21,10 +22,10 @@ export interface SourceLoopHost {
   /** Sinks holding more than this many records unwritten slow the sources down. */
   readonly maxBacklog: number;
   /** A stop asked for between batches (see JobOptions.stopRequested). */
-  readonly stopRequested: (() => { drain: boolean } | undefined) | undefined;
+  readonly stopRequested: (() => StopRequest | undefined) | undefined;
   stopping(): boolean;
   failed(): boolean;
-  stop(asked: { drain: boolean }): void;
+  stop(asked: StopRequest): void;
   recordError(node: RunningNode, row: unknown, reason: string): void;
   fail(node: RunningNode, error: unknown): void;
 }

@@ -1,0 +1,89 @@
+// How a job's worker turns what it was started with into the engine's job
+// options: the one place they are built. Checkpoints go to the job's own
+// folder; a resume reads its checkpoint here, off the server's main thread,
+// and refuses one that does not fit, so a job is never half restored.
+import {
+  CheckpointFormatError,
+  CheckpointStorage,
+  type JobOptions,
+  type JobSnapshot,
+  pipelineFingerprint,
+  type RestoredCheckpoint,
+} from '@sluice/engine';
+import type { JobSummary } from '@sluice/shared';
+import { STOP_DRAIN, STOP_SAVEPOINT, type WorkerStart } from './protocol.js';
+
+/** The checkpoint cannot be used: the message says why, in the user's words. */
+export class ResumeRefused extends Error {
+  override readonly name = 'ResumeRefused';
+}
+
+export interface BuiltOptions {
+  readonly options: JobOptions;
+  readonly restoredFrom?: NonNullable<JobSummary['restoredFrom']>;
+}
+
+/** Throws ResumeRefused when the checkpoint to resume from cannot be used. */
+export async function jobOptions(
+  start: WorkerStart,
+  warn: (message: string) => void,
+): Promise<BuiltOptions> {
+  const base: JobOptions = {
+    dataDir: start.dataDir,
+    ...(start.dataDirShownAs === undefined ? {} : { dataDirShownAs: start.dataDirShownAs }),
+    metricsIntervalMs: start.metricsIntervalMs,
+  };
+  const plan = start.checkpoints;
+  if (!plan) return { options: base };
+  const storage = new CheckpointStorage(plan.dir, { keep: plan.keep, onWarning: warn });
+  const options: JobOptions = {
+    ...base,
+    checkpoints: { intervalMs: plan.intervalMs, storage, meta: plan.meta },
+  };
+  if (!start.restore) return { options };
+  const found = await checkpointToResume(storage, start);
+  if (!found) return { options };
+  const { id, kind, createdAt } = found.info;
+  return {
+    options: { ...options, restore: { snapshot: found.snapshot as JobSnapshot, id } },
+    restoredFrom: { id, kind, at: createdAt },
+  };
+}
+
+async function checkpointToResume(
+  storage: CheckpointStorage,
+  start: WorkerStart,
+): Promise<RestoredCheckpoint | undefined> {
+  const plan = start.restore!;
+  const what = plan.from === 'latest' ? 'its latest checkpoint' : `savepoint ${plan.from}`;
+  let found: RestoredCheckpoint | undefined;
+  try {
+    found = plan.from === 'latest' ? await storage.latest() : await storage.read(plan.from);
+  } catch (error) {
+    if (error instanceof CheckpointFormatError) throw new ResumeRefused(error.message);
+    throw new ResumeRefused(
+      `The job cannot resume from ${what}: it could not be read (${(error as Error).message}).`,
+    );
+  }
+  if (!found) {
+    if (plan.required) throw new ResumeRefused('The job has no checkpoint to resume from.');
+    return undefined;
+  }
+  if (found.info.meta.pipeline !== pipelineFingerprint(start.pipeline)) {
+    throw new ResumeRefused(
+      `The job cannot resume from ${found.info.kind} ${found.info.id}: it was taken of another version of this pipeline (its nodes, their settings or its edges differ). Deploy the pipeline again to start from scratch.`,
+    );
+  }
+  return found;
+}
+
+/** How the engine is asked to stop, from the stop flag's value (not 0). */
+export function stopOptions(
+  flag: number,
+  checkpoints: boolean,
+): { drain: boolean; checkpoint?: 'checkpoint' | 'savepoint' } {
+  const drain = (flag & ~STOP_SAVEPOINT) === STOP_DRAIN;
+  if (!checkpoints) return { drain };
+  // A plain stop checkpoints too, so exactly-once sinks publish all they were handed.
+  return { drain, checkpoint: flag & STOP_SAVEPOINT ? 'savepoint' : 'checkpoint' };
+}

@@ -1,0 +1,57 @@
+// The server database's schema, one step per version. Every store that opens
+// the file brings it up to date first; a step already applied is skipped.
+import { type DatabaseSync, inTransaction, userVersion } from './sqlite.js';
+
+/** Steps that bring the database to the current schema; index + 1 is the schema version. */
+export const SCHEMA_STEPS: readonly string[] = [
+  `CREATE TABLE pipelines (
+     id TEXT PRIMARY KEY,
+     current_version INTEGER NOT NULL,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   CREATE TABLE pipeline_versions (
+     pipeline_id TEXT NOT NULL REFERENCES pipelines(id) ON DELETE CASCADE,
+     version INTEGER NOT NULL,
+     name TEXT NOT NULL,
+     description TEXT,
+     document TEXT NOT NULL,
+     errors INTEGER NOT NULL,
+     warnings INTEGER NOT NULL,
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (pipeline_id, version)
+   ) WITHOUT ROWID;`,
+  // Jobs keep the document they ran (not a reference to a pipeline version):
+  // a job resumes the exact pipeline its checkpoints were taken of, even after
+  // that pipeline was edited or deleted. The rowid orders them by first start.
+  `CREATE TABLE jobs (
+     id TEXT PRIMARY KEY,
+     pipeline_id TEXT,
+     pipeline_version INTEGER,
+     name TEXT NOT NULL,
+     document TEXT NOT NULL,
+     status TEXT NOT NULL,
+     resume INTEGER NOT NULL DEFAULT 0,
+     started_at INTEGER NOT NULL,
+     ended_at INTEGER,
+     failure TEXT,
+     totals TEXT,
+     restored_from TEXT,
+     savepoint TEXT
+   );`,
+];
+
+export function migrateSchema(db: DatabaseSync): void {
+  const current = userVersion(db);
+  if (current > SCHEMA_STEPS.length) {
+    throw new Error(
+      `The database was written by a newer Sluice (schema ${current}; this one knows up to ${SCHEMA_STEPS.length}). Upgrade Sluice or use another data directory.`,
+    );
+  }
+  for (let step = current; step < SCHEMA_STEPS.length; step++) {
+    inTransaction(db, () => {
+      db.exec(SCHEMA_STEPS[step]!);
+      db.exec(`PRAGMA user_version = ${step + 1}`);
+    });
+  }
+}
