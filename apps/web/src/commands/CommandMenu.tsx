@@ -107,8 +107,12 @@ export function CommandMenu({ label, names, look = 'button' }: CommandMenuProps)
                 role="menuitem"
                 tabIndex={-1}
                 className="menu-item"
+                aria-label={command.label}
+                aria-keyshortcuts={shortcut && ariaShortcut(shortcut, mac)}
                 aria-disabled={!on}
-                title={command.description}
+                title={
+                  on ? command.description : (command.blocker?.(store.getState()) ?? undefined)
+                }
                 onMouseEnter={() => focusItem(i)}
                 onClick={() => {
                   if (!on) return;
@@ -117,7 +121,7 @@ export function CommandMenu({ label, names, look = 'button' }: CommandMenuProps)
                 }}
               >
                 <span>{command.label}</span>
-                {shortcut && <kbd>{formatShortcut(shortcut, mac)}</kbd>}
+                {shortcut && <kbd aria-hidden="true">{formatShortcut(shortcut, mac)}</kbd>}
               </button>
             );
           })}
@@ -125,4 +129,12 @@ export function CommandMenu({ label, names, look = 'button' }: CommandMenuProps)
       )}
     </span>
   );
+}
+
+/** A registry shortcut in ARIA's words: `Mod+.` is `Control+.` (`Meta+.` on a Mac). */
+function ariaShortcut(shortcut: string, mac: boolean): string {
+  return shortcut
+    .split('+')
+    .map((part) => (part === 'Mod' ? (mac ? 'Meta' : 'Control') : part))
+    .join('+');
 }

@@ -1,7 +1,16 @@
 // The commands of a job: deploy the open pipeline, stop the job shown (with a
 // savepoint or without), resume it from its savepoint, and go back to editing
 // once it has ended.
-import { canResume, deploy, deployBlocker, leaveLive, resumeJob, stopJob } from '../live/jobs.js';
+import {
+  canResume,
+  deploy,
+  deployBlocker,
+  leaveLive,
+  resumeBlocker,
+  resumeJob,
+  savepointBlocker,
+  stopJob,
+} from '../live/jobs.js';
 import { isLive } from '../store/store.js';
 import { defineCommand } from './command.js';
 
@@ -35,7 +44,9 @@ export const stopWithSavepointCommand = defineCommand({
     'Save the state of the job shown, then stop it, so it can be resumed where it stopped',
   // Shift+letter like the app's other one-key commands; resumable, so a slip loses nothing.
   shortcuts: ['Shift+S'],
-  when: (s) => s.live.job?.status === 'running',
+  // The server keeps a savepoint only for a job that takes checkpoints (its metrics say so).
+  when: (s) => s.live.job?.status === 'running' && savepointBlocker(s) === null,
+  blocker: savepointBlocker,
   pending: 'Taking a savepoint…',
   run: ({ store }) => stopJob(store, { savepoint: true }),
   undo: 'none',
@@ -44,9 +55,11 @@ export const stopWithSavepointCommand = defineCommand({
 export const resumeCommand = defineCommand({
   name: 'resume',
   label: 'Resume',
-  description: 'Start the job shown again from its savepoint, with the state it stopped with',
+  description:
+    'Start the job shown again from its savepoint, or its latest checkpoint, with the state it had there',
   shortcuts: ['Shift+R'],
-  when: (s) => s.live.job !== null && canResume(s.live.job),
+  when: (s) => s.live.job !== null && canResume(s.live.job) && resumeBlocker(s) === null,
+  blocker: resumeBlocker,
   pending: 'Resuming the job…',
   run: async ({ store }) => {
     const job = store.getState().live.job;

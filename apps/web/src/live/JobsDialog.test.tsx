@@ -26,6 +26,8 @@ const JOBS = [
   job('restored', { status: 'running', restoredFrom: { id: 12, kind: 'checkpoint', at: TAKEN } }),
   job('saved', { savepoint: { id: 4, at: TAKEN } }),
   job('plain'),
+  job('broke', { status: 'failed', failure: { message: 'Out of disk.' } }),
+  job('done', { status: 'finished' }),
 ];
 
 let calls: string[] = [];
@@ -69,18 +71,22 @@ async function renderDialog() {
 }
 
 describe('the jobs list', () => {
-  it('marks restored jobs, and offers Resume on a job stopped with a savepoint only', async () => {
+  it('marks restored jobs and kept savepoints, and offers Resume on stopped and failed jobs', async () => {
     const { row } = await renderDialog();
     const restored = row('Job restored');
     const note = within(restored).getByText(/^Restored from checkpoint 12 \(taken /);
     expect(note.title).toMatch(/the server restarted/);
-    expect(within(restored).queryByRole('button', { name: /^Resume/ })).toBeNull();
-    const saved = row('Job saved');
-    expect(within(saved).getByText('savepoint 4 kept · can resume')).toBeTruthy();
-    expect(
-      within(saved).getByRole('button', { name: /^Resume the job of Job saved/ }),
-    ).toBeTruthy();
-    expect(within(row('Job plain')).queryByRole('button', { name: /^Resume/ })).toBeNull();
+    const resume = (name: string) =>
+      within(row(name)).queryByRole('button', { name: new RegExp(`^Resume the job of ${name}`) });
+    expect(resume('Job restored')).toBeNull();
+    expect(within(row('Job saved')).getByText('savepoint 4 kept · can resume')).toBeTruthy();
+    expect(resume('Job saved')!.className).toContain('primary');
+    expect(resume('Job saved')!.title).toMatch(/^Stopped with savepoint 4/);
+    // Without a savepoint, from the latest checkpoint, if it took one (the server says if not).
+    expect(resume('Job plain')!.className).not.toContain('primary');
+    expect(resume('Job plain')!.title).toMatch(/latest checkpoint/);
+    expect(resume('Job broke')).not.toBeNull();
+    expect(resume('Job done')).toBeNull();
   });
 
   it('shows the server’s reason when it will not resume, and keeps the dialog open', async () => {

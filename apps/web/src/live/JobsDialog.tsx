@@ -131,9 +131,13 @@ export function JobsDialog() {
                       {canResume(job) && (
                         <button
                           type="button"
-                          className="button primary"
+                          className={job.savepoint ? 'button primary' : 'button'}
                           disabled={resuming !== null || job.pipelineId === undefined}
-                          title={savepointExplanation(job.savepoint!)}
+                          title={
+                            job.savepoint
+                              ? savepointExplanation(job.savepoint)
+                              : 'Start it again from its latest checkpoint, with the state it had there (if it took one)'
+                          }
                           aria-label={`Resume the job of ${job.name} started ${new Date(job.startedAt).toLocaleTimeString()}`}
                           onClick={() => void resume(job)}
                         >

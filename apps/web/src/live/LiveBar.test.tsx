@@ -109,6 +109,12 @@ function renderLive(job = summary()) {
   return store;
 }
 
+/** The job's first metrics: with checkpoint figures, the job takes checkpoints. */
+function takesCheckpoints(store: EditorStore, taken = figures(0)) {
+  const catalog = store.getState().catalog;
+  act(() => store.getState().updateLive((l) => applyMetrics(l, catalog, metrics(taken))));
+}
+
 describe('the live bar', () => {
   it('says in plain words that the job was restored, and why, for the eye and the ear', () => {
     renderLive(summary({ restoredFrom: { id: 12, kind: 'checkpoint', at: TAKEN } }));
@@ -146,10 +152,13 @@ describe('the live bar', () => {
     expect(toggle.getAttribute('aria-expanded')).toBe('true');
     const items = within(menu).getAllByRole('menuitem');
     const labels = new Set(COMMANDS.map((c) => c.label));
-    expect(items.map((i) => i.firstChild?.textContent)).toEqual(['Stop', 'Stop with savepoint']);
-    for (const item of items) expect(labels).toContain(item.firstChild?.textContent);
+    expect(items.map((i) => i.getAttribute('aria-label'))).toEqual(['Stop', 'Stop with savepoint']);
+    for (const item of items) expect(labels).toContain(item.getAttribute('aria-label'));
+    // Shown, and told to assistive technology in its own terms.
     expect(items[0]!.textContent).toContain('Ctrl+.');
+    expect(items[0]!.getAttribute('aria-keyshortcuts')).toBe('Control+.');
     expect(items[1]!.textContent).toContain('Shift+S');
+    expect(items[1]!.getAttribute('aria-keyshortcuts')).toBe('Shift+S');
     expect(document.activeElement).toBe(items[0]);
     fireEvent.keyDown(menu, { key: 'ArrowDown' });
     expect(document.activeElement).toBe(items[1]);
@@ -163,12 +172,29 @@ describe('the live bar', () => {
     expect(calls).toEqual([]);
   });
 
+  it('offers no savepoint for a job that takes no checkpoints, and says why', () => {
+    const store = renderLive();
+    const catalog = store.getState().catalog;
+    act(() => store.getState().updateLive((l) => applyMetrics(l, catalog, metrics())));
+    fireEvent.click(screen.getByRole('button', { name: STOP_MENU_LABEL }));
+    const item = screen.getByRole('menuitem', { name: 'Stop with savepoint' });
+    expect(item.getAttribute('aria-disabled')).toBe('true');
+    expect(item.title).toMatch(/^This job takes no checkpoints, so it cannot keep a savepoint/);
+    fireEvent.click(item);
+    fireEvent.keyDown(window, { key: 'S', shiftKey: true });
+    expect(calls).toEqual([]);
+    expect(screen.getByRole('menuitem', { name: 'Stop' }).getAttribute('aria-disabled')).toBe(
+      'false',
+    );
+  });
+
   it('stops with a savepoint from the menu, then says the job can resume and resumes it', async () => {
     const store = renderLive();
+    takesCheckpoints(store);
     answers['POST /api/jobs/j1/stop'] = () =>
       json(summary({ status: 'stopped', savepoint: { id: 7, at: TAKEN } }));
     fireEvent.click(screen.getByRole('button', { name: STOP_MENU_LABEL }));
-    fireEvent.click(screen.getByRole('menuitem', { name: /Stop with savepoint/ }));
+    fireEvent.click(screen.getByRole('menuitem', { name: 'Stop with savepoint' }));
     expect(await screen.findByText('Job stopped')).toBeTruthy();
     expect(calls).toEqual(['POST /api/jobs/j1/stop {"savepoint":true}']);
     const kept = screen.getByText(/savepoint 7 kept · can resume/);
@@ -196,17 +222,19 @@ describe('the live bar', () => {
   });
 
   it('stops with a savepoint by its shortcut, Shift+S', async () => {
-    renderLive();
+    const store = renderLive();
+    takesCheckpoints(store, { ...figures(0), completed: 0, lastId: null, lastAt: null });
     answers['POST /api/jobs/j1/stop'] = () => json(summary({ status: 'stopped' }));
     fireEvent.keyDown(window, { key: 'S', shiftKey: true });
     expect(await screen.findByText('Job stopped')).toBeTruthy();
     expect(calls).toEqual(['POST /api/jobs/j1/stop {"savepoint":true}']);
-    // Without a savepoint in the answer there is nothing to resume from.
+    // No savepoint in the answer and no checkpoint taken: nothing to resume from.
     expect(screen.queryByRole('button', { name: 'Resume' })).toBeNull();
   });
 
   it('says so when the server would not take a savepoint', async () => {
     const store = renderLive();
+    takesCheckpoints(store);
     answers['POST /api/jobs/j1/stop'] = () =>
       json({ error: { code: 'conflict', message: 'The savepoint could not be written.' } }, 409);
     fireEvent.keyDown(window, { key: 'S', shiftKey: true });

@@ -10,6 +10,7 @@ import { CommandMenu } from '../commands/CommandMenu.js';
 import { useEditor } from '../store/context.js';
 import { CheckpointNote, RestoredNote, SavepointNote } from './CheckpointNotes.js';
 import { formatDuration } from './format.js';
+import { canResume, resumeBlocker } from './jobs.js';
 
 const STATUS_TEXT: Record<Exclude<JobStatus, 'running'>, string> = {
   finished: 'Job finished',
@@ -36,7 +37,9 @@ function JobControls() {
   const version = useEditor((s) => s.live.job?.version);
   const uptime = useEditor((s) => s.live.clock?.uptimeMs);
   const connection = useEditor((s) => s.live.connection);
-  const resumable = useEditor((s) => s.live.job?.savepoint !== undefined);
+  const resumable = useEditor(
+    (s) => s.live.job !== null && canResume(s.live.job) && resumeBlocker(s) === null,
+  );
   return (
     <div className="job-controls">
       <output className={`job-state job-state-${status}`} aria-live="polite">

@@ -74,14 +74,37 @@ export async function stopJob(
   }
 }
 
-/** Whether a job that is not running can be started again from where it stopped. */
-export function canResume(job: Pick<JobSummary, 'status' | 'savepoint'>): boolean {
-  return job.status !== 'running' && job.savepoint !== undefined;
+/**
+ * Whether the server may start a job again from where it stopped: a stopped or
+ * failed one, from its savepoint or else its latest checkpoint. Whether it took
+ * any only the server knows (it says why not, 409).
+ */
+export function canResume(job: Pick<JobSummary, 'status'>): boolean {
+  return job.status === 'stopped' || job.status === 'failed';
+}
+
+/** Why the job shown cannot resume, or null: it must have a savepoint, or have taken checkpoints. */
+export function resumeBlocker(state: EditorState): string | null {
+  const { job, checkpoints } = state.live;
+  if (!job || !canResume(job)) return null;
+  if (job.savepoint || job.restoredFrom || (checkpoints?.completed ?? 0) > 0) return null;
+  return 'This run took no checkpoint to resume from: deploy it again to run it from the start.';
+}
+
+/** Why Stop with savepoint does not apply to the running job shown, or null. */
+export function savepointBlocker(state: EditorState): string | null {
+  const { job, clock, checkpoints } = state.live;
+  if (job?.status !== 'running') return null;
+  if (clock === null) return 'Waiting for the job’s first figures…';
+  if (checkpoints === null) {
+    return 'This job takes no checkpoints, so it cannot keep a savepoint: turn checkpoints on in the pipeline’s settings.';
+  }
+  return null;
 }
 
 /**
- * Starts a stopped job again from its savepoint and shows it live, as after a
- * deploy. Resolves with the server's reason when it would not, or null.
+ * Starts a stopped job again from its savepoint (or latest checkpoint) and
+ * shows it live, as after a deploy. Resolves with the server's reason when it would not, or null.
  */
 export async function resumeJob(store: EditorStore, jobId: string): Promise<string | null> {
   const shown = store.getState().live.job;
