@@ -74,4 +74,46 @@ describe('the live socket', () => {
     expect(asked).toBe(2);
     channel.close();
   });
+
+  it('reads it again when the metrics name a checkpoint the job was restored from, once', async () => {
+    const store = testStore();
+    store.getState().updateLive(() => startLive({ id: 'j1', status: 'running' }));
+    answer = base;
+    const channel = connectLive(store, 'j1');
+    const socket = HandSocket.made[0]!;
+    socket.onopen!();
+    await vi.waitFor(() => expect(asked).toBe(1));
+    // The job restored after that first summary was read.
+    answer = { ...base, restoredFrom: { id: 3, kind: 'savepoint', at: 900 } };
+    const metrics = {
+      status: 'running',
+      at: 2000,
+      startedAt: 1000,
+      uptimeMs: 1000,
+      recordsIn: 0,
+      recordsOut: 0,
+      errors: 0,
+      late: 0,
+      operators: [],
+      edges: [],
+      checkpoints: {
+        completed: 1,
+        failed: 0,
+        lastId: 4,
+        lastAt: 1900,
+        lastDurationMs: 3,
+        lastBytes: 100,
+        restoredFrom: 3,
+      },
+    };
+    const send = () =>
+      socket.onmessage!({ data: JSON.stringify({ type: 'metrics', metrics, dropped: 0 }) });
+    send();
+    await vi.waitFor(() => expect(store.getState().live.job?.restoredFrom?.kind).toBe('savepoint'));
+    send();
+    send();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(asked).toBe(2);
+    channel.close();
+  });
 });

@@ -54,6 +54,7 @@ export function connectLive(store: EditorStore, jobId: string): LiveChannel {
 
   // Where the job resumed from and the savepoint it stopped with are in its
   // summary only. Without it the live view goes on as it was: nothing to report.
+  let askedAbout: number | null = null;
   const refreshSummary = () =>
     void api.job(jobId).then(
       (summary) => update((live) => applySummary(live, summary)),
@@ -82,6 +83,18 @@ export function connectLive(store: EditorStore, jobId: string): LiveChannel {
       update((live) => applyMessage(live, store.getState().catalog, message));
       // Stopped elsewhere (another tab, a server shutting down): was a savepoint kept?
       if (message.type === 'status' && message.status !== 'running') refreshSummary();
+      // The job restores after the answer to a resume, and the first summaries
+      // may predate it; its metrics name the checkpoint: ask once for each.
+      const restored =
+        message.type === 'metrics' ? message.metrics.checkpoints?.restoredFrom : null;
+      if (
+        restored != null &&
+        restored !== askedAbout &&
+        store.getState().live.job?.restoredFrom?.id !== restored
+      ) {
+        askedAbout = restored;
+        refreshSummary();
+      }
     };
     ws.onclose = () => {
       if (closed || socket !== ws) return;
