@@ -41,6 +41,7 @@ export function Header() {
         aria-label="Pipeline name"
         value={name}
         readOnly={live}
+        title={live ? name : undefined}
         maxLength={200}
         onChange={(e) => rename(e.target.value)}
         onBlur={(e) => e.target.value.trim() === '' && rename('Untitled pipeline')}

@@ -121,7 +121,7 @@ export function CommandMenu({ label, names, look = 'button' }: CommandMenuProps)
                 }}
               >
                 <span>{command.label}</span>
-                {shortcut && <kbd aria-hidden="true">{formatShortcut(shortcut, mac)}</kbd>}
+                {shortcut && <kbd>{formatShortcut(shortcut, mac)}</kbd>}
               </button>
             );
           })}

@@ -33,7 +33,6 @@ export function CheckpointNote() {
   const failures = checkpointFailures(figures);
   return (
     <span className="job-checkpoint" title={checkpointDetail(figures)}>
-      {' · '}
       {checkpointText(figures, at)}
       {failures && <span className="tone-error job-checkpoint-failed"> · {failures}</span>}
     </span>
@@ -46,7 +45,6 @@ export function SavepointNote() {
   const explanation = savepointExplanation(savepoint);
   return (
     <span className="job-savepoint" title={explanation}>
-      {' · '}
       {savepointText(savepoint)}
       <span className="visually-hidden">. {explanation}</span>
     </span>

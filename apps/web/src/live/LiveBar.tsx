@@ -57,9 +57,9 @@ function JobControls() {
       <span className="job-facts muted small">
         <RestoredNote />
         <span className="job-facts-line">
-          {uptime !== undefined && `up ${formatDuration(uptime)}`}
+          {uptime !== undefined && <span>up {formatDuration(uptime)}</span>}
           {status === 'running' ? <CheckpointNote /> : <SavepointNote />}
-          {version !== undefined && ` · version ${version}`}
+          {version !== undefined && <span>version {version}</span>}
         </span>
       </span>
       {status === 'running' ? (
