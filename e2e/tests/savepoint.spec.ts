@@ -46,10 +46,10 @@ test('stop with a savepoint, resume from the Jobs dialog, and see where it resum
   await expect(panel.getByRole('region', { name: 'Checkpoints' })).toContainText('Taken');
 
   // Stop with savepoint, from the Stop menu, by the keyboard.
-  const menuButton = page.getByRole('button', { name: 'Ways to stop the job' });
+  const menuButton = page.getByRole('button', { name: 'Choose how the job ends' });
   await menuButton.focus();
   await page.keyboard.press('ArrowDown');
-  const menu = page.getByRole('menu', { name: 'Ways to stop the job' });
+  const menu = page.getByRole('menu', { name: 'Choose how the job ends' });
   await expect(menu.getByRole('menuitem', { name: 'Stop', exact: true })).toBeFocused();
   await page.keyboard.press('ArrowDown');
   await expect(menu.getByRole('menuitem', { name: 'Stop with savepoint' })).toBeFocused();

@@ -18,8 +18,8 @@ const STATUS_TEXT: Record<Exclude<JobStatus, 'running'>, string> = {
   failed: 'Job failed',
 };
 
-/** The Stop button's menu: the ways to stop a job. */
-export const STOP_MENU_LABEL = 'Ways to stop the job';
+/** The Stop button's menu: the ways to end a job (named without "Stop", so `Stop` names one button). */
+export const STOP_MENU_LABEL = 'Choose how the job ends';
 
 export function LiveBar() {
   const live = useEditor((s) => s.live.job !== null);
