@@ -14,6 +14,7 @@ export {
   CheckpointReadError,
   READABLE_FORMATS,
 } from './checkpoint/codec.js';
+export { DirectoryLockedError, lockDirectory } from './checkpoint/lock.js';
 export { checkPlainData, SnapshotValueError } from './checkpoint/plain.js';
 export type {
   CheckpointInfo,
@@ -26,6 +27,7 @@ export { CheckpointStorage } from './checkpoint/storage.js';
 export { DataDir, DataDirError } from './io/data-dir.js';
 export { jsonEncoder } from './io/encode.js';
 export { KafkaAdmin, KafkaWriter } from './io/kafka/client.js';
+export { readCommitted } from './io/kafka/read-committed.js';
 export {
   KafkaBrowseError,
   listTopics,

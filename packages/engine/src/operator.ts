@@ -160,6 +160,14 @@ export interface OperatorEnvironment<C = unknown> {
   readonly stdout: (text: string) => void;
   /** Whether the job takes checkpoints: sinks that can deliver exactly once do so then. */
   readonly checkpointing: boolean;
+  /**
+   * Names the job, the same across its restarts and different between jobs:
+   * transactional sinks derive their transactional ids from it. Always set
+   * by a job; absent only where an operator is built alone (tests).
+   */
+  readonly jobId?: string;
+  /** Milliseconds between checkpoints, when the job takes them (transactions must outlive one). */
+  readonly checkpointIntervalMs?: number;
 }
 
 /** The environment of a runtime of declaration `D`. */

@@ -116,6 +116,7 @@ export type { ConfigOf, Configured } from './catalog/configured.js';
 export { Defaulted, Unbounded, withDefaults } from './catalog/configured.js';
 // --- the operator catalog ---
 export type {
+  Delivery,
   InferContext,
   InferredOutputs,
   InputPort,

@@ -15,6 +15,13 @@ const CATEGORY_TITLES: Record<string, string> = {
   sink: 'Sinks',
 };
 
+const DELIVERY: Record<NonNullable<OperatorDefinition['delivery']>, string> = {
+  'exactly-once':
+    'exactly once when the job takes checkpoints (a job resumed from one neither repeats nor loses a record); at least once without.',
+  'at-least-once':
+    'at least once (a job resumed from a checkpoint may write again what came after it).',
+};
+
 export function catalogMarkdown(): string {
   const out = [
     '# Operator catalog',
@@ -44,6 +51,7 @@ function operator(op: OperatorDefinition): string[] {
     '',
     `Inputs: ${ports(op.inputs)}. Outputs: ${ports(op.outputs)}.`,
     '',
+    ...(op.delivery ? [`Delivery: ${DELIVERY[op.delivery]}`, ''] : []),
   ];
   const rows = settingRows(op.config as JsonSchemaNode, '');
   if (rows.length === 0) return [...lines, 'No settings.', ''];

@@ -32,6 +32,8 @@ export async function jobOptions(
     dataDir: start.dataDir,
     ...(start.dataDirShownAs === undefined ? {} : { dataDirShownAs: start.dataDirShownAs }),
     metricsIntervalMs: start.metricsIntervalMs,
+    // The server's job id: the same across restarts and resumes (Kafka's transactional ids).
+    jobId: start.jobId,
   };
   const plan = start.checkpoints;
   if (!plan) return { options: base };

@@ -1,7 +1,12 @@
 import type { sourceKafka } from '@sluice/shared';
 import { type Batch, EMPTY_BATCH, type Row, START_OF_TIME } from '../batch.js';
-import { type KafkaMessage, KafkaWriter, type OutgoingMessage } from '../io/kafka/client.js';
-import { PartitionTracker } from '../io/kafka/partitions.js';
+import {
+  type KafkaMessage,
+  KafkaWriter,
+  type OutgoingMessage,
+  type PartitionOffset,
+} from '../io/kafka/client.js';
+import { PartitionTracker, type TrackerState } from '../io/kafka/partitions.js';
 import { KafkaReader } from '../io/kafka/reader.js';
 import { valueDecoder } from '../io/kafka/records.js';
 import { idleTimeoutOf } from '../io/watermarks.js';
@@ -16,10 +21,26 @@ const DEFAULT_PARTITION_IDLE_MS = 5_000;
 const COMMIT_STEP = 32;
 
 /**
+ * Where a Kafka source is, in a checkpoint: per partition the next offset
+ * [topic, partition, offset], and its watermark's state.
+ */
+interface KafkaPosition {
+  readonly offsets: readonly (readonly [string, number, bigint])[];
+  readonly watermark: TrackerState;
+}
+
+/**
  * Reads messages of a consumer group, decodes them by the schema and emits
  * them in batches. Watermarks per partition; bad messages go to the
- * dead-letter topic and the error output; offsets are committed only for
- * records whose results the sinks have written (see `prepareCommit`).
+ * dead-letter topic and the error output.
+ *
+ * Without checkpoints, offsets are committed to the group only for records
+ * whose results the sinks have written (see `prepareCommit`), and a new run
+ * starts there. With checkpoints, the position (offsets and watermarks) is in
+ * each checkpoint and a restored job starts there; the group hears of it
+ * only once the checkpoint is durable, for monitoring tools. Dead letters are
+ * at least once then: acknowledged before the batch that found them is
+ * handed out, and sent again when a restore reads them again.
  */
 export function createKafkaSource(env: EnvironmentOf<typeof sourceKafka>): Source {
   const { config } = env;
@@ -29,10 +50,15 @@ export function createKafkaSource(env: EnvironmentOf<typeof sourceKafka>): Sourc
     config.startFrom === 'timestamp' && config.startTimestamp !== undefined
       ? validTimestamp(config.startTimestamp)
       : START_OF_TIME;
+  const checkpointing = env.checkpointing;
   const tracker = new PartitionTracker({
     boundMs: config.eventTime ? validDuration(config.eventTime.maxOutOfOrderness) : 0,
     idleMs: idleTimeoutOf(config.eventTime) ?? DEFAULT_PARTITION_IDLE_MS,
+    keepRuns: !checkpointing,
+    forgetRevoked: !checkpointing,
   });
+  /** The restored checkpoint's offsets; reading starts there instead of at the group's. */
+  let restored: PartitionOffset[] | undefined;
   const clientId = `sluice-${env.node.id}`;
   const unreachableTimeoutMs = validDuration(config.unreachableTimeout);
   const deadLetterTopic = config.deadLetterTopic;
@@ -101,6 +127,8 @@ export function createKafkaSource(env: EnvironmentOf<typeof sourceKafka>): Sourc
         group: config.group,
         topics: config.topics,
         fallback: config.startFrom === 'latest' ? 'latest' : 'earliest',
+        ...(restored ? { start: restored } : {}),
+        keepPositions: checkpointing,
         unreachableTimeoutMs,
         now: () => env.clock.now(),
       });
@@ -149,11 +177,39 @@ export function createKafkaSource(env: EnvironmentOf<typeof sourceKafka>): Sourc
       if (pendingDead.length > 0) {
         deadLetters!.send(pendingDead);
         pendingDead = [];
+        // A checkpoint taken after this batch holds a position past the bad messages.
+        if (checkpointing) await deadLetters!.flush();
       }
       return { rows, times };
     },
+    position(): KafkaPosition {
+      const offsets = reader?.position() ?? restored ?? [];
+      return {
+        offsets: offsets.map((o) => [o.topic, o.partition, o.offset] as const),
+        watermark: tracker.save(),
+      };
+    },
+    restore(position) {
+      const saved = position as KafkaPosition;
+      if (!Array.isArray(saved?.offsets) || typeof saved.watermark?.emitted !== 'number')
+        throw new Error('the position is not a Kafka source position');
+      restored = saved.offsets.map(([topic, partition, offset]) => ({ topic, partition, offset }));
+      tracker.restore(saved.watermark, env.clock.now());
+    },
+    async checkpointed(position) {
+      // For monitoring tools only: a restore reads the checkpoint, never the group.
+      const offsets = (position as KafkaPosition).offsets.map(([topic, partition, offset]) => ({
+        topic,
+        partition,
+        offset,
+      }));
+      await reader?.commit(offsets).catch(() => {
+        commitFailures++;
+      });
+    },
     prepareCommit(doneBefore): SourceCommit | undefined {
-      if (!reader) return undefined;
+      // With checkpoints the group hears of positions only in `checkpointed`.
+      if (!reader || checkpointing) return undefined;
       const offsets = tracker.takeCommittable(doneBefore);
       const current = reader;
       return async () => {

@@ -27,6 +27,9 @@ export interface GraphEnvironment {
   readonly dataDir: DataDir;
   readonly stdout: (text: string) => void;
   readonly checkpointing: boolean;
+  /** Names the job across its restarts (see JobOptions.jobId). */
+  readonly jobId: string;
+  readonly checkpointIntervalMs?: number;
 }
 
 /** A checkpoint that does not fit the pipeline it was to be restored into. */

@@ -18,6 +18,7 @@ import {
   type CheckpointFigures,
   type CheckpointOptions,
   type JobSnapshot,
+  pipelineFingerprint,
 } from './checkpoint.js';
 import { type Clock, systemClock } from './clock.js';
 import { SourceCommits } from './commits.js';
@@ -56,6 +57,12 @@ export interface JobOptions {
    * every node's state, the watermarks, and the sources' positions.
    */
   readonly restore?: { readonly snapshot: JobSnapshot; readonly id?: number };
+  /**
+   * Names the job, the same across its restarts and different between jobs
+   * (Kafka sinks derive their transactional ids from it). Default: from the
+   * pipeline's fingerprint, so two runs of one pipeline share it.
+   */
+  readonly jobId?: string;
 }
 
 export type { JobFailure } from '@sluice/shared';
@@ -132,6 +139,8 @@ export class Job implements NodeHost {
       dataDir: new DataDir(options.dataDir ?? process.cwd(), options.dataDirShownAs),
       stdout: options.stdout ?? ((text: string) => void process.stdout.write(text)),
       checkpointing: options.checkpoints !== undefined,
+      jobId: options.jobId ?? `p${pipelineFingerprint(pipeline).slice(0, 16)}`,
+      ...(options.checkpoints ? { checkpointIntervalMs: options.checkpoints.intervalMs } : {}),
     });
     this.#nodes = graph.nodes;
     this.#sources = graph.sources;

@@ -31,6 +31,21 @@ export const ShownResultsSchema = Type.Union([Type.Literal('rows'), Type.Literal
 });
 export type ShownResults = Static<typeof ShownResultsSchema>;
 
+/**
+ * What a sink promises when its job takes checkpoints and is restored from
+ * one: every record once, or at least once (what came after the last
+ * checkpoint may be written again). Without checkpoints every sink is at
+ * least once.
+ */
+export const DeliverySchema = Type.Union(
+  [Type.Literal('exactly-once'), Type.Literal('at-least-once')],
+  {
+    description:
+      'What the sink promises when its job takes checkpoints and resumes from one: each record written exactly once, or at least once (what came after the last checkpoint may be written again)',
+  },
+);
+export type Delivery = Static<typeof DeliverySchema>;
+
 export const CatalogEntrySchema = Type.Object({
   kind: Type.String(),
   label: Type.String(),
@@ -40,6 +55,7 @@ export const CatalogEntrySchema = Type.Object({
   inputs: Type.Array(InputPortSchema),
   outputs: Type.Array(OutputPortSchema),
   shows: Type.Optional(ShownResultsSchema),
+  delivery: Type.Optional(DeliverySchema),
   // Typed as the schema it is: the web app renders the form from it.
   config: Type.Unsafe<TSchema>(
     Type.Record(Type.String(), Type.Unknown(), { description: "JSON Schema of the node's config" }),

@@ -60,6 +60,18 @@ describe('the operator catalog', () => {
     for (const op of OPERATORS.filter((o) => o.shows)) expect(op.category).toBe('sink');
   });
 
+  it('declares of every sink, and only of sinks, whether it can deliver exactly once', () => {
+    const delivery = describeCatalog().flatMap((e) => (e.delivery ? [[e.kind, e.delivery]] : []));
+    expect(delivery).toEqual([
+      ['sink.file', 'exactly-once'],
+      ['sink.kafka', 'exactly-once'],
+      ['sink.console', 'at-least-once'],
+      ['sink.preview', 'at-least-once'],
+      ['sink.blackhole', 'at-least-once'],
+    ]);
+    for (const op of OPERATORS) expect(op.delivery !== undefined).toBe(op.category === 'sink');
+  });
+
   it('a pipeline of the default datagen into each sink is valid', () => {
     for (const sink of OPERATORS.filter((o) => o.category === 'sink')) {
       const diagnostics = validatePipeline({

@@ -60,6 +60,7 @@ export function describeCatalog(): CatalogEntry[] {
     inputs: [...op.inputs],
     outputs: [...op.outputs],
     ...(op.shows && { shows: op.shows }),
+    ...(op.delivery && { delivery: op.delivery }),
     config: op.config,
     defaults: op.defaults as Record<string, unknown>,
   }));

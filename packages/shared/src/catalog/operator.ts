@@ -1,5 +1,5 @@
 import type { Static, TSchema } from 'typebox';
-import type { InputPort, OutputPort, ShownResults } from '../api/catalog.js';
+import type { Delivery, InputPort, OutputPort, ShownResults } from '../api/catalog.js';
 import type { CheckedExpression } from '../expression/index.js';
 import type { Field, FieldType, StreamSchema } from '../schema/field.js';
 import type { Configured } from './configured.js';
@@ -9,7 +9,7 @@ export type OperatorCategory = (typeof OPERATOR_CATEGORIES)[number];
 
 // Ports, and what a sink shows below the canvas, are declared once, as the
 // catalog sends them (../api/catalog.ts).
-export type { InputPort, OutputPort, ShownResults } from '../api/catalog.js';
+export type { Delivery, InputPort, OutputPort, ShownResults } from '../api/catalog.js';
 
 /**
  * What an operator's output-schema inference is handed. Paths are relative
@@ -48,6 +48,8 @@ export interface OperatorDefinition<C extends TSchema = TSchema> {
   readonly outputs: readonly OutputPort[];
   /** What the live view shows of this step's results; absent when it shows none. */
   readonly shows?: ShownResults;
+  /** What a sink promises across a restore from a checkpoint; every sink says. */
+  readonly delivery?: Delivery;
   /** JSON Schema of the node's `config`. */
   readonly config: C;
   /** The config a node gets when dropped from the palette. */

@@ -21,10 +21,12 @@ export const sinkFile = defineOperator({
   kind: 'sink.file',
   label: 'File sink',
   category: 'sink',
-  description: 'Writes records to a JSON Lines or CSV file in the data directory.',
+  description:
+    'Writes records to a JSON Lines or CSV file in the data directory. Exactly once when the job takes checkpoints: lines appear in the file at each checkpoint.',
   icon: 'file-output',
   inputs: [IN],
   outputs: [],
+  delivery: 'exactly-once',
   config: FileSinkConfig,
   defaults: { path: 'out/results.jsonl', format: 'jsonl' },
   infer({ config, error }) {

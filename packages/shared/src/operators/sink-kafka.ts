@@ -45,6 +45,14 @@ const KafkaSinkConfig = Type.Object(
       }),
       '2m',
     ),
+    delivery: Defaulted(
+      Type.Union([Type.Literal('exactly-once'), Type.Literal('at-least-once')], {
+        title: 'Delivery',
+        description:
+          'Exactly once: messages are written in Kafka transactions, visible to read_committed consumers at each checkpoint, and a restored job neither repeats nor loses one. Only when the job takes checkpoints; without, and with at least once, messages are visible at once and a restart may write some again',
+      }),
+      'exactly-once',
+    ),
   },
   { additionalProperties: false },
 );
@@ -55,16 +63,18 @@ export const sinkKafka = defineOperator({
   label: 'Kafka sink',
   category: 'sink',
   description:
-    'Writes records to a Kafka topic as JSON or CSV messages, at least once: they are acknowledged by the brokers before the sources save their position.',
+    'Writes records to a Kafka topic as JSON or CSV messages. When the job takes checkpoints, exactly once in Kafka transactions committed at each checkpoint (consumers must read read_committed); otherwise at least once: acknowledged by the brokers before the sources save their position.',
   icon: 'radio-tower',
   inputs: [IN],
   outputs: [],
+  delivery: 'exactly-once',
   config: KafkaSinkConfig,
   defaults: {
     bootstrapServers: 'localhost:9092',
     topic: 'results',
     format: 'json',
     compression: 'none',
+    delivery: 'exactly-once',
   },
   infer({ config, inputs, error }) {
     const fields = inputs.in?.[0]?.fields;

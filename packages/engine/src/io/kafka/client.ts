@@ -49,7 +49,7 @@ export interface PartitionOffset extends TopicPartition {
   readonly offset: bigint;
 }
 
-const toBuffer = (v: Buffer | string) => (typeof v === 'string' ? Buffer.from(v) : v);
+export const toBuffer = (v: Buffer | string) => (typeof v === 'string' ? Buffer.from(v) : v);
 
 /**
  * Sends messages with acks from every in-sync replica and an idempotent
@@ -182,7 +182,7 @@ const MAX_REQUEST_BYTES = 512 * 1024;
 const RECORD_OVERHEAD_BYTES = 32;
 
 /** How many of the first `queue` messages go in one request (at least one). */
-function requestSize(queue: readonly OutgoingMessage[]): number {
+export function requestSize(queue: readonly OutgoingMessage[]): number {
   let bytes = 0;
   let n = 0;
   while (n < queue.length && n < MAX_REQUEST_MESSAGES) {
@@ -200,7 +200,7 @@ function requestSize(queue: readonly OutgoingMessage[]): number {
 const byteLength = (v: Buffer | string) =>
   typeof v === 'string' ? Buffer.byteLength(v) : v.length;
 
-function headerMap(headers: Readonly<Record<string, Buffer | string>>): Map<Buffer, Buffer> {
+export function headerMap(headers: Readonly<Record<string, Buffer | string>>): Map<Buffer, Buffer> {
   const map = new Map<Buffer, Buffer>();
   for (const [k, v] of Object.entries(headers)) map.set(Buffer.from(k), toBuffer(v));
   return map;

@@ -22,18 +22,69 @@ interface PartitionState extends TopicPartition {
   committed: bigint | undefined;
 }
 
+/**
+ * What the watermark needs to go on after a restore, as plain data: per
+ * partition [topic, partition, largest event time], and the watermark so far.
+ */
+export interface TrackerState {
+  readonly partitions: readonly (readonly [string, number, number])[];
+  readonly emitted: number;
+}
+
 export class PartitionTracker {
   readonly #partitions = new Map<string, PartitionState>();
   readonly #boundMs: number;
   readonly #idleMs: number;
+  readonly #keepRuns: boolean;
+  readonly #forgetRevoked: boolean;
   #emitted = START_OF_TIME;
 
-  constructor(options: { boundMs: number; idleMs: number }) {
+  /**
+   * With checkpoints (`keepRuns: false`, `forgetRevoked: false`), no runs are
+   * kept for commits, and a partition this member no longer owns still holds
+   * the watermark back until it is idle: another member (an old process not
+   * yet gone) reads it, and it comes back here from the checkpoint's offset,
+   * so its records must not come late.
+   */
+  constructor(options: {
+    boundMs: number;
+    idleMs: number;
+    keepRuns?: boolean;
+    forgetRevoked?: boolean;
+  }) {
     this.#boundMs = options.boundMs;
     this.#idleMs = options.idleMs;
+    this.#keepRuns = options.keepRuns ?? true;
+    this.#forgetRevoked = options.forgetRevoked ?? true;
   }
 
-  /** Makes the owned partitions exactly `owned`: new ones start, revoked ones are forgotten. */
+  /** The watermark's state now (a copy). */
+  save(): TrackerState {
+    const partitions: [string, number, number][] = [];
+    for (const p of this.#partitions.values()) partitions.push([p.topic, p.partition, p.maxTime]);
+    return { partitions, emitted: this.#emitted };
+  }
+
+  /**
+   * Goes on from `save`'s state. Idleness is processing time, so it counts
+   * afresh from `now`, as for a newly assigned partition.
+   */
+  restore(saved: TrackerState, now: number): void {
+    this.#partitions.clear();
+    for (const [topic, partition, maxTime] of saved.partitions) {
+      this.#partitions.set(`${topic}:${partition}`, {
+        topic,
+        partition,
+        maxTime,
+        lastRecordAt: now,
+        chunks: [],
+        committed: undefined,
+      });
+    }
+    this.#emitted = saved.emitted;
+  }
+
+  /** Makes the owned partitions `owned`: new ones start, revoked ones are forgotten (unless told not to). */
   own(owned: readonly TopicPartition[], now: number): void {
     const keys = new Set<string>();
     for (const tp of owned) {
@@ -49,6 +100,7 @@ export class PartitionTracker {
         });
       }
     }
+    if (!this.#forgetRevoked) return;
     for (const key of this.#partitions.keys()) if (!keys.has(key)) this.#partitions.delete(key);
   }
 
@@ -64,9 +116,11 @@ export class PartitionTracker {
       this.own([...this.#owned(), tp], now);
       state = this.#partitions.get(key)!;
     }
-    const tail = state.chunks.at(-1);
-    if (tail && tail.end === first && tail.maxTime >= maxTime) tail.end = last + 1n;
-    else state.chunks.push({ end: last + 1n, maxTime });
+    if (this.#keepRuns) {
+      const tail = state.chunks.at(-1);
+      if (tail && tail.end === first && tail.maxTime >= maxTime) tail.end = last + 1n;
+      else state.chunks.push({ end: last + 1n, maxTime });
+    }
     if (maxTime > state.maxTime) state.maxTime = maxTime;
     state.lastRecordAt = now;
   }

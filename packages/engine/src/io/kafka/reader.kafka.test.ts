@@ -158,4 +158,47 @@ describe('KafkaReader, against a real broker', () => {
     }
     expectEachOnce(out, 200_000);
   });
+
+  it("starts from given offsets, not the group's commit; partitions without one start at the fallback", async () => {
+    const name = await topic(3);
+    await produce(name, 0, 30, 40, 3);
+    const group = `g-${name}-start`;
+    const committer = open(name, group);
+    try {
+      await readUntil(committer, 30, 5_000, []);
+      await committer.commit(
+        [0, 1, 2].map((partition) => ({ topic: name, partition, offset: 8n })),
+      );
+    } finally {
+      await committer.close();
+    }
+    const restored = new KafkaReader({
+      bootstrap,
+      clientId: 'sluice-test',
+      group,
+      topics: [name],
+      fallback: 'earliest',
+      start: [
+        { topic: name, partition: 0, offset: 2n },
+        { topic: name, partition: 1, offset: 5n },
+      ],
+    });
+    const out: KafkaMessage[] = [];
+    try {
+      // Before anything is read, the position is where reading starts.
+      expect(restored.position()).toEqual([
+        { topic: name, partition: 0, offset: 2n },
+        { topic: name, partition: 1, offset: 5n },
+      ]);
+      await readUntil(restored, 8 + 5 + 10, 5_000, out);
+      const first = (partition: number) => out.find((m) => m.partition === partition)?.offset;
+      expect([first(0), first(1), first(2)]).toEqual([2n, 5n, 0n]);
+      expect(out).toHaveLength(8 + 5 + 10);
+      expect(restored.position().sort((a, b) => a.partition - b.partition)).toEqual(
+        [0, 1, 2].map((partition) => ({ topic: name, partition, offset: 10n })),
+      );
+    } finally {
+      await restored.close();
+    }
+  });
 });

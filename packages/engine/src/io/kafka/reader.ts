@@ -16,8 +16,20 @@ export interface ReaderOptions {
   readonly clientId: string;
   readonly group: string;
   readonly topics: readonly string[];
-  /** Where partitions without a committed offset start. */
+  /** Where partitions without a committed offset (or a `start` offset) start. */
   readonly fallback: 'earliest' | 'latest';
+  /**
+   * Where to read from instead of the group's committed offsets (a restored
+   * checkpoint's): the next offset per partition. Partitions missing here
+   * start at `fallback`. Group rebalances keep these positions.
+   */
+  readonly start?: readonly PartitionOffset[];
+  /**
+   * Keep handing out a partition from where this reader left it when it
+   * comes back after a rebalance (with checkpoints: the job's state already
+   * holds what was handed out), rather than from another member's commits.
+   */
+  readonly keepPositions?: boolean;
   readonly lagIntervalMs?: number;
   /** How long Kafka may stay out of reach before reading fails (default 2 minutes). */
   readonly unreachableTimeoutMs?: number;
@@ -59,6 +71,8 @@ export class KafkaReader {
   readonly #ends = new Map<string, bigint>();
   /** Per "topic:partition", the offset after the last message handed out. */
   readonly #next = new Map<string, bigint>();
+  /** Per "topic:partition", the restored start offset (see ReaderOptions.start). */
+  readonly #started = new Map<string, bigint>();
   readonly #waiters = new Set<() => void>();
   #session: Session | undefined;
   #connecting: Promise<void> | undefined;
@@ -72,6 +86,7 @@ export class KafkaReader {
     this.#options = options;
     this.#now = options.now ?? Date.now;
     this.#timeoutMs = options.unreachableTimeoutMs ?? DEFAULT_UNREACHABLE_TIMEOUT_MS;
+    for (const o of options.start ?? []) this.#started.set(`${o.topic}:${o.partition}`, o.offset);
     this.#connecting = this.#connect();
   }
 
@@ -140,6 +155,24 @@ export class KafkaReader {
     return out;
   }
 
+  /**
+   * Per partition the next offset to hand out: after the last message
+   * handed out, or where reading started when none has been yet (the
+   * restored offset, or the owned partition's start, so a restore starts
+   * there too and not at the group's commit of the time).
+   */
+  position(): PartitionOffset[] {
+    const offsets = new Map(this.#started);
+    for (const [key, offset] of this.#next) offsets.set(key, offset);
+    const start = this.#session?.stream.offsetsCommitted;
+    for (const tp of this.assignments()) {
+      const key = `${tp.topic}:${tp.partition}`;
+      const offset = start?.get(key);
+      if (!offsets.has(key) && offset !== undefined && offset >= 0n) offsets.set(key, offset);
+    }
+    return [...offsets].map(([key, offset]) => ({ ...splitKey(key), offset }));
+  }
+
   /** Saves the group's position: `offset` is the next record to read. */
   async commit(offsets: readonly PartitionOffset[]): Promise<void> {
     if (offsets.length === 0) return;
@@ -193,7 +226,7 @@ export class KafkaReader {
       try {
         const stream = await consumer.consume({
           topics: [...this.#options.topics],
-          mode: 'committed',
+          ...this.#startAt(),
           fallbackMode: this.#options.fallback,
           autocommit: false,
           highWaterMark: BUFFERED_MESSAGES,
@@ -229,6 +262,22 @@ export class KafkaReader {
     this.#wake();
   }
 
+  /**
+   * The group's committed offsets, or, when restored, the restored offsets
+   * moved on past what was handed out since (also after a reconnection).
+   */
+  #startAt():
+    | { mode: 'committed' }
+    | { mode: 'manual'; offsets: { topic: string; partition: number; offset: bigint }[] } {
+    if (this.#options.start === undefined) return { mode: 'committed' };
+    const offsets = new Map(this.#started);
+    for (const [key, offset] of this.#next) offsets.set(key, offset);
+    return {
+      mode: 'manual',
+      offsets: [...offsets].map(([key, offset]) => ({ ...splitKey(key), offset })),
+    };
+  }
+
   #consumer(): Consumer {
     const consumer = new Consumer({
       clientId: this.#options.clientId,
@@ -262,6 +311,7 @@ export class KafkaReader {
     // Partitions this member no longer owns may come back from another
     // member's commits: forget what was handed out for them.
     consumer.on('consumer:group:join', () => {
+      if (this.#options.keepPositions) return;
       const owned = new Set(this.assignments().map((tp) => `${tp.topic}:${tp.partition}`));
       for (const key of this.#next.keys()) if (!owned.has(key)) this.#next.delete(key);
     });
@@ -320,6 +370,11 @@ export class KafkaReader {
   #wake(): void {
     for (const waiter of [...this.#waiters]) waiter();
   }
+}
+
+function splitKey(key: string): TopicPartition {
+  const at = key.lastIndexOf(':');
+  return { topic: key.slice(0, at), partition: Number(key.slice(at + 1)) };
 }
 
 async function closeSession(session: Session): Promise<void> {

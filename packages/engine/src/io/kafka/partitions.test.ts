@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { PartitionTracker } from './partitions.js';
+
+const a0 = { topic: 'a', partition: 0 };
+const a1 = { topic: 'a', partition: 1 };
+
+describe('PartitionTracker', () => {
+  it('goes on from its saved state with the same watermark, idleness counted afresh', () => {
+    const options = { boundMs: 100, idleMs: 1_000, keepRuns: false };
+    const tracker = new PartitionTracker(options);
+    tracker.own([a0, a1], 0);
+    tracker.read(a0, 0n, 9n, 5_000, 10);
+    tracker.read(a1, 0n, 4n, 3_000, 10);
+    expect(tracker.watermark(20)).toBe(2_899);
+    const saved = tracker.save();
+    // A copy: the tracker moving on does not change it.
+    tracker.read(a1, 5n, 9n, 9_000, 30);
+    expect(saved).toEqual({
+      partitions: [
+        ['a', 0, 5_000],
+        ['a', 1, 3_000],
+      ],
+      emitted: 2_899,
+    });
+
+    const restored = new PartitionTracker(options);
+    restored.restore(structuredClone(saved), 50_000);
+    expect(restored.watermark(50_000)).toBe(2_899);
+    restored.read(a1, 5n, 9n, 9_000, 50_010);
+    // Partition 0 holds it back, as it would have before the restore.
+    expect(restored.watermark(50_020)).toBe(4_899);
+    expect(restored.idle(50_020)).toBe(0);
+    // With checkpoints nothing is kept for commits.
+    expect(restored.takeCommittable(Number.POSITIVE_INFINITY)).toEqual([]);
+  });
+
+  it('with checkpoints a partition another member holds still holds the watermark back, until idle', () => {
+    const tracker = new PartitionTracker({ boundMs: 0, idleMs: 1_000, forgetRevoked: false });
+    tracker.own([a0, a1], 0);
+    tracker.read(a0, 0n, 0n, 1_000, 0);
+    tracker.read(a1, 0n, 0n, 2_000, 0);
+    tracker.own([a1], 10);
+    tracker.read(a1, 1n, 1n, 5_000, 20);
+    expect(tracker.watermark(20)).toBe(999);
+    // Idle after a second without records: it no longer holds anything back.
+    expect(tracker.watermark(1_000)).toBe(4_999);
+
+    const forgetting = new PartitionTracker({ boundMs: 0, idleMs: 1_000 });
+    forgetting.own([a0, a1], 0);
+    forgetting.read(a0, 0n, 0n, 1_000, 0);
+    forgetting.own([a1], 10);
+    forgetting.read(a1, 0n, 0n, 5_000, 20);
+    expect(forgetting.watermark(20)).toBe(4_999);
+  });
+});
