@@ -14,6 +14,7 @@ export {
   CheckpointReadError,
   READABLE_FORMATS,
 } from './checkpoint/codec.js';
+export { DirectoryLockedError, lockDirectory } from './checkpoint/lock.js';
 export { checkPlainData, SnapshotValueError } from './checkpoint/plain.js';
 export type {
   CheckpointInfo,

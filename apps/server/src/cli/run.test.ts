@@ -1,4 +1,5 @@
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -127,5 +128,55 @@ describe('the progress line of sluice run', () => {
     const line = progressLine(metrics);
     expect(line).toContain('in 10 (500/s)');
     expect(line).toContain('watermark 2026-01-01T09:00:00.000Z');
+  });
+});
+
+describe('sluice run --state-dir', () => {
+  const args = (state: string) => [
+    'run',
+    'revenue-per-country.json',
+    '--data-dir',
+    'data',
+    '--state-dir',
+    state,
+  ];
+
+  it('resumes from the last checkpoint of a finished run, saying so, and writes nothing more', async () => {
+    const first = await run(args('state-finished'));
+    expect(first.code).toBe(0);
+    expect(first.stderr).not.toContain('Resuming');
+    const written = await readFile(join(work, 'data/out/per_minute.jsonl'), 'utf8');
+    const again = await run(args('state-finished'));
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/Resuming from checkpoint \d+, taken /);
+    expect(await readFile(join(work, 'data/out/per_minute.jsonl'), 'utf8')).toBe(written);
+  });
+
+  it('refuses a state directory another live process holds, naming it', async () => {
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+    await new Promise((resolve) => holder.once('spawn', resolve));
+    try {
+      await mkdir(join(work, 'state-held'), { recursive: true });
+      await writeFile(join(work, 'state-held', 'lock'), String(holder.pid));
+      const { code, stderr } = await run(args('state-held'));
+      expect(code).toBe(1);
+      expect(stderr).toContain(
+        `state-held is in use by another Sluice process (pid ${holder.pid})`,
+      );
+    } finally {
+      holder.kill('SIGKILL');
+    }
+  });
+
+  it('refuses the checkpoints of another pipeline', async () => {
+    expect((await run(args('state-other'))).code).toBe(0);
+    const { code, stderr } = await run([
+      'run',
+      'orders-per-category.json',
+      '--state-dir',
+      'state-other',
+    ]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('were taken of another version of this pipeline');
   });
 });

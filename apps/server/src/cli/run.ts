@@ -6,9 +6,11 @@ import {
   type CheckpointOptions,
   CheckpointStorage,
   checkpointSettings,
+  DirectoryLockedError,
   type JobOptions,
   type JobResult,
   type JobSnapshot,
+  lockDirectory,
   PipelineError,
   pipelineFingerprint,
   RestoreError,
@@ -55,25 +57,28 @@ export async function runCommand(
   const dataDir = resolve(io.cwd, options.dataDir ?? '.');
   const durable =
     options.stateDir === undefined
-      ? {}
+      ? { options: {}, release: () => {} }
       : await checkpointsIn(resolve(io.cwd, options.stateDir), options.stateDir, read.pipeline, io);
   if (durable === undefined) return 1;
   let job: ReturnType<typeof startJob>;
   try {
-    job = startJob(read.pipeline, { dataDir, stdout: io.stdout, ...durable });
+    job = startJob(read.pipeline, { dataDir, stdout: io.stdout, ...durable.options });
   } catch (error) {
+    durable.release();
     if (error instanceof PipelineError || error instanceof RestoreError) {
       io.stderr(`${error.message}\n`);
       return 1;
     }
     throw error;
   }
-  const onAbort = () => void job.stop(durable.checkpoints ? { checkpoint: 'checkpoint' } : {});
+  const onAbort = () =>
+    void job.stop(durable.options.checkpoints ? { checkpoint: 'checkpoint' } : {});
   io.signal?.addEventListener('abort', onAbort, { once: true });
   const unsubscribe = io.progress
     ? job.subscribe((m) => io.progress?.(progressLine(m)))
     : undefined;
   const result = await job.done;
+  durable.release();
   unsubscribe?.();
   io.signal?.removeEventListener('abort', onAbort);
   io.progress?.('');
@@ -83,19 +88,31 @@ export async function runCommand(
 
 /**
  * The checkpoint options of a run with a state directory, and the checkpoint
- * to resume from if there is one; undefined (after saying why) when the
- * directory holds checkpoints that cannot be used.
+ * to resume from if there is one; the directory is this process's until
+ * `release`. Undefined (after saying why) when another process holds it or
+ * its checkpoints cannot be used.
  */
 async function checkpointsIn(
   dir: string,
   shown: string,
   pipeline: Pipeline,
   io: CliIO,
-): Promise<Pick<JobOptions, 'checkpoints' | 'restore' | 'jobId'> | undefined> {
+): Promise<
+  | { options: Pick<JobOptions, 'checkpoints' | 'restore' | 'jobId'>; release: () => void }
+  | undefined
+> {
   const settings = checkpointSettings(pipeline);
   // One job per state directory: its Kafka sinks' transactional ids come from this, so a
   // resumed run fences what the killed one left open, and two directories never meet.
   await mkdir(dir, { recursive: true });
+  let release: () => void;
+  try {
+    release = lockDirectory(dir, shown);
+  } catch (error) {
+    if (!(error instanceof DirectoryLockedError)) throw error;
+    io.stderr(`sluice: ${error.message}\n`);
+    return undefined;
+  }
   const jobId = `run-${createHash('sha256')
     .update(await realpath(dir))
     .digest('hex')
@@ -109,11 +126,13 @@ async function checkpointsIn(
   try {
     latest = await storage.latest();
   } catch (error) {
+    release();
     if (!(error instanceof CheckpointFormatError)) throw error;
     io.stderr(`sluice: ${error.message}\n`);
     return undefined;
   }
   if (latest && latest.info.meta.pipeline !== fingerprint) {
+    release();
     io.stderr(
       `sluice: the checkpoints in ${shown} were taken of another version of this pipeline (its nodes, their settings or its edges differ), so they cannot be restored into it. Run it with another --state-dir, or remove ${shown} to start from scratch.\n`,
     );
@@ -133,11 +152,14 @@ async function checkpointsIn(
   if (!settings.enabled)
     io.stderr(`sluice: checkpoints are off in this pipeline's settings; ${shown} is only read.\n`);
   return {
-    jobId,
-    ...(checkpoints ? { checkpoints } : {}),
-    ...(latest
-      ? { restore: { snapshot: latest.snapshot as JobSnapshot, id: latest.info.id } }
-      : {}),
+    options: {
+      jobId,
+      ...(checkpoints ? { checkpoints } : {}),
+      ...(latest
+        ? { restore: { snapshot: latest.snapshot as JobSnapshot, id: latest.info.id } }
+        : {}),
+    },
+    release,
   };
 }
 

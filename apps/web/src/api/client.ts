@@ -103,7 +103,11 @@ export const api = {
     }),
   jobs: () => request<JobSummary[]>('GET', '/api/jobs'),
   job: (id: string) => request<JobSummary>('GET', jobUrl(id)),
-  stop: (id: string) => request<JobSummary>('POST', `${jobUrl(id)}/stop`, {}),
+  /** Stops a job; with `savepoint` it first takes one, so the job can be resumed from it. */
+  stop: (id: string, options: { drain?: boolean; savepoint?: boolean } = {}) =>
+    request<JobSummary>('POST', `${jobUrl(id)}/stop`, options),
+  /** Starts a stopped job again, same id, from its savepoint or latest checkpoint (409 when it cannot). */
+  resume: (id: string) => request<JobSummary>('POST', `${jobUrl(id)}/resume`),
   jobErrors: (id: string, nodeId: string) =>
     request<RecordError[]>('GET', `${jobUrl(id)}/errors?nodeId=${encodeURIComponent(nodeId)}`),
   preview: (id: string, nodeId: string) =>

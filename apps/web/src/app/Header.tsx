@@ -41,6 +41,7 @@ export function Header() {
         aria-label="Pipeline name"
         value={name}
         readOnly={live}
+        title={live ? name : undefined}
         maxLength={200}
         onChange={(e) => rename(e.target.value)}
         onBlur={(e) => e.target.value.trim() === '' && rename('Untitled pipeline')}
@@ -79,15 +80,20 @@ export function Header() {
         </CommandButton>
       </nav>
       <nav className="toolbar" aria-label="Edit">
-        <CommandButton name="undo">
-          <Undo2 size={16} />
-        </CommandButton>
-        <CommandButton name="redo">
-          <Redo2 size={16} />
-        </CommandButton>
-        <CommandButton name="auto-layout">
-          <LayoutDashboard size={16} />
-        </CommandButton>
+        {/* A job shown is read-only: its edit buttons would only take the room its controls need. */}
+        {!live && (
+          <>
+            <CommandButton name="undo">
+              <Undo2 size={16} />
+            </CommandButton>
+            <CommandButton name="redo">
+              <Redo2 size={16} />
+            </CommandButton>
+            <CommandButton name="auto-layout">
+              <LayoutDashboard size={16} />
+            </CommandButton>
+          </>
+        )}
         <CommandButton name="shortcuts">
           <Keyboard size={16} />
         </CommandButton>

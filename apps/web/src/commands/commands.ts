@@ -15,7 +15,13 @@ import {
   versionsCommand,
 } from './app-commands.js';
 import { type Command, type CommandContext, defineCommand } from './command.js';
-import { deployCommand, leaveLiveCommand, stopCommand } from './job-commands.js';
+import {
+  deployCommand,
+  leaveLiveCommand,
+  resumeCommand,
+  stopCommand,
+  stopWithSavepointCommand,
+} from './job-commands.js';
 import { layoutPositions } from './layout.js';
 
 const PASTE_OFFSET = 40;
@@ -187,6 +193,8 @@ export const COMMANDS: readonly Command[] = [
   addNodeCommand,
   deployCommand,
   stopCommand,
+  stopWithSavepointCommand,
+  resumeCommand,
   leaveLiveCommand,
   pipelinesCommand,
   versionsCommand,

@@ -27,6 +27,58 @@ describe('the job commands', () => {
     expect(applies('leave-live', store)).toBe(true);
   });
 
+  it('stop with savepoint while a job that takes checkpoints runs; resume once there is something to resume from', () => {
+    const store = testStore();
+    expect(applies('stop-savepoint', store)).toBe(false);
+    store.getState().updateLive(() => startLive({ id: 'j1', status: 'running' }));
+    // Before its first metrics, and for a job without checkpoint figures: no savepoint.
+    expect(applies('stop-savepoint', store)).toBe(false);
+    expect(getCommand('stop-savepoint')!.blocker!(store.getState())).toMatch(/first figures/);
+    const clock = {
+      at: 2,
+      startedAt: 1,
+      uptimeMs: 1,
+      recordsIn: 0,
+      recordsOut: 0,
+      errors: 0,
+      late: 0,
+    };
+    store.getState().updateLive((l) => ({ ...l, clock }));
+    expect(getCommand('stop-savepoint')!.blocker!(store.getState())).toMatch(
+      /takes no checkpoints/,
+    );
+    const checkpoints = {
+      completed: 0,
+      failed: 0,
+      lastId: null,
+      lastAt: null,
+      lastDurationMs: null,
+      lastBytes: null,
+      restoredFrom: null,
+    };
+    store.getState().updateLive((l) => ({ ...l, checkpoints }));
+    expect(applies('stop-savepoint', store)).toBe(true);
+    expect(applies('resume', store)).toBe(false);
+
+    store.getState().updateLive((l) => ({ ...l, job: { ...l.job!, status: 'stopped' } }));
+    expect(applies('stop-savepoint', store)).toBe(false);
+    // Stopped before its first checkpoint, without a savepoint: nothing to resume from.
+    expect(applies('resume', store)).toBe(false);
+    expect(getCommand('resume')!.blocker!(store.getState())).toMatch(/took no checkpoint/);
+    store
+      .getState()
+      .updateLive((l) => ({ ...l, job: { ...l.job!, savepoint: { id: 7, at: 1000 } } }));
+    expect(applies('resume', store)).toBe(true);
+    store.getState().updateLive((l) => ({
+      ...l,
+      job: { id: 'j1', status: 'failed' },
+      checkpoints: { ...checkpoints, completed: 2, lastId: 2, lastAt: 1 },
+    }));
+    expect(applies('resume', store)).toBe(true);
+    store.getState().updateLive((l) => ({ ...l, job: { id: 'j1', status: 'finished' } }));
+    expect(applies('resume', store)).toBe(false);
+  });
+
   it('deploy is blocked, with the reason, while the pipeline has errors', () => {
     const store = testStore();
     store.getState().edit('Break', (doc) => ({

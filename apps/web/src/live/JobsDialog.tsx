@@ -1,13 +1,21 @@
-// Every job the server knows, running ones first: status, uptime, version,
-// totals; each opens in its live view. Refreshed every few seconds while open.
+// Every job the server knows, running ones first: status (and what it resumed
+// from, or the savepoint it stopped with), uptime, version, totals; each opens
+// in its live view, and one stopped with a savepoint resumes from it.
+// Refreshed every few seconds while open.
 import type { JobSummary } from '@sluice/shared';
-import { Eye } from 'lucide-react';
+import { Eye, Play } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { api, errorMessage } from '../api/client.js';
 import { Dialog } from '../app/Dialog.js';
 import { useEditorStore } from '../store/context.js';
+import {
+  restoredExplanation,
+  restoredText,
+  savepointExplanation,
+  savepointText,
+} from './checkpoint-text.js';
 import { formatCount, formatDuration } from './format.js';
-import { openJob } from './jobs.js';
+import { canResume, openJob, resumeJob } from './jobs.js';
 
 const REFRESH_MS = 3_000;
 
@@ -15,6 +23,16 @@ export function JobsDialog() {
   const store = useEditorStore();
   const [jobs, setJobs] = useState<JobSummary[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  // Kept apart from the list's own problem, which the next refresh clears.
+  const [refusal, setRefusal] = useState<string | null>(null);
+  const [resuming, setResuming] = useState<string | null>(null);
+  const resume = async (job: JobSummary) => {
+    setRefusal(null);
+    setResuming(job.id);
+    const why = await resumeJob(store, job.id);
+    setResuming(null);
+    if (why) setRefusal(why);
+  };
   const close = () => store.getState().openDialog(null);
 
   useEffect(() => {
@@ -45,6 +63,11 @@ export function JobsDialog() {
   return (
     <Dialog title="Jobs" onClose={close} wide>
       {problem && <p className="tone-error">{problem}</p>}
+      {refusal && (
+        <p className="tone-error" role="alert">
+          {refusal}
+        </p>
+      )}
       {jobs === null && !problem && <p className="muted">Loading…</p>}
       {jobs?.length === 0 && (
         <p className="muted">No jobs yet. Deploy a pipeline from the canvas to start one.</p>
@@ -77,6 +100,22 @@ export function JobsDialog() {
                         {job.failure.message}
                       </div>
                     )}
+                    {job.restoredFrom && (
+                      <div
+                        className="job-restored small"
+                        title={restoredExplanation(job.restoredFrom)}
+                      >
+                        {restoredText(job.restoredFrom)}
+                      </div>
+                    )}
+                    {job.savepoint && job.status !== 'running' && (
+                      <div
+                        className="job-savepoint small"
+                        title={savepointExplanation(job.savepoint)}
+                      >
+                        {savepointText(job.savepoint)}
+                      </div>
+                    )}
                   </td>
                   <td>{job.pipelineVersion ?? '–'}</td>
                   <td>{new Date(job.startedAt).toLocaleTimeString()}</td>
@@ -88,20 +127,39 @@ export function JobsDialog() {
                   </td>
                   <td className="num">{formatCount(job.totals.late)}</td>
                   <td>
-                    <button
-                      type="button"
-                      className="button"
-                      disabled={job.pipelineId === undefined}
-                      title={
-                        job.pipelineId === undefined
-                          ? 'Deployed from a document that is not stored, so it has no canvas'
-                          : 'Show this job on the canvas'
-                      }
-                      aria-label={`Open the job of ${job.name} started ${new Date(job.startedAt).toLocaleTimeString()}`}
-                      onClick={() => void openJob(store, job)}
-                    >
-                      <Eye size={14} aria-hidden="true" /> Open
-                    </button>
+                    <div className="job-row-actions">
+                      {canResume(job) && (
+                        <button
+                          type="button"
+                          className={job.savepoint ? 'button primary' : 'button'}
+                          disabled={resuming !== null || job.pipelineId === undefined}
+                          title={
+                            job.savepoint
+                              ? savepointExplanation(job.savepoint)
+                              : 'Start it again from its latest checkpoint, with the state it had there (if it took one)'
+                          }
+                          aria-label={`Resume the job of ${job.name} started ${new Date(job.startedAt).toLocaleTimeString()}`}
+                          onClick={() => void resume(job)}
+                        >
+                          <Play size={12} aria-hidden="true" />{' '}
+                          {resuming === job.id ? 'Resuming…' : 'Resume'}
+                        </button>
+                      )}
+                      <button
+                        type="button"
+                        className="button"
+                        disabled={job.pipelineId === undefined}
+                        title={
+                          job.pipelineId === undefined
+                            ? 'Deployed from a document that is not stored, so it has no canvas'
+                            : 'Show this job on the canvas'
+                        }
+                        aria-label={`Open the job of ${job.name} started ${new Date(job.startedAt).toLocaleTimeString()}`}
+                        onClick={() => void openJob(store, job)}
+                      >
+                        <Eye size={14} aria-hidden="true" /> Open
+                      </button>
+                    </div>
                   </td>
                 </tr>
               ))}

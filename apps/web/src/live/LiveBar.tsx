@@ -1,17 +1,25 @@
 // The header's end: Deploy while editing (disabled with the reason), and
-// while a job is shown, its state, its uptime, Stop and Back to editing.
+// while a job is shown, its state, what it resumed from, its uptime and
+// checkpoints, Stop (or Stop with savepoint), and once it has ended, Resume
+// (when it can) and Back to editing. The facts give way, cut short, before
+// the controls do: Stop stays on screen on a narrow window.
 import type { JobStatus } from '@sluice/shared';
-import { ArrowLeft, Rocket, Square } from 'lucide-react';
+import { ArrowLeft, Play, Rocket, Square } from 'lucide-react';
 import { CommandButton } from '../commands/CommandButton.js';
+import { CommandMenu } from '../commands/CommandMenu.js';
 import { useEditor } from '../store/context.js';
+import { CheckpointNote, RestoredNote, SavepointNote } from './CheckpointNotes.js';
 import { formatDuration } from './format.js';
+import { canResume, resumeBlocker } from './jobs.js';
 
-const STATUS_TEXT: Record<JobStatus, string> = {
-  running: 'Live — job running',
+const STATUS_TEXT: Record<Exclude<JobStatus, 'running'>, string> = {
   finished: 'Job finished',
   stopped: 'Job stopped',
   failed: 'Job failed',
 };
+
+/** The Stop button's menu: the ways to end a job (named without "Stop", so `Stop` names one button). */
+export const STOP_MENU_LABEL = 'Choose how the job ends';
 
 export function LiveBar() {
   const live = useEditor((s) => s.live.job !== null);
@@ -29,25 +37,53 @@ function JobControls() {
   const version = useEditor((s) => s.live.job?.version);
   const uptime = useEditor((s) => s.live.clock?.uptimeMs);
   const connection = useEditor((s) => s.live.connection);
+  const resumable = useEditor(
+    (s) => s.live.job !== null && canResume(s.live.job) && resumeBlocker(s) === null,
+  );
   return (
     <div className="job-controls">
       <output className={`job-state job-state-${status}`} aria-live="polite">
         {status === 'running' && <span className="pulse" aria-hidden="true" />}
-        {STATUS_TEXT[status]}
+        {status === 'running' ? (
+          // On a narrow window "Live" says enough, and the room goes to the facts.
+          <>
+            Live<span className="job-state-more"> — job running</span>
+          </>
+        ) : (
+          STATUS_TEXT[status]
+        )}
         {connection === 'lost' && status === 'running' ? ' (connection lost)' : ''}
       </output>
-      <span className="muted small">
-        {version !== undefined && `version ${version}`}
-        {uptime !== undefined && ` · up ${formatDuration(uptime)}`}
+      <span className="job-facts muted small">
+        <RestoredNote />
+        <span className="job-facts-line">
+          {uptime !== undefined && <span>up {formatDuration(uptime)}</span>}
+          {status === 'running' ? <CheckpointNote /> : <SavepointNote />}
+          {version !== undefined && <span>version {version}</span>}
+        </span>
       </span>
       {status === 'running' ? (
-        <CommandButton name="stop" look="button danger">
-          <Square size={12} aria-hidden="true" />
-        </CommandButton>
+        <span className="split-button">
+          <CommandButton name="stop" look="button danger">
+            <Square size={12} aria-hidden="true" />
+          </CommandButton>
+          <CommandMenu
+            label={STOP_MENU_LABEL}
+            names={['stop', 'stop-savepoint']}
+            look="button danger"
+          />
+        </span>
       ) : (
-        <CommandButton name="leave-live" look="button">
-          <ArrowLeft size={14} aria-hidden="true" />
-        </CommandButton>
+        <span className="job-actions">
+          {resumable && (
+            <CommandButton name="resume" look="button primary">
+              <Play size={12} aria-hidden="true" />
+            </CommandButton>
+          )}
+          <CommandButton name="leave-live" look="button">
+            <ArrowLeft size={14} aria-hidden="true" />
+          </CommandButton>
+        </span>
       )}
     </div>
   );

@@ -3,6 +3,7 @@
 // on and the records it set aside, with the reasons.
 import type { PipelineEdge } from '@sluice/shared';
 import { useEditor } from '../store/context.js';
+import { CheckpointFacts } from './CheckpointNotes.js';
 import { EdgeRecords } from './EdgeRecords.js';
 import { formatCount, formatDuration, formatRate } from './format.js';
 import { NodeErrors } from './NodeErrors.js';
@@ -124,6 +125,7 @@ function JobPanel() {
       ) : (
         <p className="muted small">Waiting for the first metrics…</p>
       )}
+      <CheckpointFacts />
       {dropped > 0 && (
         <p className="muted small">
           {dropped} updates were skipped because this browser fell behind.

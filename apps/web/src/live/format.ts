@@ -48,3 +48,20 @@ export function formatTime(epochMs: number): string {
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
 }
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** A moment as a clock reads it, `14:02:31`; with its date, `2026-12-01 14:02:31`, when not on `now`'s day. */
+export function formatClock(epochMs: number, now = Date.now()): string {
+  const d = new Date(epochMs);
+  const time = `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+  if (new Date(now).toDateString() === d.toDateString()) return time;
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${time}`;
+}
+
+/** How long ago, in whole seconds: `just now`, `3 s ago`, `2 min 5 s ago`. */
+export function formatAge(ms: number): string {
+  if (!Number.isFinite(ms)) return '–';
+  if (ms < 1000) return 'just now';
+  return `${formatDuration(Math.floor(ms / 1000) * 1000)} ago`;
+}

@@ -4,7 +4,7 @@ import type { JobSummary, Pipeline } from '@sluice/shared';
 import { api, errorMessage } from '../api/client.js';
 import { openPipeline, saveNow } from '../pipelines/session.js';
 import { type EditorState, type EditorStore, isDirty } from '../store/store.js';
-import { type LiveJob, NO_LIVE, startLive } from './live.js';
+import { applySummary, type LiveJob, liveJobOf, NO_LIVE, startLive } from './live.js';
 import { connectLive } from './socket.js';
 
 /** Why the open pipeline cannot be deployed now, or null when it can. */
@@ -50,22 +50,80 @@ export async function deploy(store: EditorStore): Promise<void> {
   }
 }
 
-export async function stopJob(store: EditorStore): Promise<void> {
+/** Stops the job shown; with `savepoint`, it can later be resumed from where it stopped. */
+export async function stopJob(
+  store: EditorStore,
+  options: { savepoint?: boolean } = {},
+): Promise<void> {
   const job = store.getState().live.job;
   if (!job) return;
   try {
-    const summary = await api.stop(job.id);
-    // The socket says so too; this covers a socket that is gone.
+    const summary = await api.stop(job.id, options.savepoint ? { savepoint: true } : {});
+    // The socket says so too; this covers a socket that is gone. Only the answer names the savepoint.
+    store.getState().updateLive((live) => {
+      if (live.job?.id !== job.id) return live;
+      const ended =
+        live.job.status === 'running'
+          ? { ...live, job: { ...live.job, status: summary.status } }
+          : live;
+      return applySummary(ended, summary);
+    });
+  } catch (cause) {
+    const what = options.savepoint ? 'Not stopped with a savepoint' : 'Not stopped';
+    store.getState().notify({ tone: 'error', message: `${what}: ${errorMessage(cause)}` });
+  }
+}
+
+/**
+ * Whether the server may start a job again from where it stopped: a stopped or
+ * failed one, from its savepoint or else its latest checkpoint. Whether it took
+ * any only the server knows (it says why not, 409).
+ */
+export function canResume(job: Pick<JobSummary, 'status'>): boolean {
+  return job.status === 'stopped' || job.status === 'failed';
+}
+
+/** Why the job shown cannot resume, or null: it must have a savepoint, or have taken checkpoints. */
+export function resumeBlocker(state: EditorState): string | null {
+  const { job, checkpoints } = state.live;
+  if (!job || !canResume(job)) return null;
+  if (job.savepoint || job.restoredFrom || (checkpoints?.completed ?? 0) > 0) return null;
+  return 'This run took no checkpoint to resume from: deploy it again to run it from the start.';
+}
+
+/** Why Stop with savepoint does not apply to the running job shown, or null. */
+export function savepointBlocker(state: EditorState): string | null {
+  const { job, clock, checkpoints } = state.live;
+  if (job?.status !== 'running') return null;
+  if (clock === null) return 'Waiting for the job’s first figures…';
+  if (checkpoints === null) {
+    return 'This job takes no checkpoints, so it cannot keep a savepoint: turn checkpoints on in the pipeline’s settings.';
+  }
+  return null;
+}
+
+/**
+ * Starts a stopped job again from its savepoint (or latest checkpoint) and
+ * shows it live, as after a deploy. Resolves with the server's reason when it would not, or null.
+ */
+export async function resumeJob(store: EditorStore, jobId: string): Promise<string | null> {
+  const shown = store.getState().live.job;
+  let summary: JobSummary;
+  try {
+    summary = await api.resume(jobId);
+  } catch (cause) {
+    return `Not resumed: ${errorMessage(cause)}`;
+  }
+  await openJob(store, summary);
+  // Resumed from its own live view of an older version: leaving still brings back the latest.
+  if (shown?.id === jobId && shown.reopenOnLeave) {
     store
       .getState()
       .updateLive((live) =>
-        live.job?.id === job.id && live.job.status === 'running'
-          ? { ...live, job: { ...live.job, status: summary.status } }
-          : live,
+        live.job?.id === jobId ? { ...live, job: { ...live.job, reopenOnLeave: true } } : live,
       );
-  } catch (cause) {
-    store.getState().notify({ tone: 'error', message: `Not stopped: ${errorMessage(cause)}` });
   }
+  return null;
 }
 
 /** Shows a job from the jobs list on the canvas, with the version it runs. */
@@ -89,6 +147,7 @@ export async function openJob(store: EditorStore, summary: JobSummary): Promise<
       version: pipelineVersion,
       status: summary.status,
       ...(summary.failure && { failure: summary.failure }),
+      ...liveJobOf(summary),
       reopenOnLeave: !sameVersion,
     });
   } catch (cause) {

@@ -7,6 +7,7 @@ import {
   addTapSample,
   applyMetrics,
   applyStatus,
+  applySummary,
   clearTap,
   HISTORY_LENGTH,
   MAX_ERRORS,
@@ -165,5 +166,53 @@ describe('the live view state', () => {
     expect(live.problem).toBe('no such edge');
     live = applyMessage(live, catalog, { type: 'status', status: 'stopped' });
     expect(live.job?.status).toBe('stopped');
+  });
+
+  it('keeps the checkpoint figures while unchanged, and has none for a job that takes none', () => {
+    const figures = {
+      completed: 3,
+      failed: 0,
+      lastId: 3,
+      lastAt: 1900,
+      lastDurationMs: 12,
+      lastBytes: 2048,
+      restoredFrom: null,
+    };
+    const once = applyMetrics(job(), catalog, { ...metrics([]), checkpoints: { ...figures } });
+    expect(once.checkpoints).toEqual(figures);
+    const again = applyMetrics(once, catalog, { ...metrics([]), checkpoints: { ...figures } });
+    expect(again.checkpoints).toBe(once.checkpoints);
+    const failed = applyMetrics(again, catalog, {
+      ...metrics([]),
+      checkpoints: { ...figures, failed: 1 },
+    });
+    expect(failed.checkpoints?.failed).toBe(1);
+    expect(applyMetrics(failed, catalog, metrics([])).checkpoints).toBeNull();
+  });
+
+  it('takes in the summary of the job shown: where it resumed from and its savepoint', () => {
+    const summary = {
+      id: 'j1',
+      name: 'Sample',
+      status: 'running' as const,
+      startedAt: 1000,
+      uptimeMs: 1000,
+      totals: { recordsIn: 0, recordsOut: 0, errors: 0, late: 0 },
+    };
+    const restoredFrom = { id: 12, kind: 'checkpoint' as const, at: 900 };
+    const restored = applySummary(job(), { ...summary, restoredFrom });
+    expect(restored.job?.restoredFrom).toEqual(restoredFrom);
+    // The same again changes nothing; another job's summary is not this one's.
+    expect(applySummary(restored, { ...summary, restoredFrom: { ...restoredFrom } })).toBe(
+      restored,
+    );
+    expect(applySummary(restored, { ...summary, id: 'j2' })).toBe(restored);
+    const stopped = applySummary(restored, {
+      ...summary,
+      status: 'stopped',
+      savepoint: { id: 13, at: 1500 },
+    });
+    expect(stopped.job?.savepoint).toEqual({ id: 13, at: 1500 });
+    expect(stopped.job?.restoredFrom).toBeUndefined();
   });
 });

@@ -2,10 +2,12 @@
 // immutable state. Each node and edge keeps its own object, replaced only when
 // what it shows changed, so a memoized node re-renders only for its own news.
 import type {
+  CheckpointFigures,
   EdgeMetrics,
   JobFailure,
   JobMetrics,
   JobStatus,
+  JobSummary,
   OperatorMetrics,
   RecordError,
   Row,
@@ -35,6 +37,10 @@ export interface LiveJob {
   readonly version?: number;
   readonly status: JobStatus;
   readonly failure?: JobFailure;
+  /** This run resumed from a checkpoint or savepoint (after a stop, a crash or a server restart). */
+  readonly restoredFrom?: JobSummary['restoredFrom'];
+  /** It was stopped with this savepoint, and can start again from it. */
+  readonly savepoint?: JobSummary['savepoint'];
   /** Opened from the jobs list on an older version: leaving reopens the latest. */
   readonly reopenOnLeave?: boolean;
 }
@@ -87,6 +93,8 @@ export interface LiveData {
   readonly nodes: ReadonlyMap<string, NodeLive>;
   readonly edges: ReadonlyMap<string, EdgeLive>;
   readonly clock: JobClock | null;
+  /** The job's checkpoints, for a job that takes them; null for one that does not. */
+  readonly checkpoints: CheckpointFigures | null;
   readonly errors: readonly RecordError[];
   readonly taps: ReadonlyMap<string, TapBuffer>;
   readonly channel: LiveChannel | null;
@@ -102,6 +110,7 @@ export const NO_LIVE: LiveData = {
   nodes: new Map(),
   edges: new Map(),
   clock: null,
+  checkpoints: null,
   errors: [],
   taps: new Map(),
   channel: null,
@@ -123,6 +132,30 @@ export function applyStatus(live: LiveData, status: JobStatus, failure?: JobFail
   const { failure: _old, ...job } = live.job;
   return { ...live, job: failure ? { ...job, status, failure } : { ...job, status } };
 }
+
+/** The live job as the server's summary of it says: where it resumed from, and the savepoint it was stopped with. */
+export function liveJobOf(summary: JobSummary): Pick<LiveJob, 'restoredFrom' | 'savepoint'> {
+  return {
+    ...(summary.restoredFrom && { restoredFrom: summary.restoredFrom }),
+    ...(summary.savepoint && { savepoint: summary.savepoint }),
+  };
+}
+
+/** Takes in a fresh summary of the job shown (another job's is ignored). */
+export function applySummary(live: LiveData, summary: JobSummary): LiveData {
+  if (live.job?.id !== summary.id) return live;
+  const { restoredFrom: _r, savepoint: _s, ...job } = live.job;
+  const next = { ...job, ...liveJobOf(summary) };
+  if (
+    sameJson(next.restoredFrom, live.job.restoredFrom) &&
+    sameJson(next.savepoint, live.job.savepoint)
+  ) {
+    return live;
+  }
+  return { ...live, job: next };
+}
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** The rate a node's sparkline follows: what a source (by its kind's category) emits, what the others take in. */
 export function nodeRate(m: OperatorMetrics, catalog: Catalog): number {
@@ -199,8 +232,24 @@ export function applyMetrics(
     nodes,
     edges,
     clock: { at, startedAt, uptimeMs, recordsIn, recordsOut, errors, late },
+    checkpoints: nextCheckpoints(live.checkpoints, metrics.checkpoints),
     dropped,
   };
+}
+
+/** Kept as they were while unchanged, so what shows them does not redraw. */
+function nextCheckpoints(
+  old: CheckpointFigures | null,
+  figures: CheckpointFigures | undefined,
+): CheckpointFigures | null {
+  if (!figures) return null;
+  if (
+    old &&
+    (Object.keys(figures) as (keyof CheckpointFigures)[]).every((k) => old[k] === figures[k])
+  ) {
+    return old;
+  }
+  return figures;
 }
 
 const errorKey = (e: RecordError) =>

@@ -1,6 +1,7 @@
 // The live WebSocket of one job: its messages folded into the store, taps
 // opened and closed on request. The session cookie authenticates the
-// handshake. A dropped connection to a running job is retried a few times.
+// handshake. A dropped connection to a running job is retried a few times;
+// each (re)connection reads the job's summary again.
 import type { LiveClientMessage, LiveMessage } from '@sluice/shared';
 import { api } from '../api/client.js';
 import type { Catalog } from '../catalog/catalog.js';
@@ -10,6 +11,7 @@ import {
   addTapSample,
   applyMetrics,
   applyStatus,
+  applySummary,
   clearTap,
   type LiveChannel,
   type LiveData,
@@ -50,6 +52,15 @@ export function connectLive(store: EditorStore, jobId: string): LiveChannel {
     if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
   };
 
+  // Where the job resumed from and the savepoint it stopped with are in its
+  // summary only. Without it the live view goes on as it was: nothing to report.
+  let askedAbout: number | null = null;
+  const refreshSummary = () =>
+    void api.job(jobId).then(
+      (summary) => update((live) => applySummary(live, summary)),
+      () => {},
+    );
+
   const open = () => {
     const ws = new WebSocket(api.liveUrl(jobId));
     socket = ws;
@@ -58,6 +69,9 @@ export function connectLive(store: EditorStore, jobId: string): LiveChannel {
       update((live) => ({ ...live, connection: 'open' }));
       // Taps close with a connection; reopen the ones the panels still want.
       for (const edgeId of taps) send({ type: 'tap', edgeId, open: true });
+      // The socket says nothing of where the job resumed from: a (re)connection
+      // after a server restart may find it restored from a checkpoint, so ask.
+      refreshSummary();
     };
     ws.onmessage = (event) => {
       let message: LiveMessage;
@@ -67,6 +81,20 @@ export function connectLive(store: EditorStore, jobId: string): LiveChannel {
         return;
       }
       update((live) => applyMessage(live, store.getState().catalog, message));
+      // Stopped elsewhere (another tab, a server shutting down): was a savepoint kept?
+      if (message.type === 'status' && message.status !== 'running') refreshSummary();
+      // The job restores after the answer to a resume, and the first summaries
+      // may predate it; its metrics name the checkpoint: ask once for each.
+      const restored =
+        message.type === 'metrics' ? message.metrics.checkpoints?.restoredFrom : null;
+      if (
+        restored != null &&
+        restored !== askedAbout &&
+        store.getState().live.job?.restoredFrom?.id !== restored
+      ) {
+        askedAbout = restored;
+        refreshSummary();
+      }
     };
     ws.onclose = () => {
       if (closed || socket !== ws) return;
