@@ -34,7 +34,7 @@ describe('PartitionTracker', () => {
     expect(restored.takeCommittable(Number.POSITIVE_INFINITY)).toEqual([]);
   });
 
-  it('with checkpoints a partition another member holds still holds the watermark back, until idle', () => {
+  it('with checkpoints a partition another member holds holds the watermark back until it comes back, then idles as usual', () => {
     const tracker = new PartitionTracker({ boundMs: 0, idleMs: 1_000, forgetRevoked: false });
     tracker.own([a0, a1], 0);
     tracker.read(a0, 0n, 0n, 1_000, 0);
@@ -42,8 +42,15 @@ describe('PartitionTracker', () => {
     tracker.own([a1], 10);
     tracker.read(a1, 1n, 1n, 5_000, 20);
     expect(tracker.watermark(20)).toBe(999);
-    // Idle after a second without records: it no longer holds anything back.
-    expect(tracker.watermark(1_000)).toBe(4_999);
+    // Held elsewhere (a killed process not yet out of the group): never idle, however long.
+    tracker.read(a1, 2n, 2n, 6_000, 30_000);
+    expect(tracker.watermark(30_000)).toBe(999);
+    expect(tracker.idle(30_000)).toBe(0);
+    // Back here with nothing to read: idle a second after it came back.
+    tracker.own([a0, a1], 30_100);
+    tracker.read(a1, 3n, 3n, 7_000, 31_050);
+    expect(tracker.watermark(31_000)).toBe(999);
+    expect(tracker.watermark(31_100)).toBe(6_999);
 
     const forgetting = new PartitionTracker({ boundMs: 0, idleMs: 1_000 });
     forgetting.own([a0, a1], 0);

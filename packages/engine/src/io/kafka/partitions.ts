@@ -16,6 +16,8 @@ interface PartitionState extends TopicPartition {
   maxTime: number;
   /** Processing time of the last record, or of the assignment. */
   lastRecordAt: number;
+  /** Whether this member reads it now: one it does not own is never idle (see the constructor). */
+  owned: boolean;
   /** Runs read but not yet committed, oldest first. */
   readonly chunks: Chunk[];
   /** The offset last committed (or noted for commit). */
@@ -41,10 +43,13 @@ export class PartitionTracker {
 
   /**
    * With checkpoints (`keepRuns: false`, `forgetRevoked: false`), no runs are
-   * kept for commits, and a partition this member no longer owns still holds
-   * the watermark back until it is idle: another member (an old process not
-   * yet gone) reads it, and it comes back here from the checkpoint's offset,
-   * so its records must not come late.
+   * kept for commits, and a partition this member does not own (yet) holds
+   * the watermark back until it is assigned here again, however long that
+   * takes: after a restore the killed process stays in the group until its
+   * session times out, and the partitions it held come back here from the
+   * checkpoint's offsets, so their records must not be made late by the
+   * partitions read meanwhile. Idleness counts only once a partition is
+   * read here. (One Sluice job per consumer group, then.)
    */
   constructor(options: {
     boundMs: number;
@@ -77,6 +82,7 @@ export class PartitionTracker {
         partition,
         maxTime,
         lastRecordAt: now,
+        owned: false,
         chunks: [],
         committed: undefined,
       });
@@ -90,17 +96,26 @@ export class PartitionTracker {
     for (const tp of owned) {
       const key = `${tp.topic}:${tp.partition}`;
       keys.add(key);
-      if (!this.#partitions.has(key)) {
+      const known = this.#partitions.get(key);
+      if (!known) {
         this.#partitions.set(key, {
           ...tp,
           maxTime: START_OF_TIME,
           lastRecordAt: now,
+          owned: true,
           chunks: [],
           committed: undefined,
         });
+      } else if (!known.owned) {
+        // Back here: its idle time counts from now.
+        known.owned = true;
+        known.lastRecordAt = now;
       }
     }
-    if (!this.#forgetRevoked) return;
+    if (!this.#forgetRevoked) {
+      for (const [key, p] of this.#partitions) if (!keys.has(key)) p.owned = false;
+      return;
+    }
     for (const key of this.#partitions.keys()) if (!keys.has(key)) this.#partitions.delete(key);
   }
 
@@ -132,7 +147,7 @@ export class PartitionTracker {
   watermark(now: number): number {
     let min = Number.POSITIVE_INFINITY;
     for (const p of this.#partitions.values()) {
-      if (now - p.lastRecordAt >= this.#idleMs) continue;
+      if (this.#isIdle(p, now)) continue;
       const w = p.maxTime === START_OF_TIME ? START_OF_TIME : p.maxTime - this.#boundMs - 1;
       if (w < min) min = w;
     }
@@ -143,8 +158,12 @@ export class PartitionTracker {
   /** Per partition, whether it is idle now (for the metrics). */
   idle(now: number): number {
     let n = 0;
-    for (const p of this.#partitions.values()) if (now - p.lastRecordAt >= this.#idleMs) n++;
+    for (const p of this.#partitions.values()) if (this.#isIdle(p, now)) n++;
     return n;
+  }
+
+  #isIdle(p: PartitionState, now: number): boolean {
+    return p.owned && now - p.lastRecordAt >= this.#idleMs;
   }
 
   /**

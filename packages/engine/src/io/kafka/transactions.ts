@@ -314,10 +314,15 @@ export class TransactionalWriter {
     this.#pendingDurable = false;
     const next = this.#open(current.seq + 1);
     this.#current = next;
-    // After the start: the start begins the transaction it opened, and fences this one's id first.
-    this.#ready!.then(() => this.#begin(next)).catch((error: unknown) => {
-      next.failure ??= new Error(`Could not begin a Kafka transaction: ${describe(error)}`);
-    });
+    // After the start (which begins the transaction it opened, and fences this one's id first),
+    // and once every message of the cut transaction is in Kafka's log: the next one's messages
+    // wait until then, so that a key's records stay in order in its partition (an update
+    // stream's later row after the earlier one), whichever transaction they belong to.
+    this.#ready!.then(() => current.flush().catch(() => {}))
+      .then(() => this.#begin(next))
+      .catch((error: unknown) => {
+        next.failure ??= new Error(`Could not begin a Kafka transaction: ${describe(error)}`);
+      });
     return {
       transactionalId: this.#options.transactionalIds[current.seq % POOL_SIZE]!,
       producerId: current.producer.producerId ?? -1n,
