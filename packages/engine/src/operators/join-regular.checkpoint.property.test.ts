@@ -6,31 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cutSteps, runUninterrupted, runWithRestore, stepsOf } from '../testing/checkpoint.js';
-import { stream } from '../testing/harness.js';
-
-// Both sides draw from the same few keys, so most records meet some.
-const record = fc.record({
-  row: fc.record({
-    id: fc.oneof(
-      { weight: 12, arbitrary: fc.constantFrom(0, 1, null) },
-      // Not a long: the record goes to the error output.
-      { weight: 1, arbitrary: fc.constant('x') },
-    ),
-    g: fc.constantFrom('p', 'q', null),
-    v: fc.option(fc.integer({ min: -2, max: 2 }), { nil: null }),
-  }),
-  // Watermarks come in [-60, 260]: most records are later than most of them.
-  t: fc.oneof(
-    { weight: 3, arbitrary: fc.integer({ min: 180, max: 300 }) },
-    { weight: 1, arbitrary: fc.integer({ min: -60, max: 300 }) },
-  ),
-});
-
-const SIDE = stream([
-  ['id', 'long'],
-  ['g', 'string'],
-  ['v', 'long'],
-]);
+import { joinRecord as record, JOIN_SIDE as SIDE } from '../testing/join-records.js';
 
 const RETENTIONS = {
   'both kept': { leftRetention: '30ms', rightRetention: '15ms' },

@@ -125,13 +125,7 @@ export class KafkaWriter {
       for (;;) {
         try {
           await this.#producer.send({
-            messages: batch.map((m) => ({
-              topic: m.topic,
-              partition: m.partition,
-              key: m.key === undefined ? undefined : toBuffer(m.key),
-              value: toBuffer(m.value),
-              headers: m.headers && headerMap(m.headers),
-            })),
+            messages: batch.map(toMessage),
             compression: this.#compression,
           });
           this.#unreachableSince = undefined;
@@ -199,6 +193,17 @@ export function requestSize(queue: readonly OutgoingMessage[]): number {
 
 const byteLength = (v: Buffer | string) =>
   typeof v === 'string' ? Buffer.byteLength(v) : v.length;
+
+/** A message as the client sends it. */
+export function toMessage(m: OutgoingMessage) {
+  return {
+    topic: m.topic,
+    partition: m.partition,
+    key: m.key === undefined ? undefined : toBuffer(m.key),
+    value: toBuffer(m.value),
+    headers: m.headers && headerMap(m.headers),
+  };
+}
 
 export function headerMap(headers: Readonly<Record<string, Buffer | string>>): Map<Buffer, Buffer> {
   const map = new Map<Buffer, Buffer>();

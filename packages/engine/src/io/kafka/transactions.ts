@@ -23,13 +23,7 @@ import {
   Producer,
 } from '@platformatic/kafka';
 import { bootstrapList } from '@sluice/shared';
-import {
-  type Compression,
-  headerMap,
-  type OutgoingMessage,
-  requestSize,
-  toBuffer,
-} from './client.js';
+import { type Compression, type OutgoingMessage, requestSize, toMessage } from './client.js';
 import { describe, FIRST_RETRY_MS, MAX_RETRY_MS, unreachable } from './retry.js';
 
 /** The library does not export its Transaction class. */
@@ -104,13 +98,7 @@ class Open {
       const batch = this.#queue.splice(0, requestSize(this.#queue));
       try {
         await transaction.send({
-          messages: batch.map((m) => ({
-            topic: m.topic,
-            partition: m.partition,
-            key: m.key === undefined ? undefined : toBuffer(m.key),
-            value: toBuffer(m.value),
-            headers: m.headers && headerMap(m.headers),
-          })),
+          messages: batch.map(toMessage),
           compression: this.compression,
         });
       } catch (error) {
