@@ -13,7 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const SLUICE = fileURLToPath(new URL('../../bin/sluice.js', import.meta.url));
 const KILLS = process.env.SLUICE_FAULTS_FULL === '1' ? 20 : 3;
-const RECORDS = 20_000;
+// At the replay rate below, two seconds of input, or fifteen for 20 kills (a restored replay goes
+// on at its rate, so each kill costs some of the input's time).
+const RECORDS = KILLS > 3 ? 150_000 : 20_000;
 
 let dir: string;
 
@@ -37,7 +39,7 @@ const source = {
   config: {
     path: 'in.jsonl',
     format: 'jsonl',
-    // Slow enough that kills land mid-run: about two seconds of input.
+    // Slow enough that kills land mid-run.
     replayRate: 10_000,
     schema: [
       { name: 'key', type: 'string' },
@@ -176,6 +178,8 @@ describe('sluice run --state-dir killed with SIGKILL', () => {
         `${name}: ${kills} kills in ${((Date.now() - started) / 1000).toFixed(1)} s; ${expected.length - 1} lines expected, ${got.length - 1} written; lost ${lost}, extra ${duplicated}`,
       );
       expect({ lost, duplicated }).toEqual({ lost: 0, duplicated: 0 });
+      // As many kills as the title says: the input lasted long enough for each of them.
+      expect(kills).toBe(KILLS);
       expect(got).toEqual(expected);
 
       // Run again once it has finished: it resumes from its last checkpoint, which says so.

@@ -35,6 +35,8 @@ export function createDatagen(env: EnvironmentOf<typeof sourceDatagen>): Source 
   const rate = config.rate;
   const names = config.fields.map((f) => f.name);
   let makers = config.fields.map((f) => maker(f.generator, f.type, rate, startedAt));
+  /** Since when the rate counts (undefined after a restore, until the first batch). */
+  let pacedFrom: number | undefined = startedAt;
   const nullRates = config.fields.map((f) => f.nullRate);
   const timeField = config.eventTime?.field;
   const watermarks = config.eventTime ? BoundedOutOfOrderness.from(config.eventTime) : undefined;
@@ -81,8 +83,10 @@ export function createDatagen(env: EnvironmentOf<typeof sourceDatagen>): Source 
       const saved = position as DatagenPosition;
       produced = saved.produced;
       rng = xoroshiro128plusFromState(saved.rng);
-      // Timestamps and the rate count from the first start, as if the job had never stopped.
+      // Timestamps count from the first start, as if the job had never stopped; the rate goes
+      // on at its speed from here (a restore does not catch up on the time it was down).
       startedAt = saved.startedAt;
+      pacedFrom = undefined;
       makers = config.fields.map((f) => maker(f.generator, f.type, rate, startedAt));
       if (watermarks) watermarks.newest = saved.newest;
     },
@@ -90,10 +94,11 @@ export function createDatagen(env: EnvironmentOf<typeof sourceDatagen>): Source 
       if (produced >= count) return undefined;
       const most = Math.min(BATCH, context.maxRows ?? BATCH);
       if (rate === undefined) return make(Math.min(most, count - produced), context);
+      pacedFrom ??= context.now() - (produced * 1000) / rate;
       for (;;) {
-        const due = Math.min(count, Math.floor(((context.now() - startedAt) * rate) / 1000) + 1);
+        const due = Math.min(count, Math.floor(((context.now() - pacedFrom) * rate) / 1000) + 1);
         if (due > produced) return make(Math.min(most, due - produced), context);
-        const wait = Math.max(5, ((produced + 1) * 1000) / rate - (context.now() - startedAt));
+        const wait = Math.max(5, ((produced + 1) * 1000) / rate - (context.now() - pacedFrom));
         if (!(await context.sleep(wait))) return EMPTY_BATCH;
       }
     },

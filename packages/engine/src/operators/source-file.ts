@@ -65,8 +65,9 @@ export function createFileSource(env: EnvironmentOf<typeof sourceFile>): Source 
     async next(context): Promise<Batch | undefined> {
       if (!reader) {
         reader = await openRecords(env, config, fields, timeField);
-        if (skip === 0) startedAt = context.now();
-        else if (!(await passOver(reader, skip))) ended = true;
+        if (skip > 0 && !(await passOver(reader, skip))) ended = true;
+        // The replay goes on at its rate from here: a restore does not catch up on the time it was down.
+        startedAt = context.now() - (rate === undefined ? 0 : (produced * 1000) / rate);
       }
       if (ended) return undefined;
       // As many as the runtime asks for (it sizes batches by time, so a costly graph stops promptly).
@@ -99,7 +100,6 @@ export function createFileSource(env: EnvironmentOf<typeof sourceFile>): Source 
     position: (): FilePosition => ({
       taken,
       produced,
-      startedAt,
       newest: watermarks?.newest ?? START_OF_TIME,
     }),
     restore(position) {
@@ -107,8 +107,6 @@ export function createFileSource(env: EnvironmentOf<typeof sourceFile>): Source 
       taken = saved.taken;
       skip = saved.taken;
       produced = saved.produced;
-      // The replay rate counts from the first start.
-      startedAt = saved.startedAt;
       if (watermarks) watermarks.newest = saved.newest;
     },
     async close() {
@@ -120,7 +118,6 @@ export function createFileSource(env: EnvironmentOf<typeof sourceFile>): Source 
 interface FilePosition {
   readonly taken: number;
   readonly produced: number;
-  readonly startedAt: number;
   readonly newest: number;
 }
 
