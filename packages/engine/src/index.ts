@@ -27,7 +27,6 @@ export { CheckpointStorage } from './checkpoint/storage.js';
 export { DataDir, DataDirError } from './io/data-dir.js';
 export { jsonEncoder } from './io/encode.js';
 export { KafkaAdmin, KafkaWriter } from './io/kafka/client.js';
-export { readCommitted } from './io/kafka/read-committed.js';
 export {
   KafkaBrowseError,
   listTopics,

@@ -6,7 +6,7 @@
 import { Producer } from '@platformatic/kafka';
 import { KafkaAdmin } from '@sluice/engine';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { committedRecords } from './committed-records.js';
+import { committedRecords } from '../../../../scripts/kafka/committed-records.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {

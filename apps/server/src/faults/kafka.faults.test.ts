@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { KafkaAdmin, KafkaWriter } from '@sluice/engine';
 import type { Pipeline } from '@sluice/shared';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { committedRecords } from './committed-records.js';
+import { committedRecords } from '../../../../scripts/kafka/committed-records.mjs';
 import {
   closingMessages,
   expectedUpdates,

@@ -3,17 +3,17 @@
 // what an uninterrupted run writes; a second instance of a sink fences the
 // first; a recovery commits the transaction a checkpoint recorded; and a
 // transaction Kafka has aborted fails the recovery, saying so. Output is read
-// with the Java client (readCommitted), whose read_committed view is right
+// with the Java client (scripts/kafka/committed-records.mjs), whose read_committed view is right
 // where @platformatic/kafka's leaks aborted records.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getOperator, type Pipeline } from '@sluice/shared';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { committedRecords } from '../../../../scripts/kafka/committed-records.mjs';
 import { CheckpointStorage } from '../checkpoint/storage.js';
 import { DataDir } from '../io/data-dir.js';
 import { KafkaAdmin, KafkaWriter } from '../io/kafka/client.js';
-import { readCommitted } from '../io/kafka/read-committed.js';
 import { KafkaReader } from '../io/kafka/reader.js';
 import type { Operator, OperatorContext } from '../operator.js';
 import type { JobSnapshot } from '../runtime/checkpoint.js';
@@ -147,7 +147,7 @@ describe('a Kafka → window → Kafka job restored from checkpoints', () => {
 
   /** Every window result, sorted, as the Java client reads them committed. */
   async function results(topic: string): Promise<string[]> {
-    return (await readCommitted(bootstrap, topic)).sort();
+    return (await committedValues(bootstrap, topic)).sort();
   }
 
   /** The windows the events make (the one far ahead never fires). */
@@ -397,7 +397,7 @@ describe('the exactly-once Kafka sink', () => {
   };
   const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
   const ids = async (topic: string) =>
-    (await readCommitted(bootstrap, topic))
+    (await committedValues(bootstrap, topic))
       .map((line) => (JSON.parse(line) as { id: number }).id)
       .sort((a, b) => a - b);
 
@@ -569,3 +569,13 @@ describe('the exactly-once Kafka sink', () => {
     expect(written.length).toBeLessThan(sent);
   });
 });
+
+/** The values of every committed record of the topic, read with the Java client once it is quiet. */
+async function committedValues(bootstrap: string, topic: string): Promise<string[]> {
+  const records = await committedRecords(bootstrap, topic, {
+    expected: 0,
+    quietMs: 1_500,
+    timeoutMs: 60_000,
+  });
+  return records.map((r) => r.value);
+}

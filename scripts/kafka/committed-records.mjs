@@ -7,31 +7,26 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { ensureKafkaJars } from './broker.mjs';
 
-const ROOT = resolve(import.meta.dirname, '../../../..');
+const ROOT = resolve(import.meta.dirname, '../..');
 const SOURCE = join(ROOT, 'scripts/kafka/CommittedRecords.java');
 
-/** One record as read: its partition and offset, key and value as text. */
-export interface CommittedRecord {
-  readonly partition: number;
-  readonly offset: number;
-  readonly key: string;
-  readonly value: string;
-}
+/**
+ * One record as read: its partition and offset, key and value as text.
+ * @typedef {{ partition: number, offset: number, key: string, value: string }} CommittedRecord
+ */
 
-type EnsureKafkaJars = () => Promise<{ libs: string }>;
-
-let compiled: Promise<{ classes: string; libs: string }> | undefined;
+/** @type {Promise<{ classes: string, libs: string }> | undefined} */
+let compiled;
 
 /**
  * Compiles the reader once per source version into the Kafka jar cache
  * (`.cache/kafka/<version>/read-committed-<hash>`), beside the client jars it needs.
  */
-function compile(): Promise<{ classes: string; libs: string }> {
+/** @returns {Promise<{ classes: string, libs: string }>} */
+function compile() {
   compiled ??= (async () => {
-    const broker = pathToFileURL(join(ROOT, 'scripts/kafka/broker.mjs')).href;
-    const { ensureKafkaJars } = (await import(broker)) as { ensureKafkaJars: EnsureKafkaJars };
     const { libs } = await ensureKafkaJars();
     const source = await readFile(SOURCE);
     const hash = createHash('sha256').update(source).digest('hex').slice(0, 12);
@@ -62,11 +57,13 @@ function compile(): Promise<{ classes: string; libs: string }> {
  * Every committed record of `topic`, read from the start until at least
  * `expected` have come and none more for `quietMs` (or `timeoutMs` passed).
  */
-export async function committedRecords(
-  bootstrap: string,
-  topic: string,
-  options: { expected: number; quietMs: number; timeoutMs: number },
-): Promise<CommittedRecord[]> {
+/**
+ * @param {string} bootstrap
+ * @param {string} topic
+ * @param {{ expected: number, quietMs: number, timeoutMs: number }} options
+ * @returns {Promise<CommittedRecord[]>}
+ */
+export async function committedRecords(bootstrap, topic, options) {
   const { classes, libs } = await compile();
   const args = [
     '-cp',
@@ -81,22 +78,24 @@ export async function committedRecords(
     String(options.timeoutMs),
   ];
   const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const stdout: Buffer[] = [];
+  /** @type {Buffer[]} */
+  const stdout = [];
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-  child.stderr.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk) => stdout.push(chunk));
+  child.stderr.on('data', (chunk) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-4000);
   });
-  const code = await new Promise<number | null>((done) => child.on('close', done));
+  const code = await new Promise((done) => child.on('close', done));
   if (code !== 0) throw new Error(`the read_committed reader of ${topic} failed:\n${stderr}`);
-  const records: CommittedRecord[] = [];
+  /** @type {CommittedRecord[]} */
+  const records = [];
   for (const line of Buffer.concat(stdout).toString('utf8').split('\n')) {
     if (line === '') continue;
     const [partition, offset, key, ...value] = line.split('\t');
     records.push({
       partition: Number(partition),
       offset: Number(offset),
-      key: key!,
+      key: key ?? '',
       value: value.join('\t'),
     });
   }
