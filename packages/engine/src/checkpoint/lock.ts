@@ -49,7 +49,7 @@ export function lockDirectory(dir: string, shownAs = dir): () => void {
     const owner = Number(readFileSync(file, 'utf8').trim());
     if (Number.isSafeInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
       throw new DirectoryLockedError(
-        `${shownAs} is in use by another Sluice process (pid ${owner}). Stop it first, or use another directory.`,
+        `${shownAs} is in use by another Sluice process (pid ${owner}). Stop it first, or use another directory (if no Sluice runs there, that pid is another program's now: delete ${file}).`,
       );
     }
     // Left by a process that is gone: take it over.
