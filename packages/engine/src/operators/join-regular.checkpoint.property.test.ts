@@ -1,11 +1,5 @@
-// join.regular's checkpoint is complete: cut anywhere, restored into a fresh
-// operator, a run gives exactly what it gives uninterrupted and ends holding
-// the same state — both sides kept, or one side that only looks up, with NULL
-// and badly typed keys, a `where` that fails on some pairs, records behind
-// the watermark and kept records expiring on watermarks.
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { cutSteps, runUninterrupted, runWithRestore, stepsOf } from '../testing/checkpoint.js';
+import { describe, it } from 'vitest';
+import { checkRestores, stepsEndingOrNot } from '../testing/checkpoint.js';
 import { joinRecord as record, JOIN_SIDE as SIDE } from '../testing/join-records.js';
 
 const RETENTIONS = {
@@ -35,16 +29,7 @@ describe('join.regular restored from a checkpoint', () => {
           config: { ...retention, ...config },
           inputs: [SIDE, SIDE],
         };
-        fc.assert(
-          // Runs end with or without the end of input: what is still held shows then.
-          fc.property(
-            fc.boolean().chain((finish) => cutSteps(stepsOf(record, { ports: 2, finish }))),
-            ({ steps, cut }) => {
-              expect(runWithRestore(options, steps, cut)).toEqual(runUninterrupted(options, steps));
-            },
-          ),
-          { numRuns: 150 },
-        );
+        checkRestores(options, stepsEndingOrNot(record, { ports: 2 }), 150);
       });
     }
   }

@@ -1,11 +1,5 @@
-// join.window's checkpoint is complete: cut anywhere, restored into a fresh
-// operator, a run gives exactly what it gives uninterrupted and ends holding
-// the same state — inner and left joins, with NULL and badly typed keys, a
-// `where` that fails on some pairs, late records and windows firing on
-// watermarks and at the end.
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { cutSteps, runUninterrupted, runWithRestore, stepsOf } from '../testing/checkpoint.js';
+import { describe, it } from 'vitest';
+import { checkRestores, stepsEndingOrNot } from '../testing/checkpoint.js';
 import { joinRecord as record, JOIN_SIDE as SIDE } from '../testing/join-records.js';
 
 const CONFIGS = {
@@ -29,16 +23,7 @@ describe('join.window restored from a checkpoint', () => {
           config: { window: { type: 'tumbling', size: '30ms' }, type, ...config },
           inputs: [SIDE, SIDE],
         };
-        fc.assert(
-          // Runs end with or without the end of input: what is still held shows then.
-          fc.property(
-            fc.boolean().chain((finish) => cutSteps(stepsOf(record, { ports: 2, finish }))),
-            ({ steps, cut }) => {
-              expect(runWithRestore(options, steps, cut)).toEqual(runUninterrupted(options, steps));
-            },
-          ),
-          { numRuns: 150 },
-        );
+        checkRestores(options, stepsEndingOrNot(record, { ports: 2 }), 150);
       });
     }
   }

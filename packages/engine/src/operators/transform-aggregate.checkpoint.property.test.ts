@@ -4,7 +4,7 @@
 // and processing time.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cutSteps, runUninterrupted, runWithRestore, stepsOf } from '../testing/checkpoint.js';
+import { checkRestores, cutSteps, stepsOf } from '../testing/checkpoint.js';
 import { shownUninterrupted, shownWithRestore } from '../testing/checkpoint-view.js';
 import { stream } from '../testing/harness.js';
 
@@ -65,12 +65,7 @@ describe('transform.aggregate restored from a checkpoint', () => {
         };
 
         it(`gives the uninterrupted output: ${name}`, () => {
-          fc.assert(
-            fc.property(cutSteps(stepsOf(record)), ({ steps, cut }) => {
-              expect(runWithRestore(options, steps, cut)).toEqual(runUninterrupted(options, steps));
-            }),
-            { numRuns: 150 },
-          );
+          checkRestores(options, stepsOf(record), 150);
         });
 
         it(`shows the uninterrupted metrics: ${name}`, () => {

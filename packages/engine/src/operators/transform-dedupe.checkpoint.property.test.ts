@@ -2,8 +2,8 @@
 // fresh operator, a run drops exactly the repeats the uninterrupted run drops,
 // sends the same records late, and holds the same keys at the end.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { cutSteps, runUninterrupted, runWithRestore, stepsOf } from '../testing/checkpoint.js';
+import { describe, it } from 'vitest';
+import { checkRestores, stepsEndingOrNot } from '../testing/checkpoint.js';
 import { stream } from '../testing/harness.js';
 
 const record = fc.record({
@@ -27,15 +27,7 @@ describe('transform.dedupe restored from a checkpoint', () => {
           ]),
         ],
       };
-      fc.assert(
-        fc.property(
-          fc.boolean().chain((finish) => cutSteps(stepsOf(record, { finish }))),
-          ({ steps, cut }) => {
-            expect(runWithRestore(options, steps, cut)).toEqual(runUninterrupted(options, steps));
-          },
-        ),
-        { numRuns: 200 },
-      );
+      checkRestores(options, stepsEndingOrNot(record), 200);
     });
   }
 });

@@ -2,8 +2,8 @@
 // fresh operator, a run gives exactly what it gives uninterrupted — for
 // tumbling, hopping and session windows, in event and processing time.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { cutSteps, runUninterrupted, runWithRestore, stepsOf } from '../testing/checkpoint.js';
+import { describe, it } from 'vitest';
+import { checkRestores, stepsEndingOrNot } from '../testing/checkpoint.js';
 import { stream } from '../testing/harness.js';
 
 const AGGREGATES = [
@@ -56,16 +56,7 @@ describe('window.aggregate restored from a checkpoint', () => {
             ),
           ],
         };
-        fc.assert(
-          // Runs end with or without the end of input: what is still held shows then.
-          fc.property(
-            fc.boolean().chain((finish) => cutSteps(stepsOf(record, { finish }))),
-            ({ steps, cut }) => {
-              expect(runWithRestore(options, steps, cut)).toEqual(runUninterrupted(options, steps));
-            },
-          ),
-          { numRuns: 150 },
-        );
+        checkRestores(options, stepsEndingOrNot(record), 150);
       });
     }
   }

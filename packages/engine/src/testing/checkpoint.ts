@@ -6,6 +6,7 @@
 // snapshot crosses v8.serialize on the way, as it does to disk.
 import { deserialize, serialize } from 'node:v8';
 import fc from 'fast-check';
+import { expect } from 'vitest';
 import type { Row } from '../batch.js';
 import { ManualClock } from '../runtime/clock.js';
 import {
@@ -131,5 +132,30 @@ export function cutSteps(
 ): fc.Arbitrary<{ steps: Step[]; cut: number }> {
   return steps.chain((s) =>
     fc.integer({ min: 0, max: s.length }).map((cut) => ({ steps: s, cut })),
+  );
+}
+
+/** Runs of `record` that end with the end of input or without it (what is still held shows then). */
+export function stepsEndingOrNot<R extends Row>(
+  record: fc.Arbitrary<{ row: R; t: number }>,
+  options: { ports?: number } = {},
+): fc.Arbitrary<Step[]> {
+  return fc.boolean().chain((finish) => stepsOf(record, { ...options, finish }));
+}
+
+/**
+ * Asserts that random runs, cut at a random step and restored into a fresh
+ * operator, give the uninterrupted run's output and final state.
+ */
+export function checkRestores(
+  options: HarnessOptions,
+  steps: fc.Arbitrary<Step[]>,
+  numRuns: number,
+): void {
+  fc.assert(
+    fc.property(cutSteps(steps), ({ steps, cut }) => {
+      expect(runWithRestore(options, steps, cut)).toEqual(runUninterrupted(options, steps));
+    }),
+    { numRuns },
   );
 }
