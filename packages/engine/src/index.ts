@@ -7,6 +7,8 @@ export { compileExpression, ExpressionError } from './expression/index.js';
 
 export type { Batch, Row } from './batch.js';
 export { END_OF_TIME, START_OF_TIME } from './batch.js';
+export type { BlockReader, BlockWriter } from './checkpoint/blocks.js';
+export { BlockLedger, CheckpointFileBlocks, inlineBlocks } from './checkpoint/blocks.js';
 export type { CheckpointKind, CheckpointMeta, JsonValue } from './checkpoint/codec.js';
 export {
   CHECKPOINT_FORMAT,

@@ -156,7 +156,13 @@ async function checkpointsIn(
       jobId,
       ...(checkpoints ? { checkpoints } : {}),
       ...(latest
-        ? { restore: { snapshot: latest.snapshot as JobSnapshot, id: latest.info.id } }
+        ? {
+            restore: {
+              snapshot: latest.snapshot as JobSnapshot,
+              id: latest.info.id,
+              blocks: latest.blocks,
+            },
+          }
         : {}),
     },
     release,

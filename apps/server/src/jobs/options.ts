@@ -47,7 +47,10 @@ export async function jobOptions(
   if (!found) return { options };
   const { id, kind, createdAt } = found.info;
   return {
-    options: { ...options, restore: { snapshot: found.snapshot as JobSnapshot, id } },
+    options: {
+      ...options,
+      restore: { snapshot: found.snapshot as JobSnapshot, id, blocks: found.blocks },
+    },
     restoredFrom: { id, kind, at: createdAt },
   };
 }

@@ -1,8 +1,16 @@
 // The bytes of one checkpoint file:
 //
 //   SLUICE-CHECKPOINT\n              magic, the same in every format version
-//   {"format":"sluice.checkpoint/v1",...}\n   one JSON line: the header
-//   <payload>                        zstd(v8.serialize(snapshot))
+//   {"format":"sluice.checkpoint/v2",...}\n   one JSON line: the header
+//   <payload>                        zstd(frames): the state's, then one per block
+//
+// A frame is [u64 LE length][bytes], the bytes v8.serialize(state) for the
+// first, block-bytes.ts's for the others; all of them one zstd stream.
+// v2 added blocks (checkpoint/blocks.ts): the frames after the state's are the
+// state blocks first written in this file, and the header's `references` names
+// the earlier files whose blocks the state refers to. Blocks are serialized
+// one by one after the cut (they never change), between the job's batches.
+// A v1 payload was zstd(v8.serialize(state)), no blocks.
 //
 // The magic and "a JSON line with `format`" are all a future version must
 // keep, so that this code can always say which version it found. The header is
@@ -17,12 +25,13 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { deserialize, serialize } from 'node:v8';
-import { zstdCompress, zstdDecompress } from 'node:zlib';
+import { createZstdCompress, zstdDecompress } from 'node:zlib';
+import { decodeBlock, FRAME_HEAD } from './block-bytes.js';
 
 /** The format this code writes. */
-export const CHECKPOINT_FORMAT = 'sluice.checkpoint/v1';
-/** The formats this code reads; a migration from an older one is added here when v2 comes. */
-export const READABLE_FORMATS: readonly string[] = [CHECKPOINT_FORMAT];
+export const CHECKPOINT_FORMAT = 'sluice.checkpoint/v2';
+/** The formats this code reads. */
+export const READABLE_FORMATS: readonly string[] = ['sluice.checkpoint/v1', CHECKPOINT_FORMAT];
 
 export const MAGIC = Buffer.from('SLUICE-CHECKPOINT\n', 'latin1');
 /** A header longer than this is damage, not a header: it bounds what list() reads per file. */
@@ -50,12 +59,21 @@ export interface CheckpointHeader {
   createdAt: number;
   meta: CheckpointMeta;
   compression: 'zstd';
-  /** Length of the v8-serialized snapshot. */
+  /** Length of the v8-serialized state and blocks, before compression. */
   rawBytes: number;
   /** Length of the payload in the file (compressed). */
   payloadBytes: number;
   /** sha256 of the payload in the file, hex. */
   sha256: string;
+  /** The earlier checkpoint files whose blocks this one's state refers to, oldest first (v2). */
+  references: number[];
+}
+
+/** What a payload holds once decoded. */
+export interface DecodedPayload {
+  readonly state: unknown;
+  /** The blocks first written in this file. */
+  readonly blocks: readonly unknown[];
 }
 
 /** A file that cannot be read as a checkpoint: torn, damaged or not one at all. */
@@ -99,7 +117,6 @@ function versionOf(format: string): number {
   return Number(FORMAT_PATTERN.exec(format)?.[1] ?? Number.NaN);
 }
 
-const compress = promisify(zstdCompress);
 const decompress = promisify(zstdDecompress);
 
 /** v8.serialize, synchronous by nature: the part of a checkpoint that holds the engine's thread. */
@@ -107,11 +124,49 @@ export function serializeSnapshot(snapshot: unknown): Buffer {
   return serialize(snapshot);
 }
 
-/** Compresses on libuv's thread pool, off the engine's thread. */
-export function compressPayload(raw: Buffer): Promise<Buffer> {
-  return compress(raw);
-}
+/**
+ * A v2 payload, compressed as one zstd stream (on libuv's thread pool) as its
+ * frames are added: one compressor for the whole file, however many blocks.
+ */
+export class PayloadWriter {
+  readonly #stream = createZstdCompress();
+  readonly #chunks: Buffer[] = [];
+  #rawBytes = 0;
 
+  constructor() {
+    this.#stream.on('data', (chunk: Buffer) => this.#chunks.push(chunk));
+  }
+
+  /** Adds `bytes` as a frame. */
+  addFrame(bytes: Buffer): Promise<void> {
+    const head = Buffer.alloc(FRAME_HEAD);
+    head.writeBigUInt64LE(BigInt(bytes.length));
+    this.#stream.write(head);
+    this.#rawBytes += FRAME_HEAD;
+    return this.addFramed(bytes);
+  }
+
+  /** Adds bytes framed already; resolves once they are taken in, after which they may be written over. */
+  addFramed(bytes: Buffer): Promise<void> {
+    this.#rawBytes += bytes.length;
+    return new Promise((resolve, reject) => {
+      this.#stream.write(bytes, (error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  get rawBytes(): number {
+    return this.#rawBytes;
+  }
+
+  /** The compressed payload, once every frame is in. */
+  finish(): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      this.#stream.once('error', reject);
+      this.#stream.once('end', () => resolve(Buffer.concat(this.#chunks)));
+      this.#stream.end();
+    });
+  }
+}
 /** The magic and the header line that go before `payload`. */
 export function encodeHeader(header: CheckpointHeader): Buffer {
   const line = Buffer.from(`${JSON.stringify(header)}\n`, 'utf8');
@@ -152,19 +207,28 @@ export function decodeHeader(
   const format = fields.format;
   // Only a well-formed name of another version is another version; anything
   // else in that field is damage.
-  if (typeof format === 'string' && format !== CHECKPOINT_FORMAT && FORMAT_PATTERN.test(format)) {
+  if (
+    typeof format === 'string' &&
+    !READABLE_FORMATS.includes(format) &&
+    FORMAT_PATTERN.test(format)
+  ) {
     const meta = fields.meta as Record<string, unknown> | undefined;
     const by = typeof meta?.sluiceVersion === 'string' ? meta.sluiceVersion : undefined;
     throw new CheckpointFormatError(file, format, path, by);
   }
-  if (format !== CHECKPOINT_FORMAT || !isHeaderV1(fields))
+  if (!READABLE_FORMATS.includes(format as string) || !isHeader(fields))
     throw new CheckpointReadError(file, 'its header is damaged');
+  // v1 had no blocks, so it refers to no other file.
+  if (format !== CHECKPOINT_FORMAT) fields.references = [];
   return { header: fields, payloadOffset: end + 1 };
 }
 
-function isHeaderV1(h: Record<string, unknown>): h is Record<string, unknown> & CheckpointHeader {
+function isHeader(h: Record<string, unknown>): h is Record<string, unknown> & CheckpointHeader {
   const count = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
+  const references = h.format === CHECKPOINT_FORMAT ? h.references : [];
   return (
+    Array.isArray(references) &&
+    references.every((id) => count(id) && id !== h.id) &&
     count(h.id) &&
     (h.kind === 'checkpoint' || h.kind === 'savepoint') &&
     Number.isFinite(h.createdAt) &&
@@ -183,7 +247,7 @@ export async function decodePayload(
   header: CheckpointHeader,
   payloadOffset: number,
   file: string,
-): Promise<unknown> {
+): Promise<DecodedPayload> {
   const payload = bytes.subarray(payloadOffset);
   if (payload.length < header.payloadBytes)
     throw new CheckpointReadError(
@@ -194,15 +258,46 @@ export async function decodePayload(
     throw new CheckpointReadError(file, 'it has bytes after its payload');
   if (payloadDigest(payload) !== header.sha256)
     throw new CheckpointReadError(file, 'its checksum does not match (the file is damaged)');
+  if (header.format !== CHECKPOINT_FORMAT) {
+    const raw = await inflate(payload, header.rawBytes, file);
+    return { state: decode(raw, file), blocks: [] };
+  }
+  const raw = await inflate(payload, header.rawBytes, file);
+  const values: unknown[] = [];
+  for (let at = 0; at < raw.length; ) {
+    const length = raw.length - at < FRAME_HEAD ? -1 : Number(raw.readBigUInt64LE(at));
+    const end = at + FRAME_HEAD + length;
+    if (length < 0 || end > raw.length)
+      throw new CheckpointReadError(file, `its frame at byte ${at} is cut short`);
+    const bytes = raw.subarray(at + FRAME_HEAD, end);
+    values.push(values.length === 0 ? decode(bytes, file) : decodeBlockFrame(bytes, file));
+    at = end;
+  }
+  if (values.length === 0) throw new CheckpointReadError(file, 'its payload holds no state');
+  return { state: values[0], blocks: values.slice(1) };
+}
+
+async function inflate(packed: Buffer, rawLength: number, file: string): Promise<Buffer> {
   let raw: Buffer;
   try {
-    // Bounded by the header, so a damaged header cannot make it fill memory.
-    raw = await decompress(payload, { maxOutputLength: Math.max(1, header.rawBytes) });
+    raw = await decompress(packed, { maxOutputLength: Math.max(1, rawLength) });
   } catch (cause) {
     throw new CheckpointReadError(file, `its payload does not decompress (${String(cause)})`);
   }
-  if (raw.length !== header.rawBytes)
+  if (raw.length !== rawLength)
     throw new CheckpointReadError(file, 'its payload has the wrong length once decompressed');
+  return raw;
+}
+
+function decodeBlockFrame(raw: Buffer, file: string): object {
+  try {
+    return decodeBlock(raw);
+  } catch (cause) {
+    throw new CheckpointReadError(file, `a state block in it does not decode (${String(cause)})`);
+  }
+}
+
+function decode(raw: Buffer, file: string): unknown {
   try {
     return deserialize(raw);
   } catch (cause) {

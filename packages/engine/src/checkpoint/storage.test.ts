@@ -1,9 +1,12 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serialize } from 'node:v8';
+import { zstdCompressSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../runtime/clock.js';
-import { CheckpointFormatError, CheckpointReadError, MAGIC } from './codec.js';
+import { BlockLedger } from './blocks.js';
+import { CheckpointFormatError, CheckpointReadError, MAGIC, payloadDigest } from './codec.js';
 import { SnapshotValueError } from './plain.js';
 import { CheckpointStorage, type CheckpointStorageOptions } from './storage.js';
 
@@ -249,18 +252,18 @@ describe('CheckpointStorage with another format version', () => {
     await writeAll(storage(), ['c', 's']);
     const path = join(dir, 'savepoint-000000000002.ckpt');
     const text = (await readFile(path)).toString('latin1');
-    await writeFile(path, Buffer.from(text.replace('sluice.checkpoint/v1', format), 'latin1'));
+    await writeFile(path, Buffer.from(text.replace('sluice.checkpoint/v2', format), 'latin1'));
     return path;
   }
 
   it('refuses a newer format, naming both versions, without falling back to an older file', async () => {
-    const path = await relabel('sluice.checkpoint/v2');
+    const path = await relabel('sluice.checkpoint/v3');
     const store = storage();
     const refusal = store.latest();
     await expect(refusal).rejects.toBeInstanceOf(CheckpointFormatError);
     await expect(refusal).rejects.toThrow(
-      'checkpoint file savepoint-000000000002.ckpt is in format sluice.checkpoint/v2; ' +
-        'this Sluice reads sluice.checkpoint/v1. It was written by a newer Sluice: restore it ' +
+      'checkpoint file savepoint-000000000002.ckpt is in format sluice.checkpoint/v3; ' +
+        'this Sluice reads sluice.checkpoint/v1, sluice.checkpoint/v2. It was written by a newer Sluice: restore it ' +
         `with that version, or move ${path} out of the checkpoint folder`,
     );
     await expect(store.read(2)).rejects.toBeInstanceOf(CheckpointFormatError);
@@ -270,15 +273,39 @@ describe('CheckpointStorage with another format version', () => {
   it('refuses an older format the same way', async () => {
     await relabel('sluice.checkpoint/v0');
     await expect(storage().latest()).rejects.toThrow(
-      /in format sluice\.checkpoint\/v0; this Sluice reads sluice\.checkpoint\/v1\. It was written by an older Sluice whose checkpoints this version no longer reads/,
+      /in format sluice\.checkpoint\/v0; this Sluice reads sluice\.checkpoint\/v1, sluice\.checkpoint\/v2\. It was written by an older Sluice whose checkpoints this version no longer reads/,
     );
   });
 
   it('leaves it out of the list with a warning', async () => {
-    await relabel('sluice.checkpoint/v2');
+    await relabel('sluice.checkpoint/v3');
     expect((await storage().list()).map((i) => i.id)).toEqual([1]);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/savepoint-000000000002\.ckpt is in format sluice\.checkpoint\/v2/);
+    expect(warnings[0]).toMatch(/savepoint-000000000002\.ckpt is in format sluice\.checkpoint\/v3/);
+  });
+
+  it('reads a file of format v1, written before blocks, as a state without blocks', async () => {
+    await mkdir(dir, { recursive: true });
+    const state = { nodes: { a: { count: 3 } } };
+    // As v1 wrote it: the state alone, compressed whole.
+    const payload = zstdCompressSync(serialize(state));
+    const header = {
+      format: 'sluice.checkpoint/v1',
+      id: 4,
+      kind: 'checkpoint',
+      createdAt: 1_700_000_000_000,
+      meta: checkpoint,
+      compression: 'zstd',
+      rawBytes: serialize(state).length,
+      payloadBytes: payload.length,
+      sha256: payloadDigest(payload),
+    };
+    const head = Buffer.concat([MAGIC, Buffer.from(`${JSON.stringify(header)}\n`)]);
+    await writeFile(join(dir, 'checkpoint-000000000004.ckpt'), Buffer.concat([head, payload]));
+    const read = await storage().latest();
+    expect(read?.snapshot).toEqual(state);
+    expect(read?.info.references).toEqual([]);
+    expect(warnings).toEqual([]);
   });
 
   it('takes a damaged format name for damage, not for another version', async () => {
@@ -368,4 +395,81 @@ it('CheckpointReadError names the file', () => {
   expect(new CheckpointReadError('x.ckpt', 'why').message).toBe(
     'checkpoint file x.ckpt cannot be read: why',
   );
+});
+
+describe('CheckpointStorage with blocks', () => {
+  /** A state whose `blocks` are handed to the writer, as a codec hands its sealed blocks. */
+  function take(store: CheckpointStorage, ledger: BlockLedger, blocks: object[]) {
+    const writer = ledger.begin();
+    const state = { refs: blocks.map((b) => writer.put(b)) };
+    clock.advance(1000);
+    return store.writeEncoded(store.encode(state, writer), checkpoint).then((written) => {
+      ledger.confirm(writer, written.id);
+      return { written, fresh: writer.fresh.length };
+    });
+  }
+
+  const block = (n: number) => ({ kind: 'number', values: new Float64Array([n, n + 0.5, -0]) });
+
+  it('writes a block once, names its file from later checkpoints, and reads it back from there', async () => {
+    const store = storage();
+    const ledger = new BlockLedger();
+    const [a, b, c] = [block(1), block(2), block(3)];
+    const first = await take(store, ledger, [a, b]);
+    const second = await take(store, ledger, [a, b, c]);
+    expect([first.fresh, second.fresh]).toEqual([2, 1]);
+    expect(first.written.references).toEqual([]);
+    expect(second.written.references).toEqual([first.written.id]);
+    const read = await storage().latest();
+    expect(read?.info.references).toEqual([1]);
+    const state = read?.snapshot as { refs: unknown[] };
+    const blocks = state.refs.map((ref) => read!.blocks.get(ref));
+    expect(blocks).toEqual([a, b, c]);
+    expect(Object.is((blocks[0] as { values: Float64Array }).values[2], -0)).toBe(true);
+    // Read back, they are written already: a ledger that adopts them names them.
+    const next = new BlockLedger();
+    next.adopt(read!.blocks);
+    expect(next.whereWritten(blocks[0]!)).toEqual([1, 0]);
+    expect(next.whereWritten(blocks[2]!)).toEqual([2, 0]);
+  });
+
+  it('writes again the blocks of a checkpoint that failed', async () => {
+    const store = storage();
+    const ledger = new BlockLedger();
+    const a = block(1);
+    const writer = ledger.begin();
+    writer.put(a);
+    // Never confirmed: as if its write had failed.
+    const again = await take(store, ledger, [a]);
+    expect(again.fresh).toBe(1);
+    expect(again.written.references).toEqual([]);
+  });
+
+  it('keeps an old checkpoint while a kept one refers to it, and deletes it once none does', async () => {
+    const store = storage({ keep: 1 });
+    const ledger = new BlockLedger();
+    const a = block(1);
+    await take(store, ledger, [a]);
+    await take(store, ledger, [a]);
+    await take(store, ledger, [a, block(2)]);
+    expect(await files()).toEqual(['checkpoint-000000000001.ckpt', 'checkpoint-000000000003.ckpt']);
+    await take(store, ledger, [block(3)]);
+    expect(await files()).toEqual(['checkpoint-000000000004.ckpt']);
+  });
+
+  it('skips a checkpoint whose referenced file is gone, with a warning, for the one before', async () => {
+    const store = storage({ keep: 5 });
+    const ledger = new BlockLedger();
+    const a = block(1);
+    await take(store, ledger, [a]);
+    await take(store, ledger, []);
+    await take(store, ledger, [a]);
+    await rm(join(dir, 'checkpoint-000000000001.ckpt'));
+    const read = await storage().latest();
+    expect(read?.info.id).toBe(2);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /checkpoint-000000000003\.ckpt cannot be read: the file checkpoint-000000000001\.ckpt it refers to cannot be read/,
+    );
+  });
 });

@@ -5,18 +5,20 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { BlockScratch } from './block-bytes.js';
+import { type CheckpointBlocks, CheckpointFileBlocks } from './blocks.js';
 import {
   CHECKPOINT_FORMAT,
   type CheckpointHeader,
   type CheckpointKind,
   type CheckpointMeta,
   CheckpointReadError,
-  compressPayload,
   decodeHeader,
   decodePayload,
   encodeHeader,
   MAGIC,
   MAX_HEADER_BYTES,
+  PayloadWriter,
   payloadDigest,
   serializeSnapshot,
 } from './codec.js';
@@ -49,13 +51,15 @@ export interface CheckpointInfo {
   /** The file's name in the directory. */
   file: string;
   meta: CheckpointMeta;
+  /** The earlier checkpoint files whose blocks this one refers to (kept while it is). */
+  references: number[];
 }
 
 /** A checkpoint just written, with what writing it cost. */
 export interface WrittenCheckpoint extends CheckpointInfo {
-  /** Time on the caller's thread: the plain-data check and v8.serialize. */
+  /** Time on the caller's thread: the plain-data check and v8.serialize, of the state and its blocks. */
   serializeMs: number;
-  /** serializeMs plus compression (which runs off the thread). */
+  /** From the cut until the payload was ready: serializeMs, compression (off the thread) and the waits between. */
   encodeMs: number;
   /** Writing, fsync of file and directory, rename. */
   writeMs: number;
@@ -63,7 +67,12 @@ export interface WrittenCheckpoint extends CheckpointInfo {
 
 /** A snapshot serialized by `encode`, waiting to be written. */
 export interface EncodedSnapshot {
+  /** The state, serialized at the cut. */
   readonly raw: Buffer;
+  /** The blocks first written in this checkpoint: serialized later, one by one. */
+  readonly blocks: readonly object[];
+  /** The earlier checkpoint files the snapshot's blocks are in. */
+  readonly references: readonly number[];
   readonly serializeMs: number;
   /** When it was taken (epoch ms): the checkpoint's createdAt. */
   readonly at: number;
@@ -72,7 +81,14 @@ export interface EncodedSnapshot {
 export interface RestoredCheckpoint {
   info: CheckpointInfo;
   snapshot: unknown;
+  /** The state blocks the snapshot refers to, read from its file and those it names. */
+  blocks: CheckpointFileBlocks;
 }
+
+/** At most this long on the engine's thread per turn of the event loop, writing blocks… */
+const BLOCK_SLICE_MS = 1;
+/** …and at most this many bytes of them. */
+const BLOCK_SLICE_BYTES = 8 << 20;
 
 const NAME = /^(checkpoint|savepoint)-(\d{12,})\.ckpt$/;
 const TEMPORARY = /^(checkpoint|savepoint)-\d{12,}\.ckpt\.tmp-[0-9a-f]{16}$/;
@@ -98,6 +114,8 @@ export class CheckpointStorage {
   /** Set once the directory is made, cleaned of temporary files and scanned for the next id. */
   #opened = false;
   #nextId = 1;
+  /** Blocks are written through it one at a time (the queue keeps writes apart). */
+  readonly #scratch = new BlockScratch();
 
   constructor(dir: string, options: CheckpointStorageOptions = {}) {
     const keep = options.keep ?? 3;
@@ -128,13 +146,21 @@ export class CheckpointStorage {
   /**
    * The synchronous half of `write`: checks and serializes the snapshot now,
    * for a caller that must write it later (a job writes its checkpoint only
-   * once the sinks have written what came before the cut).
+   * once the sinks have written what came before the cut). `blocks` is the
+   * writer the snapshot was taken with, if it was not taken inline: its fresh
+   * blocks go into this file, and the files it refers to are named.
    */
-  encode(snapshot: unknown): EncodedSnapshot {
+  encode(snapshot: unknown, blocks?: CheckpointBlocks): EncodedSnapshot {
     const started = performance.now();
     if (this.#checkPlain) checkPlainData(snapshot);
     const raw = serializeSnapshot(snapshot);
-    return { raw, serializeMs: performance.now() - started, at: this.#clock.now() };
+    return {
+      raw,
+      blocks: blocks?.fresh ?? [],
+      references: blocks?.references ?? [],
+      serializeMs: performance.now() - started,
+      at: this.#clock.now(),
+    };
   }
 
   /** The asynchronous half of `write`: compresses and writes what `encode` gave. */
@@ -143,10 +169,34 @@ export class CheckpointStorage {
       return Promise.reject(
         new TypeError(`meta.kind must be 'checkpoint' or 'savepoint', not ${String(meta.kind)}`),
       );
-    const { raw, serializeMs, at: createdAt } = encoded;
+    const { raw, at: createdAt, references } = encoded;
+    let serializeMs = encoded.serializeMs;
     const started = performance.now() - serializeMs;
     return this.#run(async () => {
-      const payload = await compressPayload(raw);
+      const writer = new PayloadWriter();
+      await writer.addFrame(raw);
+      // A block never changes, so it is written now rather than at the cut:
+      // a slice of blocks per turn of the event loop, the job's batches
+      // running in between, so a large state costs the job a share of its
+      // thread rather than a pause.
+      const { blocks } = encoded;
+      for (let i = 0; i < blocks.length; ) {
+        await new Promise((resolve) => setImmediate(resolve));
+        const began = performance.now();
+        do {
+          if (this.#checkPlain) checkPlainData(blocks[i]);
+          this.#scratch.frame(blocks[i++]!);
+        } while (
+          i < blocks.length &&
+          performance.now() - began < BLOCK_SLICE_MS &&
+          this.#scratch.size < BLOCK_SLICE_BYTES
+        );
+        serializeMs += performance.now() - began;
+        // Taken in before the scratch is written over by the next slice.
+        await writer.addFramed(this.#scratch.take());
+      }
+      const payload = await writer.finish();
+      const rawBytes = writer.rawBytes;
       const encodeMs = performance.now() - started;
       const id = this.#nextId;
       const header: CheckpointHeader = {
@@ -156,9 +206,10 @@ export class CheckpointStorage {
         createdAt,
         meta,
         compression: 'zstd',
-        rawBytes: raw.length,
+        rawBytes,
         payloadBytes: payload.length,
         sha256: payloadDigest(payload),
+        references: [...references],
       };
       const head = encodeHeader(header);
       const file = fileName(meta.kind, id);
@@ -173,9 +224,10 @@ export class CheckpointStorage {
         kind: meta.kind,
         createdAt,
         bytes: head.length + payload.length,
-        rawBytes: raw.length,
+        rawBytes,
         file,
         meta,
+        references: [...references],
         serializeMs,
         encodeMs,
         writeMs,
@@ -285,8 +337,40 @@ export class CheckpointStorage {
     }
     const { header, payloadOffset } = decodeHeader(bytes, entry.file, path);
     this.#checkName(entry, header);
-    const snapshot = await decodePayload(bytes, header, payloadOffset, entry.file);
-    return { info: infoOf(entry, header, bytes.length), snapshot };
+    const { state, blocks } = await decodePayload(bytes, header, payloadOffset, entry.file);
+    const files = new Map<number, readonly unknown[]>([[header.id, blocks]]);
+    for (const id of header.references) files.set(id, await this.#blocksOf(entry, id));
+    return {
+      info: infoOf(entry, header, bytes.length),
+      snapshot: state,
+      blocks: new CheckpointFileBlocks(header.id, files),
+    };
+  }
+
+  /** The blocks written in checkpoint `id`, which `entry` refers to. */
+  async #blocksOf(entry: Entry, id: number): Promise<readonly unknown[]> {
+    const file = fileName('checkpoint', id);
+    const path = join(this.dir, file);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch (cause) {
+      throw new CheckpointReadError(
+        entry.file,
+        `the file ${file} it refers to cannot be read (${(cause as Error).message})`,
+      );
+    }
+    try {
+      const { header, payloadOffset } = decodeHeader(bytes, file, path);
+      this.#checkName({ kind: 'checkpoint', id, file }, header);
+      return (await decodePayload(bytes, header, payloadOffset, file)).blocks;
+    } catch (error) {
+      if (!(error instanceof CheckpointReadError)) throw error;
+      throw new CheckpointReadError(
+        entry.file,
+        `the file it refers to is damaged: ${error.message}`,
+      );
+    }
   }
 
   async #info(entry: Entry): Promise<CheckpointInfo> {
@@ -343,10 +427,28 @@ export class CheckpointStorage {
     }
   }
 
-  /** Keeps the newest `keep` checkpoints. A file it cannot delete is a warning: the write stands. */
+  /**
+   * Keeps the newest `keep` checkpoints, every savepoint, and the older
+   * checkpoint files any of them refers to for its blocks. A file it cannot
+   * delete is a warning: the write stands.
+   */
   async #prune(): Promise<void> {
-    const checkpoints = (await this.#entries()).filter((e) => e.kind === 'checkpoint');
+    const entries = await this.#entries();
+    const checkpoints = entries.filter((e) => e.kind === 'checkpoint');
+    const kept = [
+      ...checkpoints.slice(0, this.#keep),
+      ...entries.filter((e) => e.kind === 'savepoint'),
+    ];
+    const needed = new Set<number>();
+    for (const entry of kept) {
+      try {
+        for (const id of (await this.#info(entry)).references) needed.add(id);
+      } catch {
+        // A file whose header cannot be read restores nothing, so it needs nothing kept.
+      }
+    }
     for (const entry of checkpoints.slice(this.#keep)) {
+      if (needed.has(entry.id)) continue;
       try {
         await rm(join(this.dir, entry.file));
       } catch (cause) {
@@ -365,5 +467,6 @@ function infoOf(entry: Entry, header: CheckpointHeader, bytes: number): Checkpoi
     rawBytes: header.rawBytes,
     file: entry.file,
     meta: header.meta,
+    references: header.references,
   };
 }

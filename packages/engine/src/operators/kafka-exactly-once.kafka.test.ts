@@ -207,7 +207,13 @@ describe('a Kafka → window → Kafka job restored from checkpoints', () => {
         checkpoints,
         jobId,
         ...(latest
-          ? { restore: { snapshot: latest.snapshot as JobSnapshot, id: latest.info.id } }
+          ? {
+              restore: {
+                snapshot: latest.snapshot as JobSnapshot,
+                id: latest.info.id,
+                blocks: latest.blocks,
+              },
+            }
           : {}),
       });
     };
@@ -317,7 +323,11 @@ describe('a Kafka → window → Kafka job restored from checkpoints', () => {
               intervalMs: 300,
               storage: new CheckpointStorage(join(dir, `${suffix}-successor`)),
             },
-            restore: { snapshot: latest.snapshot as JobSnapshot, id: latest.info.id },
+            restore: {
+              snapshot: latest.snapshot as JobSnapshot,
+              id: latest.info.id,
+              blocks: latest.blocks,
+            },
             jobId: suffix,
           });
         }

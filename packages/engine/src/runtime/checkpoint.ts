@@ -9,6 +9,13 @@ import {
   type Pipeline,
   parseDuration,
 } from '@sluice/shared';
+import {
+  BlockLedger,
+  type BlockReader,
+  type BlockWriter,
+  CheckpointBlocks,
+  CheckpointFileBlocks,
+} from '../checkpoint/blocks.js';
 import type { CheckpointKind, JsonValue } from '../checkpoint/codec.js';
 import type { CheckpointStorage, WrittenCheckpoint } from '../checkpoint/storage.js';
 import type { Clock } from './clock.js';
@@ -36,8 +43,8 @@ export interface CheckpointHost {
   readonly clock: Clock;
   /** Whether the job still runs and takes checkpoints. */
   running(): boolean;
-  /** The cut: called between batches. */
-  snapshot(): JobSnapshot;
+  /** The cut: called between batches; codecs hand their blocks to `blocks`. */
+  snapshot(blocks?: BlockWriter): JobSnapshot;
   /** Waits until every sink has written what it was handed; throws what a sink threw. */
   flushSinks(): Promise<void>;
   /** The checkpoint is durable: sinks make what came before the cut visible. */
@@ -60,11 +67,20 @@ export class CheckpointCoordinator {
   #last?: { id: number; at: number; durationMs: number; bytes: number };
   #lastError?: string;
   readonly restoredFrom: number | null;
+  /** Which state blocks are in durable checkpoint files already: checkpoints name them, not write them again. */
+  readonly #ledger = new BlockLedger();
 
-  constructor(host: CheckpointHost, options: CheckpointOptions, restoredFrom?: number) {
+  /** `restoredBlocks`: what the job's state was restored from, whose blocks are written already. */
+  constructor(
+    host: CheckpointHost,
+    options: CheckpointOptions,
+    restoredFrom?: number,
+    restoredBlocks?: BlockReader,
+  ) {
     this.#host = host;
     this.#options = options;
     this.restoredFrom = restoredFrom ?? null;
+    if (restoredBlocks instanceof CheckpointFileBlocks) this.#ledger.adopt(restoredBlocks);
   }
 
   start(): void {
@@ -98,9 +114,13 @@ export class CheckpointCoordinator {
     const began = this.#host.clock.now();
     const { storage, meta } = this.#options;
     let encoded: ReturnType<CheckpointStorage['encode']>;
+    // A savepoint stands alone (it may be moved, kept or deleted on its own):
+    // it writes all its blocks. A checkpoint writes only the blocks no durable
+    // checkpoint holds yet.
+    const blocks = kind === 'checkpoint' ? this.#ledger.begin() : new CheckpointBlocks(null);
     try {
       // Serialized at the cut: the snapshot shares objects with state that moves on.
-      encoded = storage.encode(this.#host.snapshot());
+      encoded = storage.encode(this.#host.snapshot(blocks), blocks);
     } catch (error) {
       this.#failed++;
       this.#lastError = messageOf(error);
@@ -113,6 +133,7 @@ export class CheckpointCoordinator {
         // What came before the cut is written before the checkpoint says it was.
         await this.#host.flushSinks();
         const written = await storage.writeEncoded(encoded, { ...meta, kind });
+        if (kind === 'checkpoint') this.#ledger.confirm(blocks, written.id);
         const at = this.#host.clock.now();
         this.#completed++;
         this.#last = { id: written.id, at, durationMs: at - began, bytes: written.bytes };

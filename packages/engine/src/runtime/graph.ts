@@ -7,6 +7,7 @@ import {
   type Pipeline,
   type StreamSchema,
 } from '@sluice/shared';
+import type { BlockReader, BlockWriter } from '../checkpoint/blocks.js';
 import type { DataDir } from '../io/data-dir.js';
 import { runtimeFor } from '../operators/registry.js';
 import type { JobSnapshot } from './checkpoint.js';
@@ -97,9 +98,9 @@ export function buildGraph(
 }
 
 /** Every node and edge now, as a checkpoint keeps them. Call between batches. */
-export function snapshotGraph(graph: Graph): JobSnapshot {
+export function snapshotGraph(graph: Graph, blocks?: BlockWriter): JobSnapshot {
   const nodes: Record<string, NodeSnapshot> = {};
-  for (const node of graph.nodes) nodes[node.id] = node.snapshot();
+  for (const node of graph.nodes) nodes[node.id] = node.snapshot(blocks);
   const edges: Record<string, number> = {};
   for (const [id, edge] of graph.edges) edges[id] = edge.records;
   return { nodes, edges };
@@ -110,7 +111,7 @@ export function snapshotGraph(graph: Graph): JobSnapshot {
  * anything runs. Throws RestoreError, saying what differs, for a snapshot of
  * another pipeline.
  */
-export function restoreGraph(graph: Graph, snapshot: JobSnapshot): void {
+export function restoreGraph(graph: Graph, snapshot: JobSnapshot, blocks?: BlockReader): void {
   const ids = new Set(graph.nodes.map((n) => n.id));
   const extra = Object.keys(snapshot.nodes).filter((id) => !ids.has(id));
   const missing = [...ids].filter((id) => !(id in snapshot.nodes));
@@ -131,7 +132,7 @@ export function restoreGraph(graph: Graph, snapshot: JobSnapshot): void {
       );
     }
     try {
-      node.restore(saved);
+      node.restore(saved, blocks);
     } catch (error) {
       throw new RestoreError(
         `The checkpoint does not fit node '${node.id}' (${node.definition.kind}): ${messageOf(error)}.`,

@@ -10,6 +10,7 @@ import {
   parseDuration,
   RECORD_ERRORS_KEPT,
 } from '@sluice/shared';
+import type { BlockReader, BlockWriter } from '../checkpoint/blocks.js';
 import type { CheckpointKind } from '../checkpoint/codec.js';
 import type { WrittenCheckpoint } from '../checkpoint/storage.js';
 import { DataDir } from '../io/data-dir.js';
@@ -56,7 +57,12 @@ export interface JobOptions {
    * Starts from a checkpoint of the same pipeline instead of from scratch:
    * every node's state, the watermarks, and the sources' positions.
    */
-  readonly restore?: { readonly snapshot: JobSnapshot; readonly id?: number };
+  readonly restore?: {
+    readonly snapshot: JobSnapshot;
+    readonly id?: number;
+    /** Where the snapshot's state blocks are (a checkpoint read back gives them); default: inline. */
+    readonly blocks?: BlockReader;
+  };
   /**
    * Names the job, the same across its restarts and different between jobs
    * (Kafka sinks derive their transactional ids from it). Default: from the
@@ -158,7 +164,7 @@ export class Job implements NodeHost {
       fail: (node, error) => this.fail(node, error),
     });
     if (options.restore) {
-      restoreGraph(graph, options.restore.snapshot);
+      restoreGraph(graph, options.restore.snapshot, options.restore.blocks);
       // Rates count from here, not from zero.
       this.#rates.sample(this.clock.now() - 1, this.#readings());
     }
@@ -168,12 +174,13 @@ export class Job implements NodeHost {
         {
           clock: this.clock,
           running: () => this.#status === 'running' && !this.#stopping,
-          snapshot: () => this.#cut(),
+          snapshot: (blocks) => this.#cut(blocks),
           flushSinks: () => this.#flushSinks(),
           checkpointed: () => this.#checkpointed(),
         },
         options.checkpoints,
         options.restore?.id,
+        options.restore?.blocks,
       );
       this.#checkpoints.start();
     }
@@ -197,8 +204,11 @@ export class Job implements NodeHost {
   #commits!: SourceCommits;
 
   /** Every node and edge now, as a checkpoint keeps them. Call between batches. */
-  snapshot(): JobSnapshot {
-    return snapshotGraph({ nodes: this.#nodes, sources: this.#sources, edges: this.#edges });
+  snapshot(blocks?: BlockWriter): JobSnapshot {
+    return snapshotGraph(
+      { nodes: this.#nodes, sources: this.#sources, edges: this.#edges },
+      blocks,
+    );
   }
 
   /** Checkpoint figures, when the job takes checkpoints. */
@@ -207,10 +217,10 @@ export class Job implements NodeHost {
   }
 
   /** The checkpoint's cut: exactly-once sinks set aside what came before it, then every node is snapshotted. */
-  #cut(): JobSnapshot {
+  #cut(blocks?: BlockWriter): JobSnapshot {
     for (const node of this.#nodes) node.operator?.cut?.();
     this.#cutPositions = this.#sources.map((node) => node.position);
-    return this.snapshot();
+    return this.snapshot(blocks);
   }
 
   /** The sources' positions at the last cut, in `#sources` order. */

@@ -4,6 +4,7 @@
 import type { OperatorDefinition } from '@sluice/shared';
 import type { Batch } from '../batch.js';
 import { END_OF_TIME, START_OF_TIME } from '../batch.js';
+import type { BlockReader, BlockWriter } from '../checkpoint/blocks.js';
 import type { Operator, OperatorContext, Source } from '../operator.js';
 import type { Clock } from './clock.js';
 import { OperatorCounters } from './metrics.js';
@@ -253,11 +254,11 @@ export class RunningNode {
   }
 
   /** The node now, for a checkpoint taken between batches. */
-  snapshot(): NodeSnapshot {
+  snapshot(blocks?: BlockWriter): NodeSnapshot {
     const c = this.counters;
     return {
       kind: this.definition.kind,
-      state: this.state.snapshot(),
+      state: this.state.snapshot(blocks),
       watermark: this.watermark,
       slots: this.#slotWatermarks.map((watermark, i) => ({
         watermark,
@@ -280,13 +281,13 @@ export class RunningNode {
    * operator's store, the watermarks (without calling the operator: its state
    * already reflects them), the source's position and the pending timer.
    */
-  restore(snapshot: NodeSnapshot): void {
+  restore(snapshot: NodeSnapshot, blocks?: BlockReader): void {
     if (snapshot.slots.length !== this.#slotWatermarks.length) {
       throw new Error(
         `node '${this.id}' has ${this.#slotWatermarks.length} inputs, the checkpoint ${snapshot.slots.length}`,
       );
     }
-    this.state.restore(snapshot.state);
+    this.state.restore(snapshot.state, blocks);
     this.watermark = snapshot.watermark;
     snapshot.slots.forEach((slot, i) => {
       this.#slotWatermarks[i] = slot.watermark;

@@ -10,6 +10,11 @@
 // their map or cell (the checkpoint storage refuses anything else, naming
 // where it is). A snapshot may share objects with the live state: it is
 // valid until the operator next runs, so it is serialized at once.
+//
+// A codec may hand immutable pieces of its value (sealed blocks of rows) to the
+// BlockWriter it is given, and embed the reference it gets back: a checkpoint
+// writes each block once and later checkpoints only name it (blocks.ts).
+import { type BlockReader, type BlockWriter, inlineBlocks } from '../checkpoint/blocks.js';
 
 export interface StateSize {
   readonly keys: number;
@@ -18,8 +23,8 @@ export interface StateSize {
 
 /** Turns a state value into plain data and back. */
 export interface Codec<V> {
-  encode(value: V): unknown;
-  decode(plain: unknown): V;
+  encode(value: V, blocks: BlockWriter): unknown;
+  decode(plain: unknown, blocks: BlockReader): V;
 }
 
 /** One named value of an operator's state (a counter, the time windows have fired up to). */
@@ -80,20 +85,20 @@ export class StateStore {
   }
 
   /** Everything in the store, as plain data. */
-  snapshot(): StoreSnapshot {
+  snapshot(blocks: BlockWriter = inlineBlocks): StoreSnapshot {
     const maps: Record<string, unknown[]> = {};
     for (const [name, { map, codec }] of this.#maps) {
       const flat = new Array<unknown>(map.size * 2);
       let i = 0;
       for (const [key, value] of map) {
         flat[i++] = key;
-        flat[i++] = codec ? codec.encode(value) : value;
+        flat[i++] = codec ? codec.encode(value, blocks) : value;
       }
       maps[name] = flat;
     }
     const cells: Record<string, unknown> = {};
     for (const [name, cell] of this.#cells) {
-      cells[name] = cell.codec ? cell.codec.encode(cell.value) : cell.value;
+      cells[name] = cell.codec ? cell.codec.encode(cell.value, blocks) : cell.value;
     }
     return { maps, cells };
   }
@@ -103,7 +108,7 @@ export class StateStore {
    * its maps and cells (by creating them) before; a snapshot naming one it
    * does not have is refused, as it was taken of another operator.
    */
-  restore(snapshot: StoreSnapshot): void {
+  restore(snapshot: StoreSnapshot, blocks: BlockReader = inlineBlocks): void {
     for (const name of Object.keys(snapshot.maps)) {
       if (!this.#maps.has(name))
         throw new Error(`the snapshot holds a state map '${name}' this operator does not keep`);
@@ -116,7 +121,7 @@ export class StateStore {
       map.clear();
       const flat = snapshot.maps[name] ?? [];
       for (let i = 0; i < flat.length; i += 2) {
-        map.set(flat[i], codec ? codec.decode(flat[i + 1]) : flat[i + 1]);
+        map.set(flat[i], codec ? codec.decode(flat[i + 1], blocks) : flat[i + 1]);
       }
     }
     for (const [name, cell] of this.#cells) {
@@ -125,7 +130,7 @@ export class StateStore {
         continue;
       }
       const plain = snapshot.cells[name];
-      cell.value = cell.codec ? cell.codec.decode(plain) : plain;
+      cell.value = cell.codec ? cell.codec.decode(plain, blocks) : plain;
     }
     for (const rebuild of this.#rebuilds) rebuild();
   }
