@@ -5,6 +5,13 @@ import { type Field, type joinWindow, parseDuration } from '@sluice/shared';
 import type { Batch, Row } from '../batch.js';
 import { END_OF_TIME } from '../batch.js';
 import type { EnvironmentOf, Operator, OperatorContext } from '../operator.js';
+import {
+  Column,
+  type ColumnSnapshot,
+  RowColumns,
+  type RowColumnsSnapshot,
+} from '../runtime/row-columns.js';
+import type { Codec } from '../runtime/state.js';
 import { reportBadValue } from './compile.js';
 import { joinedRows } from './join/joined-rows.js';
 import { type JoinKey, keyReader } from './join/keys.js';
@@ -15,17 +22,52 @@ const WINDOW_FIELDS: readonly Field[] = [
   { name: 'window_end', type: 'timestamp' },
 ];
 
-/** What one window holds until it fires: plain data, kept in the store as it is. */
+/** What one window holds until it fires. */
 interface WindowBuffer {
   readonly start: number;
   readonly end: number;
-  /** Left records in arrival order, with their keys (null = NULL key, kept for a left join). */
-  readonly left: Row[];
-  readonly leftKeys: (JoinKey | null)[];
+  /**
+   * Left records in arrival order, with their keys (null = NULL key, kept for
+   * a left join), column by column: a window of a busy stream holds millions.
+   */
+  readonly left: RowColumns;
+  readonly leftKeys: Column;
   /** Right records by key, each list in arrival order. */
   readonly right: Map<JoinKey, Row[]>;
   rightCount: number;
 }
+
+interface WindowPlain {
+  readonly start: number;
+  readonly end: number;
+  readonly left: RowColumnsSnapshot;
+  readonly leftKeys: ColumnSnapshot;
+  readonly right: Map<JoinKey, Row[]>;
+  readonly rightCount: number;
+}
+
+/** The left buffers' sealed blocks are written once, then named by later checkpoints. */
+const windowCodec: Codec<WindowBuffer> = {
+  encode: (w, blocks): WindowPlain => ({
+    start: w.start,
+    end: w.end,
+    left: w.left.encode(blocks),
+    leftKeys: w.leftKeys.encode(blocks),
+    right: w.right,
+    rightCount: w.rightCount,
+  }),
+  decode: (plain, blocks) => {
+    const w = plain as WindowPlain;
+    return {
+      start: w.start,
+      end: w.end,
+      left: RowColumns.decode(w.left, blocks),
+      leftKeys: Column.decode(w.leftKeys, blocks),
+      right: w.right,
+      rightCount: w.rightCount,
+    };
+  },
+};
 
 export function createJoinWindow(env: EnvironmentOf<typeof joinWindow>): Operator {
   const { config } = env;
@@ -41,7 +83,7 @@ export function createJoinWindow(env: EnvironmentOf<typeof joinWindow>): Operato
   );
   const joined = joinedRows(env, WINDOW_FIELDS);
   /** Open windows by start: all of the operator's state. */
-  const windows = env.state.map<number, WindowBuffer>('windows');
+  const windows = env.state.map<number, WindowBuffer>('windows', windowCodec);
   // An index over the windows, rebuilt from them on restore.
   let bufferedLeft = 0;
   let bufferedRight = 0;
@@ -64,8 +106,8 @@ export function createJoinWindow(env: EnvironmentOf<typeof joinWindow>): Operato
       window = {
         start,
         end: start + size,
-        left: [],
-        leftKeys: [],
+        left: new RowColumns(),
+        leftKeys: new Column(),
         right: new Map(),
         rightCount: 0,
       };
@@ -152,9 +194,11 @@ export function createJoinWindow(env: EnvironmentOf<typeof joinWindow>): Operato
     const time = window.end - 1;
     const n = window.left.length;
     for (let i = 0; i < n; i++) {
-      const left = window.left[i]!;
-      const key = window.leftKeys[i] ?? null;
+      const key = window.leftKeys.get(i) as JoinKey | null;
       const matches = key === null ? undefined : window.right.get(key);
+      // Made from its columns only when it is emitted.
+      if (matches === undefined && !leftJoin) continue;
+      const left = window.left.row(i);
       let matched = false;
       if (matches !== undefined) {
         for (const right of matches) {
