@@ -6,6 +6,7 @@ import { BlockScratch, decodeBlock, FRAME_HEAD } from './block-bytes.js';
 const block = fc
   .record({
     kind: fc.constantFrom('number', 'dictionary', 'values'),
+    label: fc.oneof(fc.string({ unit: 'binary' }), fc.constant(null)),
     numbers: fc.array(fc.double()).map((a) => Float64Array.from(a)),
     flags: fc.array(fc.integer({ min: 0, max: 255 })).map((a) => Uint8Array.from(a)),
     codes: fc.array(fc.integer({ min: 0, max: 0xffff })).map((a) => Uint16Array.from(a)),

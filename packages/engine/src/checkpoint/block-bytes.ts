@@ -22,6 +22,9 @@ const TAG_UINT8 = 2;
 const TAG_UINT16 = 3;
 const TAG_UINT32 = 4;
 const TAG_TEXT = 5;
+const TAG_NULL = 6;
+/** A string field (a block's kind): its UTF-16LE bytes, exact for any string. */
+const TAG_STRING = 7;
 
 /** Strings joined at a time: short enough to stay in the young generation. */
 const TEXT_RUN = 256;
@@ -102,13 +105,19 @@ export class BlockScratch {
       this.#room(2);
       this.#at = this.#buffer.writeUInt16LE(nameBytes.length, this.#at);
       this.#bytes(nameBytes);
-      const tag = typedTag(value) ?? (isText(value) ? TAG_TEXT : TAG_V8);
+      const tag =
+        value === null
+          ? TAG_NULL
+          : typeof value === 'string'
+            ? TAG_STRING
+            : (typedTag(value) ?? (isText(value) ? TAG_TEXT : TAG_V8));
       this.#u8(tag);
       const lengthAt = this.#at;
       this.#u32(0);
       if (tag === TAG_TEXT) this.#text(value as (string | null)[]);
+      else if (tag === TAG_STRING) this.#bytes(Buffer.from(value as string, 'utf16le'));
       else if (tag === TAG_V8) this.#bytes(serialize(value));
-      else this.#bytes(value as Typed);
+      else if (tag !== TAG_NULL) this.#bytes(value as Typed);
       this.#buffer.writeUInt32LE(this.#at - lengthAt - 4, lengthAt);
     }
   }
@@ -205,6 +214,13 @@ function decodeField(tag: number, body: Buffer): unknown {
       return typed(body, (b) => new Uint32Array(b), 4);
     case TAG_TEXT:
       return decodeText(body);
+    case TAG_NULL:
+      if (body.length !== 0) throw new Error('a state block has a NULL field with bytes');
+      return null;
+    case TAG_STRING:
+      if (body.length % 2 !== 0)
+        throw new Error('a state block has a string field of a broken length');
+      return body.toString('utf16le');
     default:
       throw new Error(`a state block has a field of unknown tag ${tag}`);
   }

@@ -129,7 +129,10 @@ export function serializeSnapshot(snapshot: unknown): Buffer {
  * frames are added: one compressor for the whole file, however many blocks.
  */
 export class PayloadWriter {
-  readonly #stream = createZstdCompress();
+  // Output in chunks of 1 MiB: each chunk is a turn of the event loop, which
+  // waits for the job's batch in progress (the default 16 KiB made the
+  // compressor wait on the job far more than work).
+  readonly #stream = createZstdCompress({ chunkSize: 1 << 20 });
   readonly #chunks: Buffer[] = [];
   #rawBytes = 0;
 

@@ -114,8 +114,8 @@ export class CheckpointStorage {
   /** Set once the directory is made, cleaned of temporary files and scanned for the next id. */
   #opened = false;
   #nextId = 1;
-  /** Blocks are written through it one at a time (the queue keeps writes apart). */
-  readonly #scratch = new BlockScratch();
+  /** Blocks are written through them, one checkpoint at a time (the queue keeps writes apart). */
+  readonly #scratches = [new BlockScratch(), new BlockScratch()];
 
   constructor(dir: string, options: CheckpointStorageOptions = {}) {
     const keep = options.keep ?? 3;
@@ -179,22 +179,27 @@ export class CheckpointStorage {
       // a slice of blocks per turn of the event loop, the job's batches
       // running in between, so a large state costs the job a share of its
       // thread rather than a pause.
+      // Two scratches: one slice is compressed while the next is written.
       const { blocks } = encoded;
-      for (let i = 0; i < blocks.length; ) {
+      const taken: (Promise<void> | undefined)[] = [undefined, undefined];
+      for (let i = 0, k = 0; i < blocks.length; k ^= 1) {
         await new Promise((resolve) => setImmediate(resolve));
+        // Taken in by the compressor before its scratch is written over.
+        await taken[k];
+        const scratch = this.#scratches[k]!;
         const began = performance.now();
         do {
           if (this.#checkPlain) checkPlainData(blocks[i]);
-          this.#scratch.frame(blocks[i++]!);
+          scratch.frame(blocks[i++]!);
         } while (
           i < blocks.length &&
           performance.now() - began < BLOCK_SLICE_MS &&
-          this.#scratch.size < BLOCK_SLICE_BYTES
+          scratch.size < BLOCK_SLICE_BYTES
         );
         serializeMs += performance.now() - began;
-        // Taken in before the scratch is written over by the next slice.
-        await writer.addFramed(this.#scratch.take());
+        taken[k] = writer.addFramed(scratch.take());
       }
+      await Promise.all(taken);
       const payload = await writer.finish();
       const rawBytes = writer.rawBytes;
       const encodeMs = performance.now() - started;

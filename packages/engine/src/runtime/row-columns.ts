@@ -102,12 +102,13 @@ function read(block: SealedBlock, i: number): unknown {
 }
 
 /**
- * The values as words and codes, unless more than half are distinct (found
- * out as soon as they are: the count is checked as it goes).
+ * The values as words and codes, unless more than one in 64 is distinct
+ * (found out as soon as it is: counting costs a map insert per word, so a
+ * column of mostly distinct strings gives up early).
  */
 function dictionaryOf(values: readonly (string | null)[]): SealedBlock | undefined {
   const n = values.length;
-  const most = Math.max(1, n >>> 1);
+  const most = Math.max(1, n >>> 6);
   const index = new Map<string, number>();
   const words: string[] = [];
   const codes = most < 0x10000 ? new Uint16Array(n) : new Uint32Array(n);
