@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CheckpointStorage, checkpointSettings, pipelineFingerprint } from '@sluice/engine';
 import {
+  type Diagnostic,
   hasErrors,
   type JobSummary,
   PIPELINE_FORMAT,
@@ -20,6 +21,7 @@ import {
 import { AppError, notFound } from '../errors.js';
 import type { JobStore, StoredJob } from '../storage/job-store.js';
 import { JobHandle, type JobOrigin } from './handle.js';
+import { preflight } from './preflight.js';
 import {
   type CheckpointPlan,
   newStopFlag,
@@ -95,6 +97,39 @@ export class JobManager {
    * Throws `invalid-pipeline` with the diagnostics when it cannot run.
    */
   start(document: unknown, origin: JobOrigin = {}): JobHandle {
+    return this.#startValid(this.#valid(document), origin);
+  }
+
+  /**
+   * As `start`, once what can be checked before it runs is there (its files,
+   * its Kafka topics): otherwise throws `invalid-pipeline` with the findings,
+   * on their nodes. A deploy comes this way.
+   */
+  async startChecked(document: unknown, origin: JobOrigin = {}): Promise<JobHandle> {
+    const pipeline = this.#valid(document);
+    const found = await this.preflight(pipeline);
+    const first = found.find((d) => d.severity === 'error');
+    if (first) {
+      const where = first.nodeId === undefined ? '' : ` (node '${first.nodeId}')`;
+      throw new AppError(
+        'invalid-pipeline',
+        `The pipeline cannot run: ${first.message}${where}`,
+        found,
+      );
+    }
+    // Validated again: the server may have begun to shut down during the checks.
+    return this.#startValid(this.#valid(document), origin);
+  }
+
+  /** What can be checked before the pipeline runs: see preflight.ts. */
+  preflight(pipeline: Pipeline): Promise<Diagnostic[]> {
+    return preflight(pipeline, {
+      dataDir: this.#dataDir,
+      ...(this.#dataDirShownAs === undefined ? {} : { dataDirShownAs: this.#dataDirShownAs }),
+    });
+  }
+
+  #valid(document: unknown): Pipeline {
     if (this.#closing) throw new AppError('unavailable', 'The server is shutting down.');
     const read = readPipelineValue(document);
     if (!read.pipeline || hasErrors(read.diagnostics)) {
@@ -104,8 +139,12 @@ export class JobManager {
         read.diagnostics,
       );
     }
-    const job = this.#run(randomUUID(), read.pipeline, origin);
-    this.#records?.insert(job.record(), read.pipeline);
+    return read.pipeline;
+  }
+
+  #startValid(pipeline: Pipeline, origin: JobOrigin): JobHandle {
+    const job = this.#run(randomUUID(), pipeline, origin);
+    this.#records?.insert(job.record(), pipeline);
     return job;
   }
 

@@ -400,4 +400,64 @@ describe('job routes', () => {
     expect(none.json()).toBeNull();
     await t.app.inject({ method: 'POST', url: `/api/jobs/${id}/stop`, headers: t.auth });
   });
+
+  it('refuses to deploy a file source whose file is not there, naming the node, and says so before deploying', async () => {
+    const pipeline = {
+      format: 'sluice.pipeline/v1',
+      name: 'Missing file',
+      nodes: [
+        {
+          id: 'orders',
+          kind: 'source.file',
+          config: {
+            path: 'nowhere.jsonl',
+            format: 'jsonl',
+            schema: [{ name: 'a', type: 'string' }],
+          },
+        },
+        { id: 'results', kind: 'sink.preview', config: {} },
+      ],
+      edges: [{ id: 'e1', source: 'orders', target: 'results' }],
+    };
+    const before = (
+      await t.app.inject({ method: 'GET', url: '/api/jobs', headers: t.auth })
+    ).json();
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/jobs',
+      headers: t.auth,
+      payload: { pipeline },
+    });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json().error.message).toMatch(
+      /^The pipeline cannot run: The file cannot be read: .*nowhere\.jsonl.* \(node 'orders'\)$/,
+    );
+    const after = (await t.app.inject({ method: 'GET', url: '/api/jobs', headers: t.auth })).json();
+    expect(after).toHaveLength(before.length);
+    const check = await t.app.inject({
+      method: 'POST',
+      url: '/api/pipelines/preflight',
+      headers: t.auth,
+      payload: pipeline,
+    });
+    expect(check.json()).toMatchObject({
+      ready: false,
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'file-unreadable',
+          nodeId: 'orders',
+          path: 'nodes[0].config.path',
+        },
+      ],
+    });
+    await writeFile(join(filesDir(t.options), 'nowhere.jsonl'), '{"a":"x"}\n');
+    const ready = await t.app.inject({
+      method: 'POST',
+      url: '/api/pipelines/preflight',
+      headers: t.auth,
+      payload: pipeline,
+    });
+    expect(ready.json()).toEqual({ ready: true, diagnostics: [] });
+  });
 });

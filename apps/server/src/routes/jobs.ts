@@ -3,11 +3,13 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   DeployedJobSchema,
+  DiagnosticRef,
   JobDetailSchema,
   JobSummarySchema,
   NodeViewSchema,
   RECORD_ERRORS_KEPT,
   RecordErrorSchema,
+  readPipelineValue,
 } from '@sluice/shared';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
@@ -56,9 +58,36 @@ export async function jobRoutes(fastify: FastifyInstance) {
       }
       const job =
         body.pipelineId === undefined
-          ? app.jobs.start(body.pipeline)
-          : startStored(app, body.pipelineId, body.version);
+          ? await app.jobs.startChecked(body.pipeline)
+          : await startStored(app, body.pipelineId, body.version);
       return reply.status(201).send({ id: job.id, status: job.status });
+    },
+  );
+
+  app.post(
+    '/api/pipelines/preflight',
+    {
+      preValidation: refuseOversized(),
+      schema: {
+        summary:
+          'Check what can be checked before a pipeline runs: it is valid, its files are in the data directory, its Kafka topics exist',
+        tags: ['pipelines'],
+        body: Type.Ref('PipelineDocument'),
+        response: {
+          200: Type.Object({
+            ready: Type.Boolean({ description: 'No errors: a deploy would start it' }),
+            diagnostics: Type.Array(DiagnosticRef),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const read = readPipelineValue(request.body);
+      const diagnostics = [...read.diagnostics];
+      if (read.pipeline && !diagnostics.some((d) => d.severity === 'error'))
+        diagnostics.push(...(await app.jobs.preflight(read.pipeline)));
+      return { ready: !diagnostics.some((d) => d.severity === 'error'), diagnostics };
     },
   );
 
@@ -189,7 +218,7 @@ export async function jobRoutes(fastify: FastifyInstance) {
 /** Deploys a stored version (the current one by default); the store answers 404 for unknown ones. */
 function startStored(app: FastifyInstance, pipelineId: string, version?: number) {
   const stored = app.store.getVersion(pipelineId, version);
-  return app.jobs.start(stored.pipeline, {
+  return app.jobs.startChecked(stored.pipeline, {
     pipelineId: stored.id,
     pipelineVersion: stored.version,
   });
