@@ -1,6 +1,6 @@
 // Jobs as durable records, against the real app on a real data directory:
 // built, closed and built again on the same folder, as a restart does.
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -261,7 +261,10 @@ describe('durable jobs', () => {
 
   it('refuses to resume a job that failed before its first checkpoint', async () => {
     const app = await start();
-    // No input file: the job fails as it opens it, before any checkpoint.
+    // The output path is a folder: the job fails as it opens it, before any checkpoint.
+    // (A missing input file is refused before the job starts: see routes/jobs.test.ts.)
+    await writeDurableInput(filesDir(app.options));
+    await mkdir(join(filesDir(app.options), 'out/result.jsonl'), { recursive: true });
     const id = await deploy(app, windowedPipeline({ out: 'out/result.jsonl' }));
     const failed = await until(app, id, (j) => j.status !== 'running');
     expect(failed.status).toBe('failed');
