@@ -64,5 +64,5 @@ export { checkpointSettings, pipelineFingerprint } from './runtime/checkpoint.js
 export type { Clock } from './runtime/clock.js';
 export { ManualClock, systemClock } from './runtime/clock.js';
 export type { JobOptions, JobResult } from './runtime/job.js';
-export { Job, PipelineError, RestoreError, startJob } from './runtime/job.js';
+export { Job, PipelineError, RestoreError, restoreFrom, startJob } from './runtime/job.js';
 export type { TapOptions } from './runtime/taps.js';

@@ -9,11 +9,11 @@ import {
   DirectoryLockedError,
   type JobOptions,
   type JobResult,
-  type JobSnapshot,
   lockDirectory,
   PipelineError,
   pipelineFingerprint,
   RestoreError,
+  restoreFrom,
   startJob,
 } from '@sluice/engine';
 import {
@@ -155,15 +155,7 @@ async function checkpointsIn(
     options: {
       jobId,
       ...(checkpoints ? { checkpoints } : {}),
-      ...(latest
-        ? {
-            restore: {
-              snapshot: latest.snapshot as JobSnapshot,
-              id: latest.info.id,
-              blocks: latest.blocks,
-            },
-          }
-        : {}),
+      ...(latest ? { restore: restoreFrom(latest) } : {}),
     },
     release,
   };

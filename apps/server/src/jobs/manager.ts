@@ -117,8 +117,9 @@ export class JobManager {
         found,
       );
     }
-    // Validated again: the server may have begun to shut down during the checks.
-    return this.#startValid(this.#valid(document), origin);
+    // The server may have begun to shut down during the checks.
+    if (this.#closing) throw new AppError('unavailable', 'The server is shutting down.');
+    return this.#startValid(pipeline, origin);
   }
 
   /** What can be checked before the pipeline runs: see preflight.ts. */

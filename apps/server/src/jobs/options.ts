@@ -6,9 +6,9 @@ import {
   CheckpointFormatError,
   CheckpointStorage,
   type JobOptions,
-  type JobSnapshot,
   pipelineFingerprint,
   type RestoredCheckpoint,
+  restoreFrom,
 } from '@sluice/engine';
 import type { JobSummary } from '@sluice/shared';
 import { STOP_DRAIN, STOP_SAVEPOINT, type WorkerStart } from './protocol.js';
@@ -47,10 +47,7 @@ export async function jobOptions(
   if (!found) return { options };
   const { id, kind, createdAt } = found.info;
   return {
-    options: {
-      ...options,
-      restore: { snapshot: found.snapshot as JobSnapshot, id, blocks: found.blocks },
-    },
+    options: { ...options, restore: restoreFrom(found) },
     restoredFrom: { id, kind, at: createdAt },
   };
 }

@@ -81,7 +81,7 @@ export class CheckpointReadError extends Error {
   override readonly name = 'CheckpointReadError';
   constructor(
     readonly file: string,
-    reason: string,
+    readonly reason: string,
   ) {
     super(`checkpoint file ${file} cannot be read: ${reason}`);
   }

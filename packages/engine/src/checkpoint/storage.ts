@@ -333,6 +333,32 @@ export class CheckpointStorage {
   }
 
   async #restore(entry: Entry): Promise<RestoredCheckpoint> {
+    const { bytes, header, decoded } = await this.#read(entry);
+    const files = new Map<number, readonly unknown[]>([[header.id, decoded.blocks]]);
+    for (const id of header.references) files.set(id, await this.#blocksOf(entry, id));
+    return {
+      info: infoOf(entry, header, bytes.length),
+      snapshot: decoded.state,
+      blocks: new CheckpointFileBlocks(header.id, files),
+    };
+  }
+
+  /** The blocks written in checkpoint `id`, which `entry` refers to. */
+  async #blocksOf(entry: Entry, id: number): Promise<readonly unknown[]> {
+    const file = fileName('checkpoint', id);
+    try {
+      return (await this.#read({ kind: 'checkpoint', id, file })).decoded.blocks;
+    } catch (error) {
+      if (!(error instanceof CheckpointReadError)) throw error;
+      throw new CheckpointReadError(
+        entry.file,
+        `the file ${file} it refers to cannot be read (${error.reason})`,
+      );
+    }
+  }
+
+  /** One file read whole and decoded; throws CheckpointReadError (or a format error) naming it. */
+  async #read(entry: Entry) {
     const path = join(this.dir, entry.file);
     let bytes: Buffer;
     try {
@@ -342,40 +368,8 @@ export class CheckpointStorage {
     }
     const { header, payloadOffset } = decodeHeader(bytes, entry.file, path);
     this.#checkName(entry, header);
-    const { state, blocks } = await decodePayload(bytes, header, payloadOffset, entry.file);
-    const files = new Map<number, readonly unknown[]>([[header.id, blocks]]);
-    for (const id of header.references) files.set(id, await this.#blocksOf(entry, id));
-    return {
-      info: infoOf(entry, header, bytes.length),
-      snapshot: state,
-      blocks: new CheckpointFileBlocks(header.id, files),
-    };
-  }
-
-  /** The blocks written in checkpoint `id`, which `entry` refers to. */
-  async #blocksOf(entry: Entry, id: number): Promise<readonly unknown[]> {
-    const file = fileName('checkpoint', id);
-    const path = join(this.dir, file);
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(path);
-    } catch (cause) {
-      throw new CheckpointReadError(
-        entry.file,
-        `the file ${file} it refers to cannot be read (${(cause as Error).message})`,
-      );
-    }
-    try {
-      const { header, payloadOffset } = decodeHeader(bytes, file, path);
-      this.#checkName({ kind: 'checkpoint', id, file }, header);
-      return (await decodePayload(bytes, header, payloadOffset, file)).blocks;
-    } catch (error) {
-      if (!(error instanceof CheckpointReadError)) throw error;
-      throw new CheckpointReadError(
-        entry.file,
-        `the file it refers to is damaged: ${error.message}`,
-      );
-    }
+    const decoded = await decodePayload(bytes, header, payloadOffset, entry.file);
+    return { bytes, header, decoded };
   }
 
   async #info(entry: Entry): Promise<CheckpointInfo> {

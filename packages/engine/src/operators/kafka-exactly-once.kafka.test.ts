@@ -16,9 +16,8 @@ import { DataDir } from '../io/data-dir.js';
 import { KafkaAdmin, KafkaWriter } from '../io/kafka/client.js';
 import { KafkaReader } from '../io/kafka/reader.js';
 import type { Operator, OperatorContext } from '../operator.js';
-import type { JobSnapshot } from '../runtime/checkpoint.js';
 import { systemClock } from '../runtime/clock.js';
-import { type Job, startJob } from '../runtime/job.js';
+import { type Job, restoreFrom, startJob } from '../runtime/job.js';
 import { StateStore } from '../runtime/state.js';
 import { runtimeFor } from './registry.js';
 
@@ -208,11 +207,7 @@ describe('a Kafka → window → Kafka job restored from checkpoints', () => {
         jobId,
         ...(latest
           ? {
-              restore: {
-                snapshot: latest.snapshot as JobSnapshot,
-                id: latest.info.id,
-                blocks: latest.blocks,
-              },
+              restore: restoreFrom(latest),
             }
           : {}),
       });
@@ -323,11 +318,7 @@ describe('a Kafka → window → Kafka job restored from checkpoints', () => {
               intervalMs: 300,
               storage: new CheckpointStorage(join(dir, `${suffix}-successor`)),
             },
-            restore: {
-              snapshot: latest.snapshot as JobSnapshot,
-              id: latest.info.id,
-              blocks: latest.blocks,
-            },
+            restore: restoreFrom(latest),
             jobId: suffix,
           });
         }

@@ -12,7 +12,7 @@ import { CheckpointStorage, type RestoredCheckpoint } from '../checkpoint/storag
 import type { PreviewView } from '../operators/sinks.js';
 import type { JobSnapshot } from './checkpoint.js';
 import { ManualClock } from './clock.js';
-import { type JobOptions, RestoreError, startJob } from './job.js';
+import { type JobOptions, RestoreError, restoreFrom, startJob } from './job.js';
 
 function pipeline(nodes: PipelineNode[], edges: [string, string, string?, string?][]): Pipeline {
   return {
@@ -229,15 +229,7 @@ describe('a job restored from a snapshot', () => {
         const job = startJob(q7, {
           clock,
           checkpoints: { intervalMs: 1000, storage },
-          ...(from
-            ? {
-                restore: {
-                  snapshot: from.snapshot as JobSnapshot,
-                  id: from.info.id,
-                  blocks: from.blocks,
-                },
-              }
-            : {}),
+          ...(from ? { restore: restoreFrom(from) } : {}),
           stopRequested: () => {
             if (++asked === 40) clock.advance(1000);
             // Stopped without a savepoint, as if killed; stopping waits for the checkpoint in flight.
@@ -256,7 +248,7 @@ describe('a job restored from a snapshot', () => {
       // Kept although `keep` is 1: the newest needs its blocks.
       expect((await storage.list()).map((c) => c.id)).toEqual([2, 1]);
       const restored = await outputOf(q7, {
-        restore: { snapshot: second.snapshot as JobSnapshot, id: 2, blocks: second.blocks },
+        restore: restoreFrom(second),
       });
       expect({ rows: restored.rows, times: restored.times }).toEqual({
         rows: whole.rows,

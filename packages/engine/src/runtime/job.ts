@@ -12,7 +12,7 @@ import {
 } from '@sluice/shared';
 import type { BlockReader, BlockWriter } from '../checkpoint/blocks.js';
 import type { CheckpointKind } from '../checkpoint/codec.js';
-import type { WrittenCheckpoint } from '../checkpoint/storage.js';
+import type { RestoredCheckpoint, WrittenCheckpoint } from '../checkpoint/storage.js';
 import { DataDir } from '../io/data-dir.js';
 import {
   CheckpointCoordinator,
@@ -69,6 +69,11 @@ export interface JobOptions {
    * pipeline's fingerprint, so two runs of one pipeline share it.
    */
   readonly jobId?: string;
+}
+
+/** What `JobOptions.restore` takes from a checkpoint read back: its state, its id and its blocks. */
+export function restoreFrom(found: RestoredCheckpoint): NonNullable<JobOptions['restore']> {
+  return { snapshot: found.snapshot as JobSnapshot, id: found.info.id, blocks: found.blocks };
 }
 
 export type { JobFailure } from '@sluice/shared';
