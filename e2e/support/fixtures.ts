@@ -40,7 +40,11 @@ function serverFromEnv(): Server {
   return { baseURL, printedLoginURL, token };
 }
 
-async function mintLoginURL(server: Server): Promise<string> {
+/** A one-time sign-in link for a server, made with its token as `POST /api/session/links` makes it. */
+export async function mintLoginURL(server: {
+  readonly baseURL: string;
+  readonly token: string;
+}): Promise<string> {
   const response = await fetch(`${server.baseURL}/api/session/links`, {
     method: 'POST',
     headers: { authorization: `Bearer ${server.token}` },

@@ -1,7 +1,7 @@
 // Starts the real `sluice start` command, as a user would, and reads the login
 // link it prints. No token is given: the server makes its own, as on a first run.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -18,23 +18,42 @@ export interface SluiceServer {
   readonly baseURL: string;
   readonly loginURL: string;
   readonly dataDir: string;
+  /** Stops the server (SIGTERM, a clean exit) and removes its data directory. */
   stop(): Promise<void>;
 }
 
-export async function startSluiceServer(options: { kafka?: string } = {}): Promise<SluiceServer> {
+/** A server a test owns: it can be taken down and brought back on the same address and data. */
+export interface RestartableSluiceServer extends SluiceServer {
+  /** The token, read from the data directory as a script would. */
+  readonly token: string;
+  /** Stops the server as SIGTERM does, keeping its data directory; its address stays its own. */
+  down(): Promise<void>;
+  /** Kills the server (SIGKILL), as a crash would, keeping its data directory. */
+  crash(): Promise<void>;
+  /** Starts it again on the same port and data directory, after `down()` or `crash()`. */
+  up(): Promise<void>;
+}
+
+interface Started {
+  readonly child: ChildProcess;
+  readonly output: string[];
+  readonly loginURL: string;
+  readonly killOnExit: () => void;
+}
+
+async function launch(dataDir: string, port: number, kafka?: string): Promise<Started> {
   if (!existsSync(BUILT_CLI)) {
     throw new Error(
       `The server is not built (${BUILT_CLI} is missing). Run \`npx turbo run build\` (or \`npm test\`, which builds first) before the e2e tests.`,
     );
   }
-  const dataDir = mkdtempSync(join(tmpdir(), 'sluice-e2e-'));
   // None of the developer's SLUICE_* settings (token, port, origins…) leak in.
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !name.startsWith('SLUICE_')),
   );
-  const args = [CLI, 'start', '--port', '0', '--data-dir', dataDir];
+  const args = [CLI, 'start', '--port', String(port), '--data-dir', dataDir];
   // The cluster the designer browses when a request names none.
-  if (options.kafka) args.push('--kafka', options.kafka);
+  if (kafka) args.push('--kafka', kafka);
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env,
@@ -50,26 +69,93 @@ export async function startSluiceServer(options: { kafka?: string } = {}): Promi
     output.push(chunk);
     process.stderr.write(prefixLines(chunk));
   });
-  let loginURL: string;
   try {
-    loginURL = await readLoginURL(child, output);
+    return { child, output, killOnExit, loginURL: await readLoginURL(child, output) };
   } catch (error) {
     child.kill('SIGKILL');
     process.off('exit', killOnExit);
+    throw error;
+  }
+}
+
+export async function startSluiceServer(options: { kafka?: string } = {}): Promise<SluiceServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sluice-e2e-'));
+  let started: Started;
+  try {
+    started = await launch(dataDir, 0, options.kafka);
+  } catch (error) {
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
-  const baseURL = new URL(loginURL).origin;
-
   return {
-    baseURL,
-    loginURL,
+    baseURL: new URL(started.loginURL).origin,
+    loginURL: started.loginURL,
     dataDir,
     async stop() {
       try {
-        await stopProcess(child, output);
+        await stopProcess(started.child, started.output);
       } finally {
-        process.off('exit', killOnExit);
+        process.off('exit', started.killOnExit);
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/**
+ * A server of the test's own, beside the run's shared one, for tests that stop
+ * or kill it. Its port is chosen on the first start and kept, so a page that
+ * was open on it finds it again.
+ */
+export async function startRestartableSluiceServer(
+  options: { kafka?: string } = {},
+): Promise<RestartableSluiceServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sluice-e2e-own-'));
+  let current: Started | null;
+  try {
+    current = await launch(dataDir, 0, options.kafka);
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const baseURL = new URL(current.loginURL).origin;
+  const port = Number(new URL(baseURL).port);
+  const token = readFileSync(join(dataDir, 'state', 'token'), 'utf8').trim();
+  const release = (started: Started) => process.off('exit', started.killOnExit);
+  return {
+    baseURL,
+    loginURL: current.loginURL,
+    dataDir,
+    token,
+    async down() {
+      if (!current) throw new Error('The server is already down.');
+      const started = current;
+      current = null;
+      try {
+        await stopProcess(started.child, started.output);
+      } finally {
+        release(started);
+      }
+    },
+    async crash() {
+      if (!current) throw new Error('The server is already down.');
+      const started = current;
+      current = null;
+      const exited = new Promise((resolve) => started.child.once('exit', resolve));
+      started.child.kill('SIGKILL');
+      await exited;
+      release(started);
+    },
+    async up() {
+      if (current) throw new Error('The server is already up.');
+      current = await launch(dataDir, port, options.kafka);
+    },
+    async stop() {
+      try {
+        if (current) await stopProcess(current.child, current.output);
+      } finally {
+        if (current) release(current);
+        current = null;
         rmSync(dataDir, { recursive: true, force: true });
       }
     },
