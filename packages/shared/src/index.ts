@@ -73,6 +73,7 @@ export type {
   RecordError,
   Row,
   TapSample,
+  VersionOrigin,
   VersionSummary,
 } from './api/index.js';
 export {
@@ -109,6 +110,7 @@ export {
   RecordErrorSchema,
   RowSchema,
   TapSampleSchema,
+  VersionOriginSchema,
   VersionSummarySchema,
 } from './api/index.js';
 export { describeCatalog, getOperator, OPERATORS } from './catalog/catalog.js';
@@ -128,6 +130,13 @@ export type {
 export { defineOperator, OPERATOR_CATEGORIES } from './catalog/operator.js';
 export type { JsonSchemaNode } from './catalog/schema-node.js';
 export { canonicalPipeline, exportPipeline } from './format/canonical.js';
+export type {
+  FieldChange,
+  NodeChange,
+  NodeChangeStatus,
+  PipelineDiff,
+} from './format/diff.js';
+export { changedFieldNames, diffPipelines, isEmptyDiff, summarizeDiff } from './format/diff.js';
 export { exportFileName } from './format/export-name.js';
 export { PIPELINE_SCHEMA_ID, pipelineJsonSchema } from './format/json-schema.js';
 export {

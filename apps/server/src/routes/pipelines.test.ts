@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 const call = (method: Method, url: string, payload?: unknown, app = t) =>
   app.app.inject({
     method,
@@ -245,8 +245,23 @@ describe('pipeline routes', () => {
     const versions = await call('GET', `/api/pipelines/${id}/versions`);
     expect(versions.statusCode).toBe(200);
     expect(versions.json()).toEqual([
-      { version: 2, name: payments.name, createdAt: expect.any(String), valid: false },
-      { version: 1, name: orders.name, createdAt: expect.any(String), valid: true },
+      expect.objectContaining({
+        version: 2,
+        name: payments.name,
+        valid: false,
+        origin: 'save',
+        baseVersion: 1,
+        summary: expect.stringMatching(/^Added \d+ nodes; .*; renamed to “Orders paid/),
+      }),
+      {
+        version: 1,
+        name: orders.name,
+        createdAt: expect.any(String),
+        valid: true,
+        origin: 'create',
+        summary: 'Created',
+        saves: 1,
+      },
     ]);
     const one = await call('GET', `/api/pipelines/${id}/versions/1`);
     expect(one.statusCode).toBe(200);
@@ -258,6 +273,26 @@ describe('pipeline routes', () => {
     expect(restored.json()).toMatchObject({ id, version: 3, diagnostics: [] });
     expect(exportPipeline(restored.json().pipeline)).toBe(exportPipeline(orders));
     expect((await call('GET', `/api/pipelines/${id}`)).json().version).toBe(3);
+    expect((await call('GET', `/api/pipelines/${id}/versions`)).json()[0]).toMatchObject({
+      version: 3,
+      origin: 'restore',
+      summary: expect.stringMatching(/^Restored version 1: added \d+ nodes/),
+    });
+  });
+
+  it('names a version with PATCH {label}, and takes the name away with null', async () => {
+    const id = await create(orders);
+    const named = await call('PATCH', `/api/pipelines/${id}/versions/1`, {
+      label: '  Before the launch ',
+    });
+    expect(named.statusCode, named.body).toBe(200);
+    expect(named.json()).toMatchObject({ version: 1, label: 'Before the launch' });
+    const unnamed = await call('PATCH', `/api/pipelines/${id}/versions/1`, { label: null });
+    expect(unnamed.json()).not.toHaveProperty('label');
+    const missing = await call('PATCH', `/api/pipelines/${id}/versions/4`, { label: 'x' });
+    expect(missing.statusCode).toBe(404);
+    const bad = await call('PATCH', `/api/pipelines/${id}/versions/1`, { label: { text: 7 } });
+    expect(bad.statusCode).toBe(400);
   });
 
   it('refuses every pipeline route without the token or with a wrong one', async () => {
@@ -273,6 +308,7 @@ describe('pipeline routes', () => {
       ['GET', `/api/pipelines/${id}/versions`],
       ['GET', `/api/pipelines/${id}/versions/1`],
       ['POST', `/api/pipelines/${id}/versions/1/restore`],
+      ['PATCH', `/api/pipelines/${id}/versions/1`],
     ] as const;
     for (const [method, url] of routes) {
       for (const headers of [{}, { authorization: 'Bearer wrong' }]) {

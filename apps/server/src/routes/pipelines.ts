@@ -101,7 +101,7 @@ export async function pipelineRoutes(fastify: FastifyInstance) {
     },
     async (request, reply) => {
       const { pipeline, migrations } = pipelineFrom(request.body);
-      return reply.status(201).send({ ...app.store.create(pipeline), migrations });
+      return reply.status(201).send({ ...app.store.create(pipeline, 'import'), migrations });
     },
   );
 
@@ -192,7 +192,8 @@ export async function pipelineRoutes(fastify: FastifyInstance) {
     '/api/pipelines/:id/versions',
     {
       schema: {
-        summary: 'The saved versions of a pipeline, newest first',
+        summary:
+          'The saved versions of a pipeline, newest first: a run of autosaves is one version; each says what changed since the one before it and which job last ran it',
         tags: ['pipelines'],
         params: IdParams,
         response: { 200: Type.Array(VersionSummarySchema), ...errorResponses },
@@ -226,5 +227,23 @@ export async function pipelineRoutes(fastify: FastifyInstance) {
       },
     },
     async (request) => app.store.restore(request.params.id, request.params.version),
+  );
+
+  app.patch(
+    '/api/pipelines/:id/versions/:version',
+    {
+      schema: {
+        summary:
+          'Name a version (label), or take its name away (null). A named version is kept as it is: later saves start a new version',
+        tags: ['pipelines'],
+        params: VersionParams,
+        body: Type.Object({
+          label: Type.Union([Type.String({ maxLength: 120 }), Type.Null()]),
+        }),
+        response: { 200: VersionSummarySchema, ...errorResponses },
+      },
+    },
+    async (request) =>
+      app.store.label(request.params.id, request.params.version, request.body.label),
   );
 }

@@ -5,6 +5,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { exportPipeline, type Migration, type Pipeline } from '@sluice/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
+import { JobStore } from './job-store.js';
 import { PipelineStore } from './pipeline-store.js';
 import { SCHEMA_STEPS } from './schema.js';
 
@@ -70,7 +71,7 @@ describe('PipelineStore', () => {
     });
   });
 
-  it('keeps every save as a numbered version, newest first', () => {
+  it('keeps saves far apart as numbered versions, newest first, each saying what changed', () => {
     const times = [
       '2030-01-01T00:00:00.000Z',
       '2030-01-02T00:00:00.000Z',
@@ -86,13 +87,139 @@ describe('PipelineStore', () => {
       createdAt: '2030-01-01T00:00:00.000Z',
       updatedAt: '2030-01-03T00:00:00.000Z',
     });
+    const saved = { valid: true, origin: 'save', saves: 1 };
     expect(store.versions(id)).toEqual([
-      { version: 3, name: 'Third', createdAt: '2030-01-03T00:00:00.000Z', valid: true },
-      { version: 2, name: 'Second', createdAt: '2030-01-02T00:00:00.000Z', valid: true },
-      { version: 1, name: orders.name, createdAt: '2030-01-01T00:00:00.000Z', valid: true },
+      {
+        ...saved,
+        version: 3,
+        name: 'Third',
+        createdAt: '2030-01-03T00:00:00.000Z',
+        firstSavedAt: '2030-01-03T00:00:00.000Z',
+        baseVersion: 2,
+        summary: 'Renamed to “Third”',
+      },
+      {
+        ...saved,
+        version: 2,
+        name: 'Second',
+        createdAt: '2030-01-02T00:00:00.000Z',
+        firstSavedAt: '2030-01-02T00:00:00.000Z',
+        baseVersion: 1,
+        summary: 'Renamed to “Second”',
+      },
+      {
+        ...saved,
+        version: 1,
+        name: orders.name,
+        createdAt: '2030-01-01T00:00:00.000Z',
+        origin: 'create',
+        summary: 'Created',
+      },
     ]);
     expect(store.version(id, 2).pipeline.name).toBe('Second');
     expect(store.get(id).pipeline.name).toBe('Third');
+  });
+
+  describe('a run of saves', () => {
+    let clock: number;
+    const at = (minutes: number) => {
+      clock = Date.parse('2030-01-01T00:00:00.000Z') + minutes * 60_000;
+    };
+    const where = (condition: string): Pipeline => ({
+      ...orders,
+      nodes: orders.nodes.map((n) =>
+        n.id === 'big_orders' ? { ...n, config: { where: condition } } : n,
+      ),
+    });
+    beforeEach(() => {
+      store.close();
+      at(0);
+      store = new PipelineStore(file, { now: () => new Date(clock) });
+    });
+
+    it('is one version while it lasts less than ten minutes, compared with the version before it', () => {
+      const { id } = store.create(orders);
+      for (const [minute, condition] of [
+        [1, 'amount > 1'],
+        [2, 'amount > 2'],
+        [9, 'amount > 9'],
+      ] as const) {
+        at(minute);
+        store.update(id, where(condition));
+      }
+      const versions = store.versions(id);
+      expect(versions.map((v) => [v.version, v.saves, v.summary])).toEqual([
+        [4, 3, 'Changed Filter “Big orders” (where)'],
+        [1, 1, 'Created'],
+      ]);
+      expect(versions[0]).toMatchObject({
+        firstSavedAt: '2030-01-01T00:01:00.000Z',
+        createdAt: '2030-01-01T00:09:00.000Z',
+      });
+      // Version numbers count saves: a save based on a merged-away version is a conflict.
+      expectAppError(() => store.update(id, orders, 3), 'conflict');
+      expect(store.get(id).pipeline.nodes.find((n) => n.id === 'big_orders')?.config).toEqual({
+        where: 'amount > 9',
+      });
+      // Ten minutes after its first save, the run is over: the next save starts another.
+      at(11);
+      store.update(id, where('amount > 11'), 4);
+      expect(store.versions(id).map((v) => [v.version, v.baseVersion ?? null])).toEqual([
+        [5, 4],
+        [4, 1],
+        [1, null],
+      ]);
+    });
+
+    it('ends at a named version, a deployed one and a restore, which stay as they are', () => {
+      const { id } = store.create(orders);
+      at(1);
+      store.update(id, where('amount > 1'));
+      store.label(id, 2, 'Checked with finance');
+      at(2);
+      store.update(id, where('amount > 2'));
+      // A job ran version 3 (the jobs table is in the same database).
+      const jobs = new JobStore(file);
+      jobs.insert(
+        {
+          id: 'job1',
+          pipelineId: id,
+          pipelineVersion: 3,
+          name: orders.name,
+          status: 'running',
+          resume: false,
+          startedAt: clock,
+          totals: { recordsIn: 0, recordsOut: 0, errors: 0, late: 0 },
+        },
+        where('amount > 2'),
+      );
+      jobs.close();
+      at(3);
+      store.update(id, where('amount > 3'));
+      at(4);
+      store.restore(id, 1);
+      at(5);
+      store.update(id, where('amount > 5'));
+      const versions = store.versions(id);
+      expect(
+        versions.map((v) => [v.version, v.origin, v.label ?? null, v.deployed?.id ?? null]),
+      ).toEqual([
+        [6, 'save', null, null],
+        [5, 'restore', null, null],
+        [4, 'save', null, null],
+        [3, 'save', null, 'job1'],
+        [2, 'save', 'Checked with finance', null],
+        [1, 'create', null, null],
+      ]);
+      expect(versions.find((v) => v.version === 3)?.deployed).toEqual({
+        id: 'job1',
+        status: 'running',
+        startedAt: '2030-01-01T00:02:00.000Z',
+      });
+      expect(versions.find((v) => v.version === 5)?.summary).toBe(
+        'Restored version 1: changed Filter “Big orders” (where)',
+      );
+    });
   });
 
   it('refuses a save based on a stale version with conflict, and keeps nothing of it', () => {

@@ -6,12 +6,15 @@
 import { randomBytes } from 'node:crypto';
 import {
   type Diagnostic,
+  diffPipelines,
   exportPipeline,
   type Migration,
   type Pipeline,
   type PipelineRecord,
   type PipelineSummary,
   readPipelineValue,
+  summarizeDiff,
+  type VersionOrigin,
   type VersionSummary,
   validatePipeline,
 } from '@sluice/shared';
@@ -31,6 +34,30 @@ export interface PipelineStoreOptions {
   readonly now?: () => Date;
   /** The format steps stored documents are read through; the current list by default. */
   readonly migrations?: readonly Migration[];
+  /** How long a run of saves is merged into one version; 10 minutes by default. */
+  readonly mergeSavesForMs?: number;
+}
+
+/** Saves within this long of the first of a run of edits make one version. */
+export const MERGE_SAVES_FOR_MS = 10 * 60_000;
+
+/** What a version's row says of itself besides its document. */
+type VersionMetaRow = {
+  origin: VersionOrigin;
+  label: string | null;
+  base_version: number | null;
+  series_started_at: string | null;
+  saves: number;
+  deployed: number;
+};
+
+/** How a new version came to be, and what it is compared with. */
+interface VersionMeta {
+  readonly origin: VersionOrigin;
+  readonly summary: string;
+  readonly baseVersion: number | null;
+  readonly seriesStartedAt: string | null;
+  readonly saves: number;
 }
 
 type SummaryRow = {
@@ -60,10 +87,12 @@ export class PipelineStore {
   readonly #db: DatabaseSync;
   readonly #now: () => Date;
   readonly #migrations?: readonly Migration[];
+  readonly #mergeSavesForMs: number;
   readonly #statements: ReturnType<typeof prepare>;
 
   constructor(file: string, options: PipelineStoreOptions = {}) {
     this.#now = options.now ?? (() => new Date());
+    this.#mergeSavesForMs = options.mergeSavesForMs ?? MERGE_SAVES_FOR_MS;
     if (options.migrations) this.#migrations = options.migrations;
     this.#db = openDatabase(file);
     try {
@@ -95,12 +124,19 @@ export class PipelineStore {
   }
 
   /** Stores a new pipeline as version 1, under a fresh id. */
-  create(pipeline: Pipeline): PipelineRecord {
+  create(pipeline: Pipeline, origin: 'create' | 'import' = 'create'): PipelineRecord {
     const id = newPipelineId();
     const at = this.#now().toISOString();
+    const summary = origin === 'import' ? 'Imported' : 'Created';
     const diagnostics = inTransaction(this.#db, () => {
       this.#statements.insertPipeline.run({ id, at });
-      return this.#saveVersion(id, 1, pipeline, at);
+      return this.#saveVersion(id, 1, pipeline, at, {
+        origin,
+        summary,
+        baseVersion: null,
+        seriesStartedAt: null,
+        saves: 1,
+      });
     });
     return this.#record(id, 1, diagnostics);
   }
@@ -113,6 +149,12 @@ export class PipelineStore {
   /**
    * Saves a new version. With expectedVersion, refuses (conflict) when someone
    * else saved since the caller read that version.
+   *
+   * Saves of one run of edits make one version in the history: while the
+   * current version is a plain save (not named, never deployed, not a restore
+   * or the first) begun less than `mergeSavesForMs` ago, the new version
+   * takes its place. Version numbers still count every save, so a caller's
+   * expectedVersion still catches a save made elsewhere in between.
    */
   update(id: string, pipeline: Pipeline, expectedVersion?: number): PipelineRecord {
     const saved = inTransaction(this.#db, () => {
@@ -124,13 +166,41 @@ export class PipelineStore {
           { currentVersion: current },
         );
       }
-      const at = this.#now().toISOString();
-      return {
-        version: current + 1,
-        diagnostics: this.#saveVersion(id, current + 1, pipeline, at),
-      };
+      const now = this.#now();
+      const at = now.toISOString();
+      const previous = this.#meta(id, current);
+      const merge =
+        previous.origin === 'save' &&
+        previous.label === null &&
+        previous.deployed === 0 &&
+        previous.series_started_at !== null &&
+        previous.base_version !== null &&
+        now.getTime() - Date.parse(previous.series_started_at) < this.#mergeSavesForMs;
+      const base = merge ? (previous.base_version as number) : current;
+      const diagnostics = this.#saveVersion(id, current + 1, pipeline, at, {
+        origin: 'save',
+        summary: this.#summary(id, base, pipeline),
+        baseVersion: base,
+        seriesStartedAt: merge ? previous.series_started_at : at,
+        saves: merge ? previous.saves + 1 : 1,
+      });
+      if (merge) this.#statements.deleteVersion.run(id, current);
+      return { version: current + 1, diagnostics };
     });
     return this.#record(id, saved.version, saved.diagnostics);
+  }
+
+  /**
+   * Names a version (or takes its name away with null); a named version is
+   * kept as it is, never merged with the saves after it.
+   */
+  label(id: string, version: number, label: string | null): VersionSummary {
+    this.#versionRow(id, version);
+    const trimmed = label?.trim() || null;
+    this.#statements.setLabel.run(trimmed, id, version);
+    const summary = this.versions(id).find((v) => v.version === version);
+    if (!summary) throw new AppError('not-found', `Pipeline '${id}' has no version ${version}.`);
+    return summary;
   }
 
   /** Deletes a pipeline and all its versions; throws not-found. */
@@ -147,13 +217,42 @@ export class PipelineStore {
       name: string;
       created_at: string;
       errors: number;
+      origin: VersionOrigin;
+      label: string | null;
+      summary: string | null;
+      base_version: number | null;
+      series_started_at: string | null;
+      saves: number;
     }[];
-    return rows.map((row) => ({
-      version: row.version,
-      name: row.name,
-      createdAt: row.created_at,
-      valid: row.errors === 0,
-    }));
+    // The latest job of each version, for "deployed" marks.
+    const jobs = new Map<number, { id: string; status: string; startedAt: string }>();
+    for (const job of this.#statements.jobsOfPipeline.all(id) as {
+      id: string;
+      pipeline_version: number;
+      status: string;
+      started_at: number;
+    }[])
+      jobs.set(job.pipeline_version, {
+        id: job.id,
+        status: job.status,
+        startedAt: new Date(job.started_at).toISOString(),
+      });
+    return rows.map((row) => {
+      const job = jobs.get(row.version);
+      return {
+        version: row.version,
+        name: row.name,
+        createdAt: row.created_at,
+        valid: row.errors === 0,
+        origin: row.origin,
+        ...(row.label === null ? {} : { label: row.label }),
+        ...(row.summary === null ? {} : { summary: row.summary }),
+        ...(row.base_version === null ? {} : { baseVersion: row.base_version }),
+        ...(row.series_started_at === null ? {} : { firstSavedAt: row.series_started_at }),
+        saves: row.saves,
+        ...(job ? { deployed: job } : {}),
+      };
+    });
   }
 
   /** One saved version, with fresh diagnostics; throws not-found. */
@@ -165,9 +264,17 @@ export class PipelineStore {
   restore(id: string, version: number): PipelineRecord {
     const saved = inTransaction(this.#db, () => {
       const { pipeline: document } = this.#read(id, this.#versionRow(id, version));
-      const next = this.#current(id) + 1;
+      const current = this.#current(id);
       const at = this.#now().toISOString();
-      return { version: next, diagnostics: this.#saveVersion(id, next, document, at) };
+      const changes = this.#summary(id, current, document);
+      const diagnostics = this.#saveVersion(id, current + 1, document, at, {
+        origin: 'restore',
+        summary: `Restored version ${version}${changes === 'No changes' ? '' : `: ${changes.charAt(0).toLowerCase()}${changes.slice(1)}`}`,
+        baseVersion: current,
+        seriesStartedAt: null,
+        saves: 1,
+      });
+      return { version: current + 1, diagnostics };
     });
     return this.#record(id, saved.version, saved.diagnostics);
   }
@@ -220,8 +327,31 @@ export class PipelineStore {
     throw new AppError('not-found', `Pipeline '${id}' has no version ${version}.`);
   }
 
+  #meta(id: string, version: number): VersionMetaRow {
+    const row = this.#statements.meta.get(id, version) as VersionMetaRow | undefined;
+    if (!row) throw new AppError('not-found', `Pipeline '${id}' has no version ${version}.`);
+    return row;
+  }
+
+  /** What changed from version `base` to `pipeline`, in a line; a version that cannot be read is said so. */
+  #summary(id: string, base: number, pipeline: Pipeline): string {
+    try {
+      return summarizeDiff(
+        diffPipelines(this.#read(id, this.#versionRow(id, base)).pipeline, pipeline),
+      );
+    } catch {
+      return `Saved (version ${base} cannot be read to compare)`;
+    }
+  }
+
   /** Stores one version and makes it current; returns the diagnostics of its canonical form. */
-  #saveVersion(id: string, version: number, pipeline: Pipeline, at: string): Diagnostic[] {
+  #saveVersion(
+    id: string,
+    version: number,
+    pipeline: Pipeline,
+    at: string,
+    meta: VersionMeta,
+  ): Diagnostic[] {
     const document = exportPipeline(pipeline);
     // Counted on the canonical form, the one that is stored and read back.
     const diagnostics = validatePipeline(JSON.parse(document));
@@ -235,6 +365,11 @@ export class PipelineStore {
       errors,
       warnings: diagnostics.length - errors,
       at,
+      origin: meta.origin,
+      summary: meta.summary,
+      base_version: meta.baseVersion,
+      series_started_at: meta.seriesStartedAt,
+      saves: meta.saves,
     });
     this.#statements.setCurrent.run(version, at, id);
     return diagnostics;
@@ -257,13 +392,33 @@ function prepare(db: DatabaseSync) {
     setCurrent: db.prepare('UPDATE pipelines SET current_version = ?, updated_at = ? WHERE id = ?'),
     insertVersion: db.prepare(
       `INSERT INTO pipeline_versions
-         (pipeline_id, version, name, description, document, errors, warnings, created_at)
-       VALUES (@id, @version, @name, @description, @document, @errors, @warnings, @at)`,
+         (pipeline_id, version, name, description, document, errors, warnings, created_at,
+          origin, summary, base_version, series_started_at, saves)
+       VALUES (@id, @version, @name, @description, @document, @errors, @warnings, @at,
+          @origin, @summary, @base_version, @series_started_at, @saves)`,
+    ),
+    deleteVersion: db.prepare(
+      'DELETE FROM pipeline_versions WHERE pipeline_id = ? AND version = ?',
+    ),
+    setLabel: db.prepare(
+      'UPDATE pipeline_versions SET label = ? WHERE pipeline_id = ? AND version = ?',
+    ),
+    meta: db.prepare(
+      `SELECT origin, label, base_version, series_started_at, saves,
+              EXISTS (SELECT 1 FROM jobs j
+                       WHERE j.pipeline_id = v.pipeline_id AND j.pipeline_version = v.version)
+                AS deployed
+         FROM pipeline_versions v WHERE pipeline_id = ? AND version = ?`,
+    ),
+    jobsOfPipeline: db.prepare(
+      `SELECT id, pipeline_version, status, started_at FROM jobs
+        WHERE pipeline_id = ? AND pipeline_version IS NOT NULL ORDER BY rowid`,
     ),
     deletePipeline: db.prepare('DELETE FROM pipelines WHERE id = ?'),
     versions: db.prepare(
-      `SELECT version, name, created_at, errors FROM pipeline_versions
-        WHERE pipeline_id = ? ORDER BY version DESC`,
+      `SELECT version, name, created_at, errors, origin, label, summary, base_version,
+              series_started_at, saves
+         FROM pipeline_versions WHERE pipeline_id = ? ORDER BY version DESC`,
     ),
     version: db.prepare(
       `SELECT v.version, v.document, v.created_at, p.created_at AS pipeline_created_at

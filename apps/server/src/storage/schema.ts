@@ -39,6 +39,17 @@ export const SCHEMA_STEPS: readonly string[] = [
      restored_from TEXT,
      savepoint TEXT
    );`,
+  // Versions that mean something: autosaves of one run of edits are merged
+  // into one version (series_started_at, saves), a version can be named
+  // (label), and each says what changed since the version before it (summary,
+  // against base_version). Rows from before this step are kept as they are.
+  `ALTER TABLE pipeline_versions ADD COLUMN origin TEXT NOT NULL DEFAULT 'save';
+   ALTER TABLE pipeline_versions ADD COLUMN label TEXT;
+   ALTER TABLE pipeline_versions ADD COLUMN summary TEXT;
+   ALTER TABLE pipeline_versions ADD COLUMN base_version INTEGER;
+   ALTER TABLE pipeline_versions ADD COLUMN series_started_at TEXT;
+   ALTER TABLE pipeline_versions ADD COLUMN saves INTEGER NOT NULL DEFAULT 1;
+   CREATE INDEX jobs_by_pipeline ON jobs (pipeline_id, pipeline_version);`,
 ];
 
 export function migrateSchema(db: DatabaseSync): void {

@@ -96,6 +96,9 @@ export const api = {
     request<PipelineRecord>('POST', `${pipelineUrl(id)}/versions/${version}/restore`),
   version: (id: string, version: number) =>
     request<PipelineRecord>('GET', `${pipelineUrl(id)}/versions/${version}`),
+  /** Names a version (null takes the name away); a named version is never merged with later saves. */
+  labelVersion: (id: string, version: number, label: string | null) =>
+    request<VersionSummary>('PATCH', `${pipelineUrl(id)}/versions/${version}`, { label }),
   deploy: (pipelineId: string, version: number) =>
     request<DeployedJob>('POST', '/api/jobs', {
       pipelineId,

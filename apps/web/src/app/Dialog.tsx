@@ -7,9 +7,11 @@ interface Props {
   readonly onClose: () => void;
   readonly children: ReactNode;
   readonly wide?: boolean;
+  /** Another size or look, by a class of its own (`dialog-compare`). */
+  readonly className?: string;
 }
 
-export function Dialog({ title, onClose, children, wide }: Props) {
+export function Dialog({ title, onClose, children, wide, className }: Props) {
   const id = useId();
   const panel = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -38,7 +40,7 @@ export function Dialog({ title, onClose, children, wide }: Props) {
         aria-modal="true"
         aria-labelledby={id}
         tabIndex={-1}
-        className={`dialog${wide ? ' dialog-wide' : ''}`}
+        className={`dialog${wide ? ' dialog-wide' : ''}${className ? ` ${className}` : ''}`}
       >
         <header className="dialog-head">
           <h2 id={id}>{title}</h2>

@@ -52,6 +52,7 @@ export type {
   ImportedPipeline,
   PipelineRecord,
   PipelineSummary,
+  VersionOrigin,
   VersionSummary,
 } from './pipelines.js';
 export {
@@ -59,6 +60,7 @@ export {
   PipelineIdSchema,
   PipelineRecordSchema,
   PipelineSummarySchema,
+  VersionOriginSchema,
   VersionSummarySchema,
 } from './pipelines.js';
 export type { ErrorResponse } from './refs.js';

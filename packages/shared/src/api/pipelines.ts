@@ -40,10 +40,43 @@ export const PipelineSummarySchema = Type.Object({
 });
 export type PipelineSummary = Static<typeof PipelineSummarySchema>;
 
+export const VersionOriginSchema = Type.Union(
+  [Type.Literal('create'), Type.Literal('import'), Type.Literal('save'), Type.Literal('restore')],
+  { description: 'How the version came to be' },
+);
+export type VersionOrigin = Static<typeof VersionOriginSchema>;
+
 export const VersionSummarySchema = Type.Object({
   version: Version,
   name: Type.String(),
   createdAt: Timestamp,
   valid: Type.Boolean(),
+  origin: VersionOriginSchema,
+  label: Type.Optional(
+    Type.String({ description: 'The name a user gave this version; a named version is kept' }),
+  ),
+  summary: Type.Optional(
+    Type.String({ description: 'What changed since the version before it, in one line' }),
+  ),
+  baseVersion: Type.Optional(
+    Type.Integer({ minimum: 1, description: 'The version `summary` compares this one with' }),
+  ),
+  firstSavedAt: Type.Optional(
+    Type.String({ description: 'ISO 8601 time, UTC: the first save of the run of edits' }),
+  ),
+  saves: Type.Integer({
+    minimum: 1,
+    description: 'How many saves of one run of edits this version holds (merged into one)',
+  }),
+  deployed: Type.Optional(
+    Type.Object(
+      {
+        id: Type.String({ description: 'The latest job that ran this version' }),
+        status: Type.String(),
+        startedAt: Timestamp,
+      },
+      { description: 'The latest job deployed from this version' },
+    ),
+  ),
 });
 export type VersionSummary = Static<typeof VersionSummarySchema>;
