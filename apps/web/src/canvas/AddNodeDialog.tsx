@@ -1,7 +1,7 @@
 // Search the catalog and add a step where the canvas was double-clicked.
 import { type KeyboardEvent, useMemo, useState } from 'react';
 import { Dialog } from '../app/Dialog.js';
-import { groupCatalog } from '../catalog/catalog.js';
+import { searchCatalog } from '../catalog/catalog.js';
 import { OperatorIcon } from '../palette/OperatorIcon.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 import { addOperator } from '../store/edits.js';
@@ -11,10 +11,7 @@ export function AddNodeDialog() {
   const catalog = useEditor((s) => s.catalog);
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
-  const matches = useMemo(
-    () => groupCatalog(catalog, query).flatMap((g) => g.entries),
-    [catalog, query],
-  );
+  const matches = useMemo(() => searchCatalog(catalog, query), [catalog, query]);
   const close = () => store.getState().openDialog(null);
   const choose = (index: number) => {
     const entry = matches[index];

@@ -30,20 +30,50 @@ export interface CatalogGroup {
   readonly entries: readonly CatalogEntry[];
 }
 
-/** Entries matching `query` (label, kind or description), grouped by category in catalog order. */
-export function groupCatalog(catalog: Catalog, query = ''): CatalogGroup[] {
+/**
+ * How well an entry matches a lower-cased query; lower is better, undefined is
+ * no match. The name counts before the kind, and both before the description:
+ * "top" finds Top N before a Kafka source whose description mentions topics.
+ */
+function matchRank(entry: CatalogEntry, q: string): number | undefined {
+  if (q === '') return 0;
+  const label = entry.label.toLowerCase();
+  if (label === q) return 0;
+  if (label.startsWith(q)) return 1;
+  if (startsAWord(label, q)) return 2;
+  if (label.includes(q)) return 3;
+  const kind = entry.kind.toLowerCase();
+  if (kind.includes(q)) return startsAWord(kind, q) || kind.startsWith(q) ? 4 : 5;
+  const description = entry.description.toLowerCase();
+  if (startsAWord(description, q) || description.startsWith(q)) return 6;
+  if (description.includes(q)) return 7;
+  return undefined;
+}
+
+function startsAWord(text: string, q: string): boolean {
+  for (let at = text.indexOf(q); at !== -1; at = text.indexOf(q, at + 1))
+    if (at === 0 || !/[a-z0-9]/.test(text.charAt(at - 1))) return true;
+  return false;
+}
+
+/** Entries matching `query` (name, kind or description), best match first, catalog order among equals. */
+export function searchCatalog(catalog: Catalog, query = ''): CatalogEntry[] {
   const q = query.trim().toLowerCase();
-  const matches = catalog.entries.filter(
-    (e) =>
-      q === '' ||
-      e.label.toLowerCase().includes(q) ||
-      e.kind.toLowerCase().includes(q) ||
-      e.description.toLowerCase().includes(q),
-  );
-  const categories = [
-    ...OPERATOR_CATEGORIES,
-    ...new Set(matches.map((e) => e.category).filter((c) => !OPERATOR_CATEGORIES.includes(c))),
-  ];
+  return catalog.entries
+    .map((entry, index) => ({ entry, index, rank: matchRank(entry, q) }))
+    .filter((m): m is { entry: CatalogEntry; index: number; rank: number } => m.rank !== undefined)
+    .sort((a, b) => a.rank - b.rank || a.index - b.index)
+    .map((m) => m.entry);
+}
+
+/**
+ * Entries matching `query`, grouped by category: in catalog order with no
+ * query; with one, the group of the best match first and the best first in each.
+ */
+export function groupCatalog(catalog: Catalog, query = ''): CatalogGroup[] {
+  const matches = searchCatalog(catalog, query);
+  const known = query.trim() === '' ? [...OPERATOR_CATEGORIES] : [];
+  const categories = [...new Set([...known, ...matches.map((e) => e.category)])];
   return categories
     .map((category) => ({
       category,
