@@ -215,6 +215,7 @@ export {
   DurationSchema,
   formatDuration,
   parseDuration,
+  readDuration,
   SignedDurationSchema,
 } from './schema/duration.js';
 export type { Field, FieldType, StreamSchema } from './schema/field.js';

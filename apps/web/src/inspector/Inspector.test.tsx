@@ -1,10 +1,10 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { analyze } from '../diagnostics/analysis.js';
 import { Palette } from '../palette/Palette.js';
 import { EditorProvider } from '../store/context.js';
-import { testStore } from '../testing/fixtures.js';
+import { samplePipeline, testStore } from '../testing/fixtures.js';
 import { Inspector } from './Inspector.js';
 
 afterEach(cleanup);
@@ -40,5 +40,42 @@ describe('the palette and the inspector', () => {
     expect(store.getState().document.nodes[1]!.label).toBe('Big ones');
     store.getState().undo();
     expect(store.getState().document.nodes[1]!.label).toBeUndefined();
+  });
+
+  it('keeps a duration typed as "5 s" as 5s, and says once, in plain words, what is wrong with one that is not', () => {
+    const doc = samplePipeline();
+    doc.nodes.push({
+      id: 'per_minute',
+      kind: 'window.aggregate',
+      position: { x: 500, y: 200 },
+      config: {
+        window: { type: 'tumbling', size: '1m' },
+        groupBy: [],
+        aggregates: [{ name: 'n', fn: 'count' }],
+      },
+    });
+    const store = testStore(doc);
+    store.getState().select({ nodes: new Set(['per_minute']), edges: new Set() });
+    const { container } = render(
+      <EditorProvider store={store}>
+        <Inspector />
+      </EditorProvider>,
+    );
+    const size = () => container.querySelector<HTMLInputElement>('.duration-widget input')!;
+    const window = () => store.getState().document.nodes[4]!.config!.window as { size: string };
+    fireEvent.change(size(), { target: { value: '5 s' } });
+    expect(window().size).toBe('5s');
+    expect(size().value).toBe('5 s');
+    fireEvent.blur(size());
+    expect(size().value).toBe('5s');
+
+    fireEvent.change(size(), { target: { value: 'soon' } });
+    expect(window().size).toBe('soon');
+    act(() => store.getState().setAnalysis(analyze(store.getState().document)));
+    const text = container.textContent ?? '';
+    const problem = "'soon' is not a duration";
+    expect(text.split(problem).length - 1).toBe(1);
+    expect(text).not.toContain('config.window.size');
+    expect(size().getAttribute('aria-invalid')).toBe('true');
   });
 });

@@ -117,7 +117,7 @@ export function configErrors(diagnostics: readonly Diagnostic[], index: number):
       at = at[s] as Record<string, unknown>;
     }
     const errors = (at.__errors as string[] | undefined) ?? [];
-    errors.push(d.message);
+    errors.push(d.fieldMessage ?? d.message);
     at.__errors = errors;
   }
   return root as ErrorSchema;

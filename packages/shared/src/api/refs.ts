@@ -29,6 +29,12 @@ export const DiagnosticSchema = Type.Object(
     edgeId: Type.Optional(Type.String()),
     path: Type.Optional(Type.String()),
     range: Type.Optional(Type.Object({ start: Type.Integer(), end: Type.Integer() })),
+    fieldMessage: Type.Optional(
+      Type.String({
+        description:
+          'The message as shown beside the field it is about, without naming the node and the path',
+      }),
+    ),
   },
   { $id: 'Diagnostic' },
 );

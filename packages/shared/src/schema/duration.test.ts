@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration } from './duration.js';
+import { formatDuration, parseDuration, readDuration } from './duration.js';
 import { formatTimestamp, parseTimestamp } from './timestamp.js';
 
 describe('durations', () => {
@@ -29,6 +29,30 @@ describe('durations', () => {
   ])('formats %i ms as %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
     expect(parseDuration(text)).toBe(ms);
+  });
+});
+
+describe('durations as people type them', () => {
+  it.each([
+    ['5 s', '5s'],
+    [' 10 seconds ', '10s'],
+    ['2 Min', '2m'],
+    ['1 hour', '1h'],
+    ['500 ms', '500ms'],
+    ['3days', '3d'],
+    ['007s', '7s'],
+    ['10s', '10s'],
+  ])('reads %j as %j', (text, canonical) => {
+    expect(readDuration(text)).toBe(canonical);
+    expect(parseDuration(canonical)).toBeGreaterThanOrEqual(0);
+  });
+
+  it.each(['', 's', '1.5m', '5 fortnights', '5 s s', '-5s'])('refuses %j', (text) => {
+    expect(readDuration(text)).toBeUndefined();
+  });
+
+  it('reads a negative one only where it may be', () => {
+    expect(readDuration('- 5 s', { signed: true })).toBe('-5s');
   });
 });
 

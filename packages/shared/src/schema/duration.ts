@@ -31,6 +31,45 @@ export function parseDuration(text: string): number | undefined {
   return m[1] ? -ms : ms;
 }
 
+const UNIT_WORDS: Record<string, keyof typeof UNIT_MS> = {
+  ms: 'ms',
+  msec: 'ms',
+  millis: 'ms',
+  millisecond: 'ms',
+  milliseconds: 'ms',
+  s: 's',
+  sec: 's',
+  secs: 's',
+  second: 's',
+  seconds: 's',
+  m: 'm',
+  min: 'm',
+  mins: 'm',
+  minute: 'm',
+  minutes: 'm',
+  h: 'h',
+  hr: 'h',
+  hrs: 'h',
+  hour: 'h',
+  hours: 'h',
+  d: 'd',
+  day: 'd',
+  days: 'd',
+};
+const WRITTEN = /^\s*(-?)\s*(\d{1,12})\s*([a-z]+)\s*$/i;
+
+/**
+ * A duration as people type it — `5 s`, `10 seconds`, `2 Min` — in the form
+ * the document keeps (`5s`, `10s`, `2m`); undefined when it is not one.
+ * Only whole numbers: `1.5m` is not guessed at.
+ */
+export function readDuration(text: string, options: { signed?: boolean } = {}): string | undefined {
+  const m = WRITTEN.exec(text);
+  const unit = m && UNIT_WORDS[m[3]!.toLowerCase()];
+  if (!m || !unit || (m[1] && !options.signed)) return undefined;
+  return `${m[1]}${Number(m[2])}${unit}`;
+}
+
 /** The shortest exact duration string for a number of milliseconds. */
 export function formatDuration(ms: number): string {
   const sign = ms < 0 ? '-' : '';

@@ -268,6 +268,7 @@ function checkNode(node: UsableNode, out: Diagnostic[]): void {
       ...error('config.invalid', `${node.operator.label} '${node.id}': ${where} ${p.message}.`),
       ...at,
       path: p.path,
+      fieldMessage: `${p.message.charAt(0).toUpperCase()}${p.message.slice(1)}.`,
     });
   }
   node.configValid = problems.length === 0;
