@@ -15,6 +15,7 @@ import { DurationWidget } from './widgets/DurationWidget.js';
 import { ExpressionWidget } from './widgets/ExpressionWidget.js';
 import { FieldsWidget, FieldWidget } from './widgets/FieldWidgets.js';
 import type { FormContext } from './widgets/use-input-fields.js';
+import { ValuesWidget } from './widgets/ValuesWidget.js';
 
 // Validation is the shared validator's job (live, on the whole pipeline); the
 // form's own validator is only used to choose between union options.
@@ -41,6 +42,7 @@ function SluiceTextWidget(props: WidgetProps) {
 const widgets: RegistryWidgetsType = {
   TextWidget: SluiceTextWidget,
   fields: FieldsWidget,
+  values: ValuesWidget,
 };
 
 const templates = { ButtonTemplates: buttonTemplates };

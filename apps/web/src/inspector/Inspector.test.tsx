@@ -78,4 +78,33 @@ describe('the palette and the inspector', () => {
     expect(text).not.toContain('config.window.size');
     expect(size().getAttribute('aria-invalid')).toBe('true');
   });
+
+  it('edits a choice generator’s values one per line, as the type of their field', () => {
+    const doc = samplePipeline();
+    doc.nodes[0]!.config = {
+      fields: [
+        { name: 'code', type: 'long', generator: { kind: 'choice', values: [1] } },
+        { name: 'city', type: 'string', generator: { kind: 'choice', values: ['a'] } },
+      ],
+    };
+    const store = testStore(doc);
+    store.getState().select({ nodes: new Set(['gen']), edges: new Set() });
+    render(
+      <EditorProvider store={store}>
+        <Inspector />
+      </EditorProvider>,
+    );
+    const boxes = screen.getAllByRole('textbox', { name: 'Values (one per line)' });
+    expect(boxes).toHaveLength(2);
+    expect((boxes[0] as HTMLTextAreaElement).value).toBe('1');
+    fireEvent.change(boxes[0]!, { target: { value: '1\n20\n' } });
+    fireEvent.change(boxes[1]!, { target: { value: 'New York, NY\n20' } });
+    const fields = store.getState().document.nodes[0]!.config!.fields as {
+      generator: { values: unknown[] };
+    }[];
+    expect(fields[0]!.generator.values).toEqual([1, 20]);
+    expect(fields[1]!.generator.values).toEqual(['New York, NY', '20']);
+    // The blank line being typed stays on screen.
+    expect((boxes[0] as HTMLTextAreaElement).value).toBe('1\n20\n');
+  });
 });

@@ -37,7 +37,7 @@ function formSchemaOf(schema: JsonSchemaNode): JsonSchemaNode {
 }
 
 /** Widgets chosen on the schema node itself (arrays); strings are dispatched by the text widget. */
-const ARRAY_WIDGETS = new Set(['fields']);
+const ARRAY_WIDGETS = new Set(['fields', 'values']);
 
 /** The uiSchema for a kind's config: widgets for `x-sluice-widget` arrays, nested as the schema is. */
 export function uiSchemaFor(schema: object): UiSchema {

@@ -31,9 +31,15 @@ const Choice = Type.Object(
       minItems: 1,
       maxItems: 1000,
       title: 'Values',
+      description: 'One per line',
+      'x-sluice-widget': 'values',
     }),
     weights: Type.Optional(
-      Type.Array(Type.Number({ minimum: 0 }), { title: 'Weights', description: 'One per value' }),
+      Type.Array(Type.Number({ minimum: 0 }), {
+        title: 'Weights',
+        description: 'One per value, in the same order',
+        'x-sluice-widget': 'values',
+      }),
     ),
   },
   { additionalProperties: false, title: 'Choice from a list' },
