@@ -9,7 +9,7 @@ import type { CatalogEntry } from '../catalog/catalog.js';
 import { updateNode } from '../document/document.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 import { buttonTemplates } from './form-buttons.js';
-import { configErrors, formSchema, uiSchemaFor } from './form-schema.js';
+import { configErrors, formSchema, HiddenField, uiSchemaFor } from './form-schema.js';
 import { KafkaTopicWidget } from './kafka/KafkaTopicWidget.js';
 import { DurationWidget } from './widgets/DurationWidget.js';
 import { ExpressionWidget } from './widgets/ExpressionWidget.js';
@@ -45,6 +45,8 @@ const widgets: RegistryWidgetsType = {
   values: ValuesWidget,
 };
 
+const fields = { hidden: HiddenField };
+
 const templates = { ButtonTemplates: buttonTemplates };
 
 interface Props {
@@ -58,9 +60,11 @@ export const ConfigForm = memo(function ConfigForm({ nodeId, entry }: Props) {
   const index = useEditor((s) => s.document.nodes.findIndex((n) => n.id === nodeId));
   const diagnostics = useEditor((s) => s.analysis.diagnostics);
   const schema = useMemo(() => formSchema(entry.config) as RJSFSchema, [entry.config]);
+  // What hides or shows settings (a file's format); the whole config would redo it on every key.
+  const format = (config as { format?: unknown } | undefined)?.format;
   const uiSchema = useMemo(
-    () => ({ ...uiSchemaFor(schema), 'ui:submitButtonOptions': { norender: true } }),
-    [schema],
+    () => ({ ...uiSchemaFor(schema, { format }), 'ui:submitButtonOptions': { norender: true } }),
+    [schema, format],
   );
   const extraErrors = useMemo(() => configErrors(diagnostics, index), [diagnostics, index]);
   const formContext = useMemo<FormContext>(() => ({ nodeId }), [nodeId]);
@@ -94,6 +98,7 @@ export const ConfigForm = memo(function ConfigForm({ nodeId, entry }: Props) {
       formContext={formContext}
       validator={validator}
       widgets={widgets}
+      fields={fields}
       templates={templates}
       idPrefix="cfg"
       idSeparator="."

@@ -4,6 +4,16 @@ import { configErrors, configSegments, formSchema, uiSchemaFor } from './form-sc
 import { configPath } from './input-fields.js';
 
 describe('the config form', () => {
+  it.each(['source.file', 'sink.file', 'source.kafka', 'sink.kafka'])(
+    'shows the CSV options of %s only while its format is CSV',
+    (kind) => {
+      const schema = testCatalog().byKind.get(kind)!.config;
+      const json = kind.includes('kafka') ? 'json' : 'jsonl';
+      expect(uiSchemaFor(schema, { format: json }).csv).toEqual({ 'ui:field': 'hidden' });
+      expect(uiSchemaFor(schema, { format: 'csv' }).csv).toBeUndefined();
+    },
+  );
+
   it('names the fields widget where the schema asks for it', () => {
     const schema = testCatalog().byKind.get('window.aggregate')!.config;
     expect(uiSchemaFor(schema)).toMatchObject({ groupBy: { 'ui:widget': 'fields' } });

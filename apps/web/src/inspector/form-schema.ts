@@ -39,9 +39,26 @@ function formSchemaOf(schema: JsonSchemaNode): JsonSchemaNode {
 /** Widgets chosen on the schema node itself (arrays); strings are dispatched by the text widget. */
 const ARRAY_WIDGETS = new Set(['fields', 'values']);
 
-/** The uiSchema for a kind's config: widgets for `x-sluice-widget` arrays, nested as the schema is. */
-export function uiSchemaFor(schema: object): UiSchema {
-  return uiSchemaOf(schema as JsonSchemaNode);
+/**
+ * The uiSchema for a kind's config: widgets for `x-sluice-widget` arrays,
+ * nested as the schema is, and the top-level settings whose
+ * `x-sluice-shown-when` the config does not meet hidden (CSV options of a
+ * JSON Lines file).
+ */
+export function uiSchemaFor(schema: object, config?: unknown): UiSchema {
+  const ui = uiSchemaOf(schema as JsonSchemaNode);
+  const data = (config && typeof config === 'object' ? config : {}) as Record<string, unknown>;
+  for (const [key, child] of Object.entries((schema as JsonSchemaNode).properties ?? {})) {
+    const when = child['x-sluice-shown-when'];
+    if (when && !Object.entries(when).every(([name, value]) => data[name] === value))
+      ui[key] = { 'ui:field': 'hidden' };
+  }
+  return ui;
+}
+
+/** Where a setting is hidden: nothing at all. */
+export function HiddenField(): null {
+  return null;
 }
 
 function uiSchemaOf(schema: JsonSchemaNode): UiSchema {

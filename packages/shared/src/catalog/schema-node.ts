@@ -17,5 +17,7 @@ export interface JsonSchemaNode {
   default?: unknown;
   /** Which of our widgets edits the value (`duration`, `expression`, `fields`…). */
   'x-sluice-widget'?: string;
+  /** Shown in the form only while the sibling settings have these values (`{ format: 'csv' }`). */
+  'x-sluice-shown-when'?: Record<string, unknown>;
   [keyword: string]: unknown;
 }

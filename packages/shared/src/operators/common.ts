@@ -68,7 +68,12 @@ export const CsvOptionsSchema = Type.Object(
       true,
     ),
   },
-  { additionalProperties: false, title: 'CSV options' },
+  {
+    additionalProperties: false,
+    title: 'CSV options',
+    // Only CSV reads them: the form hides them for JSON Lines.
+    'x-sluice-shown-when': { format: 'csv' },
+  },
 );
 
 export const GroupBySchema = Type.Array(FieldNameSchema, {

@@ -37,6 +37,7 @@ export const KafkaCsvOptionsSchema = Type.Object(
     additionalProperties: false,
     title: 'CSV options',
     description: 'Each message is one CSV line, columns in the order of the fields (no header)',
+    'x-sluice-shown-when': { format: 'csv' },
   },
 );
 
