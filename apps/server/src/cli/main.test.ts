@@ -84,6 +84,20 @@ describe('sluice validate', () => {
     expect((await run('frobnicate')).stderr).toContain("Unknown command 'frobnicate'");
     expect((await run('validate', '--jsn', 'x.json')).code).toBe(2);
   });
+
+  it.each(['start', 'login', 'validate', 'run', 'catalog'])(
+    'answers `%s --help` with that command’s options, and does not run it',
+    async (command) => {
+      const { code, stdout, stderr } = await run(command, '--help');
+      expect(code).toBe(0);
+      expect(stderr).toBe('');
+      expect(stdout).toMatch(
+        new RegExp(`^Usage: sluice ${command} \\[options\\]\n\n  ${command} `),
+      );
+      expect(stdout).not.toContain('Unknown');
+      expect(stdout).not.toContain('  schema ');
+    },
+  );
 });
 
 describe('generated docs', () => {

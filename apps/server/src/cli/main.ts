@@ -35,6 +35,11 @@ Commands:
 /** Runs the `sluice` command line; resolves to the exit code. */
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
+  const help = command === undefined ? undefined : commandHelp(command);
+  if (help && (rest.includes('--help') || rest.includes('-h'))) {
+    io.stdout(help);
+    return 0;
+  }
   try {
     switch (command) {
       case 'validate': {
@@ -121,6 +126,16 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     if (cause instanceof TypeError && 'code' in cause) return usage(io, cause.message);
     throw cause;
   }
+}
+
+/** One command's lines of the usage: `sluice start --help`. */
+function commandHelp(command: string): string | undefined {
+  const lines = USAGE.split('\n');
+  const start = lines.findIndex((line) => line.startsWith(`  ${command} `));
+  if (start === -1) return undefined;
+  const options = lines.slice(start + 1).findIndex((line) => !/^ {5,}/.test(line));
+  const end = options === -1 ? lines.length : start + 1 + options;
+  return `Usage: sluice ${command} [options]\n\n${lines.slice(start, end).join('\n')}\n`;
 }
 
 function usage(io: CliIO, problem: string): number {
