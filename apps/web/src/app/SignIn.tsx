@@ -42,7 +42,7 @@ export function SignIn() {
           It is the line after <q>Open this link to sign in:</q> in the terminal where{' '}
           <code>sluice start</code> runs, and looks like
         </p>
-        <pre>http://127.0.0.1:4800/login?code=…</pre>
+        <pre>{`${globalThis.location?.origin ?? 'http://127.0.0.1:4800'}/login?code=…`}</pre>
         <p className="muted">
           Each link works once, within 24 hours; <code>sluice login</code> prints a new one. Or sign
           in with the token:
