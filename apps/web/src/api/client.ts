@@ -2,6 +2,7 @@
 // every call is a plain same-origin fetch; errors come back as ApiError.
 import type {
   DeployedJob,
+  Diagnostic,
   ErrorResponse,
   ImportedPipeline,
   JobSummary,
@@ -99,6 +100,13 @@ export const api = {
   /** Names a version (null takes the name away); a named version is never merged with later saves. */
   labelVersion: (id: string, version: number, label: string | null) =>
     request<VersionSummary>('PATCH', `${pipelineUrl(id)}/versions/${version}`, { label }),
+  /** What the server can check before a deploy: files in the data directory, Kafka topics. */
+  preflight: (pipeline: Pipeline) =>
+    request<{ ready: boolean; diagnostics: Diagnostic[] }>(
+      'POST',
+      '/api/pipelines/preflight',
+      pipeline,
+    ),
   deploy: (pipelineId: string, version: number) =>
     request<DeployedJob>('POST', '/api/jobs', {
       pipelineId,

@@ -3,7 +3,8 @@
 import { useEffect } from 'react';
 import { ApiError, api, errorMessage, onUnauthorized } from '../api/client.js';
 import { indexCatalog } from '../catalog/catalog.js';
-import { analyze } from '../diagnostics/analysis.js';
+import { analyze, withFindings } from '../diagnostics/analysis.js';
+import { standingFindings, startPreflight } from '../diagnostics/preflight.js';
 import { openLatest, startAutosave } from '../pipelines/session.js';
 import type { EditorStore } from '../store/store.js';
 
@@ -12,7 +13,13 @@ export const ANALYSIS_DELAY_MS = 150;
 /** Re-analyses the document after each pause in editing. Returns the unsubscribe function. */
 export function startLiveAnalysis(store: EditorStore, delay = ANALYSIS_DELAY_MS): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const run = () => store.getState().setAnalysis(analyze(store.getState().document));
+  const run = () => {
+    const { document, preflight } = store.getState();
+    // The server's findings stay on the nodes they are about while those are unchanged.
+    store
+      .getState()
+      .setAnalysis(withFindings(analyze(document), standingFindings(preflight, document)));
+  };
   run();
   const unsubscribe = store.subscribe((state, previous) => {
     if (state.document === previous.document) return;
@@ -42,7 +49,9 @@ export function useEditorServices(store: EditorStore): void {
     void openLatest(store);
     const stopAnalysis = startLiveAnalysis(store);
     const stopAutosave = startAutosave(store);
+    const stopPreflight = startPreflight(store, analyze);
     return () => {
+      stopPreflight();
       cancelled = true;
       stopWatchingSession();
       stopAnalysis();

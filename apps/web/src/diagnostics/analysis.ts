@@ -31,6 +31,18 @@ export function analyze(doc: Pipeline): Analysis {
   };
 }
 
+/** The analysis with findings the server made added, counted on their nodes like the rest. */
+export function withFindings(analysis: Analysis, findings: readonly Diagnostic[]): Analysis {
+  if (findings.length === 0) return analysis;
+  const diagnostics = [...analysis.diagnostics, ...findings];
+  return {
+    ...analysis,
+    diagnostics,
+    byNode: countBy(diagnostics, (d) => d.nodeId),
+    byEdge: countBy(diagnostics, (d) => d.edgeId),
+  };
+}
+
 function countBy(
   diagnostics: readonly Diagnostic[],
   key: (d: Diagnostic) => string | undefined,

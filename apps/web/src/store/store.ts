@@ -4,6 +4,7 @@ import type { Pipeline } from '@sluice/shared';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { type Catalog, EMPTY_CATALOG } from '../catalog/catalog.js';
 import { type Analysis, EMPTY_ANALYSIS } from '../diagnostics/analysis.js';
+import type { Findings } from '../diagnostics/preflight.js';
 import { emptyPipeline, type Fragment, moveNodes, type Position } from '../document/document.js';
 import { NO_SELECTION, type Selection, type Size } from '../document/flow.js';
 import { type LiveData, NO_LIVE } from '../live/live.js';
@@ -43,6 +44,8 @@ export interface EditorData {
   readonly selection: Selection;
   readonly measured: ReadonlyMap<string, Size>;
   readonly analysis: Analysis;
+  /** What the server last found missing before a deploy (files, topics), or null. */
+  readonly preflight: Findings | null;
   readonly history: History;
   /** The document before a drag began; the drag is one undo step. */
   readonly gestureStart: Pipeline | null;
@@ -81,6 +84,7 @@ export interface EditorActions {
   select(selection: Selection): void;
   setMeasured(sizes: ReadonlyMap<string, Size>): void;
   setAnalysis(analysis: Analysis): void;
+  setPreflight(findings: Findings | null): void;
   setCatalog(catalog: Catalog): void;
   /** Opens a document from the server (or a new one); history starts afresh. */
   open(doc: Pipeline, pipelineId: string | null, serverVersion: number | null): void;
@@ -113,6 +117,7 @@ export function initialEditorData(): EditorData {
     selection: NO_SELECTION,
     measured: new Map(),
     analysis: EMPTY_ANALYSIS,
+    preflight: null,
     history: NO_HISTORY,
     gestureStart: null,
     clipboard: null,
@@ -229,6 +234,9 @@ export function createEditorStore(initial: Partial<EditorData> = {}): EditorStor
       set({ measured });
     },
 
+    setPreflight(preflight) {
+      set({ preflight });
+    },
     setAnalysis(analysis) {
       set({ analysis });
     },
@@ -250,6 +258,7 @@ export function createEditorStore(initial: Partial<EditorData> = {}): EditorStor
         history: NO_HISTORY,
         gestureStart: null,
         pasteCount: 0,
+        preflight: null,
         opened: get().opened + 1,
       });
     },
