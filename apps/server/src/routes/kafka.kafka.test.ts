@@ -83,4 +83,62 @@ describe('Kafka routes, against a real broker', () => {
     expect(res.json().error).toMatchObject({ code: 'not-found' });
     expect(res.json().error.message).toContain('no-such-topic-here');
   });
+
+  it('checks a Kafka source’s topics before a deploy: a missing one is refused on its node', async () => {
+    const pipeline = (topics: string[]) => ({
+      format: 'sluice.pipeline/v1',
+      name: 'Kafka preflight',
+      nodes: [
+        {
+          id: 'orders',
+          kind: 'source.kafka',
+          config: {
+            bootstrapServers: bootstrap,
+            topics,
+            group: 'sluice-preflight-test',
+            format: 'json',
+            schema: [{ name: 'order_id', type: 'long' }],
+          },
+        },
+        { id: 'out', kind: 'sink.preview', config: { capacity: 10 } },
+      ],
+      edges: [{ id: 'e', source: 'orders', target: 'out' }],
+    });
+    const check = (topics: string[]) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/pipelines/preflight',
+        headers: t.auth,
+        payload: pipeline(topics),
+      });
+    const fine = await check([TOPIC]);
+    expect(fine.statusCode, fine.body).toBe(200);
+    expect(fine.json()).toEqual({ ready: true, diagnostics: [] });
+
+    const missing = await check([TOPIC, 'no-such-topic-here']);
+    expect(missing.json()).toEqual({
+      ready: false,
+      diagnostics: [
+        expect.objectContaining({
+          severity: 'error',
+          code: 'kafka-topic-missing',
+          nodeId: 'orders',
+          path: 'nodes[0].config.topics[1]',
+          message: expect.stringContaining("The topic 'no-such-topic-here' does not exist"),
+        }),
+      ],
+    });
+    const deploy = await t.app.inject({
+      method: 'POST',
+      url: '/api/jobs',
+      headers: t.auth,
+      payload: { pipeline: pipeline(['no-such-topic-here']) },
+    });
+    expect(deploy.statusCode).toBe(400);
+    expect(deploy.json().error.details).toEqual([
+      expect.objectContaining({ code: 'kafka-topic-missing', nodeId: 'orders' }),
+    ]);
+    const jobs = await get('/api/jobs');
+    expect(jobs.json()).toEqual([]);
+  });
 });
