@@ -1,10 +1,13 @@
 // A step's recent bad records, newest first, each with the reason and the
 // record as it arrived: those the server kept before this panel opened,
-// then each one the live socket reports.
+// then each one the live socket reports. A message that could not be read is
+// shown as it came, unescaped; a record field by field, its times as times.
+import type { Field } from '@sluice/shared';
 import { useEffect, useMemo } from 'react';
 import { api, errorMessage } from '../api/client.js';
+import { inputFields } from '../inspector/input-fields.js';
 import { useEditor, useEditorStore } from '../store/context.js';
-import { formatTime } from './format.js';
+import { formatTime, formatValue } from './format.js';
 import { addErrors } from './live.js';
 
 const SHOWN = 50;
@@ -14,6 +17,13 @@ export function NodeErrors({ nodeId }: { nodeId: string }) {
   const jobId = useEditor((s) => s.live.job?.id);
   const all = useEditor((s) => s.live.errors);
   const count = useEditor((s) => s.live.nodes.get(nodeId)?.metrics.errors ?? 0);
+  const edges = useEditor((s) => s.document.edges);
+  const schemas = useEditor((s) => s.analysis.schemas);
+  // The fields a bad record has: the step's input, or a source's own output.
+  const fields = useMemo(() => {
+    const input = inputFields(edges, schemas, nodeId);
+    return input.length > 0 ? input : (schemas.get(nodeId)?.out?.fields ?? []);
+  }, [edges, schemas, nodeId]);
   useEffect(() => {
     if (!jobId) return;
     let cancelled = false;
@@ -49,12 +59,37 @@ export function NodeErrors({ nodeId }: { nodeId: string }) {
           {errors.map((e) => (
             <li key={`${e.at}-${e.reason}-${JSON.stringify(e.row)}`}>
               <div className="error-reason">{e.reason}</div>
-              <code className="error-row">{JSON.stringify(e.row)}</code>
+              <BadRecord row={e.row} fields={fields} />
               <div className="muted small">{formatTime(e.at)}</div>
             </li>
           ))}
         </ol>
       )}
     </section>
+  );
+}
+
+/** The record as it arrived: text as text, a record as its fields with their values formatted by type. */
+export function BadRecord({ row, fields }: { row: unknown; fields: readonly Field[] }) {
+  if (typeof row === 'string') {
+    return (
+      <pre className="error-row" title="The message as it arrived">
+        {row}
+      </pre>
+    );
+  }
+  if (row === null || typeof row !== 'object' || Array.isArray(row)) {
+    return <code className="error-row">{JSON.stringify(row)}</code>;
+  }
+  const types = new Map(fields.map((f) => [f.name, f.type]));
+  return (
+    <dl className="error-row error-fields">
+      {Object.entries(row as Record<string, unknown>).map(([name, value]) => (
+        <div key={name}>
+          <dt>{name}</dt>
+          <dd>{formatValue(value, types.get(name))}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }
