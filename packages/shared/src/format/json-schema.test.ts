@@ -13,7 +13,12 @@ describe('the published JSON Schema of the format', () => {
   });
 
   const ajv = new Ajv2020({ allErrors: true, strict: true });
-  ajv.addVocabulary(['x-sluice-widget', 'x-sluice-port', 'x-sluice-unbounded']);
+  ajv.addVocabulary([
+    'x-sluice-widget',
+    'x-sluice-port',
+    'x-sluice-unbounded',
+    'x-sluice-shown-when',
+  ]);
   const validate = ajv.compile(pipelineJsonSchema());
 
   it.each(readdirSync(examplesDir).filter((f) => f.endsWith('.json')))(

@@ -265,7 +265,11 @@ function checkNode(node: UsableNode, out: Diagnostic[]): void {
   for (const p of problems) {
     const where = p.path === base ? 'config' : p.path.slice(`nodes[${node.index}].`.length);
     out.push({
-      ...error('config.invalid', `${node.operator.label} '${node.id}': ${where} ${p.message}.`),
+      // A message that names its setting ("Consumer group (group) is required") needs no path before it.
+      ...error(
+        'config.invalid',
+        `${node.operator.label} '${node.id}': ${/^[A-Z]/.test(p.message) ? '' : `${where} `}${p.message}.`,
+      ),
       ...at,
       path: p.path,
       fieldMessage: `${p.message.charAt(0).toUpperCase()}${p.message.slice(1)}.`,
