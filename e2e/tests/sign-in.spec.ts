@@ -28,7 +28,8 @@ test('a one-time sign-in link signs the browser in and opens the canvas at a URL
 
   await page.goto(sluice.loginURL);
 
-  await expect(page).toHaveURL(`${sluice.baseURL}/`);
+  // Led to the canvas, which then names the pipeline it opened in the address.
+  await expect(page).toHaveURL(new RegExp(`^${sluice.baseURL}/(p/[A-Za-z0-9_-]+)?$`));
   expect(page.url()).not.toContain('code=');
   expect(page.url()).not.toContain(new URL(sluice.loginURL).searchParams.get('code')!);
   const session = (await page.context().cookies()).find((c) => c.name === 'sluice_session');
@@ -56,6 +57,7 @@ test('a one-time sign-in link signs the browser in and opens the canvas at a URL
   const latest = pipelines[0];
   expect(latest, 'the first start seeds example pipelines').toBeDefined();
   await expect(page.getByRole('textbox', { name: 'Pipeline name' })).toHaveValue(latest!.name);
+  await expect(page).toHaveURL(`${sluice.baseURL}/p/${latest!.id}`);
   await expect(page.getByRole('application', { name: 'Pipeline canvas' })).toBeVisible();
   await expect(page.getByRole('alert')).toHaveCount(0);
   expect(failures, 'no request failed once signed in').toEqual([]);
@@ -103,7 +105,8 @@ test('the link sluice start printed signs in once; a fresh browser opening it ag
   expect(sluice.printedLoginURL).not.toContain(sluice.token);
   await page.goto(sluice.printedLoginURL);
   await expect(page.getByRole('application', { name: 'Pipeline canvas' })).toBeVisible();
-  expect(page.url()).toBe(`${sluice.baseURL}/`);
+  // The latest pipeline opened, named in the address; nothing of the sign-in is left in it.
+  await expect(page).toHaveURL(new RegExp(`^${sluice.baseURL}/p/[A-Za-z0-9_-]+$`));
 
   // Someone who finds the link in this browser's history gets nothing from it.
   const other = await browser.newContext();
@@ -148,7 +151,8 @@ test('the token pasted into the signed-out page signs in, and leaves no secret i
   await form.fill(sluice.token);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('application', { name: 'Pipeline canvas' })).toBeVisible();
-  expect(page.url()).toBe(`${sluice.baseURL}/`);
+  // The latest pipeline opened, named in the address; nothing of the sign-in is left in it.
+  await expect(page).toHaveURL(new RegExp(`^${sluice.baseURL}/p/[A-Za-z0-9_-]+$`));
   const session = (await page.context().cookies()).find((c) => c.name === 'sluice_session');
   expect(session?.value).not.toContain(sluice.token);
 });

@@ -41,6 +41,17 @@ export function onUnauthorized(listener: Listener): () => void {
   return () => unauthorizedListeners.delete(listener);
 }
 
+const answerListeners = new Set<Listener>();
+
+/**
+ * Calls `listener` whenever the server answers a call (any answer below 500),
+ * so what waits for it to come back can go on at once. Returns the unsubscribe function.
+ */
+export function onServerAnswered(listener: Listener): () => void {
+  answerListeners.add(listener);
+  return () => answerListeners.delete(listener);
+}
+
 async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
   let response: Response;
   try {
@@ -53,6 +64,7 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
   } catch {
     throw new ApiError(0, 'network', 'The Sluice server cannot be reached. Is it running?');
   }
+  if (response.status < 500) for (const listener of answerListeners) listener();
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   let json: unknown;

@@ -14,6 +14,8 @@ import { JobsDialog } from '../live/JobsDialog.js';
 import { LiveInspector } from '../live/LiveInspector.js';
 import { ResultsPanel } from '../live/ResultsPanel.js';
 import { Palette } from '../palette/Palette.js';
+import { DraftBanner } from '../pipelines/DraftBanner.js';
+import { ImportDialog } from '../pipelines/ImportDialog.js';
 import { PipelinesDialog } from '../pipelines/PipelinesDialog.js';
 import { importFile } from '../pipelines/session.js';
 import { VersionsDialog } from '../pipelines/VersionsDialog.js';
@@ -41,6 +43,7 @@ function Editor() {
       <div className={`app${live ? ' app-live' : ''}`}>
         <Header />
         <Notice />
+        <DraftBanner />
         <div className="workspace">
           {!live && <Palette />}
           <main className="centre">
@@ -74,6 +77,8 @@ function Dialogs() {
       return <VersionsDialog />;
     case 'jobs':
       return <JobsDialog />;
+    case 'import':
+      return <ImportDialog />;
     default:
       return null;
   }
@@ -89,6 +94,19 @@ function Notice() {
       role={notice.tone === 'error' ? 'alert' : 'status'}
     >
       <span>{notice.message}</span>
+      {notice.actions?.map((action) => (
+        <button
+          key={action.label}
+          type="button"
+          className="button"
+          onClick={() => {
+            store.getState().notify(null);
+            action.run();
+          }}
+        >
+          {action.label}
+        </button>
+      ))}
       <button
         type="button"
         className="icon-button"

@@ -18,6 +18,7 @@ import {
 } from 'lucide-react';
 import { CommandButton } from '../commands/CommandButton.js';
 import { LiveBar } from '../live/LiveBar.js';
+import { useRetryCountdown } from '../pipelines/retry-countdown.js';
 import { IMPORT_INPUT_ID, importFile } from '../pipelines/session.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 import { isDirty } from '../store/store.js';
@@ -115,12 +116,15 @@ function SaveState() {
   const status = useEditor((s) => s.saveStatus);
   const id = useEditor((s) => s.pipelineId);
   const live = useEditor((s) => s.live.job !== null);
+  const retryIn = useRetryCountdown();
   if (live) return <output className="save-state muted">Read-only while live</output>;
   const text =
     status === 'saving'
       ? 'Saving…'
       : status === 'error'
-        ? 'Not saved'
+        ? retryIn === null
+          ? 'Not saved'
+          : `Not saved — retrying in ${retryIn} s`
         : dirty
           ? 'Unsaved changes'
           : id === null

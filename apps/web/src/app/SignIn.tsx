@@ -26,7 +26,8 @@ export function SignIn() {
     setBusy(true);
     const wrong = await api.signIn(token);
     setBusy(false);
-    if (wrong === undefined) globalThis.location.replace('/');
+    // Back to the address the page was opened at (a pipeline's, a job's): signed in, it opens.
+    if (wrong === undefined) globalThis.location.replace(globalThis.location.href);
     else setProblem(wrong);
   };
 

@@ -1,12 +1,15 @@
-// What runs beside the components: loading the catalog and the pipeline,
-// the debounced live analysis, and the theme on the page.
+// What runs beside the components: loading the catalog, the pipeline the
+// address names (and the address following it), the debounced live analysis,
+// autosave, drafts, the leave-page warning, and the theme on the page.
 import { useEffect } from 'react';
 import { ApiError, api, errorMessage, onUnauthorized } from '../api/client.js';
 import { indexCatalog } from '../catalog/catalog.js';
 import { analyze, withFindings } from '../diagnostics/analysis.js';
 import { standingFindings, startPreflight } from '../diagnostics/preflight.js';
-import { openLatest, startAutosave } from '../pipelines/session.js';
-import type { EditorStore } from '../store/store.js';
+import { startDraftKeeping } from '../pipelines/draft-keeper.js';
+import { startAutosave } from '../pipelines/session.js';
+import { type EditorStore, hasUnsavedWork } from '../store/store.js';
+import { startLocationSync } from './location-sync.js';
 
 export const ANALYSIS_DELAY_MS = 150;
 
@@ -46,18 +49,49 @@ export function useEditorServices(store: EditorStore): void {
         store.getState().notify({ tone: 'error', message: errorMessage(cause) });
       },
     );
-    void openLatest(store);
     const stopAnalysis = startLiveAnalysis(store);
     const stopAutosave = startAutosave(store);
     const stopPreflight = startPreflight(store, analyze);
+    const stopDrafts = startDraftKeeping(store);
+    const stopLocation = startLocationSync(store);
+    const stopLeaveWarning = startLeaveWarning(store);
     return () => {
       stopPreflight();
       cancelled = true;
       stopWatchingSession();
       stopAnalysis();
       stopAutosave();
+      stopDrafts();
+      stopLocation();
+      stopLeaveWarning();
     };
   }, [store]);
+}
+
+/** Whether leaving the page now deserves the browser's "Leave page?" question. */
+export function shouldWarnOnLeave(store: EditorStore): boolean {
+  const state = store.getState();
+  // Signed out, nothing can be saved from here; the draft keeps the changes for after signing in.
+  if (state.signedOut) return false;
+  return hasUnsavedWork(state) || state.saveStatus === 'saving';
+}
+
+/** Asks "Leave page?" while there are unsaved changes or a save in flight. Returns the stop function. */
+export function startLeaveWarning(
+  store: EditorStore,
+  page: Pick<Window, 'addEventListener' | 'removeEventListener'> | undefined = typeof window ===
+  'undefined'
+    ? undefined
+    : window,
+): () => void {
+  const onBeforeUnload = (event: BeforeUnloadEvent) => {
+    if (!shouldWarnOnLeave(store)) return;
+    event.preventDefault();
+    // Older Chromium asks only when returnValue is set as well.
+    event.returnValue = '';
+  };
+  page?.addEventListener('beforeunload', onBeforeUnload);
+  return () => page?.removeEventListener('beforeunload', onBeforeUnload);
 }
 
 export function useThemeOnPage(theme: string): void {

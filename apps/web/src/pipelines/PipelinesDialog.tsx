@@ -1,11 +1,12 @@
 // The stored pipelines: open, create, rename and delete.
 import type { PipelineSummary } from '@sluice/shared';
 import { Pencil, Plus, Trash2 } from 'lucide-react';
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { api, errorMessage } from '../api/client.js';
 import { Dialog } from '../app/Dialog.js';
 import { emptyPipeline } from '../document/document.js';
 import { useEditor, useEditorStore } from '../store/context.js';
+import { pageDrafts } from './draft-keeper.js';
 import { createPipeline, openPipeline, saveNow } from './session.js';
 
 export function PipelinesDialog() {
@@ -15,6 +16,17 @@ export function PipelinesDialog() {
   const [problem, setProblem] = useState<string | null>(null);
   const [newName, setNewName] = useState('');
   const [renaming, setRenaming] = useState<string | null>(null);
+  // The rename box goes away under the keyboard's focus: it returns to the row's Rename
+  // button, inside the dialog, so Escape closes the dialog again.
+  const [refocus, setRefocus] = useState<string | null>(null);
+  const listRef = useRef<HTMLUListElement>(null);
+  useEffect(() => {
+    if (refocus === null || renaming !== null) return;
+    listRef.current
+      ?.querySelector<HTMLButtonElement>(`button[data-rename="${CSS.escape(refocus)}"]`)
+      ?.focus();
+    setRefocus(null);
+  }, [refocus, renaming]);
   const close = () => store.getState().openDialog(null);
 
   const refresh = useCallback(async () => {
@@ -45,14 +57,20 @@ export function PipelinesDialog() {
       return;
     try {
       await api.remove(item.id);
+      // Changes kept of it would be offered for a pipeline that is gone.
+      pageDrafts().remove(item.id);
       if (item.id === currentId) store.getState().open(emptyPipeline(), null, null);
       await refresh();
     } catch (cause) {
       setProblem(errorMessage(cause));
     }
   };
+  // Enter ends a rename, and then the box's blur as it goes would end it again.
+  const ended = useRef<string | null>(null);
   const rename = async (item: PipelineSummary, name: string) => {
     setRenaming(null);
+    if (ended.current === item.id) return;
+    ended.current = item.id;
     const trimmed = name.trim();
     if (trimmed === '' || trimmed === item.name) return;
     try {
@@ -87,7 +105,7 @@ export function PipelinesDialog() {
       {problem && <p className="tone-error">{problem}</p>}
       {list === null && !problem && <p className="muted">Loading…</p>}
       {list?.length === 0 && <p className="muted">No pipelines are stored yet.</p>}
-      <ul className="pipeline-list">
+      <ul className="pipeline-list" ref={listRef}>
         {list?.map((item) => (
           <li key={item.id} className={item.id === currentId ? 'current' : ''}>
             {renaming === item.id ? (
@@ -98,9 +116,16 @@ export function PipelinesDialog() {
                 autoFocus
                 onBlur={(e) => void rename(item, e.target.value)}
                 onKeyDown={(e) => {
-                  if (e.key === 'Enter') void rename(item, e.currentTarget.value);
+                  if (e.key === 'Enter') {
+                    // Focus moves to the Rename button at once: the key must not press it too.
+                    e.preventDefault();
+                    setRefocus(item.id);
+                    void rename(item, e.currentTarget.value);
+                  }
                   if (e.key === 'Escape') {
                     e.stopPropagation();
+                    ended.current = item.id;
+                    setRefocus(item.id);
                     setRenaming(null);
                   }
                 }}
@@ -124,7 +149,11 @@ export function PipelinesDialog() {
               type="button"
               className="icon-button"
               aria-label={`Rename ${item.name}`}
-              onClick={() => setRenaming(item.id)}
+              data-rename={item.id}
+              onClick={() => {
+                ended.current = null;
+                setRenaming(item.id);
+              }}
             >
               <Pencil size={14} />
             </button>

@@ -11,12 +11,44 @@ import { type LiveData, NO_LIVE } from '../live/live.js';
 import { type History, NO_HISTORY, record, redo, undo } from './history.js';
 
 export type Theme = 'light' | 'dark';
-export type Dialog = 'shortcuts' | 'pipelines' | 'versions' | 'add-node' | 'jobs' | null;
+export type Dialog = 'shortcuts' | 'pipelines' | 'versions' | 'add-node' | 'jobs' | 'import' | null;
 export type SaveStatus = 'idle' | 'saving' | 'error';
+/**
+ * Why the last save failed: the server could not be reached or failed
+ * (`retry`: tried again with backoff), the pipeline was saved elsewhere
+ * (`conflict`), the server refused it (`refused`), or the session is gone.
+ */
+export type SaveFailure = 'retry' | 'conflict' | 'refused' | 'signed-out';
+
+export interface NoticeAction {
+  readonly label: string;
+  readonly run: () => void;
+}
 
 export interface Notice {
   readonly tone: 'error' | 'info';
   readonly message: string;
+  /** Buttons beside the message; choosing one dismisses the notice. */
+  readonly actions?: readonly NoticeAction[];
+}
+
+/** A draft this browser kept of a pipeline, offered back when it differs from the server's. */
+export interface DraftOffer {
+  readonly pipelineId: string | null;
+  readonly baseVersion: number | null;
+  readonly savedAt: number;
+  readonly document: Pipeline;
+}
+
+/** An imported file whose pipeline's name is taken: the user chooses what it becomes. */
+export interface PendingImport {
+  readonly fileName: string;
+  readonly pipeline: Pipeline;
+  readonly migrated: boolean;
+  /** The stored pipeline of the same name. */
+  readonly existing: { readonly id: string; readonly name: string };
+  /** Every stored pipeline's name, for a free copy name. */
+  readonly names: readonly string[];
 }
 
 /** What the canvas lends to commands that act on the view. */
@@ -41,6 +73,13 @@ export interface EditorData {
    */
   readonly savedDocument: Pipeline | null;
   readonly saveStatus: SaveStatus;
+  /** Why the last save failed, while `saveStatus` is `error`. */
+  readonly saveFailure: SaveFailure | null;
+  /** When the next try of a failed save is due (epoch ms), while one is waiting. */
+  readonly saveRetryAt: number | null;
+  /** Unsaved changes kept in this browser from before, offered back. */
+  readonly draftOffer: DraftOffer | null;
+  readonly pendingImport: PendingImport | null;
   readonly selection: Selection;
   readonly measured: ReadonlyMap<string, Size>;
   readonly analysis: Analysis;
@@ -88,7 +127,10 @@ export interface EditorActions {
   setCatalog(catalog: Catalog): void;
   /** Opens a document from the server (or a new one); history starts afresh. */
   open(doc: Pipeline, pipelineId: string | null, serverVersion: number | null): void;
-  setSaveStatus(status: SaveStatus): void;
+  setSaveStatus(status: SaveStatus, failure?: SaveFailure): void;
+  setSaveRetryAt(at: number | null): void;
+  offerDraft(offer: DraftOffer | null): void;
+  setPendingImport(pending: PendingImport | null): void;
   /** The server has stored `document` as `version`. */
   saved(document: Pipeline, pipelineId: string, version: number): void;
   setClipboard(fragment: Fragment): void;
@@ -114,6 +156,10 @@ export function initialEditorData(): EditorData {
     serverVersion: null,
     savedDocument: null,
     saveStatus: 'idle',
+    saveFailure: null,
+    saveRetryAt: null,
+    draftOffer: null,
+    pendingImport: null,
     selection: NO_SELECTION,
     measured: new Map(),
     analysis: EMPTY_ANALYSIS,
@@ -254,6 +300,11 @@ export function createEditorStore(initial: Partial<EditorData> = {}): EditorStor
         serverVersion,
         savedDocument: pipelineId === null ? null : doc,
         saveStatus: 'idle',
+        saveFailure: null,
+        saveRetryAt: null,
+        // What was said about the pipeline before does not carry over to this one.
+        notice: null,
+        draftOffer: null,
         selection: NO_SELECTION,
         history: NO_HISTORY,
         gestureStart: null,
@@ -263,12 +314,35 @@ export function createEditorStore(initial: Partial<EditorData> = {}): EditorStor
       });
     },
 
-    setSaveStatus(saveStatus) {
-      set({ saveStatus });
+    setSaveStatus(saveStatus, failure) {
+      set({
+        saveStatus,
+        saveFailure: saveStatus === 'error' ? (failure ?? 'refused') : null,
+        saveRetryAt: null,
+      });
+    },
+
+    setSaveRetryAt(saveRetryAt) {
+      set({ saveRetryAt });
+    },
+
+    offerDraft(draftOffer) {
+      set({ draftOffer });
+    },
+
+    setPendingImport(pendingImport) {
+      set({ pendingImport });
     },
 
     saved(document, pipelineId, version) {
-      set({ savedDocument: document, pipelineId, serverVersion: version, saveStatus: 'idle' });
+      set({
+        savedDocument: document,
+        pipelineId,
+        serverVersion: version,
+        saveStatus: 'idle',
+        saveFailure: null,
+        saveRetryAt: null,
+      });
     },
 
     setClipboard(clipboard) {
@@ -315,4 +389,13 @@ export function isLive(state: EditorData): boolean {
 /** Whether the open document has changes the server does not have yet. */
 export function isDirty(state: EditorData): boolean {
   return state.document !== state.savedDocument;
+}
+
+/**
+ * Whether leaving now would lose work: changes the server does not have. A new
+ * pipeline without steps is not work yet (it is not saved before its first step).
+ */
+export function hasUnsavedWork(state: EditorData): boolean {
+  if (!isDirty(state)) return false;
+  return state.pipelineId !== null || state.document.nodes.length > 0;
 }
