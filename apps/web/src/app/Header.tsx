@@ -18,6 +18,7 @@ import {
 } from 'lucide-react';
 import { CommandButton } from '../commands/CommandButton.js';
 import { LiveBar } from '../live/LiveBar.js';
+import { liveSaveNote } from '../live/live.js';
 import { IMPORT_INPUT_ID, importFile } from '../pipelines/session.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 import { isDirty } from '../store/store.js';
@@ -114,8 +115,8 @@ function SaveState() {
   const dirty = useEditor(isDirty);
   const status = useEditor((s) => s.saveStatus);
   const id = useEditor((s) => s.pipelineId);
-  const live = useEditor((s) => s.live.job !== null);
-  if (live) return <output className="save-state muted">Read-only while live</output>;
+  const liveNote = useEditor((s) => liveSaveNote(s.live));
+  if (liveNote) return <output className="save-state muted">{liveNote}</output>;
   const text =
     status === 'saving'
       ? 'Saving…'

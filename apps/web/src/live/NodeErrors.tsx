@@ -2,7 +2,7 @@
 // record as it arrived: those the server kept before this panel opened,
 // then each one the live socket reports.
 import { useEffect, useMemo } from 'react';
-import { api, errorMessage } from '../api/client.js';
+import { ApiError, api, errorMessage } from '../api/client.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 import { formatTime } from './format.js';
 import { addErrors } from './live.js';
@@ -11,7 +11,8 @@ const SHOWN = 50;
 
 export function NodeErrors({ nodeId }: { nodeId: string }) {
   const store = useEditorStore();
-  const jobId = useEditor((s) => s.live.job?.id);
+  // Nothing is asked about a job the server no longer knows.
+  const jobId = useEditor((s) => (s.live.job?.status === 'gone' ? undefined : s.live.job?.id));
   const all = useEditor((s) => s.live.errors);
   const count = useEditor((s) => s.live.nodes.get(nodeId)?.metrics.errors ?? 0);
   useEffect(() => {
@@ -22,7 +23,11 @@ export function NodeErrors({ nodeId }: { nodeId: string }) {
         if (!cancelled) store.getState().updateLive((live) => addErrors(live, errors));
       },
       (cause) => {
-        if (!cancelled) store.getState().notify({ tone: 'error', message: errorMessage(cause) });
+        if (cancelled) return;
+        // A job that is gone is the live view's to say, once, not an error per panel.
+        if (cause instanceof ApiError && cause.status === 404)
+          store.getState().live.channel?.verify();
+        else store.getState().notify({ tone: 'error', message: errorMessage(cause) });
       },
     );
     return () => {
