@@ -204,12 +204,16 @@ describe('a lost connection', () => {
       ...RUNNING,
       status: 'failed',
       failure: { message },
-      totals: { ...RUNNING.totals, recordsIn: 510 },
+      totals: { ...RUNNING.totals, recordsIn: 510, recordsOut: 0 },
     };
     await vi.advanceTimersByTimeAsync(retryDelay(1));
     expect(live(store).job).toMatchObject({ status: 'failed', failure: { message } });
     expect(live(store).clock?.recordsIn).toBe(510);
+    // A crashed server may have recorded less than the page saw: the larger stays.
+    expect(live(store).clock?.recordsOut).toBe(5);
     expect(live(store).connection).toBe('closed');
+    // A restarted server keeps no results of it: nothing more is read.
+    expect(resultsReading(live(store))).toBe('none');
     showHeader(store);
     expect(screen.getByText('Job failed')).toBeTruthy();
     expect(screen.getByText(message)).toBeTruthy();

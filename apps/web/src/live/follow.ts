@@ -52,7 +52,13 @@ export function jobEnded(live: LiveData, summary: JobSummary, unseen = false): L
         ? 'The job finished (it read all its input) while this page could not reach the server.'
         : 'The job stopped while this page could not reach the server (a server that shuts down stops the jobs that take no checkpoints).'
       : undefined;
-  const { recordsIn, recordsOut, errors, late } = summary.totals;
+  // The larger of each: a crashed server may have recorded less than the page saw.
+  const totals = summary.totals;
+  const seen = live.clock;
+  const recordsIn = Math.max(totals.recordsIn, seen?.recordsIn ?? 0);
+  const recordsOut = Math.max(totals.recordsOut, seen?.recordsOut ?? 0);
+  const errors = Math.max(totals.errors, seen?.errors ?? 0);
+  const late = Math.max(totals.late, seen?.late ?? 0);
   return {
     ...summed,
     job: {
@@ -63,7 +69,7 @@ export function jobEnded(live: LiveData, summary: JobSummary, unseen = false): L
     },
     clock: live.clock && {
       ...live.clock,
-      uptimeMs: summary.uptimeMs,
+      uptimeMs: Math.max(summary.uptimeMs, live.clock.uptimeMs),
       recordsIn,
       recordsOut,
       errors,
@@ -89,7 +95,8 @@ export function jobGone(live: LiveData): LiveData {
 /**
  * How the results below the canvas are read: every second while the job runs
  * and its socket is open; once more when it has ended; never for a job that
- * is gone, nor while the server cannot be reached.
+ * is gone, nor while the server cannot be reached, nor for a job that ended
+ * while it could not be (a restarted server keeps no results of it).
  */
 export type ResultsReading = 'follow' | 'once' | 'none';
 
@@ -97,5 +104,5 @@ export function resultsReading(live: LiveData): ResultsReading {
   const status = live.job?.status;
   if (status === undefined || status === 'gone') return 'none';
   if (status === 'running') return live.connection === 'open' ? 'follow' : 'none';
-  return 'once';
+  return live.outage && live.connection === 'closed' ? 'none' : 'once';
 }
