@@ -72,12 +72,15 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
   // App plugins.
   await app.register(errorsPlugin);
   await app.register(jsonBodyPlugin);
+  // Storage first: it takes the data directory's lock before anything opens the
+  // database, and plugins close in reverse order, so jobs stop before it closes.
+  await app.register(storagePlugin, { dataDir: options.dataDir });
+  // Sessions are kept in the database.
   await app.register(authPlugin, {
     token: options.token,
     allowedOrigins: options.allowedOrigins,
+    stateDir: stateDir(options),
   });
-  // Storage first: plugins close in reverse order, so jobs stop before the database closes.
-  await app.register(storagePlugin, { dataDir: options.dataDir });
   // Pipelines read and write files only under files/; the database and the token are in state/, beside it.
   await app.register(jobsPlugin, {
     dataDir: filesDir(options),

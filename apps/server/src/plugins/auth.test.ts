@@ -72,19 +72,46 @@ describe('sessions', () => {
     expect(bearer.statusCode).toBe(200);
   });
 
-  it('do not survive a restart of the server (they are kept in memory)', async () => {
+  /** Closes the app and builds it again on the same data directory, as a restart does. */
+  const restart = async (overrides: { token?: string } = {}) => {
+    await t.app.close();
+    const dataDir = t.options.dataDir;
+    const removeDir = t.close;
+    t = await testApp({ dataDir, ...overrides });
+    // The new app keeps the directory on close; the test's cleanup still removes it.
+    const close = t.close;
+    t = {
+      ...t,
+      async close() {
+        await close();
+        await removeDir();
+      },
+    };
+  };
+
+  it('survive a restart of the server (kept in its database)', async () => {
     const session = await signIn();
-    const again = await testApp({ dataDir: t.options.dataDir });
-    try {
-      const res = await again.app.inject({
-        method: 'GET',
-        url: '/api/catalog',
-        cookies: { sluice_session: session },
-      });
-      expect(res.statusCode).toBe(401);
-    } finally {
-      await again.app.close();
-    }
+    const unused = signInLink(t.app);
+    await restart();
+    expect((await catalogWith(session)).statusCode).toBe(200);
+    // A link printed before the restart still signs in, once.
+    expect((await t.app.inject({ method: 'GET', url: unused })).headers.location).toBe('/');
+  });
+
+  it('ended by revoke-all stay ended after a restart', async () => {
+    const session = await signIn();
+    expect((await post('/api/sessions/revoke-all', session)).statusCode).toBe(204);
+    await restart();
+    expect((await catalogWith(session)).statusCode).toBe(401);
+  });
+
+  it('end when the server starts with another token, and so do unused links', async () => {
+    const session = await signIn();
+    const unused = signInLink(t.app);
+    await restart({ token: 'another-token-0123456789abcdefghijklmnopqrstuv' });
+    expect((await catalogWith(session)).statusCode).toBe(401);
+    const res = await t.app.inject({ method: 'GET', url: unused });
+    expect(res.headers.location).toBe('/?sign-in=unknown');
   });
 });
 

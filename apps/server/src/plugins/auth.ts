@@ -6,11 +6,14 @@
 // address: past the limit, wrong tokens and sign-in codes get 429; the right
 // token still passes.
 import { timingSafeEqual } from 'node:crypto';
+import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.js';
+import { SignInStore } from '../storage/sign-in-store.js';
 import { allowedOriginSet, isTrustedOrigin } from './origin.js';
-import { SessionStore, SignInCodes } from './sessions.js';
+import { SessionStore, SignInCodes, tokenDigest } from './sessions.js';
+import { DATABASE_FILE } from './storage.js';
 
 export const SESSION_COOKIE = 'sluice_session';
 export const MAX_FAILURES = 20;
@@ -78,18 +81,25 @@ export interface AuthOptions {
   readonly token: string;
   /** Origins besides the server's own whose pages may act with the cookie. */
   readonly allowedOrigins: readonly string[];
+  /** The server's private folder, whose database keeps the sessions. */
+  readonly stateDir: string;
 }
 
 export const authPlugin = fp(async (app: FastifyInstance, options: AuthOptions) => {
   const limiter = new FailureLimiter();
-  const sessions = new SessionStore();
+  const records = new SignInStore(
+    join(options.stateDir, DATABASE_FILE),
+    tokenDigest(options.token),
+  );
+  app.addHook('onClose', async () => records.close());
+  const sessions = new SessionStore(records);
   const allowed = allowedOriginSet(options.allowedOrigins);
   const bearerOf = (request: FastifyRequest): string | undefined => {
     const header = request.headers.authorization;
     return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
   };
   app.decorate('sessions', sessions);
-  app.decorate('signInCodes', new SignInCodes());
+  app.decorate('signInCodes', new SignInCodes(records));
   app.decorate('authFailures', limiter);
   app.decorate('isAuthorized', (request: FastifyRequest) => {
     const bearer = bearerOf(request);

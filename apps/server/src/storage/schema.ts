@@ -50,6 +50,20 @@ export const SCHEMA_STEPS: readonly string[] = [
    ALTER TABLE pipeline_versions ADD COLUMN series_started_at TEXT;
    ALTER TABLE pipeline_versions ADD COLUMN saves INTEGER NOT NULL DEFAULT 1;
    CREATE INDEX jobs_by_pipeline ON jobs (pipeline_id, pipeline_version);`,
+  // Browsers' sessions and one-time sign-in codes, so a restart keeps browsers
+  // signed in. Only SHA-256 digests are kept (of the id or code, and of the
+  // token each was made under), never anything that signs in by itself.
+  `CREATE TABLE sessions (
+     id_digest TEXT PRIMARY KEY,
+     token_digest TEXT NOT NULL,
+     expires_at INTEGER NOT NULL
+   );
+   CREATE TABLE sign_in_codes (
+     code_digest TEXT PRIMARY KEY,
+     token_digest TEXT NOT NULL,
+     expires_at INTEGER NOT NULL,
+     used INTEGER NOT NULL DEFAULT 0
+   );`,
 ];
 
 export function migrateSchema(db: DatabaseSync): void {

@@ -18,6 +18,7 @@ import {
 } from 'lucide-react';
 import { CommandButton } from '../commands/CommandButton.js';
 import { LiveBar } from '../live/LiveBar.js';
+import { liveSaveNote } from '../live/live.js';
 import { useRetryCountdown } from '../pipelines/retry-countdown.js';
 import { IMPORT_INPUT_ID, importFile } from '../pipelines/session.js';
 import { useEditor, useEditorStore } from '../store/context.js';
@@ -115,9 +116,9 @@ function SaveState() {
   const dirty = useEditor(isDirty);
   const status = useEditor((s) => s.saveStatus);
   const id = useEditor((s) => s.pipelineId);
-  const live = useEditor((s) => s.live.job !== null);
+  const liveNote = useEditor((s) => liveSaveNote(s.live));
   const retryIn = useRetryCountdown();
-  if (live) return <output className="save-state muted">Read-only while live</output>;
+  if (liveNote) return <output className="save-state muted">{liveNote}</output>;
   const text =
     status === 'saving'
       ? 'Saving…'

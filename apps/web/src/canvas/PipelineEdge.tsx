@@ -4,8 +4,7 @@
 import { BaseEdge, EdgeLabelRenderer, type EdgeProps, getBezierPath } from '@xyflow/react';
 import { memo } from 'react';
 import type { PipelineFlowEdge } from '../document/flow.js';
-import { formatRate } from '../live/format.js';
-import type { EdgeLive } from '../live/live.js';
+import { type EdgeLive, edgeFigure } from '../live/live.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 
 /** Stroke width for a rate: logarithmic, so 10/s and 100 000/s both read. */
@@ -53,10 +52,10 @@ export const PipelineEdge = memo(function PipelineEdge(props: EdgeProps<Pipeline
                 ? `${live.records} records so far${live.pressure === 'ok' ? '' : '; the next step is held back (busy or backlogged)'}. Click to see records.`
                 : 'No records yet'
             }
-            aria-label={`Records on this connection: ${formatRate(live?.perSecond ?? 0)}`}
+            aria-label={`Records on this connection: ${edgeFigure(live, running)}`}
             onClick={() => store.getState().select({ nodes: new Set(), edges: new Set([id]) })}
           >
-            {formatRate(live?.perSecond ?? 0)}
+            {edgeFigure(live, running)}
           </button>
         </EdgeLabelRenderer>
       ) : (

@@ -7,6 +7,8 @@ import {
   checkpointDetail,
   checkpointFailures,
   checkpointText,
+  RESTARTED_EXPLANATION,
+  restoredAfterRestartText,
   restoredExplanation,
   restoredText,
   savepointExplanation,
@@ -16,12 +18,32 @@ import { formatAge, formatBytes, formatCount, formatDuration } from './format.js
 
 export function RestoredNote() {
   const from = useEditor((s) => s.live.job?.restoredFrom);
+  const recovery = useEditor((s) => s.live.recovery);
+  if (recovery === 'restarted') {
+    return (
+      <span className="job-restored" title={RESTARTED_EXPLANATION}>
+        Started again from the beginning after a server restart
+        <span className="visually-hidden">. {RESTARTED_EXPLANATION}</span>
+      </span>
+    );
+  }
   if (!from) return null;
   const explanation = restoredExplanation(from);
   return (
     <span className="job-restored" title={explanation}>
-      {restoredText(from)}
+      {recovery === 'restored' ? restoredAfterRestartText(from) : restoredText(from)}
       <span className="visually-hidden">. {explanation}</span>
+    </span>
+  );
+}
+
+/** Why the live view of an ended job ended: the failure, or how it ended unseen, or that it is gone. */
+export function EndingNote() {
+  const text = useEditor((s) => s.live.job?.failure?.message ?? s.live.job?.ending);
+  if (!text) return null;
+  return (
+    <span className="job-ending" title={text}>
+      {text}
     </span>
   );
 }

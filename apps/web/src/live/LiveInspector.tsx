@@ -109,6 +109,7 @@ function JobPanel() {
           Failed{job.failure.nodeId ? ` at ${failedAt}` : ''}: {job.failure.message}
         </p>
       )}
+      {job.ending && <p className={job.status === 'gone' ? 'tone-error' : ''}>{job.ending}</p>}
       {clock ? (
         <dl className="facts">
           <dt>Up</dt>

@@ -4,7 +4,7 @@
 // shown as it came, unescaped; a record field by field, its times as times.
 import type { Field } from '@sluice/shared';
 import { useEffect, useMemo } from 'react';
-import { api, errorMessage } from '../api/client.js';
+import { ApiError, api, errorMessage } from '../api/client.js';
 import { inputFields } from '../inspector/input-fields.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 import { formatTime, formatValue } from './format.js';
@@ -14,7 +14,8 @@ const SHOWN = 50;
 
 export function NodeErrors({ nodeId }: { nodeId: string }) {
   const store = useEditorStore();
-  const jobId = useEditor((s) => s.live.job?.id);
+  // Nothing is asked about a job the server no longer knows.
+  const jobId = useEditor((s) => (s.live.job?.status === 'gone' ? undefined : s.live.job?.id));
   const all = useEditor((s) => s.live.errors);
   const count = useEditor((s) => s.live.nodes.get(nodeId)?.metrics.errors ?? 0);
   const edges = useEditor((s) => s.document.edges);
@@ -32,7 +33,11 @@ export function NodeErrors({ nodeId }: { nodeId: string }) {
         if (!cancelled) store.getState().updateLive((live) => addErrors(live, errors));
       },
       (cause) => {
-        if (!cancelled) store.getState().notify({ tone: 'error', message: errorMessage(cause) });
+        if (cancelled) return;
+        // A job that is gone is the live view's to say, once, not an error per panel.
+        if (cause instanceof ApiError && cause.status === 404)
+          store.getState().live.channel?.verify();
+        else store.getState().notify({ tone: 'error', message: errorMessage(cause) });
       },
     );
     return () => {

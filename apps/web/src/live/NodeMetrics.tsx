@@ -3,7 +3,8 @@
 // open windows and state). Subscribes to its own node's slice only.
 import { memo } from 'react';
 import { useEditor } from '../store/context.js';
-import { formatBytes, formatCount, formatDuration, formatRate } from './format.js';
+import { formatBytes, formatCount } from './format.js';
+import { flowFigures, sourcePosition } from './node-figures.js';
 import { Sparkline } from './Sparkline.js';
 
 export const NodeMetrics = memo(function NodeMetrics({
@@ -17,21 +18,21 @@ export const NodeMetrics = memo(function NodeMetrics({
   const failure = useEditor((s) =>
     s.live.job?.failure?.nodeId === nodeId ? s.live.job.failure.message : undefined,
   );
+  const running = useEditor((s) => s.live.job?.status === 'running');
+  const startedAt = useEditor((s) => s.live.clock?.startedAt);
   if (!live && !failure) return <div className="op-live muted">Waiting for metrics…</div>;
   const m = live?.metrics;
+  const flow = live && flowFigures(live, category, running);
+  const position = m && category === 'source' ? sourcePosition(m, running, startedAt) : null;
   const openWindows = m?.extra.openWindows;
   return (
     <div className="op-live" data-testid={`live-${nodeId}`}>
       {m && (
         <>
           <div className="op-live-rates">
-            <span title="Records in per second">
-              {category === 'source' ? '' : `in ${formatRate(m.inPerSecond)}`}
-            </span>
-            <span title="Records out per second">
-              {category === 'sink' ? '' : `out ${formatRate(m.outPerSecond)}`}
-            </span>
-            <Sparkline values={live.history} />
+            <span title={flow?.in?.title}>{flow?.in?.text ?? ''}</span>
+            <span title={flow?.out?.title}>{flow?.out?.text ?? ''}</span>
+            {running && <Sparkline values={live.history} />}
           </div>
           <div className="op-live-facts">
             <span
@@ -52,10 +53,8 @@ export const NodeMetrics = memo(function NodeMetrics({
               </span>
             )}
             {category === 'source' && (
-              <span className="fact" title="How far event time is behind the clock">
-                {m.idle
-                  ? 'idle'
-                  : `lag ${m.watermarkLagMs === null ? '–' : formatDuration(m.watermarkLagMs)}`}
+              <span className="fact" title={position?.title}>
+                {position?.text}
               </span>
             )}
             {openWindows !== undefined && (

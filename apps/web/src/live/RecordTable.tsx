@@ -1,8 +1,10 @@
 // A live table of records, newest first: a filter box, and pause to read
 // while the records keep coming (what arrives meanwhile waits in the buffer).
+// Every row kept is shown, up to SHOWN; a row's key always names the same
+// record, so a row already drawn is not drawn again as new ones arrive.
 import type { Row } from '@sluice/shared';
 import { Pause, Play } from 'lucide-react';
-import { type ReactNode, useMemo, useState } from 'react';
+import { memo, type ReactNode, useMemo, useState } from 'react';
 import { formatTime, formatValue } from './format.js';
 import { type Column, matchesFilter } from './records.js';
 
@@ -12,7 +14,8 @@ export interface TableRow {
   readonly time?: number;
 }
 
-const SHOWN = 100;
+/** Rows drawn at most: all a preview keeps by default (200), and all a tap keeps (500). */
+export const SHOWN = 500;
 
 interface Props {
   readonly label: string;
@@ -21,7 +24,16 @@ interface Props {
   readonly rows: readonly TableRow[];
   readonly timeLabel?: string;
   readonly empty: ReactNode;
+  /** Records received in all, of which `rows` are the latest kept. */
   readonly total?: number;
+}
+
+/** `200 shown of 200 kept`, and what was received when more came than are kept. */
+export function countsText(shown: number, kept: number, total: number | undefined): string {
+  const received =
+    total !== undefined && total > kept ? ` · ${total} received, the older ones not kept` : '';
+  const cut = shown < Math.min(kept, SHOWN) ? '' : kept > SHOWN ? ` (the newest ${SHOWN})` : '';
+  return `${shown} shown of ${kept} kept${cut}${received}`;
 }
 
 export function RecordTable({ label, columns, rows, timeLabel, empty, total }: Props) {
@@ -53,8 +65,7 @@ export function RecordTable({ label, columns, rows, timeLabel, empty, total }: P
           {frozen ? 'Resume' : 'Pause'}
         </button>
         <span className="muted small">
-          {shown.length} shown
-          {total !== undefined && ` of ${total}`}
+          {countsText(shown.length, source.length, total)}
           {frozen ? ' · paused' : ''}
         </span>
       </div>
@@ -75,21 +86,51 @@ export function RecordTable({ label, columns, rows, timeLabel, empty, total }: P
             </thead>
             <tbody>
               {shown.map((r) => (
-                <tr key={r.key}>
-                  {timeLabel && (
-                    <td className="muted">{r.time === undefined ? '' : formatTime(r.time)}</td>
-                  )}
-                  {columns.map((c) => (
-                    <td key={c.name} className={typeof r.row[c.name] === 'number' ? 'num' : ''}>
-                      {formatValue(r.row[c.name], c.type)}
-                    </td>
-                  ))}
-                </tr>
+                <RecordRow
+                  key={r.key}
+                  record={r}
+                  columns={columns}
+                  time={timeLabel !== undefined}
+                />
               ))}
             </tbody>
           </table>
         </div>
       )}
     </div>
+  );
+}
+
+/** A row is drawn again only when the columns change: its key always names the same record. */
+const RecordRow = memo(
+  function RecordRow({
+    record,
+    columns,
+    time,
+  }: {
+    record: TableRow;
+    columns: readonly Column[];
+    time: boolean;
+  }) {
+    return (
+      <tr>
+        {time && (
+          <td className="muted">{record.time === undefined ? '' : formatTime(record.time)}</td>
+        )}
+        {columns.map((c) => (
+          <td key={c.name} className={typeof record.row[c.name] === 'number' ? 'num' : ''}>
+            {formatValue(record.row[c.name], c.type)}
+          </td>
+        ))}
+      </tr>
+    );
+  },
+  (a, b) => a.record.key === b.record.key && a.time === b.time && sameColumns(a.columns, b.columns),
+);
+
+function sameColumns(a: readonly Column[], b: readonly Column[]): boolean {
+  return (
+    a === b ||
+    (a.length === b.length && a.every((c, i) => c.name === b[i]?.name && c.type === b[i]?.type))
   );
 }

@@ -1,12 +1,15 @@
 // Below the canvas while a job is shown: the results of the steps whose kind
 // declares it shows some. Rows as a live table (newest first) and, for
 // windowed numbers, a chart over time; lines as they were printed. Polled
-// once a second while the job runs, once more when it has ended.
+// once a second while the job runs and its socket is open, once more when it
+// has ended; never while the server cannot be reached, nor for a job that is
+// gone (a 404 stops the polling and asks the live view whether it is).
 import type { ConsoleView, PreviewView, ShownResults } from '@sluice/shared';
 import { type ReactNode, useEffect, useMemo, useState } from 'react';
-import { api, errorMessage } from '../api/client.js';
-import { useEditor } from '../store/context.js';
+import { ApiError, api, errorMessage } from '../api/client.js';
+import { useEditor, useEditorStore } from '../store/context.js';
 import { chartData, valueFieldsOf } from './chart.js';
+import { resultsReading } from './follow.js';
 import { RecordTable } from './RecordTable.js';
 import { ResultsChart } from './ResultsChart.js';
 import { columnsFor } from './records.js';
@@ -75,36 +78,46 @@ const RESULTS: Record<ShownResults, (props: { nodeId: string }) => ReactNode> = 
 function usePreview<View extends { total: number }>(
   nodeId: string,
 ): { view: View | null; problem: string | null } {
+  const store = useEditorStore();
   const jobId = useEditor((s) => s.live.job?.id);
-  const running = useEditor((s) => s.live.job?.status === 'running');
+  const reading = useEditor((s) => resultsReading(s.live));
   const [view, setView] = useState<View | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   useEffect(() => {
-    if (!jobId) return;
+    if (!jobId || reading === 'none') return;
     let cancelled = false;
     let inFlight = false;
+    let timer: ReturnType<typeof setInterval> | undefined;
     const poll = async () => {
       if (inFlight) return;
       inFlight = true;
       try {
         const next = (await api.preview(jobId, nodeId)) as View | null;
         if (cancelled) return;
-        // Unchanged results keep their object, so the table and chart skip the render.
-        setView((old) => (old && next && old.total === next.total ? old : next));
+        // Unchanged results keep their object, so the table and chart skip the render;
+        // a server that restarted may have none left of an ended job: the last ones stay.
+        setView((old) => (old && (!next || old.total === next.total) ? old : next));
         setProblem(null);
       } catch (cause) {
-        if (!cancelled) setProblem(errorMessage(cause));
+        if (cancelled) return;
+        if (cause instanceof ApiError && cause.status === 404) {
+          // Not asked again: the live view finds out whether the job is gone, and says so.
+          clearInterval(timer);
+          store.getState().live.channel?.verify();
+          return;
+        }
+        setProblem(errorMessage(cause));
       } finally {
         inFlight = false;
       }
     };
     void poll();
-    const timer = running ? setInterval(() => void poll(), PREVIEW_POLL_MS) : undefined;
+    if (reading === 'follow') timer = setInterval(() => void poll(), PREVIEW_POLL_MS);
     return () => {
       cancelled = true;
       clearInterval(timer);
     };
-  }, [jobId, nodeId, running]);
+  }, [store, jobId, nodeId, reading]);
   return { view, problem };
 }
 

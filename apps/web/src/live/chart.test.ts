@@ -51,4 +51,13 @@ describe('preview charts', () => {
     expect(data?.series).toHaveLength(MAX_SERIES);
     expect(data?.omitted).toBe(3);
   });
+
+  it('knows the windows’ length from their bounds, for the axis', () => {
+    const data = chartData(
+      view([{ window_start: 8_000, window_end: 10_000, category: 'books', orders: 4, revenue: 1 }]),
+      'orders',
+    );
+    expect(data?.stepS).toBe(2);
+    expect(chartData(view([{ window_end: 10_000, orders: 1 }]), 'orders')?.stepS).toBeNull();
+  });
 });

@@ -18,6 +18,8 @@ export interface ChartData {
   readonly x: readonly number[];
   readonly series: readonly ChartSeries[];
   readonly omitted: number;
+  /** The windows' length in seconds (end − start), when the rows say. */
+  readonly stepS: number | null;
 }
 
 export function timeFieldOf(fields: PreviewView['fields']): string | undefined {
@@ -67,11 +69,16 @@ export function chartData(view: PreviewView, valueField: string): ChartData | nu
       }),
     };
   });
+  const first = view.rows.find(
+    (row) => typeof row.window_start === 'number' && typeof row.window_end === 'number',
+  );
+  const stepS = first ? ((first.window_end as number) - (first.window_start as number)) / 1000 : 0;
   return {
     timeField,
     valueField,
     x: x.map((t) => t / 1000),
     series,
     omitted: Math.max(0, labels.length - MAX_SERIES),
+    stepS: stepS > 0 ? stepS : null,
   };
 }

@@ -11,6 +11,14 @@ export function restoredText(from: RestoredFrom, now = Date.now()): string {
   return `Restored from ${from.kind} ${from.id} (taken ${formatClock(from.at, now)})`;
 }
 
+/** `Restored from checkpoint 12 after a server restart`: the page saw it happen. */
+export function restoredAfterRestartText(from: RestoredFrom): string {
+  return `Restored from ${from.kind} ${from.id} after a server restart`;
+}
+
+export const RESTARTED_EXPLANATION =
+  'The server restarted while this job ran. The job had no checkpoint yet, so it started again from the beginning of its input, with empty windows and totals.';
+
 /** What being restored means, for the tooltip and for screen readers. */
 export function restoredExplanation(from: RestoredFrom, now = Date.now()): string {
   const taken = formatClock(from.at, now);

@@ -1,10 +1,11 @@
 // Deploying, watching, stopping and leaving jobs: the store on one side, the
 // server's API and live WebSocket on the other.
 import type { JobSummary, Pipeline } from '@sluice/shared';
-import { api, errorMessage } from '../api/client.js';
+import { ApiError, api, errorMessage } from '../api/client.js';
 import { openPipeline, saveNow } from '../pipelines/session.js';
 import { type EditorState, type EditorStore, isDirty } from '../store/store.js';
-import { applySummary, type LiveJob, liveJobOf, NO_LIVE, startLive } from './live.js';
+import { jobEnded, jobGone } from './follow.js';
+import { type LiveJob, liveJobOf, NO_LIVE, startLive } from './live.js';
 import { connectLive } from './socket.js';
 
 /** Why the open pipeline cannot be deployed now, or null when it can. */
@@ -60,15 +61,15 @@ export async function stopJob(
   try {
     const summary = await api.stop(job.id, options.savepoint ? { savepoint: true } : {});
     // The socket says so too; this covers a socket that is gone. Only the answer names the savepoint.
-    store.getState().updateLive((live) => {
-      if (live.job?.id !== job.id) return live;
-      const ended =
-        live.job.status === 'running'
-          ? { ...live, job: { ...live.job, status: summary.status } }
-          : live;
-      return applySummary(ended, summary);
-    });
+    store.getState().updateLive((live) => jobEnded(live, summary));
   } catch (cause) {
+    if (cause instanceof ApiError && cause.status === 404) {
+      // Nothing left to stop: the live view ends, saying so, and editing is one click away.
+      const { live, updateLive } = store.getState();
+      live.channel?.close();
+      updateLive((shown) => (shown.job?.id === job.id ? jobGone(shown) : shown));
+      return;
+    }
     const what = options.savepoint ? 'Not stopped with a savepoint' : 'Not stopped';
     store.getState().notify({ tone: 'error', message: `${what}: ${errorMessage(cause)}` });
   }
@@ -79,7 +80,7 @@ export async function stopJob(
  * failed one, from its savepoint or else its latest checkpoint. Whether it took
  * any only the server knows (it says why not, 409).
  */
-export function canResume(job: Pick<JobSummary, 'status'>): boolean {
+export function canResume(job: { readonly status: LiveJob['status'] }): boolean {
   return job.status === 'stopped' || job.status === 'failed';
 }
 

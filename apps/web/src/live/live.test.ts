@@ -9,9 +9,9 @@ import {
   applyStatus,
   applySummary,
   clearTap,
+  followsOutput,
   HISTORY_LENGTH,
   MAX_ERRORS,
-  nodeRate,
   pressureOf,
   startLive,
   TAP_CAPACITY,
@@ -43,10 +43,10 @@ function op(nodeId: string, over: Partial<OperatorMetrics> = {}): OperatorMetric
   };
 }
 
-function metrics(operators: OperatorMetrics[], perSecond = 10): JobMetrics {
+function metrics(operators: OperatorMetrics[], records = 10, at = 2000): JobMetrics {
   return {
     status: 'running',
-    at: 2000,
+    at,
     startedAt: 1000,
     uptimeMs: 1000,
     recordsIn: 10,
@@ -54,26 +54,38 @@ function metrics(operators: OperatorMetrics[], perSecond = 10): JobMetrics {
     errors: 0,
     late: 0,
     operators,
-    edges: [{ edgeId: 'e1', source: 'gen', target: 'big', records: 10, perSecond }],
+    edges: [{ edgeId: 'e1', source: 'gen', target: 'big', records, perSecond: 10 }],
   };
 }
 
 const job = () => startLive({ id: 'j1', status: 'running' });
 
 describe('the live view state', () => {
-  it('keeps a bounded rate history per node: out for sources, in for the others', () => {
+  it('keeps a bounded history of rates from the counts per node: out for sources, in for the others', () => {
     let live = job();
-    for (let i = 1; i <= HISTORY_LENGTH + 5; i++) {
-      live = applyMetrics(
-        live,
-        catalog,
-        metrics([op('gen', { outPerSecond: i }), op('big', { inPerSecond: i * 2 })]),
-      );
+    for (let i = 0; i <= HISTORY_LENGTH + 5; i++) {
+      // 100 a second out of the source, 40 a second into the filter; the engine's own rates are ignored.
+      const gen = op('gen', { recordsOut: i * 100, outPerSecond: 7 });
+      const big = op('big', { recordsIn: i * 40, inPerSecond: 7 });
+      live = applyMetrics(live, catalog, metrics([gen, big], i * 40, i * 1000));
     }
     const gen = live.nodes.get('gen')!;
     expect(gen.history).toHaveLength(HISTORY_LENGTH);
-    expect(gen.history.at(-1)).toBe(HISTORY_LENGTH + 5);
-    expect(live.nodes.get('big')!.history.at(-1)).toBe((HISTORY_LENGTH + 5) * 2);
+    expect(gen.history.at(-1)).toBe(100);
+    expect(gen.outRate).toBe(100);
+    expect(live.nodes.get('big')!.history.at(-1)).toBe(40);
+    expect(live.edges.get('e1')!.perSecond).toBe(40);
+  });
+
+  it('gives a window firing every 2 s a steady out-rate and edge rate, not 4/s and 0/s by turns', () => {
+    let live = job();
+    const rates: number[] = [];
+    for (let s = 0; s <= 30; s++) {
+      const out = Math.floor(s / 2) * 4;
+      live = applyMetrics(live, catalog, metrics([op('big', { recordsOut: out })], out, s * 1000));
+      if (s >= 20) rates.push(live.nodes.get('big')!.outRate, live.edges.get('e1')!.perSecond);
+    }
+    expect(new Set(rates)).toEqual(new Set([2]));
   });
 
   it('follows what a step emits when its kind is declared a source, whatever the kind is called', () => {
@@ -83,20 +95,21 @@ describe('the live view state', () => {
       { ...datagen, kind: 'clock.ticks' },
       { ...filter, kind: 'source.looking' },
     ]);
-    const rates = { inPerSecond: 3, outPerSecond: 7 };
-    expect(nodeRate(op('t', { kind: 'clock.ticks', ...rates }), custom)).toBe(7);
-    expect(nodeRate(op('f', { kind: 'source.looking', ...rates }), custom)).toBe(3);
+    expect(followsOutput('clock.ticks', custom)).toBe(true);
+    expect(followsOutput('source.looking', custom)).toBe(false);
   });
 
   it('keeps the object of a node whose figures and flat history did not change, so it does not re-render', () => {
     let live = job();
     for (let i = 0; i < HISTORY_LENGTH; i++) {
-      live = applyMetrics(live, catalog, metrics([op('gen'), op('big', { inPerSecond: i })]));
+      const big = op('big', { recordsIn: i * 10 });
+      live = applyMetrics(live, catalog, metrics([op('gen'), big], 10, i * 1000));
     }
     const idle = live.nodes.get('gen');
     const busy = live.nodes.get('big');
     const edge = live.edges.get('e1');
-    live = applyMetrics(live, catalog, metrics([op('gen'), op('big', { inPerSecond: 99 })]));
+    const big = op('big', { recordsIn: HISTORY_LENGTH * 10 + 99 });
+    live = applyMetrics(live, catalog, metrics([op('gen'), big], 10, HISTORY_LENGTH * 1000));
     expect(live.nodes.get('gen')).toBe(idle);
     expect(live.nodes.get('big')).not.toBe(busy);
     expect(live.edges.get('e1')).toBe(edge);

@@ -13,6 +13,8 @@ import type {
   Row,
 } from '@sluice/shared';
 import type { Catalog } from '../catalog/catalog.js';
+import { formatCount, formatRate } from './format.js';
+import { type Flow, flowRate, nextFlow } from './rates.js';
 
 /** Rate samples kept per node for its sparkline: a minute at one a second. */
 export const HISTORY_LENGTH = 60;
@@ -31,12 +33,17 @@ export const PRESSURE = {
 
 export type Pressure = 'ok' | 'amber' | 'red';
 
+/** A job's status as the page knows it: the server's, or gone (the server no longer knows the job). */
+export type LiveStatus = JobStatus | 'gone';
+
 export interface LiveJob {
   readonly id: string;
   readonly pipelineId?: string;
   readonly version?: number;
-  readonly status: JobStatus;
+  readonly status: LiveStatus;
   readonly failure?: JobFailure;
+  /** How the live view ended when the job's status alone does not say (it is gone, or ended unseen). */
+  readonly ending?: string;
   /** This run resumed from a checkpoint or savepoint (after a stop, a crash or a server restart). */
   readonly restoredFrom?: JobSummary['restoredFrom'];
   /** It was stopped with this savepoint, and can start again from it. */
@@ -47,6 +54,11 @@ export interface LiveJob {
 
 export interface NodeLive {
   readonly metrics: OperatorMetrics;
+  /** Records in and out per second, from the counts (see rates.ts), not the engine's last second. */
+  readonly inRate: number;
+  readonly outRate: number;
+  readonly flowIn: Flow;
+  readonly flowOut: Flow;
   /** The node's recent rate (records per second), oldest first. */
   readonly history: readonly number[];
 }
@@ -54,6 +66,7 @@ export interface NodeLive {
 export interface EdgeLive {
   readonly records: number;
   readonly perSecond: number;
+  readonly flow: Flow;
   readonly pressure: Pressure;
 }
 
@@ -83,10 +96,24 @@ export interface JobClock {
 /** What the page lends the live view to talk back over the WebSocket. */
 export interface LiveChannel {
   tap(edgeId: string, open: boolean): void;
+  /** Asks the server whether the job still exists (a call about it answered 404); the live view ends if not. */
+  verify(): void;
   close(): void;
 }
 
-export type Connection = 'connecting' | 'open' | 'lost';
+/**
+ * The live socket: connecting (the first time), open, reconnecting (lost,
+ * retried with backoff while the job may still run), closed (nothing more
+ * to follow: the job ended or is gone).
+ */
+export type Connection = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/**
+ * What the page found when the server answered again after the connection
+ * was lost, when it was more than a network blip: the server had restarted
+ * and the job resumed from a checkpoint, or started again from its beginning.
+ */
+export type Recovery = 'restored' | 'restarted';
 
 export interface LiveData {
   readonly job: LiveJob | null;
@@ -99,6 +126,11 @@ export interface LiveData {
   readonly taps: ReadonlyMap<string, TapBuffer>;
   readonly channel: LiveChannel | null;
   readonly connection: Connection;
+  /** Attempts to reach the server since the connection was lost. */
+  readonly retries: number;
+  /** The connection was lost at least once while this job was shown. */
+  readonly outage: boolean;
+  readonly recovery: Recovery | null;
   /** Messages the server skipped because this browser was behind. */
   readonly dropped: number;
   /** The latest complaint of the server about what this browser sent. */
@@ -115,6 +147,9 @@ export const NO_LIVE: LiveData = {
   taps: new Map(),
   channel: null,
   connection: 'connecting',
+  retries: 0,
+  outage: false,
+  recovery: null,
   dropped: 0,
   problem: null,
 };
@@ -127,7 +162,17 @@ export function isRunning(live: LiveData): boolean {
   return live.job?.status === 'running';
 }
 
-export function applyStatus(live: LiveData, status: JobStatus, failure?: JobFailure): LiveData {
+/**
+ * What the header says instead of the save state while a job is shown: the
+ * canvas is read-only while it runs; once it has ended, its last figures stay
+ * until "Back to editing" (they belong to the version that ran).
+ */
+export function liveSaveNote(live: LiveData): string | null {
+  if (!live.job) return null;
+  return live.job.status === 'running' ? 'Read-only while live' : 'Last run shown';
+}
+
+export function applyStatus(live: LiveData, status: LiveStatus, failure?: JobFailure): LiveData {
   if (!live.job) return live;
   const { failure: _old, ...job } = live.job;
   return { ...live, job: failure ? { ...job, status, failure } : { ...job, status } };
@@ -146,20 +191,27 @@ export function applySummary(live: LiveData, summary: JobSummary): LiveData {
   if (live.job?.id !== summary.id) return live;
   const { restoredFrom: _r, savepoint: _s, ...job } = live.job;
   const next = { ...job, ...liveJobOf(summary) };
-  if (
-    sameJson(next.restoredFrom, live.job.restoredFrom) &&
-    sameJson(next.savepoint, live.job.savepoint)
-  ) {
-    return live;
-  }
-  return { ...live, job: next };
+  const restoredNow = !sameJson(next.restoredFrom, live.job.restoredFrom);
+  if (!restoredNow && sameJson(next.savepoint, live.job.savepoint)) return live;
+  // Resumed from another checkpoint while the page was cut off: the server restarted.
+  const recovery =
+    restoredNow && next.restoredFrom && live.outage && summary.status === 'running'
+      ? 'restored'
+      : live.recovery;
+  return { ...live, job: next, recovery };
 }
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-/** The rate a node's sparkline follows: what a source (by its kind's category) emits, what the others take in. */
-export function nodeRate(m: OperatorMetrics, catalog: Catalog): number {
-  return catalog.byKind.get(m.kind)?.category === 'source' ? m.outPerSecond : m.inPerSecond;
+/** Whether a node's sparkline follows what it emits (a source, by its kind's category) rather than what it takes in. */
+export function followsOutput(kind: string, catalog: Catalog): boolean {
+  return catalog.byKind.get(kind)?.category === 'source';
+}
+
+/** An edge's label: its rate while the job runs, the records it carried in all once it has ended. */
+export function edgeFigure(edge: EdgeLive | null | undefined, running: boolean): string {
+  if (!running) return `${formatCount(edge?.records ?? 0)} in all`;
+  return formatRate(edge?.perSecond ?? 0);
 }
 
 export function pressureOf(downstream: OperatorMetrics | undefined): Pressure {
@@ -184,12 +236,23 @@ function sameMetrics(a: OperatorMetrics, b: OperatorMetrics): boolean {
   return ea.length === Object.keys(b.extra).length && ea.every(([k, v]) => b.extra[k] === v);
 }
 
-function nextNode(old: NodeLive | undefined, metrics: OperatorMetrics, catalog: Catalog): NodeLive {
-  const rate = nodeRate(metrics, catalog);
+function nextNode(
+  old: NodeLive | undefined,
+  metrics: OperatorMetrics,
+  at: number,
+  catalog: Catalog,
+): NodeLive {
+  const flowIn = nextFlow(old?.flowIn, at, metrics.recordsIn);
+  const flowOut = nextFlow(old?.flowOut, at, metrics.recordsOut);
+  const inRate = flowRate(flowIn, at);
+  const outRate = flowRate(flowOut, at);
+  const rate = followsOutput(metrics.kind, catalog) ? outRate : inRate;
   // An unchanged node with a full, flat history would draw the same: keep it.
   if (
     old &&
     sameMetrics(old.metrics, metrics) &&
+    old.inRate === inRate &&
+    old.outRate === outRate &&
     old.history.length === HISTORY_LENGTH &&
     old.history.every((v) => v === rate)
   ) {
@@ -197,19 +260,26 @@ function nextNode(old: NodeLive | undefined, metrics: OperatorMetrics, catalog: 
   }
   const history = [...(old?.history ?? []), rate];
   if (history.length > HISTORY_LENGTH) history.splice(0, history.length - HISTORY_LENGTH);
-  return { metrics, history };
+  return { metrics, inRate, outRate, flowIn, flowOut, history };
 }
 
-function nextEdge(old: EdgeLive | undefined, m: EdgeMetrics, pressure: Pressure): EdgeLive {
+function nextEdge(
+  old: EdgeLive | undefined,
+  m: EdgeMetrics,
+  at: number,
+  pressure: Pressure,
+): EdgeLive {
+  const flow = nextFlow(old?.flow, at, m.records);
+  const perSecond = flowRate(flow, at);
   if (
     old &&
     old.records === m.records &&
-    old.perSecond === m.perSecond &&
+    old.perSecond === perSecond &&
     old.pressure === pressure
   ) {
     return old;
   }
-  return { records: m.records, perSecond: m.perSecond, pressure };
+  return { records: m.records, perSecond, flow, pressure };
 }
 
 export function applyMetrics(
@@ -221,10 +291,11 @@ export function applyMetrics(
   const byNode = new Map(metrics.operators.map((m) => [m.nodeId, m]));
   const nodes = new Map<string, NodeLive>();
   for (const m of metrics.operators)
-    nodes.set(m.nodeId, nextNode(live.nodes.get(m.nodeId), m, catalog));
+    nodes.set(m.nodeId, nextNode(live.nodes.get(m.nodeId), m, metrics.at, catalog));
   const edges = new Map<string, EdgeLive>();
   for (const e of metrics.edges) {
-    edges.set(e.edgeId, nextEdge(live.edges.get(e.edgeId), e, pressureOf(byNode.get(e.target))));
+    const pressure = pressureOf(byNode.get(e.target));
+    edges.set(e.edgeId, nextEdge(live.edges.get(e.edgeId), e, metrics.at, pressure));
   }
   const { at, startedAt, uptimeMs, recordsIn, recordsOut, errors, late } = metrics;
   return {

@@ -1,11 +1,15 @@
 // The live WebSocket of one job: its messages folded into the store, taps
 // opened and closed on request. The session cookie authenticates the
-// handshake. A dropped connection to a running job is retried a few times;
-// each (re)connection reads the job's summary again.
+// handshake. A connection lost while the job runs is retried with backoff,
+// for as long as the page shows the job; each retry first reads the job
+// again, so the page follows what became of it: still running (a blip),
+// resumed by a restarted server, ended meanwhile, or gone. Nothing more is
+// asked about a job that ended or is gone.
 import type { LiveClientMessage, LiveMessage } from '@sluice/shared';
-import { api } from '../api/client.js';
+import { ApiError, api } from '../api/client.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { EditorStore } from '../store/store.js';
+import { afterOutage, connected, connectionLost, jobGone, retryFailed } from './follow.js';
 import {
   addErrors,
   addTapSample,
@@ -17,8 +21,14 @@ import {
   type LiveData,
 } from './live.js';
 
-const RETRY_MS = 2_000;
-const MAX_RETRIES = 5;
+/** The first retry after a lost connection; each next one waits twice as long, up to MAX_RETRY_MS. */
+export const FIRST_RETRY_MS = 500;
+export const MAX_RETRY_MS = 10_000;
+
+/** How long to wait before retry number `attempt` (0 for the first). */
+export function retryDelay(attempt: number): number {
+  return Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** attempt);
+}
 
 /** Folds one server message into the live state. */
 export function applyMessage(live: LiveData, catalog: Catalog, message: LiveMessage): LiveData {
@@ -38,11 +48,14 @@ export function applyMessage(live: LiveData, catalog: Catalog, message: LiveMess
   }
 }
 
+const isGone = (cause: unknown) => cause instanceof ApiError && cause.status === 404;
+
 export function connectLive(store: EditorStore, jobId: string): LiveChannel {
   const taps = new Set<string>();
   let socket: WebSocket | null = null;
+  /** Nothing more to follow: closed by the page, or the job is gone. */
   let closed = false;
-  let retries = 0;
+  let attempt = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const current = () => store.getState().live.job?.id === jobId;
   const update = (change: (live: LiveData) => LiveData) => {
@@ -51,6 +64,17 @@ export function connectLive(store: EditorStore, jobId: string): LiveChannel {
   const send = (message: LiveClientMessage) => {
     if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
   };
+  const finish = () => {
+    closed = true;
+    clearTimeout(timer);
+    const ws = socket;
+    socket = null;
+    ws?.close();
+  };
+  const gone = () => {
+    update(jobGone);
+    finish();
+  };
 
   // Where the job resumed from and the savepoint it stopped with are in its
   // summary only. Without it the live view goes on as it was: nothing to report.
@@ -58,15 +82,42 @@ export function connectLive(store: EditorStore, jobId: string): LiveChannel {
   const refreshSummary = () =>
     void api.job(jobId).then(
       (summary) => update((live) => applySummary(live, summary)),
-      () => {},
+      (cause) => {
+        if (isGone(cause)) gone();
+      },
     );
+
+  /** After a lost connection: is the server back, and what became of the job? */
+  const check = async () => {
+    if (closed || !current()) return;
+    try {
+      const summary = await api.job(jobId);
+      if (closed) return;
+      update((live) => afterOutage(live, summary));
+      if (summary.status === 'running') open();
+      else finish();
+    } catch (cause) {
+      if (closed) return;
+      // Signed out: the page shows the sign-in, and the live view is gone with it.
+      if (cause instanceof ApiError && cause.status === 401) finish();
+      else if (isGone(cause)) gone();
+      else retryLater();
+    }
+  };
+  const retryLater = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void check(), retryDelay(attempt));
+    attempt++;
+    update((live) => retryFailed(live, attempt));
+  };
 
   const open = () => {
     const ws = new WebSocket(api.liveUrl(jobId));
     socket = ws;
     ws.onopen = () => {
-      retries = 0;
-      update((live) => ({ ...live, connection: 'open' }));
+      if (socket !== ws) return;
+      attempt = 0;
+      update(connected);
       // Taps close with a connection; reopen the ones the panels still want.
       for (const edgeId of taps) send({ type: 'tap', edgeId, open: true });
       // The socket says nothing of where the job resumed from: a (re)connection
@@ -74,6 +125,7 @@ export function connectLive(store: EditorStore, jobId: string): LiveChannel {
       refreshSummary();
     };
     ws.onmessage = (event) => {
+      if (socket !== ws) return;
       let message: LiveMessage;
       try {
         message = JSON.parse(String(event.data)) as LiveMessage;
@@ -98,10 +150,15 @@ export function connectLive(store: EditorStore, jobId: string): LiveChannel {
     };
     ws.onclose = () => {
       if (closed || socket !== ws) return;
-      update((live) => ({ ...live, connection: 'lost' }));
-      if (store.getState().live.job?.status !== 'running' || retries >= MAX_RETRIES) return;
-      retries++;
-      timer = setTimeout(open, RETRY_MS);
+      socket = null;
+      if (store.getState().live.job?.status !== 'running') {
+        // An ended job has nothing more to say.
+        update((live) => ({ ...live, connection: 'closed' }));
+        closed = true;
+        return;
+      }
+      update(connectionLost);
+      retryLater();
     };
   };
   open();
@@ -115,10 +172,10 @@ export function connectLive(store: EditorStore, jobId: string): LiveChannel {
       }
       send({ type: 'tap', edgeId, open: wanted });
     },
-    close() {
-      closed = true;
-      clearTimeout(timer);
-      socket?.close();
+    verify() {
+      // Asked when a call about the job came back 404: only the job's own answer says it is gone.
+      if (!closed) refreshSummary();
     },
+    close: finish,
   };
 }
