@@ -22,8 +22,8 @@ export interface Size {
   readonly height: number;
 }
 
-/** The size a step is drawn at before the canvas has measured it (the node's CSS width). */
-export const NODE_SIZE: Size = { width: 184, height: 64 };
+/** The size a step is drawn at before the canvas has measured it (its CSS width and height, --op-node-height). */
+export const NODE_SIZE: Size = { width: 184, height: 78 };
 
 /** Where a node is drawn: a node without a position is placed in a column until it is laid out. */
 export function nodePosition(node: PipelineNode, index: number): { x: number; y: number } {
