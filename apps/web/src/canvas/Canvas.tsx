@@ -260,6 +260,9 @@ export function Canvas({ onFileDrop }: { onFileDrop: (file: File) => void }) {
         nodesDraggable={!live}
         nodesConnectable={!live}
         minZoom={0.2}
+        // Only the steps and connections in view are in the page: a 200-step
+        // pipeline's live figures and a pan then cost what the screen shows.
+        onlyRenderVisibleElements
         colorMode={theme}
         aria-label="Pipeline canvas"
       >
