@@ -58,9 +58,10 @@ function Editor() {
           {!live && <Palette />}
           <main className="centre">
             <Canvas onFileDrop={onFileDrop} />
+            <SidePanelToggle open={side} />
             {live ? <Results /> : <DiagnosticsPanel />}
           </main>
-          <SidePanel live={live} open={side} />
+          {side && <SidePanel live={live} />}
         </div>
         <Dialogs />
       </div>
@@ -68,31 +69,24 @@ function Editor() {
   );
 }
 
-function SidePanel({ live, open }: { live: boolean; open: boolean }) {
-  if (!open) {
-    return (
-      <div className="side-panel side-panel-closed">
-        <CommandButton name="side-panel">
-          <PanelRightOpen size={16} />
-        </CommandButton>
-      </div>
-    );
-  }
+/** The side panel's switch, in the canvas's top right corner, beside the panel it folds. */
+function SidePanelToggle({ open }: { open: boolean }) {
   return (
-    <div className="side-panel">
-      <span className="panel-toggle">
-        <CommandButton name="side-panel">
-          <PanelRightClose size={16} />
-        </CommandButton>
-      </span>
-      {live ? (
-        <aside className="inspector inspector-live" aria-label="Live inspector">
-          <LiveInspector />
-        </aside>
-      ) : (
-        <Inspector />
-      )}
-    </div>
+    <span className="side-panel-toggle">
+      <CommandButton name="side-panel">
+        {open ? <PanelRightClose size={16} /> : <PanelRightOpen size={16} />}
+      </CommandButton>
+    </span>
+  );
+}
+
+function SidePanel({ live }: { live: boolean }) {
+  return live ? (
+    <aside className="inspector inspector-live" aria-label="Live inspector">
+      <LiveInspector />
+    </aside>
+  ) : (
+    <Inspector />
   );
 }
 
