@@ -3,6 +3,7 @@ import './styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.js';
+import { savedPanels } from './app/panels.js';
 import { EditorProvider } from './store/context.js';
 import { createEditorStore, type Theme } from './store/store.js';
 
@@ -12,7 +13,7 @@ function preferredTheme(): Theme {
   return window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 }
 
-const store = createEditorStore({ theme: preferredTheme() });
+const store = createEditorStore({ theme: preferredTheme(), panels: savedPanels() });
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

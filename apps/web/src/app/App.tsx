@@ -1,11 +1,20 @@
 // The shell: header, palette on the left, canvas in the middle with the
 // problems below it, inspector on the right, and the dialogs over them. While
 // a job is shown, its results replace the problems and its records the inspector.
+// The side panel and the results fold away (each remembered), for the canvas
+// to have the room on a small screen.
 import { ReactFlowProvider } from '@xyflow/react';
-import { X } from 'lucide-react';
+import {
+  PanelBottomClose,
+  PanelBottomOpen,
+  PanelRightClose,
+  PanelRightOpen,
+  X,
+} from 'lucide-react';
 import { useCallback } from 'react';
 import { AddNodeDialog } from '../canvas/AddNodeDialog.js';
 import { Canvas } from '../canvas/Canvas.js';
+import { CommandButton } from '../commands/CommandButton.js';
 import { ShortcutsDialog } from '../commands/ShortcutsDialog.js';
 import { useShortcuts } from '../commands/use-shortcuts.js';
 import { DiagnosticsPanel } from '../diagnostics/DiagnosticsPanel.js';
@@ -22,14 +31,17 @@ import { VersionsDialog } from '../pipelines/VersionsDialog.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 import { useEditorServices, useThemeOnPage } from './effects.js';
 import { Header } from './Header.js';
+import { usePanelsRemembered } from './panels.js';
 import { SignIn } from './SignIn.js';
 
 export function App() {
   const store = useEditorStore();
   const theme = useEditor((s) => s.theme);
   const signedOut = useEditor((s) => s.signedOut);
+  const panels = useEditor((s) => s.panels);
   useEditorServices(store);
   useThemeOnPage(theme);
+  usePanelsRemembered(panels);
   return signedOut ? <SignIn /> : <Editor />;
 }
 
@@ -38,29 +50,70 @@ function Editor() {
   useShortcuts(store);
   const live = useEditor((s) => s.live.job !== null);
   const onFileDrop = useCallback((file: File) => void importFile(store, file), [store]);
+  const side = useEditor((s) => s.panels.side);
   return (
     <ReactFlowProvider>
       <div className={`app${live ? ' app-live' : ''}`}>
         <Header />
         <Notice />
         <DraftBanner />
-        <div className="workspace">
+        <div className={`workspace${side ? '' : ' side-closed'}`}>
           {!live && <Palette />}
           <main className="centre">
             <Canvas onFileDrop={onFileDrop} />
-            {live ? <ResultsPanel /> : <DiagnosticsPanel />}
+            <SidePanelToggle open={side} />
+            {live ? <Results /> : <DiagnosticsPanel />}
           </main>
-          {live ? (
-            <aside className="inspector inspector-live" aria-label="Live inspector">
-              <LiveInspector />
-            </aside>
-          ) : (
-            <Inspector />
-          )}
+          {side && <SidePanel live={live} />}
         </div>
         <Dialogs />
       </div>
     </ReactFlowProvider>
+  );
+}
+
+/** The side panel's switch, in the canvas's top right corner, beside the panel it folds. */
+function SidePanelToggle({ open }: { open: boolean }) {
+  return (
+    <span className="side-panel-toggle">
+      <CommandButton name="side-panel">
+        {open ? <PanelRightClose size={16} /> : <PanelRightOpen size={16} />}
+      </CommandButton>
+    </span>
+  );
+}
+
+function SidePanel({ live }: { live: boolean }) {
+  return live ? (
+    <aside className="inspector inspector-live" aria-label="Live inspector">
+      <LiveInspector />
+    </aside>
+  ) : (
+    <Inspector />
+  );
+}
+
+function Results() {
+  const open = useEditor((s) => s.panels.results);
+  if (!open) {
+    return (
+      <div className="results-closed">
+        <h2>Results</h2>
+        <CommandButton name="results-panel">
+          <PanelBottomOpen size={16} />
+        </CommandButton>
+      </div>
+    );
+  }
+  return (
+    <div className="results-area">
+      <span className="panel-toggle">
+        <CommandButton name="results-panel">
+          <PanelBottomClose size={16} />
+        </CommandButton>
+      </span>
+      <ResultsPanel />
+    </div>
   );
 }
 

@@ -9,7 +9,6 @@ import {
   type Edge,
   type EdgeChange,
   type FinalConnectionState,
-  MiniMap,
   type NodeChange,
   ReactFlow,
   useNodesInitialized,
@@ -32,8 +31,9 @@ import { KIND_MIME } from '../palette/Palette.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 import { addOperator, connect } from '../store/edits.js';
 import { OperatorNode } from './OperatorNode.js';
+import { OverviewMap } from './OverviewMap.js';
 import { PipelineEdge } from './PipelineEdge.js';
-import { fittedViewport, revealZoom } from './viewport.js';
+import { FIT, type FitOptions, fittedViewport, MIN_ZOOM, revealZoom, WHOLE } from './viewport.js';
 
 // Defined once, outside any component, so React Flow never sees new types.
 const nodeTypes = { operator: OperatorNode };
@@ -64,12 +64,12 @@ export function Canvas({ onFileDrop }: { onFileDrop: (file: File) => void }) {
   // Fitted from the document (the source of truth), so a fit right after an
   // open or a layout never uses the positions React Flow has not caught up with.
   const fit = useCallback(
-    (animate = true) => {
+    (animate = true, options: FitOptions = FIT) => {
       const pane = wrapper.current;
       const { document, measured } = store.getState();
       const bounds = documentBounds(document, measured);
       if (!pane || !bounds) return;
-      const view = fittedViewport(bounds, pane.clientWidth, pane.clientHeight);
+      const view = fittedViewport(bounds, pane.clientWidth, pane.clientHeight, options);
       void flow.setViewport(view, animate ? { duration: MOVE_MS } : undefined);
     },
     [store, flow],
@@ -102,7 +102,7 @@ export function Canvas({ onFileDrop }: { onFileDrop: (file: File) => void }) {
 
   useEffect(() => {
     store.getState().setCanvasView({
-      fitView: () => fit(),
+      fitView: () => fit(true, WHOLE),
       reveal: ({ nodeId, edgeId }) => {
         const edge = edgeId
           ? store.getState().document.edges.find((e) => e.id === edgeId)
@@ -259,20 +259,18 @@ export function Canvas({ onFileDrop }: { onFileDrop: (file: File) => void }) {
         // A job's pipeline is read-only: steps are chosen to inspect, not moved or rewired.
         nodesDraggable={!live}
         nodesConnectable={!live}
-        minZoom={0.2}
+        minZoom={MIN_ZOOM}
+        // Only the steps and connections in view are in the page: a 200-step
+        // pipeline's live figures and a pan then cost what the screen shows.
+        onlyRenderVisibleElements
         colorMode={theme}
         aria-label="Pipeline canvas"
       >
         <Background gap={20} size={1} />
-        <MiniMap
-          pannable
-          zoomable
-          ariaLabel="Overview of the pipeline"
-          style={{ width: 150, height: 96 }}
-        />
+        <OverviewMap />
         <Controls showInteractive={false} showFitView={false}>
           <ControlButton
-            onClick={() => fit()}
+            onClick={() => fit(true, WHOLE)}
             title="Fit the pipeline in view"
             aria-label="Fit the pipeline in view"
           >

@@ -1,6 +1,8 @@
 // A pipeline step on the canvas: its label and kind, its named ports as
 // handles, a badge counting its problems, its output fields on demand, and
-// its live metrics while a job of the pipeline is shown.
+// its live metrics while a job of the pipeline is shown. A live node is as tall
+// as an edited one (styles.css): its figures take the place of the kind line
+// and the fields, so a layout made while editing still fits.
 import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { ChevronDown, ChevronRight } from 'lucide-react';
 import { memo, useState } from 'react';
@@ -26,7 +28,9 @@ export const OperatorNode = memo(function OperatorNode({
   const failed = useEditor((s) => s.live.job?.failure?.nodeId === id);
   const [expanded, setExpanded] = useState(false);
   // Only an expanded node follows its schemas, so the others skip those renders.
-  const schemas = useEditor((s) => (expanded ? s.analysis.schemas.get(id) : undefined));
+  const schemas = useEditor((s) =>
+    expanded && s.live.job === null ? s.analysis.schemas.get(id) : undefined,
+  );
   const inputs = entry?.inputs ?? [];
   const outputs = entry?.outputs ?? [];
   const title = node.label || entry?.label || node.kind;
@@ -55,9 +59,11 @@ export const OperatorNode = memo(function OperatorNode({
           <OperatorIcon name={entry?.icon ?? 'box'} />
         </span>
         <div className="op-titles">
-          <div className="op-label">{title}</div>
-          {/* The kind only when the label does not already say it. */}
-          {title !== (entry?.label ?? node.kind) && (
+          <div className="op-label" title={live ? title : undefined}>
+            {title}
+          </div>
+          {/* The kind only when the label does not already say it, and not over the live figures. */}
+          {!live && title !== (entry?.label ?? node.kind) && (
             <div className="op-kind">{entry?.label ?? node.kind}</div>
           )}
         </div>
@@ -71,7 +77,7 @@ export const OperatorNode = memo(function OperatorNode({
         )}
       </div>
       {live && <NodeMetrics nodeId={id} category={entry?.category ?? 'unknown'} />}
-      {outputs.length > 0 && (
+      {!live && outputs.length > 0 && (
         <button
           type="button"
           className="op-fields-toggle nodrag"
@@ -82,7 +88,7 @@ export const OperatorNode = memo(function OperatorNode({
           {expanded ? <ChevronDown size={12} /> : <ChevronRight size={12} />} fields
         </button>
       )}
-      {expanded && (
+      {!live && expanded && (
         <div className="op-fields nodrag nowheel">
           {outputs.map((port) => {
             const schema = schemas?.[port.name];

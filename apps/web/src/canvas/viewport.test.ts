@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FIT, fittedViewport, revealZoom } from './viewport.js';
+import { FIT, fittedViewport, MIN_ZOOM, revealZoom, WHOLE } from './viewport.js';
 
 describe('fitting a pipeline in view', () => {
   it('centres a small pipeline at no more than full size', () => {
@@ -22,6 +22,19 @@ describe('fitting a pipeline in view', () => {
     expect(100 * v.zoom + v.x).toBeCloseTo(FIT.padding);
     // Vertically it still fits, so it is centred.
     expect(-50 * v.zoom + v.y + (80 * v.zoom) / 2).toBeCloseTo(300);
+  });
+
+  it('shows the whole of a 200-step pipeline when asked to, in the canvas of a 1024×700 window', () => {
+    // 40 rows of five steps as tidy-up lays them out (240 px columns, 110 px rows), in the
+    // canvas left between the panels of a live job's view at 1024×700 (about 740 × 400).
+    const bounds = { x: 0, y: 0, width: 4 * 240 + 184, height: 39 * 110 + 78 };
+    const v = fittedViewport(bounds, 740, 400, WHOLE);
+    expect(v.zoom).toBeGreaterThan(MIN_ZOOM);
+    expect(bounds.height * v.zoom).toBeLessThanOrEqual(400 - 2 * WHOLE.padding);
+    expect(bounds.width * v.zoom).toBeLessThanOrEqual(740 - 2 * WHOLE.padding);
+    // Inside the pane on every side.
+    expect(v.x).toBeGreaterThanOrEqual(WHOLE.padding);
+    expect(v.y).toBeCloseTo(WHOLE.padding);
   });
 
   it('reveals at the current zoom unless it is too small to read', () => {

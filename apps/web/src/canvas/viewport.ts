@@ -1,7 +1,9 @@
-// Where the canvas looks when it fits a pipeline in view. React Flow's own
-// fit shrinks a pipeline until it fits, however small its labels get; this
-// one stops at a readable zoom and then shows the pipeline from its start
-// (its sources, on the left), so the rest is a pan away rather than unreadable.
+// Where the canvas looks when it fits a pipeline in view. When it opens one
+// (or enters or leaves a job's view) it stops at a readable zoom and then
+// shows the pipeline from its start (its sources, on the left), so the rest is
+// a pan away rather than unreadable. Asked to fit (the button, Shift+F), it
+// shows the whole pipeline, down to the canvas's smallest zoom (WHOLE), where a
+// 200-step one is boxes and lines: an overview to pan and zoom from.
 
 export interface Box {
   readonly x: number;
@@ -26,6 +28,12 @@ export interface FitOptions {
 }
 
 export const FIT: FitOptions = { minZoom: 0.65, maxZoom: 1, padding: 20 };
+
+/** The canvas's smallest zoom: 200 steps in 40 rows fit a 1024×700 window's canvas. */
+export const MIN_ZOOM = 0.05;
+
+/** The whole pipeline in view, however small. */
+export const WHOLE: FitOptions = { ...FIT, minZoom: MIN_ZOOM };
 
 /** The viewport showing `bounds` (flow coordinates) in a pane of `width` × `height` screen pixels. */
 export function fittedViewport(

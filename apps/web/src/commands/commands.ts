@@ -23,6 +23,7 @@ import {
   stopWithSavepointCommand,
 } from './job-commands.js';
 import { layoutPositions } from './layout.js';
+import { resultsPanelCommand, sidePanelCommand } from './view-commands.js';
 
 const PASTE_OFFSET = 40;
 
@@ -190,6 +191,8 @@ export const COMMANDS: readonly Command[] = [
   selectAllCommand,
   autoLayoutCommand,
   fitViewCommand,
+  sidePanelCommand,
+  resultsPanelCommand,
   addNodeCommand,
   deployCommand,
   stopCommand,

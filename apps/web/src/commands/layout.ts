@@ -1,5 +1,8 @@
 // Auto-layout, left to right, by ELK's layered algorithm. Ports are laid out
-// in catalog order so a join's left input stays above its right one.
+// in catalog order so a join's left input stays above its right one. ELK
+// places the parts of a pipeline that are not connected to one another in the
+// order it is given them, left to right, then down: they are handed over in the
+// natural order of their labels, so "Orders 2" comes before "Orders 10".
 import type { Pipeline } from '@sluice/shared';
 import type { ElkNode } from 'elkjs/lib/elk.bundled.js';
 import type { Catalog } from '../catalog/catalog.js';
@@ -15,12 +18,24 @@ function loadElk(): Promise<Elk> {
   return elk;
 }
 
+const natural = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+/** The steps of `doc` in the natural order of their labels (then their ids), as a person reads a list. */
+export function naturalOrder(doc: Pipeline, catalog: Catalog): Pipeline['nodes'] {
+  const title = (node: Pipeline['nodes'][number]) =>
+    node.label || catalog.byKind.get(node.kind)?.label || node.kind;
+  return [...doc.nodes].sort(
+    (a, b) => natural.compare(title(a), title(b)) || natural.compare(a.id, b.id),
+  );
+}
+
 /** New positions for every node of `doc`. */
 export async function layoutPositions(
   doc: Pipeline,
   catalog: Catalog,
   measured: ReadonlyMap<string, Size>,
 ): Promise<Map<string, Position>> {
+  const nodes = naturalOrder(doc, catalog);
   const graph: ElkNode = {
     id: 'root',
     layoutOptions: {
@@ -31,7 +46,7 @@ export async function layoutPositions(
       'elk.layered.spacing.nodeNodeBetweenLayers': '56',
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
     },
-    children: doc.nodes.map((node) => {
+    children: nodes.map((node) => {
       const size = measured.get(node.id) ?? NODE_SIZE;
       const entry = catalog.byKind.get(node.kind);
       return {

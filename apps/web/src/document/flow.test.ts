@@ -53,6 +53,24 @@ describe('document → flow', () => {
     expect(toFlowEdges(moved, NO_SELECTION, edges)[0]).toBe(edges[0]);
   });
 
+  it('hands back the same arrays when an edit changed nothing they show (typing in a step’s settings)', () => {
+    const doc = samplePipeline();
+    const nodes = toFlowNodes(doc, NO_SELECTION, new Map());
+    const edges = toFlowEdges(doc, NO_SELECTION);
+    const renamed = { ...doc, name: 'Renamed' };
+    expect(toFlowNodes(renamed, NO_SELECTION, new Map(), nodes)).toBe(nodes);
+    expect(toFlowEdges(renamed, NO_SELECTION, edges)).toBe(edges);
+    // A step's settings: its node is new, the connections are the same array.
+    const edited = {
+      ...doc,
+      nodes: doc.nodes.map((n) => (n.id === 'big' ? { ...n, config: { where: 'amount > 6' } } : n)),
+    };
+    expect(toFlowNodes(edited, NO_SELECTION, new Map(), nodes)).not.toBe(nodes);
+    expect(toFlowEdges(edited, NO_SELECTION, edges)).toBe(edges);
+    // One edge fewer: a new array.
+    expect(toFlowEdges({ ...doc, edges: doc.edges.slice(1) }, NO_SELECTION, edges)).not.toBe(edges);
+  });
+
   it('shows the selection and the measured size', () => {
     const doc = samplePipeline();
     const selection = { nodes: new Set(['out']), edges: new Set(['e2']) };

@@ -22,8 +22,8 @@ export interface Size {
   readonly height: number;
 }
 
-/** The size a step is drawn at before the canvas has measured it (the node's CSS width). */
-export const NODE_SIZE: Size = { width: 184, height: 64 };
+/** The size a step is drawn at before the canvas has measured it (its CSS width and height, --op-node-height). */
+export const NODE_SIZE: Size = { width: 184, height: 78 };
 
 /** Where a node is drawn: a node without a position is placed in a column until it is laid out. */
 export function nodePosition(node: PipelineNode, index: number): { x: number; y: number } {
@@ -51,6 +51,17 @@ export function documentBounds(
   return { x: left, y: top, width: right - left, height: bottom - top };
 }
 
+/**
+ * `next`, or `previous` itself when it holds the same objects: React Flow
+ * rebuilds its lookups (every connection's, every node's) whenever the array it
+ * is given is a new one, so an edit that touches no edge must hand over the old.
+ */
+function sameOr<T>(next: T[], previous: readonly T[]): T[] {
+  if (next.length !== previous.length) return next;
+  for (let i = 0; i < next.length; i++) if (next[i] !== previous[i]) return next;
+  return previous as T[];
+}
+
 export function toFlowNodes(
   doc: Pipeline,
   selection: Selection,
@@ -58,7 +69,7 @@ export function toFlowNodes(
   previous: readonly OperatorFlowNode[] = [],
 ): OperatorFlowNode[] {
   const before = new Map(previous.map((n) => [n.id, n]));
-  return doc.nodes.map((node, index) => {
+  const nodes = doc.nodes.map((node, index) => {
     const selected = selection.nodes.has(node.id);
     const size = measured.get(node.id);
     const old = before.get(node.id);
@@ -75,6 +86,7 @@ export function toFlowNodes(
     if (size) flow.measured = size;
     return flow;
   });
+  return sameOr(nodes, previous);
 }
 
 export function toFlowEdges(
@@ -83,7 +95,7 @@ export function toFlowEdges(
   previous: readonly PipelineFlowEdge[] = [],
 ): PipelineFlowEdge[] {
   const before = new Map(previous.map((e) => [e.id, e]));
-  return doc.edges.map((edge) => {
+  const edges = doc.edges.map((edge): PipelineFlowEdge => {
     const selected = selection.edges.has(edge.id);
     const old = before.get(edge.id);
     if (old && old.data?.edge === edge && old.selected === selected) return old;
@@ -98,6 +110,7 @@ export function toFlowEdges(
       selected,
     };
   });
+  return sameOr(edges, previous);
 }
 
 /** The document endpoints of a connection dragged on the canvas (handle ids are port names). */

@@ -1,11 +1,71 @@
-// What a step shows while its job runs: rates with a sparkline, bad and late
-// records, and what its kind is about (a source's watermark lag, a window's
-// open windows and state). Subscribes to its own node's slice only.
+// What a step shows while its job runs, in two lines of a node whose size does
+// not change in live mode (so rows laid out while editing never overlap): its
+// rates with a sparkline, then its bad and late records before what its kind
+// is about (a source's watermark lag, a window's open windows and state); the
+// line gives way at its end, whole in its tooltip. A condition or the failure
+// hangs below the node rather than make it taller. Subscribes to its own
+// node's slice only.
+import type { OperatorMetrics } from '@sluice/shared';
 import { memo } from 'react';
 import { useEditor } from '../store/context.js';
-import { formatBytes, formatCount } from './format.js';
-import { flowFigures, sourcePosition } from './node-figures.js';
+import { formatBytes, formatCount, formatDuration } from './format.js';
+import { type Figure, flowFigures, sourcePosition } from './node-figures.js';
 import { Sparkline } from './Sparkline.js';
+
+interface Fact {
+  readonly text: string;
+  readonly title: string;
+  readonly tone?: 'error' | 'warning';
+}
+
+/**
+ * A node's facts, most wanted first: bad and late records are never the ones
+ * cut short. `position` is where a source stands (its lag, or the event time
+ * it reached: see sourcePosition); its watermark lag when not given.
+ */
+export function nodeFacts(m: OperatorMetrics, category: string, position?: Figure): Fact[] {
+  const facts: Fact[] = [
+    {
+      text: `${formatCount(m.errors)} error${m.errors === 1 ? '' : 's'}`,
+      title: 'Bad records, set aside with the reason',
+      ...(m.errors > 0 && { tone: 'error' as const }),
+    },
+    {
+      text: `${formatCount(m.late)} late`,
+      title: 'Records that arrived after their window had closed',
+      ...(m.late > 0 && { tone: 'warning' as const }),
+    },
+  ];
+  if (category === 'sink') {
+    facts.push({
+      text: `${formatCount(m.recordsIn)} received`,
+      title: 'Records received since the job started',
+    });
+  }
+  if (category === 'source' && position) facts.push(position);
+  else if (category === 'source') {
+    facts.push({
+      text: m.idle
+        ? 'idle'
+        : `lag ${m.watermarkLagMs === null ? '–' : formatDuration(m.watermarkLagMs)}`,
+      title: 'How far event time is behind the clock',
+    });
+  }
+  const openWindows = m.extra.openWindows;
+  if (openWindows !== undefined) {
+    facts.push({
+      text: `${formatCount(openWindows)} open window${openWindows === 1 ? '' : 's'}`,
+      title: 'Windows collecting records now',
+    });
+  }
+  if (category === 'window' || category === 'join' || m.stateBytes > 0) {
+    facts.push({
+      text: `state ${formatBytes(m.stateBytes)}`,
+      title: `${m.stateKeys} keys in state`,
+    });
+  }
+  return facts;
+}
 
 export const NodeMetrics = memo(function NodeMetrics({
   nodeId,
@@ -20,63 +80,41 @@ export const NodeMetrics = memo(function NodeMetrics({
   );
   const running = useEditor((s) => s.live.job?.status === 'running');
   const startedAt = useEditor((s) => s.live.clock?.startedAt);
-  if (!live && !failure) return <div className="op-live muted">Waiting for metrics…</div>;
   const m = live?.metrics;
+  const position = m && category === 'source' ? sourcePosition(m, running, startedAt) : undefined;
+  const facts = m ? nodeFacts(m, category, position) : [];
+  // Rates while it runs; once it has ended, its totals.
   const flow = live && flowFigures(live, category, running);
-  const position = m && category === 'source' ? sourcePosition(m, running, startedAt) : null;
-  const openWindows = m?.extra.openWindows;
   return (
     <div className="op-live" data-testid={`live-${nodeId}`}>
-      {m && (
+      {m ? (
         <>
           <div className="op-live-rates">
-            <span title={flow?.in?.title}>{flow?.in?.text ?? ''}</span>
-            <span title={flow?.out?.title}>{flow?.out?.text ?? ''}</span>
+            {flow?.in && <span title={flow.in.title}>{flow.in.text}</span>}
+            {flow?.out && <span title={flow.out.title}>{flow.out.text}</span>}
             {running && <Sparkline values={live.history} />}
           </div>
-          <div className="op-live-facts">
-            <span
-              className={m.errors > 0 ? 'fact fact-error' : 'fact'}
-              title="Bad records, set aside with the reason"
-            >
-              {formatCount(m.errors)} error{m.errors === 1 ? '' : 's'}
-            </span>
-            <span
-              className={m.late > 0 ? 'fact fact-warning' : 'fact'}
-              title="Records that arrived after their window had closed"
-            >
-              {formatCount(m.late)} late
-            </span>
-            {category === 'sink' && (
-              <span className="fact" title="Records received since the job started">
-                {formatCount(m.recordsIn)} received
+          <div
+            className="op-live-facts"
+            title={facts.map((f) => `${f.text}: ${f.title.toLowerCase()}`).join('\n')}
+          >
+            {facts.map((f) => (
+              <span key={f.title} className={f.tone ? `fact fact-${f.tone}` : 'fact'}>
+                {f.text}
               </span>
-            )}
-            {category === 'source' && (
-              <span className="fact" title={position?.title}>
-                {position?.text}
-              </span>
-            )}
-            {openWindows !== undefined && (
-              <span className="fact" title="Windows collecting records now">
-                {formatCount(openWindows)} open window{openWindows === 1 ? '' : 's'}
-              </span>
-            )}
-            {(category === 'window' || category === 'join' || m.stateBytes > 0) && (
-              <span className="fact" title={`${m.stateKeys} keys in state`}>
-                state {formatBytes(m.stateBytes)}
-              </span>
-            )}
+            ))}
           </div>
         </>
+      ) : (
+        !failure && <div className="muted">Waiting for metrics…</div>
       )}
       {m?.condition && !failure && (
-        <p className="op-condition" role="status" data-testid={`condition-${nodeId}`}>
+        <p className="op-callout op-condition" role="status" data-testid={`condition-${nodeId}`}>
           {m.condition}
         </p>
       )}
       {failure && (
-        <p className="op-failure" role="alert">
+        <p className="op-callout op-failure" role="alert">
           {failure}
         </p>
       )}

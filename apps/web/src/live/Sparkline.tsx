@@ -1,12 +1,14 @@
-// A node's recent rate as a tiny line: an inline SVG polyline, nothing more.
+// A node's recent rate as a tiny line: one SVG polyline, no element per point,
+// drawn again only when the node's history is a new array (a tick that changed it).
 import { memo } from 'react';
 
-const WIDTH = 72;
-const HEIGHT = 18;
+const WIDTH = 40;
+const HEIGHT = 12;
 
 export function sparkPoints(values: readonly number[], width = WIDTH, height = HEIGHT): string {
   if (values.length === 0) return '';
-  const max = Math.max(...values, 1);
+  let max = 1;
+  for (const v of values) if (v > max) max = v;
   const step = values.length > 1 ? width / (values.length - 1) : 0;
   return values
     .map((v, i) => `${(i * step).toFixed(1)},${(height - 1 - (v / max) * (height - 2)).toFixed(1)}`)

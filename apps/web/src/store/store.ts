@@ -11,6 +11,14 @@ import { type LiveData, NO_LIVE } from '../live/live.js';
 import { type History, NO_HISTORY, record, redo, undo } from './history.js';
 
 export type Theme = 'light' | 'dark';
+
+/** Which panels beside the canvas are open: the side panel (inspector) and, while live, the results below. */
+export interface Panels {
+  readonly side: boolean;
+  readonly results: boolean;
+}
+
+export const OPEN_PANELS: Panels = { side: true, results: true };
 export type Dialog = 'shortcuts' | 'pipelines' | 'versions' | 'add-node' | 'jobs' | 'import' | null;
 export type SaveStatus = 'idle' | 'saving' | 'error';
 /**
@@ -91,6 +99,7 @@ export interface EditorData {
   readonly clipboard: Fragment | null;
   readonly pasteCount: number;
   readonly theme: Theme;
+  readonly panels: Panels;
   readonly dialog: Dialog;
   /** Where the add-node search was opened, in flow coordinates. */
   readonly addAt: Position | null;
@@ -137,6 +146,7 @@ export interface EditorActions {
   /** How many times the clipboard was pasted, so each paste lands a step further. */
   setPasteCount(count: number): void;
   setTheme(theme: Theme): void;
+  setPanels(change: Partial<Panels>): void;
   openDialog(dialog: Dialog, addAt?: Position): void;
   notify(notice: Notice | null): void;
   setCanvasView(view: CanvasView | null): void;
@@ -169,6 +179,7 @@ export function initialEditorData(): EditorData {
     clipboard: null,
     pasteCount: 0,
     theme: 'light',
+    panels: OPEN_PANELS,
     dialog: null,
     addAt: null,
     notice: null,
@@ -355,6 +366,10 @@ export function createEditorStore(initial: Partial<EditorData> = {}): EditorStor
 
     setTheme(theme) {
       set({ theme });
+    },
+
+    setPanels(change) {
+      set({ panels: { ...get().panels, ...change } });
     },
 
     openDialog(dialog, addAt) {

@@ -1,0 +1,33 @@
+// The commands of the view around the canvas: the side panel (the inspector,
+// or the live inspector) and the results below a live job, each shown or
+// hidden, as the page remembers (app/effects.ts).
+import { isLive } from '../store/store.js';
+import { defineCommand } from './command.js';
+
+export const sidePanelCommand = defineCommand({
+  name: 'side-panel',
+  label: 'Side panel',
+  description: 'Show or hide the side panel (the selected step’s settings, or the job’s records)',
+  shortcuts: ['Shift+I'],
+  when: () => true,
+  pressed: (s) => s.panels.side,
+  run: ({ store }) => {
+    const { panels, setPanels } = store.getState();
+    setPanels({ side: !panels.side });
+  },
+  undo: 'none',
+});
+
+export const resultsPanelCommand = defineCommand({
+  name: 'results-panel',
+  label: 'Results panel',
+  description: 'Show or hide the job’s results below the canvas',
+  shortcuts: ['Shift+B'],
+  when: isLive,
+  pressed: (s) => s.panels.results,
+  run: ({ store }) => {
+    const { panels, setPanels } = store.getState();
+    setPanels({ results: !panels.results });
+  },
+  undo: 'none',
+});
