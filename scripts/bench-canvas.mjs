@@ -2,6 +2,7 @@
 // Chromium with the e2e tests' launch flags, against a server of its own.
 //
 //   npm run bench:canvas [-- --json] [--out FILE] [--baseline DIR] [--rounds N]
+//        [--rows 40] [--seconds 5] [--width 1440 --height 900] [--trace DIR] [--live-only]
 //
 // Imports a generated pipeline (scripts/bench-canvas/pipeline.mjs), opens it
 // and deploys it from the canvas, then measures frames (requestAnimationFrame
@@ -12,6 +13,8 @@
 // --baseline DIR runs a second built checkout (its own server) the same way,
 // round by round alternately with this one (A B B A …), so both sides see the
 // same load on a shared machine. --rounds N (default 1) rounds per side.
+// --trace DIR writes a Chromium trace of each measurement (for DevTools'
+// Performance panel); --live-only stops after the live phases.
 
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
