@@ -1,10 +1,12 @@
 // What runs beside the components: loading the catalog, the pipeline the
 // address names (and the address following it), the debounced live analysis,
 // autosave, drafts, the leave-page warning, and the theme on the page.
+
+import type { Pipeline } from '@sluice/shared';
 import { useEffect } from 'react';
 import { ApiError, api, errorMessage, onUnauthorized } from '../api/client.js';
 import { indexCatalog } from '../catalog/catalog.js';
-import { analyze, withFindings } from '../diagnostics/analysis.js';
+import { type Analysis, analyze, withFindings } from '../diagnostics/analysis.js';
 import { standingFindings, startPreflight } from '../diagnostics/preflight.js';
 import { startDraftKeeping } from '../pipelines/draft-keeper.js';
 import { startAutosave } from '../pipelines/session.js';
@@ -13,21 +15,30 @@ import { startLocationSync } from './location-sync.js';
 
 export const ANALYSIS_DELAY_MS = 150;
 
-/** Re-analyses the document after each pause in editing. Returns the unsubscribe function. */
+/**
+ * Re-analyses the document after each pause in editing, and places the
+ * server's pre-flight findings on it whenever they change (without analysing
+ * again). Returns the unsubscribe function.
+ */
 export function startLiveAnalysis(store: EditorStore, delay = ANALYSIS_DELAY_MS): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const run = () => {
+  let analysed: { document: Pipeline; analysis: Analysis } | null = null;
+  const show = () => {
     const { document, preflight } = store.getState();
+    if (analysed?.document !== document) analysed = { document, analysis: analyze(document) };
     // The server's findings stay on the nodes they are about while those are unchanged.
     store
       .getState()
-      .setAnalysis(withFindings(analyze(document), standingFindings(preflight, document)));
+      .setAnalysis(withFindings(analysed.analysis, standingFindings(preflight, document)));
   };
-  run();
+  show();
   const unsubscribe = store.subscribe((state, previous) => {
-    if (state.document === previous.document) return;
-    clearTimeout(timer);
-    timer = setTimeout(run, delay);
+    if (state.document !== previous.document) {
+      clearTimeout(timer);
+      timer = setTimeout(show, delay);
+    } else if (state.preflight !== previous.preflight) {
+      show();
+    }
   });
   return () => {
     clearTimeout(timer);
@@ -51,7 +62,7 @@ export function useEditorServices(store: EditorStore): void {
     );
     const stopAnalysis = startLiveAnalysis(store);
     const stopAutosave = startAutosave(store);
-    const stopPreflight = startPreflight(store, analyze);
+    const stopPreflight = startPreflight(store);
     const stopDrafts = startDraftKeeping(store);
     const stopLocation = startLocationSync(store);
     const stopLeaveWarning = startLeaveWarning(store);

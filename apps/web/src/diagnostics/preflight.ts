@@ -8,7 +8,6 @@
 import type { Diagnostic, Pipeline } from '@sluice/shared';
 import { api } from '../api/client.js';
 import type { EditorStore } from '../store/store.js';
-import { type Analysis, withFindings } from './analysis.js';
 
 export const PREFLIGHT_DELAY_MS = 1_000;
 export const PREFLIGHT_RECHECK_MS = 5_000;
@@ -36,12 +35,11 @@ export function standingFindings(findings: Findings | null, doc: Pipeline): Diag
 }
 
 /**
- * Starts checking the open document. `analysisOf` is how the canvas analyses
- * a document without the findings; returns the function that stops it.
+ * Starts checking the open document; the live analysis places what is found
+ * on the nodes. Returns the function that stops it.
  */
 export function startPreflight(
   store: EditorStore,
-  analysisOf: (doc: Pipeline) => Analysis,
   options: { delay?: number; recheck?: number } = {},
 ): () => void {
   const delay = options.delay ?? PREFLIGHT_DELAY_MS;
@@ -77,7 +75,6 @@ export function startPreflight(
     );
     const findings: Findings = { diagnostics, checked };
     store.getState().setPreflight(findings);
-    store.getState().setAnalysis(withFindings(analysisOf(doc), diagnostics));
     if (diagnostics.length > 0) schedule(recheck);
   };
 
