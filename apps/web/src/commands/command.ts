@@ -1,6 +1,8 @@
 // What an editor command is (Excalidraw's actions): one declaration with its
 // name, label, shortcuts, when it applies, what it does and how it is undone.
 // Menus, buttons, the shortcut list and the keyboard all read the registry.
+import { flushSync } from 'react-dom';
+import { flushAfterPaint } from '../inspector/after-paint.js';
 import type { EditorState, EditorStore } from '../store/store.js';
 
 export interface CommandContext {
@@ -41,6 +43,9 @@ const running = new Set<string>();
  * still running (a deploy waiting for the server) is not started twice.
  */
 export function runCommand(command: Command, context: CommandContext): Promise<void> | undefined {
+  // The text of an editor typed in a moment ago is part of the document the command sees
+  // (flushSync: the form passes it on from its own state update, which React would otherwise defer).
+  flushSync(() => flushAfterPaint());
   if (running.has(command.name) || !command.when(context.store.getState())) return undefined;
   const result = command.run(context);
   if (!result) return undefined;

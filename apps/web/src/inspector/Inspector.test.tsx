@@ -1,13 +1,20 @@
 // @vitest-environment jsdom
+import { EditorView } from '@codemirror/view';
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runCommand } from '../commands/command.js';
+import { redoCommand, undoCommand } from '../commands/commands.js';
 import { analyze } from '../diagnostics/analysis.js';
 import { Palette } from '../palette/Palette.js';
 import { EditorProvider } from '../store/context.js';
 import { samplePipeline, testStore } from '../testing/fixtures.js';
+import { scheduleAfterPaintWith } from './after-paint.js';
 import { Inspector } from './Inspector.js';
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  scheduleAfterPaintWith(null);
+});
 
 describe('the palette and the inspector', () => {
   it('groups the catalog by category, and search narrows it', () => {
@@ -40,6 +47,38 @@ describe('the palette and the inspector', () => {
     expect(store.getState().document.nodes[1]!.label).toBe('Big ones');
     store.getState().undo();
     expect(store.getState().document.nodes[1]!.label).toBeUndefined();
+  });
+
+  it('shows a key in the expression editor first and passes it on to the document once that frame is painted, or at once for a command', () => {
+    const painted: (() => void)[] = [];
+    scheduleAfterPaintWith((flush) => painted.push(flush));
+    const store = testStore();
+    store.getState().select({ nodes: new Set(['big']), edges: new Set() });
+    const { container } = render(
+      <EditorProvider store={store}>
+        <Inspector />
+      </EditorProvider>,
+    );
+    const where = () => store.getState().document.nodes[1]!.config!.where;
+    const view = EditorView.findFromDOM(container.querySelector<HTMLElement>('.cm-editor')!)!;
+    const type = (text: string) =>
+      act(() => view.dispatch({ changes: { from: view.state.doc.length, insert: text } }));
+
+    type('0');
+    type('0');
+    expect(view.state.doc.toString()).toBe('amount > 500');
+    expect(where()).toBe('amount > 5');
+    expect(painted).toHaveLength(1);
+    act(() => painted.shift()!());
+    expect(where()).toBe('amount > 500');
+
+    // A command (here Undo) sees the text typed a moment ago, without waiting for the frame:
+    // the whole run of typing is one step, undone and redone together.
+    type('1');
+    act(() => void runCommand(undoCommand, { store }));
+    expect(where()).toBe('amount > 5');
+    act(() => void runCommand(redoCommand, { store }));
+    expect(where()).toBe('amount > 5001');
   });
 
   it('keeps a duration typed as "5 s" as 5s, and says once, in plain words, what is wrong with one that is not', () => {

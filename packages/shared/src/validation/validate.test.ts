@@ -73,6 +73,26 @@ describe('validatePipeline', () => {
     expect(validatePipeline(basePipeline())).toEqual([]);
   });
 
+  it('reads each config object once across analyses, and an edit (a new object) afresh', () => {
+    const first = basePipeline();
+    const again = analyzePipeline(first);
+    expect(analyzePipeline(first)).toEqual(again);
+    // As the designer edits: the other nodes keep their objects, the edited one is new.
+    const window = first.nodes[2]!.config as Record<string, unknown>;
+    const broken = withConfig(first, 'per_minute', { ...window, window: { type: 'tumbling' } });
+    expect(errors(broken).map((d) => d.nodeId)).toEqual(['per_minute']);
+    const renamed = withConfig(broken, 'per_minute', {
+      ...window,
+      aggregates: [{ name: 'n', fn: 'count' }],
+    });
+    expect(errors(renamed)).toEqual([]);
+    const out = analyzePipeline(renamed).schemas.get('per_minute')!.out!;
+    expect(out.fields.map((f) => f.name)).toContain('n');
+    expect(out.fields.map((f) => f.name)).not.toContain('orders');
+    // The first document's analysis is still its own.
+    expect(analyzePipeline(first)).toEqual(again);
+  });
+
   it('reports a cycle on a node of the cycle, naming the loop', () => {
     const p = basePipeline();
     p.nodes.splice(1, 0, { id: 'again', kind: 'transform.filter', config: { where: 'TRUE' } });

@@ -1,7 +1,7 @@
 import type { TSchema } from 'typebox';
 import { getOperator, OPERATORS } from '../catalog/catalog.js';
 import { withDefaults } from '../catalog/configured.js';
-import type { InferContext } from '../catalog/operator.js';
+import type { InferContext, OperatorDefinition } from '../catalog/operator.js';
 import { checkExpression } from '../expression/index.js';
 import { pipelineLimitProblem } from '../format/limits.js';
 import {
@@ -261,7 +261,11 @@ function checkNode(node: UsableNode, out: Diagnostic[]): void {
     return;
   }
   const base = `nodes[${node.index}].config`;
-  const problems = schemaProblems(node.operator.config as TSchema, node.config, base);
+  const known = readConfig(node.operator, node.config);
+  const problems = known?.valid
+    ? []
+    : schemaProblems(node.operator.config as TSchema, node.config, base);
+  if (known && !known.valid && problems.length === 0) known.valid = true;
   for (const p of problems) {
     const where = p.path === base ? 'config' : p.path.slice(`nodes[${node.index}].`.length);
     out.push({
@@ -278,6 +282,50 @@ function checkNode(node: UsableNode, out: Diagnostic[]): void {
   node.configValid = problems.length === 0;
 }
 
+/**
+ * What is known of a config object already read: the designer analyses the
+ * whole pipeline after each edit, in which every config but the edited one is
+ * the same object as before (documents are never changed in place), so each
+ * is checked and has its defaults filled in once.
+ */
+interface ReadConfig {
+  valid: boolean;
+  filled?: unknown;
+}
+
+const readConfigs = new WeakMap<object, Map<OperatorDefinition, ReadConfig>>();
+
+function readConfig(operator: OperatorDefinition, config: unknown): ReadConfig | undefined {
+  if (typeof config !== 'object' || config === null) return undefined;
+  let byOperator = readConfigs.get(config);
+  if (!byOperator) {
+    byOperator = new Map();
+    readConfigs.set(config, byOperator);
+  }
+  let known = byOperator.get(operator);
+  if (!known) {
+    known = { valid: false };
+    byOperator.set(operator, known);
+  }
+  return known;
+}
+
+/** The config with its defaults, shared between analyses of the same object (and frozen, as it is shared). */
+function configWithDefaults(operator: OperatorDefinition, config: unknown): unknown {
+  const known = readConfig(operator, config);
+  if (!known) return withDefaults(operator, config);
+  known.filled ??= deepFreeze(withDefaults(operator, config));
+  return known.filled;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}
+
 function inferContext(
   node: UsableNode,
   inputs: Record<string, StreamSchema[]>,
@@ -289,7 +337,7 @@ function inferContext(
     path ? joinPath(base, path) : `nodes[${node.index}]`;
   return {
     // Only a config that passed its schema gets here: its defaults can be filled in.
-    config: withDefaults(node.operator!, node.config) as never,
+    config: configWithDefaults(node.operator!, node.config) as never,
     inputs,
     expression(path, text, fields, expected) {
       const checked = checkExpression(text, fields, expected ? { expected } : undefined);

@@ -9,6 +9,7 @@ import type { WidgetProps } from '@rjsf/utils';
 import type { Field, FieldType } from '@sluice/shared';
 import { useEffect, useRef } from 'react';
 import { expressionExtensions } from '../../expression/editor.js';
+import { afterPaint, flushAfterPaint } from '../after-paint.js';
 import { useExpectedType, useInputFields } from './use-input-fields.js';
 
 export function ExpressionWidget(props: WidgetProps) {
@@ -41,12 +42,18 @@ export function ExpressionWidget(props: WidgetProps) {
           placeholder(schema.description ?? ''),
           EditorView.contentAttributes.of({ 'aria-label': label, id: `${id}-editor` }),
           EditorView.editable.of(!disabled && !readonly),
+          // The key is on screen first; the form and the document hear of it once that frame is painted.
           EditorView.updateListener.of((update) => {
-            if (update.docChanged) onChangeRef.current(update.state.doc.toString());
+            if (update.docChanged) {
+              const { doc } = update.state;
+              afterPaint(update.view, () => onChangeRef.current(doc.toString()));
+            }
             if (update.focusChanged && !update.view.hasFocus) {
               onBlur(id, update.state.doc.toString());
             }
           }),
+          // Leaving the editor (a click on a button or another step) passes the text on at once.
+          EditorView.domEventHandlers({ blur: (_event, view) => flushAfterPaint(view) }),
           ...expressionExtensions(
             () => fieldsRef.current,
             () => expectedRef.current,
@@ -56,6 +63,7 @@ export function ExpressionWidget(props: WidgetProps) {
     });
     view.current = editor;
     return () => {
+      flushAfterPaint(editor);
       editor.destroy();
       view.current = null;
     };
