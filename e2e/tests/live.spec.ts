@@ -111,6 +111,11 @@ test('deploy, watch, inspect, stop, and find the bad records of a failing step',
   // Stop: the job ends, and the canvas can be edited again.
   await page.getByRole('button', { name: 'Stop' }).click();
   await expect(page.getByText('Job stopped')).toBeVisible();
+  // The connection chosen before says what passed in all: no rate, no Pause for records that no longer come.
+  await expect(inspector.getByText(/records in all$/)).toBeVisible();
+  await expect(inspector.getByText(/records so far/)).toHaveCount(0);
+  await expect(inspector.getByRole('button', { name: 'Pause' })).toHaveCount(0);
+  await expect(sampled.locator('tbody tr').first()).toBeVisible();
   await page.getByRole('button', { name: 'Back to editing' }).click();
   await expect(page.getByRole('button', { name: 'Deploy' })).toBeEnabled();
 

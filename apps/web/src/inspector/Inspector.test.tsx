@@ -81,6 +81,33 @@ describe('the palette and the inspector', () => {
     expect(where()).toBe('amount > 5001');
   });
 
+  it('keeps keys typed while the form catches up with the ones passed on before', async () => {
+    const painted: (() => void)[] = [];
+    scheduleAfterPaintWith((flush) => painted.push(flush));
+    const store = testStore();
+    store.getState().select({ nodes: new Set(['big']), edges: new Set() });
+    const { container } = render(
+      <EditorProvider store={store}>
+        <Inspector />
+      </EditorProvider>,
+    );
+    const view = EditorView.findFromDOM(container.querySelector<HTMLElement>('.cm-editor')!)!;
+    const type = (text: string) =>
+      view.dispatch({ changes: { from: view.state.doc.length, insert: text } });
+    // The form hears of '0', and before it has drawn that, '1' is typed.
+    act(() => type('0'));
+    painted.shift()!();
+    type('1');
+    await act(async () => {});
+    expect(view.state.doc.toString()).toBe('amount > 501');
+    act(() => painted.shift()!());
+    expect(store.getState().document.nodes[1]!.config!.where).toBe('amount > 501');
+    // An undo from outside the editor (its button) still replaces the text.
+    act(() => view.contentDOM.blur());
+    act(() => store.getState().undo());
+    expect(view.state.doc.toString()).toBe('amount > 5');
+  });
+
   it('keeps a duration typed as "5 s" as 5s, and says once, in plain words, what is wrong with one that is not', () => {
     const doc = samplePipeline();
     doc.nodes.push({

@@ -52,6 +52,11 @@ export function flushAfterPaint(key?: object): void {
   for (const pass of passes) pass();
 }
 
+/** Forgets what waits for `key` (its text was replaced from outside). */
+export function cancelAfterPaint(key: object): void {
+  pending.delete(key);
+}
+
 /** For tests: how the wait for a painted frame is made (the browser's by default). */
 export function scheduleAfterPaintWith(scheduler: Scheduler | null): void {
   schedule = scheduler ?? afterNextPaint;

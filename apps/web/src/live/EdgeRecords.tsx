@@ -19,6 +19,11 @@ export function EdgeRecords({ edge, label }: { edge: PipelineEdge; label: string
     channel.tap(edge.id, true);
     return () => channel.tap(edge.id, false);
   }, [channel, running, edge.id]);
+  // What was sampled stays readable after the job ends, until the panel closes.
+  useEffect(() => {
+    if (!channel) return;
+    return () => channel.forgetTap(edge.id);
+  }, [channel, edge.id]);
   const rows = useMemo(
     () => buffer?.rows.map((r) => ({ key: r.seq, row: r.row, time: r.time })) ?? NO_ROWS,
     [buffer],
@@ -41,6 +46,7 @@ export function EdgeRecords({ edge, label }: { edge: PipelineEdge; label: string
         timeLabel: schema?.time === 'event' ? 'event time' : 'arrived',
       })}
       total={buffer?.total}
+      live={running}
       empty={
         running
           ? 'Waiting for records on this connection…'

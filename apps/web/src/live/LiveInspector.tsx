@@ -49,7 +49,12 @@ function EdgePanel({ edgeId }: { edgeId: string }) {
 
 function EdgeFacts({ edgeId }: { edgeId: string }) {
   const live = useEditor((s) => s.live.edges.get(edgeId));
+  const running = useEditor((s) => s.live.job?.status === 'running');
   if (!live) return <p className="muted small">No records yet.</p>;
+  // Once the job has stopped, its last rate is not a rate any more: what passed in all is.
+  if (!running) {
+    return <p className="muted small">{formatCount(live.records)} records in all</p>;
+  }
   return (
     <p className="muted small">
       {formatRate(live.perSecond)} · {formatCount(live.records)} records so far

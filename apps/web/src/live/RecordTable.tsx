@@ -26,6 +26,8 @@ interface Props {
   readonly empty: ReactNode;
   /** Records received in all, of which `rows` are the latest kept. */
   readonly total?: number;
+  /** Whether more rows may still come (so pausing means something); true unless said. */
+  readonly live?: boolean;
 }
 
 /** `200 shown of 200 kept`, and what was received when more came than are kept. */
@@ -36,9 +38,10 @@ export function countsText(shown: number, kept: number, total: number | undefine
   return `${shown} shown of ${kept} kept${cut}${received}`;
 }
 
-export function RecordTable({ label, columns, rows, timeLabel, empty, total }: Props) {
+export function RecordTable({ label, columns, rows, timeLabel, empty, total, live = true }: Props) {
   const [filter, setFilter] = useState('');
-  const [frozen, setFrozen] = useState<readonly TableRow[] | null>(null);
+  const [paused, setFrozen] = useState<readonly TableRow[] | null>(null);
+  const frozen = live ? paused : null;
   const source = frozen ?? rows;
   const shown = useMemo(
     () => source.filter((r) => matchesFilter(r.row, filter)).slice(0, SHOWN),
@@ -55,15 +58,21 @@ export function RecordTable({ label, columns, rows, timeLabel, empty, total }: P
           value={filter}
           onChange={(e) => setFilter(e.target.value)}
         />
-        <button
-          type="button"
-          className="button"
-          aria-pressed={frozen !== null}
-          onClick={() => setFrozen(frozen ? null : rows)}
-        >
-          {frozen ? <Play size={12} aria-hidden="true" /> : <Pause size={12} aria-hidden="true" />}
-          {frozen ? 'Resume' : 'Pause'}
-        </button>
+        {live && (
+          <button
+            type="button"
+            className="button"
+            aria-pressed={frozen !== null}
+            onClick={() => setFrozen(frozen ? null : rows)}
+          >
+            {frozen ? (
+              <Play size={12} aria-hidden="true" />
+            ) : (
+              <Pause size={12} aria-hidden="true" />
+            )}
+            {frozen ? 'Resume' : 'Pause'}
+          </button>
+        )}
         <span className="muted small">
           {countsText(shown.length, source.length, total)}
           {frozen ? ' · paused' : ''}

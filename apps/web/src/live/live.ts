@@ -95,7 +95,10 @@ export interface JobClock {
 
 /** What the page lends the live view to talk back over the WebSocket. */
 export interface LiveChannel {
+  /** Opens or closes the tap on a connection; closing keeps what it sampled, to read after the job. */
   tap(edgeId: string, open: boolean): void;
+  /** Drops what a closed tap sampled (its panel has closed). */
+  forgetTap(edgeId: string): void;
   /** Asks the server whether the job still exists (a call about it answered 404); the live view ends if not. */
   verify(): void;
   close(): void;

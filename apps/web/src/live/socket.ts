@@ -166,11 +166,11 @@ export function connectLive(store: EditorStore, jobId: string): LiveChannel {
   return {
     tap(edgeId, wanted) {
       if (wanted) taps.add(edgeId);
-      else {
-        taps.delete(edgeId);
-        update((live) => clearTap(live, edgeId));
-      }
+      else taps.delete(edgeId);
       send({ type: 'tap', edgeId, open: wanted });
+    },
+    forgetTap(edgeId) {
+      if (!taps.has(edgeId)) update((live) => clearTap(live, edgeId));
     },
     verify() {
       // Asked when a call about the job came back 404: only the job's own answer says it is gone.

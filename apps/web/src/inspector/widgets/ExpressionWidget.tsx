@@ -3,14 +3,17 @@
 import { closeBrackets } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { forceLinting } from '@codemirror/lint';
-import { EditorState } from '@codemirror/state';
+import { Annotation, EditorState } from '@codemirror/state';
 import { EditorView, keymap, placeholder } from '@codemirror/view';
 import type { WidgetProps } from '@rjsf/utils';
 import type { Field, FieldType } from '@sluice/shared';
 import { useEffect, useRef } from 'react';
 import { expressionExtensions } from '../../expression/editor.js';
-import { afterPaint, flushAfterPaint } from '../after-paint.js';
+import { afterPaint, cancelAfterPaint, flushAfterPaint } from '../after-paint.js';
 import { useExpectedType, useInputFields } from './use-input-fields.js';
+
+/** Marks a change put in from the form (undo, another node), which is not passed back. */
+const outside = Annotation.define<boolean>();
 
 export function ExpressionWidget(props: WidgetProps) {
   const { id, value, onChange, onBlur, label, disabled, readonly, schema } = props;
@@ -25,6 +28,8 @@ export function ExpressionWidget(props: WidgetProps) {
   const onChangeRef = useRef(onChange);
   onChangeRef.current = onChange;
   const text = typeof value === 'string' ? value : '';
+  /** The texts passed on to the form since the editor last lost focus. */
+  const sent = useRef(new Set<string>());
 
   // The editor is made once per field; later values arrive through the effect below.
   // biome-ignore lint/correctness/useExhaustiveDependencies: made once per field, see above
@@ -44,12 +49,18 @@ export function ExpressionWidget(props: WidgetProps) {
           EditorView.editable.of(!disabled && !readonly),
           // The key is on screen first; the form and the document hear of it once that frame is painted.
           EditorView.updateListener.of((update) => {
-            if (update.docChanged) {
+            if (update.docChanged && !update.transactions.some((t) => t.annotation(outside))) {
               const { doc } = update.state;
-              afterPaint(update.view, () => onChangeRef.current(doc.toString()));
+              afterPaint(update.view, () => {
+                const typed = doc.toString();
+                sent.current.add(typed);
+                onChangeRef.current(typed);
+              });
             }
             if (update.focusChanged && !update.view.hasFocus) {
               onBlur(id, update.state.doc.toString());
+              // Nothing typed is on its way any more: the next text from the form is its own.
+              sent.current.clear();
             }
           }),
           // Leaving the editor (a click on a button or another step) passes the text on at once.
@@ -69,11 +80,19 @@ export function ExpressionWidget(props: WidgetProps) {
     };
   }, [id]);
 
-  // An outside change (undo, another node) replaces the text.
+  // An outside change (undo, another node) replaces the text. A text this
+  // editor passed on while typing, coming back from the form (late, keys typed
+  // since may be on their way), is none.
   useEffect(() => {
     const editor = view.current;
-    if (editor && editor.state.doc.toString() !== text) {
-      editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: text } });
+    if (!editor || sent.current.has(text)) return;
+    sent.current.clear();
+    cancelAfterPaint(editor);
+    if (editor.state.doc.toString() !== text) {
+      editor.dispatch({
+        changes: { from: 0, to: editor.state.doc.length, insert: text },
+        annotations: outside.of(true),
+      });
     }
   }, [text]);
 
