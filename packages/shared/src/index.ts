@@ -129,6 +129,13 @@ export type {
 } from './catalog/operator.js';
 export { defineOperator, OPERATOR_CATEGORIES } from './catalog/operator.js';
 export type { JsonSchemaNode } from './catalog/schema-node.js';
+export type {
+  MigrationVerdict,
+  StateDeclaration,
+  StateMigration,
+  StateRole,
+  StateStep,
+} from './catalog/state.js';
 export { canonicalPipeline, exportPipeline } from './format/canonical.js';
 export type {
   FieldChange,
@@ -161,6 +168,8 @@ export {
 export type { ReadOptions, ReadResult } from './format/read.js';
 export { isValidRead, MAX_PIPELINE_BYTES, readPipeline, readPipelineValue } from './format/read.js';
 export { reservedKeyPaths } from './format/reserved-keys.js';
+export type { NodePlan, NodePlanStatus, UpgradePlan } from './format/upgrade.js';
+export { planUpgrade } from './format/upgrade.js';
 export type { EventTimeConfig } from './operators/common.js';
 export type { JoinFieldSource } from './operators/join-fields.js';
 export { joinLayout } from './operators/join-fields.js';
