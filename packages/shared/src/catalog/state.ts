@@ -3,17 +3,11 @@
 // tell an edit that keeps a node's state from one that must drop it. Every
 // config field of every kind is classified (the type requires it, a test
 // walks the catalog), so a new field cannot slip through as "harmless".
+
+import type { StateStep } from '../api/upgrade.js';
 import { parseDuration } from '../schema/duration.js';
 
-/**
- * How the engine carries state over into the new config. Plain data: it
- * travels with the plan from the server to the job's worker.
- */
-export type StateStep = {
-  /** Per aggregate of the new config, the index of the old one whose accumulators it takes; null: starts empty. */
-  readonly type: 'aggregates';
-  readonly from: readonly (number | null)[];
-};
+export type { StateStep } from '../api/upgrade.js';
 
 /** What a migration decided for one changed field. */
 export type MigrationVerdict =

@@ -4,50 +4,18 @@
 // changed config field does to the state is declared by its kind's catalog
 // entry (../catalog/state.ts). The engine restores only what the plan keeps,
 // and carries over what it migrates, the way the plan says.
+
+import type { NodePlan, NodePlanStatus, StateStep, UpgradePlan } from '../api/upgrade.js';
 import { getOperator } from '../catalog/catalog.js';
 import { withDefaults } from '../catalog/configured.js';
 import type { OperatorDefinition } from '../catalog/operator.js';
-import type { MigrationVerdict, StateRole, StateStep } from '../catalog/state.js';
+import type { MigrationVerdict, StateRole } from '../catalog/state.js';
 import type { StreamSchema } from '../schema/field.js';
 import { analyzePipeline } from '../validation/validate.js';
 import { diffPipelines, type FieldChange, nodeName } from './diff.js';
 import type { Pipeline, PipelineNode } from './pipeline.js';
 
-/**
- * - kept: the state carries over as it is.
- * - migrated: it carries over, changed as `says` tells (an added aggregate starts empty).
- * - dropped: the node starts empty; `field` is the change that forces it.
- * - new, removed: the node is only in the new, or only in the old version.
- * - stateless: the node keeps no state, so there is nothing to keep.
- */
-export type NodePlanStatus = 'kept' | 'migrated' | 'dropped' | 'new' | 'removed' | 'stateless';
-
-export interface NodePlan {
-  readonly id: string;
-  readonly kind: string;
-  /** How the canvas names it: its label, or its kind's name and id. */
-  readonly name: string;
-  readonly status: NodePlanStatus;
-  /** What happens to its state and why, in a user's words. */
-  readonly says: string;
-  /** For a dropped node: the config field (`window.size`), `kind`, or `input`, that forces it. */
-  readonly field?: string;
-  /** For a migrated node: what the engine does to the state, in order (none: the state fits as it is). */
-  readonly steps?: readonly StateStep[];
-  /** For a source (of both versions): whether it reads on from where it was, or from its start. */
-  readonly position?: 'kept' | 'reset';
-}
-
-export interface UpgradePlan {
-  /** In the order of the new version, removed nodes last. */
-  readonly nodes: readonly NodePlan[];
-  /** Whether some node's state (a source's position included) would be dropped. */
-  readonly dropsState: boolean;
-  /** Warnings about the plan as a whole (a source read again feeding kept state). */
-  readonly notes: readonly string[];
-  /** One line: "2 kept, 1 migrated, 1 new". */
-  readonly summary: string;
-}
+export type { NodePlan, NodePlanStatus, UpgradePlan } from '../api/upgrade.js';
 
 /** The plan for restoring the state of `before` (as a savepoint holds it) into `after`. */
 export function planUpgrade(before: Pipeline, after: Pipeline): UpgradePlan {
