@@ -18,6 +18,8 @@ export type MigrationVerdict =
 
 /** A config field whose change may or may not carry the state over, depending on the change. */
 export interface StateMigration<C> {
+  /** The rule in a user's words, for the docs: "longer: carried over; shorter: dropped". */
+  readonly rule: string;
   /** Called when the field changed between `before` and `after` (configs with defaults filled in). */
   migrate(before: C, after: C): MigrationVerdict;
 }
@@ -58,6 +60,7 @@ export function stateless<C>(fields: { readonly [K in keyof C]-?: 'free' }): Sta
  */
 export function longerRetention<C>(field: string, what: string): StateMigration<C> {
   return {
+    rule: 'longer (or none): migrated, what was forgotten stays forgotten; shorter: dropped',
     migrate(old, now) {
       const before = old as Record<string, unknown>;
       const after = now as Record<string, unknown>;

@@ -46,8 +46,11 @@ export function matchAggregates(
 export function aggregatesMigration<C extends { readonly aggregates: readonly Aggregate[] }>(
   empty: string,
   carries: (config: C) => boolean = () => true,
+  /** When `carries` can say no, what the docs say of it. */
+  unless?: string,
 ): StateMigration<C> {
   return {
+    rule: `aggregates added, removed, renamed or reordered: migrated, each kept one goes on, a new one starts empty ${empty}${unless ? `; ${unless}` : ''}`,
     migrate(before, after): MigrationVerdict {
       const old = before.aggregates;
       const now = after.aggregates;

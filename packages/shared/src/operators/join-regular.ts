@@ -70,6 +70,7 @@ function sideRetention(
   side: string,
 ): StateMigration<{ leftRetention: string; rightRetention: string }> {
   return {
+    rule: 'any change: migrated, kept records re-scheduled by the new retention; to or from 0s: dropped',
     migrate(before, after) {
       const was = parseDuration(before[field]);
       const now = parseDuration(after[field]);

@@ -60,6 +60,7 @@ export const transformAggregate = defineOperator({
       aggregates: aggregatesMigration<RunningAggregateConfig>(
         'for the keys seen so far (it counts from the upgrade on)',
         (config) => config.updateKey === undefined,
+        'with Input updates keyed by, anything but a rename: dropped',
       ),
       retention: longerRetention('retention', 'idle keys'),
       updateKey: 'shapes',

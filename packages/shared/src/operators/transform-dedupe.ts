@@ -42,6 +42,7 @@ export const transformDedupe = defineOperator({
       key: 'shapes',
       // Each key's expiry is rebuilt from its first-seen time and the new retention.
       retention: {
+        rule: 'any change: migrated, each key forgotten by the new retention; what was forgotten stays forgotten',
         migrate: (before, after) => ({
           says: `keys are now forgotten ${after.retention} after their first record, not ${before.retention}; the ones already forgotten stay forgotten`,
         }),
