@@ -5,13 +5,14 @@ import {
   type NodeView,
   type OperatorDefinition,
   type PipelineNode,
+  type StateStep,
   type StreamSchema,
   withDefaults,
 } from '@sluice/shared';
 import type { Batch, Row } from './batch.js';
 import type { DataDir } from './io/data-dir.js';
 import type { Clock } from './runtime/clock.js';
-import type { StateStore } from './runtime/state.js';
+import type { StateStore, StoreSnapshot } from './runtime/state.js';
 
 /**
  * What the runtime hands an operator on each call. Valid only during that
@@ -191,7 +192,21 @@ export type RuntimeFactory =
       readonly type: 'operator';
       readonly declaration: OperatorDefinition;
       create(env: NodeEnvironment): Operator;
+      /** Carries a snapshot of the store into an edited config (see MigrateState); absent: the kind migrates nothing. */
+      readonly migrate?: MigrateState;
     };
+
+/**
+ * Applies one step of an upgrade plan (the catalog declares which edits
+ * migrate, and how: @sluice/shared's StateStep) to a store's snapshot, as
+ * plain data, before it is restored. `node` is the node of the new version.
+ * Throws when it cannot: the restore is refused, saying why.
+ */
+export type MigrateState = (
+  state: StoreSnapshot,
+  step: StateStep,
+  node: PipelineNode,
+) => StoreSnapshot;
 
 /** The runtime of a source kind: `create` gets the config typed by the declaration's schema, defaults filled in. */
 export function defineSource<D extends OperatorDefinition>(
@@ -205,8 +220,14 @@ export function defineSource<D extends OperatorDefinition>(
 export function defineOperator<D extends OperatorDefinition>(
   declaration: D,
   create: (env: OperatorEnvironment<ConfigOf<D>>) => Operator,
+  migrate?: MigrateState,
 ): RuntimeFactory {
-  return { type: 'operator', declaration, create: (env) => create(configured(declaration, env)) };
+  return {
+    type: 'operator',
+    declaration,
+    create: (env) => create(configured(declaration, env)),
+    ...(migrate ? { migrate } : {}),
+  };
 }
 
 /** Once per node and job, when the graph is built. */

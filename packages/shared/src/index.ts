@@ -113,6 +113,13 @@ export {
   VersionOriginSchema,
   VersionSummarySchema,
 } from './api/index.js';
+export type { NodePlan, NodePlanStatus, StateStep, UpgradePlan } from './api/upgrade.js';
+export {
+  NodePlanSchema,
+  NodePlanStatusSchema,
+  StateStepSchema,
+  UpgradePlanSchema,
+} from './api/upgrade.js';
 export { describeCatalog, getOperator, OPERATORS } from './catalog/catalog.js';
 export type { ConfigOf, Configured } from './catalog/configured.js';
 export { Defaulted, Unbounded, withDefaults } from './catalog/configured.js';
@@ -129,6 +136,12 @@ export type {
 } from './catalog/operator.js';
 export { defineOperator, OPERATOR_CATEGORIES } from './catalog/operator.js';
 export type { JsonSchemaNode } from './catalog/schema-node.js';
+export type {
+  MigrationVerdict,
+  StateDeclaration,
+  StateMigration,
+  StateRole,
+} from './catalog/state.js';
 export { canonicalPipeline, exportPipeline } from './format/canonical.js';
 export type {
   FieldChange,
@@ -161,6 +174,7 @@ export {
 export type { ReadOptions, ReadResult } from './format/read.js';
 export { isValidRead, MAX_PIPELINE_BYTES, readPipeline, readPipelineValue } from './format/read.js';
 export { reservedKeyPaths } from './format/reserved-keys.js';
+export { planUpgrade } from './format/upgrade.js';
 export type { EventTimeConfig } from './operators/common.js';
 export type { JoinFieldSource } from './operators/join-fields.js';
 export { joinLayout } from './operators/join-fields.js';

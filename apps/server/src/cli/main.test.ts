@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { catalogMarkdown } from './catalog-doc.js';
 import { type CliIO, main } from './main.js';
+import { spliceUpgrades } from './upgrades-doc.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const examples = readdirSync(`${root}/examples`)
@@ -103,6 +104,13 @@ describe('sluice validate', () => {
 describe('generated docs', () => {
   it('docs/catalog.md is up to date (run `npm run docs` after a change)', () => {
     expect(readFileSync(`${root}/docs/catalog.md`, 'utf8')).toBe(catalogMarkdown());
+  });
+
+  it('docs/engine.md lists, per kind, which edits keep, migrate or drop state (run `npm run docs`)', () => {
+    const engine = readFileSync(`${root}/docs/engine.md`, 'utf8');
+    expect(engine).toBe(spliceUpgrades(engine));
+    for (const kind of ['window.aggregate', 'join.regular', 'source.kafka'])
+      expect(engine).toMatch(new RegExp(`\\| \`${kind.replace('.', '\\.')}\` +\\|`));
   });
 });
 

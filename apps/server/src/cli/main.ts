@@ -3,6 +3,7 @@ import { describeCatalog, pipelineJsonSchema } from '@sluice/shared';
 import { catalogMarkdown } from './catalog-doc.js';
 import type { CliIO } from './io.js';
 import { loginCommand } from './login.js';
+import { planCommand } from './plan.js';
 import { runCommand } from './run.js';
 import { startCommand } from './start.js';
 import { validateCommand } from './validate.js';
@@ -26,6 +27,11 @@ Commands:
   run PIPELINE.json           Run a pipeline until its input ends (or Ctrl-C)
            --data-dir DIR     Where file paths resolve (default: the current directory)
            --state-dir DIR    Keep checkpoints in DIR; run again with it to resume
+  plan OLD.json NEW.json      What deploying NEW in place of OLD does to the state, node by node
+           --job ID           ... or in place of the server's job ID: sluice plan --job ID NEW.json
+           --fail-on-drop     Exit 1 when some state would be dropped (for CI)
+           --json             Print the plan as JSON
+           --port N, --host HOST, --data-dir DIR   The server, with --job (as for login)
   catalog                     Print the operator catalog as JSON
           --markdown          ... or as the Markdown reference (docs/catalog.md)
   schema                      Print the JSON Schema of the pipeline format
@@ -96,6 +102,32 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
         return await runCommand(
           positionals[0]!,
           { dataDir: values['data-dir'], stateDir: values['state-dir'] },
+          io,
+        );
+      }
+      case 'plan': {
+        const { values, positionals } = parseArgs({
+          args: [...rest],
+          options: {
+            job: { type: 'string' },
+            'fail-on-drop': { type: 'boolean', default: false },
+            json: { type: 'boolean', default: false },
+            port: { type: 'string' },
+            host: { type: 'string' },
+            'data-dir': { type: 'string' },
+          },
+          allowPositionals: true,
+        });
+        return await planCommand(
+          positionals,
+          {
+            job: values.job,
+            json: values.json ?? false,
+            failOnDrop: values['fail-on-drop'] ?? false,
+            port: values.port,
+            host: values.host,
+            dataDir: values['data-dir'],
+          },
           io,
         );
       }

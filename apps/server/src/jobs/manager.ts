@@ -16,7 +16,9 @@ import {
   type JobSummary,
   PIPELINE_FORMAT,
   type Pipeline,
+  planUpgrade,
   readPipelineValue,
+  type UpgradePlan,
 } from '@sluice/shared';
 import { AppError, notFound } from '../errors.js';
 import type { JobStore, StoredJob } from '../storage/job-store.js';
@@ -106,6 +108,12 @@ export class JobManager {
    * on their nodes. A deploy comes this way.
    */
   async startChecked(document: unknown, origin: JobOrigin = {}): Promise<JobHandle> {
+    const pipeline = await this.#checked(document);
+    return this.#startValid(pipeline, origin);
+  }
+
+  /** A valid document that passed the pre-flight checks, or `invalid-pipeline` with the findings. */
+  async #checked(document: unknown): Promise<Pipeline> {
     const pipeline = this.#valid(document);
     const found = await this.preflight(pipeline);
     const first = found.find((d) => d.severity === 'error');
@@ -119,7 +127,84 @@ export class JobManager {
     }
     // The server may have begun to shut down during the checks.
     if (this.#closing) throw new AppError('unavailable', 'The server is shutting down.');
-    return this.#startValid(pipeline, origin);
+    return pipeline;
+  }
+
+  /**
+   * What deploying `document` in place of the version job `id` runs would do
+   * to its state, node by node. The job must be running, or stopped with a
+   * savepoint: otherwise there is no state to keep (conflict).
+   */
+  plan(id: string, document: unknown): UpgradePlan {
+    const job = this.get(id);
+    this.#upgradable(job);
+    return planUpgrade(job.pipeline, this.#valid(document));
+  }
+
+  /**
+   * Deploys `document` in place of job `id`'s version. Keeping its state: a
+   * running job is stopped with a savepoint, then started again, same id, in
+   * the new version, restored from the savepoint through the upgrade plan (a
+   * stopped one with a savepoint is started from it). From scratch: the job is
+   * stopped and a new job runs the new version.
+   */
+  async upgrade(
+    id: string,
+    document: unknown,
+    origin: JobOrigin,
+    keepState: boolean,
+  ): Promise<{ job: JobHandle; plan?: UpgradePlan }> {
+    const job = this.get(id);
+    const after = await this.#checked(document);
+    if (!keepState) {
+      await job.stop(false, this.#stopTimeoutMs);
+      return { job: this.#startValid(after, origin) };
+    }
+    this.#upgradable(job);
+    if (!checkpointSettings(after).enabled) {
+      throw new AppError(
+        'conflict',
+        "The new version takes no checkpoints (its settings turn them off), so it cannot keep the job's state: turn them on, or deploy it from scratch.",
+      );
+    }
+    const plan = planUpgrade(job.pipeline, after);
+    if (job.status === 'running') {
+      await job.stop(false, this.#stopTimeoutMs, true);
+      if (!job.savepoint) {
+        throw new AppError(
+          'conflict',
+          `The job's state could not be saved, so the new version was not deployed${job.failure ? `: ${job.failure.message}` : ''}.`,
+        );
+      }
+    }
+    // Someone else resumed or upgraded it meanwhile.
+    if (this.#jobs.get(id) !== job || job.status === 'running') {
+      throw new AppError('conflict', 'The job is running again: plan the upgrade again.');
+    }
+    const next = this.#run(id, after, origin, {
+      startedAt: job.startedAt,
+      restore: { from: job.savepoint!.id, required: true, upgradeFrom: job.pipeline },
+    });
+    if (this.#records) this.#records.upgraded(next.record(), after);
+    return { job: next, plan };
+  }
+
+  /** Refuses (conflict) a job that has no state to carry into another version. */
+  #upgradable(job: JobHandle): void {
+    if (job.status === 'running') {
+      if (!job.checkpoints) {
+        throw new AppError(
+          'conflict',
+          "The job takes no checkpoints (its pipeline's settings turn them off), so its state cannot be kept: deploy the new version from scratch.",
+        );
+      }
+      return;
+    }
+    if (job.status === 'stopped' && job.savepoint) return;
+    throw new AppError(
+      'conflict',
+      `The job is ${job.status}${job.status === 'stopped' ? ' without a savepoint' : ''}: it has no state to keep. Deploy the new version from scratch.`,
+    );
   }
 
   /** What can be checked before the pipeline runs: see preflight.ts. */

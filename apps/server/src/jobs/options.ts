@@ -10,7 +10,7 @@ import {
   type RestoredCheckpoint,
   restoreFrom,
 } from '@sluice/engine';
-import type { JobSummary } from '@sluice/shared';
+import { type JobSummary, planUpgrade } from '@sluice/shared';
 import { STOP_DRAIN, STOP_SAVEPOINT, type WorkerStart } from './protocol.js';
 
 /** The checkpoint cannot be used: the message says why, in the user's words. */
@@ -46,8 +46,11 @@ export async function jobOptions(
   const found = await checkpointToResume(storage, start);
   if (!found) return { options };
   const { id, kind, createdAt } = found.info;
+  const before = start.restore.upgradeFrom;
+  // The worker plans again from the two versions: the same function, so the same plan the user saw.
+  const upgrade = before && { before, plan: planUpgrade(before, start.pipeline) };
   return {
-    options: { ...options, restore: restoreFrom(found) },
+    options: { ...options, restore: { ...restoreFrom(found), ...(upgrade ? { upgrade } : {}) } },
     restoredFrom: { id, kind, at: createdAt },
   };
 }
@@ -71,7 +74,7 @@ async function checkpointToResume(
     if (plan.required) throw new ResumeRefused('The job has no checkpoint to resume from.');
     return undefined;
   }
-  if (found.info.meta.pipeline !== pipelineFingerprint(start.pipeline)) {
+  if (found.info.meta.pipeline !== pipelineFingerprint(plan.upgradeFrom ?? start.pipeline)) {
     throw new ResumeRefused(
       `The job cannot resume from ${found.info.kind} ${found.info.id}: it was taken of another version of this pipeline (its nodes, their settings or its edges differ). Deploy the pipeline again to start from scratch.`,
     );

@@ -47,6 +47,11 @@ export interface RestorePlan {
   readonly from: number | 'latest';
   /** Whether finding none is a failure; else the job starts from scratch. */
   readonly required: boolean;
+  /**
+   * The checkpoint is of this earlier version of the pipeline: its state is
+   * restored into the new one through the upgrade plan (@sluice/shared's planUpgrade).
+   */
+  readonly upgradeFrom?: Pipeline;
 }
 
 /** Values of the stop flag; 0 is running. */

@@ -5,21 +5,31 @@ import {
   DeployedJobSchema,
   DiagnosticRef,
   JobDetailSchema,
+  JobStatusSchema,
   JobSummarySchema,
   NodeViewSchema,
   RECORD_ERRORS_KEPT,
   RecordErrorSchema,
   readPipelineValue,
+  UpgradePlanSchema,
 } from '@sluice/shared';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { AppError } from '../errors.js';
+import type { JobOrigin } from '../jobs/handle.js';
 import { errorResponses } from '../schemas.js';
 import { pipelineField, refuseOversized } from './limits.js';
 
 const JobId = Type.String({ minLength: 1, maxLength: 100 });
 const NodeId = Type.String({ minLength: 1, maxLength: 200 });
 const tags = ['jobs'];
+
+/** A version to deploy: a stored one by id (and version), or a document given inline. */
+const VersionFields = {
+  pipelineId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  version: Type.Optional(Type.Integer({ minimum: 1, description: 'Latest when empty' })),
+  pipeline: Type.Optional(Type.Ref('PipelineDocument')),
+};
 
 export async function jobRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -176,6 +186,69 @@ export async function jobRoutes(fastify: FastifyInstance) {
     },
   );
 
+  app.post(
+    '/api/jobs/:id/plan',
+    {
+      preValidation: refuseOversized(pipelineField),
+      schema: {
+        summary:
+          "What deploying another version in place of a running (or savepointed) job's would do to its state, node by node: kept, migrated, dropped, new, removed; for sources, whether their position is kept. 409 when the job has no state to keep",
+        tags,
+        params: Type.Object({ id: JobId }),
+        body: Type.Object(VersionFields, {
+          description: 'The new version: either pipelineId (with an optional version) or pipeline',
+        }),
+        response: { 200: UpgradePlanSchema, ...errorResponses, 409: Type.Ref('ErrorResponse') },
+      },
+    },
+    async (request) => {
+      const { document } = versionOf(app, request.body);
+      return app.jobs.plan(request.params.id, document);
+    },
+  );
+
+  app.post(
+    '/api/jobs/:id/upgrade',
+    {
+      preValidation: refuseOversized(pipelineField),
+      schema: {
+        summary:
+          'Deploy another version in place of a job. Keeping its state: savepoint, stop, restore into the new version through the upgrade plan, start, under the same id (409 when it has no state to keep). From scratch: stop it and start a new job',
+        tags,
+        params: Type.Object({ id: JobId }),
+        body: Type.Object(
+          {
+            ...VersionFields,
+            keepState: Type.Boolean({
+              description: 'true: carry the state over as the plan says; false: from scratch',
+            }),
+          },
+          { description: 'The new version (pipelineId and version, or pipeline), and how' },
+        ),
+        response: {
+          200: Type.Object({
+            id: Type.String({ description: 'The job running the new version' }),
+            status: JobStatusSchema,
+            plan: Type.Optional(UpgradePlanSchema),
+          }),
+          ...errorResponses,
+          409: Type.Ref('ErrorResponse'),
+          503: Type.Ref('ErrorResponse'),
+        },
+      },
+    },
+    async (request) => {
+      const { document, origin } = versionOf(app, request.body);
+      const { job, plan } = await app.jobs.upgrade(
+        request.params.id,
+        document,
+        origin,
+        request.body.keepState,
+      );
+      return { id: job.id, status: job.status, ...(plan ? { plan } : {}) };
+    },
+  );
+
   app.get(
     '/api/jobs/:id/errors',
     {
@@ -222,4 +295,27 @@ function startStored(app: FastifyInstance, pipelineId: string, version?: number)
     pipelineId: stored.id,
     pipelineVersion: stored.version,
   });
+}
+
+/** The document a request names (stored, by id and version, or inline) and where it comes from. */
+function versionOf(
+  app: FastifyInstance,
+  body: { pipelineId?: string; version?: number; pipeline?: unknown },
+): { document: unknown; origin: JobOrigin } {
+  if ((body.pipelineId === undefined) === (body.pipeline === undefined)) {
+    throw new AppError(
+      'bad-request',
+      'Give either pipelineId or pipeline, not both and not neither.',
+    );
+  }
+  if (body.pipelineId === undefined) {
+    if (body.version !== undefined)
+      throw new AppError('bad-request', 'A version needs a pipelineId.');
+    return { document: body.pipeline, origin: {} };
+  }
+  const stored = app.store.getVersion(body.pipelineId, body.version);
+  return {
+    document: stored.pipeline,
+    origin: { pipelineId: stored.id, pipelineVersion: stored.version },
+  };
 }

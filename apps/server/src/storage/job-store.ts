@@ -81,6 +81,12 @@ export class JobStore {
     this.#statements.update.run(changed);
   }
 
+  /** Records that a job now runs another version (an upgrade keeping its id), with its document. */
+  upgraded(record: JobRecord, pipeline: Pipeline): void {
+    const { started_at, ...changed } = params(record);
+    this.#statements.upgraded.run({ ...changed, document: exportPipeline(pipeline) });
+  }
+
   /** Every stored job, oldest first. */
   list(): StoredJob[] {
     return (this.#statements.list.all() as Row[]).map(fromRow);
@@ -144,6 +150,13 @@ function prepare(db: DatabaseSync) {
     update: db.prepare(
       `UPDATE jobs SET status = @status, resume = @resume, ended_at = @ended_at, failure = @failure,
                        totals = @totals, restored_from = @restored_from, savepoint = @savepoint
+        WHERE id = @id`,
+    ),
+    upgraded: db.prepare(
+      `UPDATE jobs SET pipeline_id = @pipeline_id, pipeline_version = @pipeline_version, name = @name,
+                       document = @document, status = @status, resume = @resume, ended_at = @ended_at,
+                       failure = @failure, totals = @totals, restored_from = @restored_from,
+                       savepoint = @savepoint
         WHERE id = @id`,
     ),
     list: db.prepare('SELECT * FROM jobs ORDER BY rowid'),

@@ -13,6 +13,7 @@ import type {
   PipelineSummary,
   PreviewView,
   RecordError,
+  UpgradePlan,
   VersionSummary,
 } from '@sluice/shared';
 import type { CatalogEntry } from '../catalog/catalog.js';
@@ -131,6 +132,16 @@ export const api = {
     request<JobSummary>('POST', `${jobUrl(id)}/stop`, options),
   /** Starts a stopped job again, same id, from its savepoint or latest checkpoint (409 when it cannot). */
   resume: (id: string) => request<JobSummary>('POST', `${jobUrl(id)}/resume`),
+  /** What deploying a stored version in place of a job's would do to its state (409: it has none to keep). */
+  planUpgrade: (id: string, pipelineId: string, version: number) =>
+    request<UpgradePlan>('POST', `${jobUrl(id)}/plan`, { pipelineId, version }),
+  /** Deploys a stored version in place of a job's: keeping its state (same job id), or from scratch (a new job). */
+  upgrade: (id: string, pipelineId: string, version: number, keepState: boolean) =>
+    request<DeployedJob & { plan?: UpgradePlan }>('POST', `${jobUrl(id)}/upgrade`, {
+      pipelineId,
+      version,
+      keepState,
+    }),
   jobErrors: (id: string, nodeId: string) =>
     request<RecordError[]>('GET', `${jobUrl(id)}/errors?nodeId=${encodeURIComponent(nodeId)}`),
   preview: (id: string, nodeId: string) =>

@@ -22,6 +22,7 @@ import { Inspector } from '../inspector/Inspector.js';
 import { JobsDialog } from '../live/JobsDialog.js';
 import { LiveInspector } from '../live/LiveInspector.js';
 import { ResultsPanel } from '../live/ResultsPanel.js';
+import { UpgradePlanDialog } from '../live/UpgradePlanDialog.js';
 import { Palette } from '../palette/Palette.js';
 import { DraftBanner } from '../pipelines/DraftBanner.js';
 import { ImportDialog } from '../pipelines/ImportDialog.js';
@@ -67,6 +68,7 @@ function Editor() {
           {side && <SidePanel live={live} />}
         </div>
         <Dialogs />
+        <UpgradePlanDialog />
       </div>
     </ReactFlowProvider>
   );

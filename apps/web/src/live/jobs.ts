@@ -7,6 +7,7 @@ import { type EditorState, type EditorStore, isDirty } from '../store/store.js';
 import { jobEnded, jobGone } from './follow.js';
 import { type LiveJob, liveJobOf, NO_LIVE, startLive } from './live.js';
 import { connectLive } from './socket.js';
+import { offerUpgrade } from './upgrade.js';
 
 /** Why the open pipeline cannot be deployed now, or null when it can. */
 export function deployBlocker(state: EditorState): string | null {
@@ -22,7 +23,8 @@ export function deployBlocker(state: EditorState): string | null {
   return null;
 }
 
-function watch(store: EditorStore, job: LiveJob): void {
+/** Shows a job live on the canvas, following it over its socket. */
+export function watch(store: EditorStore, job: LiveJob): void {
   store.getState().updateLive(() => startLive(job));
   const channel = connectLive(store, job.id);
   store.getState().updateLive((live) => ({ ...live, channel }));
@@ -42,6 +44,11 @@ export async function deploy(store: EditorStore): Promise<void> {
     return;
   }
   const { pipelineId, serverVersion: version } = state;
+  // An edit of a job that runs (or stopped with a savepoint): the plan first, in a dialog.
+  if (await offerUpgrade(store, pipelineId, version)) {
+    notify(null);
+    return;
+  }
   try {
     const job = await api.deploy(pipelineId, version);
     notify(null);

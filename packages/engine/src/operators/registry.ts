@@ -23,6 +23,7 @@ import {
   windowAggregate,
 } from '@sluice/shared';
 import { defineOperator, defineSource, type RuntimeFactory } from '../operator.js';
+import { migrateTransformAggregate, migrateWindowAggregate } from './aggregate-migrations.js';
 import { createJoinInterval } from './join-interval.js';
 import { createJoinRegular } from './join-regular.js';
 import { createJoinWindow } from './join-window.js';
@@ -49,10 +50,10 @@ export const RUNTIMES: readonly RuntimeFactory[] = [
   defineOperator(transformFilter, createFilter),
   defineOperator(transformMap, createMap),
   defineOperator(transformUnion, createUnion),
-  defineOperator(transformAggregate, createTransformAggregate),
+  defineOperator(transformAggregate, createTransformAggregate, migrateTransformAggregate),
   defineOperator(transformTopN, createTransformTopN),
   defineOperator(transformDedupe, createTransformDedupe),
-  defineOperator(windowAggregate, createWindowAggregate),
+  defineOperator(windowAggregate, createWindowAggregate, migrateWindowAggregate),
   defineOperator(joinWindow, createJoinWindow),
   defineOperator(joinInterval, createJoinInterval),
   defineOperator(joinRegular, createJoinRegular),

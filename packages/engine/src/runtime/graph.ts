@@ -5,7 +5,9 @@ import {
   type analyzePipeline,
   getOperator,
   type Pipeline,
+  type PipelineEdge,
   type StreamSchema,
+  type UpgradePlan,
 } from '@sluice/shared';
 import type { BlockReader, BlockWriter } from '../checkpoint/blocks.js';
 import type { DataDir } from '../io/data-dir.js';
@@ -107,11 +109,41 @@ export function snapshotGraph(graph: Graph, blocks?: BlockWriter): JobSnapshot {
 }
 
 /**
+ * A restore into an edited version of the pipeline the snapshot was taken of:
+ * that version, and the plan (@sluice/shared's planUpgrade) from it to this one.
+ */
+export interface RestoreUpgrade {
+  /** The version the snapshot was taken of. */
+  readonly before: Pipeline;
+  /** The version being restored into (the graph's). */
+  readonly after: Pipeline;
+  readonly plan: UpgradePlan;
+}
+
+/**
  * Puts every node back where a snapshot of the same pipeline left it, before
  * anything runs. Throws RestoreError, saying what differs, for a snapshot of
- * another pipeline.
+ * another pipeline. With `upgrade`, the snapshot is of an earlier version:
+ * only the nodes the plan keeps or migrates get their state back (migrated
+ * as it says); dropped and new ones start empty, at the watermark of what
+ * feeds them, and a dropped source reads from its start.
  */
-export function restoreGraph(graph: Graph, snapshot: JobSnapshot, blocks?: BlockReader): void {
+export function restoreGraph(
+  graph: Graph,
+  snapshot: JobSnapshot,
+  blocks?: BlockReader,
+  upgrade?: RestoreUpgrade,
+): void {
+  if (upgrade) {
+    restoreUpgrade(graph, snapshot, blocks, upgrade);
+  } else {
+    checkSameNodes(graph, snapshot);
+    for (const node of graph.nodes) restoreNode(node, snapshot.nodes[node.id]!, blocks);
+  }
+  for (const [id, edge] of graph.edges) edge.records = snapshot.edges[id] ?? 0;
+}
+
+function checkSameNodes(graph: Graph, snapshot: JobSnapshot): void {
   const ids = new Set(graph.nodes.map((n) => n.id));
   const extra = Object.keys(snapshot.nodes).filter((id) => !ids.has(id));
   const missing = [...ids].filter((id) => !(id in snapshot.nodes));
@@ -124,22 +156,111 @@ export function restoreGraph(graph: Graph, snapshot: JobSnapshot, blocks?: Block
       `The checkpoint was taken of another version of this pipeline: ${parts.join('; ')}.`,
     );
   }
+}
+
+function restoreNode(
+  node: RunningNode,
+  saved: NodeSnapshot,
+  blocks: BlockReader | undefined,
+  slotsFrom?: readonly (number | undefined)[],
+): void {
+  if (saved.kind !== node.definition.kind) {
+    throw new RestoreError(
+      `The checkpoint was taken of another version of this pipeline: node '${node.id}' was a ${saved.kind}, it is now a ${node.definition.kind}.`,
+    );
+  }
+  try {
+    node.restore(saved, blocks, slotsFrom);
+  } catch (error) {
+    throw new RestoreError(
+      `The checkpoint does not fit node '${node.id}' (${node.definition.kind}): ${messageOf(error)}.`,
+    );
+  }
+}
+
+/** What carries over in an upgrade: see restoreGraph. */
+function restoreUpgrade(
+  graph: Graph,
+  snapshot: JobSnapshot,
+  blocks: BlockReader | undefined,
+  { before, after, plan }: RestoreUpgrade,
+): void {
+  const planned = new Map(plan.nodes.map((n) => [n.id, n]));
+  const nodes = new Map(after.nodes.map((n) => [n.id, n]));
+  const restored = new Set<string>();
   for (const node of graph.nodes) {
-    const saved = snapshot.nodes[node.id]!;
-    if (saved.kind !== node.definition.kind) {
+    const entry = planned.get(node.id);
+    if (!entry)
+      throw new RestoreError(`The upgrade plan does not say what to do with node '${node.id}'.`);
+    if (entry.status === 'new' || entry.status === 'dropped') continue;
+    const saved = snapshot.nodes[node.id];
+    if (!saved) {
       throw new RestoreError(
-        `The checkpoint was taken of another version of this pipeline: node '${node.id}' was a ${saved.kind}, it is now a ${node.definition.kind}.`,
+        `The savepoint has no state for node '${node.id}', which the plan keeps: it was taken of another version.`,
       );
     }
-    try {
-      node.restore(saved, blocks);
-    } catch (error) {
-      throw new RestoreError(
-        `The checkpoint does not fit node '${node.id}' (${node.definition.kind}): ${messageOf(error)}.`,
-      );
+    let state = saved.state;
+    for (const step of entry.steps ?? []) {
+      const runtime = runtimeFor(node.definition.kind);
+      const migrate = runtime.type === 'operator' ? runtime.migrate : undefined;
+      if (!migrate) {
+        throw new RestoreError(
+          `Node '${node.id}' (${node.definition.kind}) cannot carry its state over that way (${step.type}).`,
+        );
+      }
+      try {
+        state = migrate(state, step, nodes.get(node.id)!);
+      } catch (error) {
+        throw new RestoreError(
+          `The state of node '${node.id}' could not be carried over: ${messageOf(error)}.`,
+        );
+      }
+    }
+    restoreNode(node, { ...saved, state }, blocks, slotsFrom(node.id, before.edges, after.edges));
+    restored.add(node.id);
+  }
+  seedWatermarks(graph, restored);
+}
+
+/** Per input slot of a node in the new version, the slot of the old version fed by the same edge. */
+function slotsFrom(
+  id: string,
+  before: readonly PipelineEdge[],
+  after: readonly PipelineEdge[],
+): (number | undefined)[] {
+  const end = (e: PipelineEdge) =>
+    JSON.stringify([e.source, e.sourcePort ?? 'out', e.targetPort ?? 'in']);
+  const old = before.filter((e) => e.target === id).map(end);
+  return after
+    .filter((e) => e.target === id)
+    .map((e) => {
+      const at = old.indexOf(end(e));
+      return at < 0 ? undefined : at;
+    });
+}
+
+/**
+ * Gives every input slot not restored the watermark its upstream node has
+ * (restored, or seeded before it, upstream first), as if forwarded: a step
+ * put in before a kept window does not hold it back to the start of time.
+ */
+function seedWatermarks(graph: Graph, restored: ReadonlySet<string>): void {
+  const incoming = new Map<string, number>();
+  for (const node of graph.nodes) incoming.set(node.id, 0);
+  for (const edge of graph.edges.values())
+    incoming.set(edge.target.id, incoming.get(edge.target.id)! + 1);
+  const ready = graph.nodes.filter((n) => incoming.get(n.id) === 0);
+  while (ready.length > 0) {
+    const node = ready.shift()!;
+    for (const edges of node.outputs) {
+      for (const edge of edges) {
+        edge.target.seedSlot(edge.slot, node.watermark, !restored.has(edge.target.id));
+        const left = incoming.get(edge.target.id)! - 1;
+        incoming.set(edge.target.id, left);
+        if (left === 0) ready.push(edge.target);
+      }
     }
   }
-  for (const [id, edge] of graph.edges) edge.records = snapshot.edges[id] ?? 0;
 }
 
 function messageOf(error: unknown): string {

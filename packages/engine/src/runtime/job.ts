@@ -9,6 +9,7 @@ import {
   type Pipeline,
   parseDuration,
   RECORD_ERRORS_KEPT,
+  type UpgradePlan,
 } from '@sluice/shared';
 import type { BlockReader, BlockWriter } from '../checkpoint/blocks.js';
 import type { CheckpointKind } from '../checkpoint/codec.js';
@@ -62,6 +63,12 @@ export interface JobOptions {
     readonly id?: number;
     /** Where the snapshot's state blocks are (a checkpoint read back gives them); default: inline. */
     readonly blocks?: BlockReader;
+    /**
+     * The snapshot is of an earlier version of the pipeline: that version and
+     * the plan from it to this one (@sluice/shared's planUpgrade). Only what the
+     * plan keeps or migrates is restored.
+     */
+    readonly upgrade?: { readonly before: Pipeline; readonly plan: UpgradePlan };
   };
   /**
    * Names the job, the same across its restarts and different between jobs
@@ -169,7 +176,8 @@ export class Job implements NodeHost {
       fail: (node, error) => this.fail(node, error),
     });
     if (options.restore) {
-      restoreGraph(graph, options.restore.snapshot, options.restore.blocks);
+      const { snapshot, blocks, upgrade } = options.restore;
+      restoreGraph(graph, snapshot, blocks, upgrade && { ...upgrade, after: pipeline });
       // Rates count from here, not from zero.
       this.#rates.sample(this.clock.now() - 1, this.#readings());
     }

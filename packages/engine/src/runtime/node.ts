@@ -280,19 +280,28 @@ export class RunningNode {
    * Puts the node back where a snapshot left it, before anything runs: the
    * operator's store, the watermarks (without calling the operator: its state
    * already reflects them), the source's position and the pending timer.
+   * `slotsFrom` maps each input slot to the snapshot's slot it takes (an
+   * upgrade whose edges changed); undefined for one that is new, which starts
+   * at the start of time. Without it, the slots must be the snapshot's.
    */
-  restore(snapshot: NodeSnapshot, blocks?: BlockReader): void {
-    if (snapshot.slots.length !== this.#slotWatermarks.length) {
+  restore(
+    snapshot: NodeSnapshot,
+    blocks?: BlockReader,
+    slotsFrom?: readonly (number | undefined)[],
+  ): void {
+    if (!slotsFrom && snapshot.slots.length !== this.#slotWatermarks.length) {
       throw new Error(
         `node '${this.id}' has ${this.#slotWatermarks.length} inputs, the checkpoint ${snapshot.slots.length}`,
       );
     }
     this.state.restore(snapshot.state, blocks);
     this.watermark = snapshot.watermark;
-    snapshot.slots.forEach((slot, i) => {
-      this.#slotWatermarks[i] = slot.watermark;
-      this.#slotEnded[i] = slot.ended;
-    });
+    for (let i = 0; i < this.#slotWatermarks.length; i++) {
+      const from = slotsFrom ? slotsFrom[i] : i;
+      const slot = from === undefined ? undefined : snapshot.slots[from];
+      this.#slotWatermarks[i] = slot?.watermark ?? START_OF_TIME;
+      this.#slotEnded[i] = slot?.ended ?? false;
+    }
     this.finished = snapshot.finished;
     if (snapshot.position !== undefined) {
       this.position = snapshot.position;
@@ -300,6 +309,25 @@ export class RunningNode {
     }
     Object.assign(this.counters, snapshot.counters);
     if (!this.finished && Number.isFinite(snapshot.timerAt)) this.#setTimer(snapshot.timerAt);
+  }
+
+  /**
+   * Before anything runs, after a restore into an edited pipeline: raises an
+   * input slot to the watermark its upstream node was restored with, as if it
+   * had been forwarded (without calling the operator, which holds nothing
+   * older). With `combine`, the node's own watermark follows its slots (a
+   * node that was not restored); otherwise it stays the restored one.
+   */
+  seedSlot(slot: number, watermark: number, combine: boolean): void {
+    if (watermark > (this.#slotWatermarks[slot] ?? START_OF_TIME))
+      this.#slotWatermarks[slot] = watermark;
+    if (!combine) return;
+    let min = END_OF_TIME;
+    for (let i = 0; i < this.#slotWatermarks.length; i++) {
+      const w = this.#slotWatermarks[i]!;
+      if (w < min) min = w;
+    }
+    if (min > this.watermark) this.watermark = min;
   }
 
   cancelTimers(): void {

@@ -67,6 +67,7 @@ describe('Unbounded', () => {
       inner: Defaulted(Type.Object({ rate: Unbounded(Type.Number()) }), {}),
     }),
     defaults: {},
+    state: { holds: null, fields: { count: 'free', inner: 'free' } },
     infer: () => undefined,
   });
 

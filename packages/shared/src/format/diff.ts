@@ -144,9 +144,13 @@ function nodeChange(
   status: NodeChangeStatus,
   fields: FieldChange[],
 ): NodeChange {
+  return { id: node.id, kind: node.kind, name: nodeName(node), status, fields };
+}
+
+/** How the canvas names a node: its label, or its kind's name and its id. */
+export function nodeName(node: PipelineNode): string {
   const kindName = getOperator(node.kind)?.label ?? node.kind;
-  const name = node.label?.trim() ? `${kindName} “${node.label.trim()}”` : `${kindName} ${node.id}`;
-  return { id: node.id, kind: node.kind, name, status, fields };
+  return node.label?.trim() ? `${kindName} “${node.label.trim()}”` : `${kindName} ${node.id}`;
 }
 
 function samePosition(a: PipelineNode['position'], b: PipelineNode['position']): boolean {

@@ -35,6 +35,11 @@ export const joinInterval = defineOperator({
   outputs: [OUT],
   config: IntervalJoinConfig,
   defaults: { lower: '-5s', upper: '5s', on: [{ left: 'id', right: 'id' }] },
+  state: {
+    holds: 'the records kept on both sides to meet later ones',
+    keepsInputRecords: true,
+    fields: { lower: 'shapes', upper: 'shapes', on: 'shapes', where: 'free', rightPrefix: 'free' },
+  },
   infer(context) {
     const { config, error } = context;
     const lower = parseDuration(config.lower) ?? 0;

@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { defineOperator, OUT } from '../catalog/operator.js';
-import { DurationSchema } from '../schema/duration.js';
+import type { StateMigration } from '../catalog/state.js';
+import { DurationSchema, parseDuration } from '../schema/duration.js';
 import { streamOf } from './common.js';
 import { JoinBaseConfig, joinFields } from './join-fields.js';
 import { checkEventTimeInput } from './windows.js';
@@ -37,6 +38,17 @@ export const joinRegular = defineOperator({
   outputs: [OUT],
   config: RegularJoinConfig,
   defaults: { leftRetention: '1h', rightRetention: '1h', on: [{ left: 'id', right: 'id' }] },
+  state: {
+    holds: 'the records kept on both sides to meet later ones',
+    keepsInputRecords: true,
+    fields: {
+      leftRetention: sideRetention('leftRetention', 'left'),
+      rightRetention: sideRetention('rightRetention', 'right'),
+      on: 'shapes',
+      where: 'free',
+      rightPrefix: 'free',
+    },
+  },
   infer(context) {
     const left = context.inputs.left?.[0];
     const right = context.inputs.right?.[0];
@@ -47,3 +59,29 @@ export const joinRegular = defineOperator({
     return fields && { out: streamOf(fields, 'event') };
   },
 });
+
+/**
+ * A side's retention: the records kept are re-scheduled by the new one on
+ * restore, so any change carries over, except to or from 0s (a side that
+ * keeps nothing has no records to carry, or no place for them).
+ */
+function sideRetention(
+  field: 'leftRetention' | 'rightRetention',
+  side: string,
+): StateMigration<{ leftRetention: string; rightRetention: string }> {
+  return {
+    rule: 'any change: migrated, kept records re-scheduled by the new retention; to or from 0s: dropped',
+    migrate(before, after) {
+      const was = parseDuration(before[field]);
+      const now = parseDuration(after[field]);
+      if (was === 0 || now === 0) {
+        return {
+          drop: `the ${side} side ${now === 0 ? 'no longer keeps records' : 'now keeps records'} (${before[field]} → ${after[field]})`,
+        };
+      }
+      return {
+        says: `${side} records are now kept ${after[field]} instead of ${before[field]}; the ones already dropped stay dropped`,
+      };
+    },
+  };
+}

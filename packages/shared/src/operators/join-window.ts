@@ -35,6 +35,11 @@ export const joinWindow = defineOperator({
   outputs: [OUT],
   config: WindowJoinConfig,
   defaults: { window: { type: 'tumbling', size: '10s' }, on: [{ left: 'id', right: 'id' }] },
+  state: {
+    holds: 'the records of the open windows, on both sides',
+    keepsInputRecords: true,
+    fields: { window: 'shapes', type: 'free', on: 'shapes', where: 'free', rightPrefix: 'free' },
+  },
   infer(context) {
     checkWindow(context.config.window, context.error);
     const left = context.inputs.left?.[0];

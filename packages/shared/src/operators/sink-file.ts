@@ -29,6 +29,10 @@ export const sinkFile = defineOperator({
   delivery: 'exactly-once',
   config: FileSinkConfig,
   defaults: { path: 'out/results.jsonl', format: 'jsonl' },
+  state: {
+    holds: 'the files it is writing and has yet to publish',
+    fields: { path: 'shapes', format: 'shapes', csv: 'shapes' },
+  },
   infer({ config, error }) {
     checkDataPath(config.path, error);
     return {};

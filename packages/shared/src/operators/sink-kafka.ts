@@ -76,6 +76,19 @@ export const sinkKafka = defineOperator({
     compression: 'none',
     delivery: 'exactly-once',
   },
+  state: {
+    holds: 'its transaction in flight (to commit or abort after a restore)',
+    fields: {
+      bootstrapServers: 'shapes',
+      topic: 'shapes',
+      keyField: 'free',
+      format: 'free',
+      csv: 'free',
+      compression: 'free',
+      unreachableTimeout: 'free',
+      delivery: 'shapes',
+    },
+  },
   infer({ config, inputs, error }) {
     const fields = inputs.in?.[0]?.fields;
     if (config.keyField !== undefined && fields && !fields.some((f) => f.name === config.keyField))

@@ -2,6 +2,7 @@
 import { type Static, Type } from 'typebox';
 import { Defaulted } from '../catalog/configured.js';
 import { defineOperator, IN } from '../catalog/operator.js';
+import { stateless } from '../catalog/state.js';
 
 const ConsoleSinkConfig = Type.Object(
   {
@@ -30,6 +31,7 @@ export const sinkConsole = defineOperator({
   delivery: 'at-least-once',
   config: ConsoleSinkConfig,
   defaults: { format: 'json' },
+  state: { holds: 'its latest lines and counts', fields: { format: 'free' } },
   infer: () => ({}),
 });
 
@@ -61,6 +63,7 @@ export const sinkPreview = defineOperator({
   delivery: 'at-least-once',
   config: PreviewSinkConfig,
   defaults: { capacity: 200 },
+  state: { holds: 'its latest results', fields: { capacity: 'shapes' } },
   infer: () => ({}),
 });
 
@@ -75,5 +78,6 @@ export const sinkBlackhole = defineOperator({
   delivery: 'at-least-once',
   config: Type.Object({}, { additionalProperties: false }),
   defaults: {},
+  state: stateless({}),
   infer: () => ({}),
 });

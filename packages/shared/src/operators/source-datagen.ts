@@ -154,6 +154,17 @@ export const sourceDatagen = defineOperator({
     seed: 42,
     eventTime: { field: 'ts', maxOutOfOrderness: '1s' },
   },
+  state: {
+    holds: 'its place in the generated records',
+    fields: {
+      fields: 'shapes',
+      // Timestamps are counted from the rate: another rate would make other ones.
+      rate: 'shapes',
+      count: 'free',
+      seed: 'shapes',
+      eventTime: 'shapes',
+    },
+  },
   infer({ config, error }) {
     checkUniqueFields(config.fields, 'fields', error);
     config.fields.forEach((field, i) => {

@@ -49,6 +49,17 @@ export const sourceFile = defineOperator({
     format: 'jsonl',
     schema: [{ name: 'value', type: 'string' }],
   },
+  state: {
+    holds: 'its place in the file (records read so far) and its watermark',
+    fields: {
+      path: 'shapes',
+      format: 'shapes',
+      csv: 'shapes',
+      schema: 'free',
+      eventTime: 'shapes',
+      replayRate: 'free',
+    },
+  },
   infer({ config, error }) {
     checkDataPath(config.path, error);
     checkUniqueFields(config.schema, 'schema', error);

@@ -146,6 +146,27 @@ export const sourceKafka = defineOperator({
     schema: [{ name: 'value', type: 'string' }],
     deadLetterTopic: 'events.dlq',
   },
+  state: {
+    holds: 'its offset in every partition it reads, and its watermark',
+    fields: {
+      bootstrapServers: 'shapes',
+      topics: 'shapes',
+      // A restored source reads on from the checkpoint's offsets, not the group's or startFrom.
+      group: 'free',
+      startFrom: 'free',
+      startTimestamp: 'free',
+      format: 'free',
+      schema: 'free',
+      csv: 'free',
+      keyField: 'free',
+      timestampField: 'free',
+      headerFields: 'free',
+      eventTime: 'shapes',
+      deadLetterTopic: 'free',
+      commitInterval: 'free',
+      unreachableTimeout: 'free',
+    },
+  },
   infer({ config, error }) {
     const fields = kafkaSourceFields(config);
     checkUniqueFields(config.schema, 'schema', error);

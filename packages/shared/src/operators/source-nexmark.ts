@@ -122,6 +122,17 @@ export const sourceNexmark = defineOperator({
   outputs: NEXMARK_EVENT_TYPES.map(port),
   config: NexmarkConfig,
   defaults: { count: 100_000, rate: 10_000, emit: ['person', 'auction', 'bid'] },
+  state: {
+    holds: 'its place in the generated events',
+    fields: {
+      count: 'free',
+      rate: 'shapes',
+      emit: 'shapes',
+      baseTime: 'shapes',
+      seed: 'shapes',
+      maxOutOfOrderness: 'shapes',
+    },
+  },
   infer({ config, error }) {
     if (config.baseTime !== undefined && parseTimestamp(config.baseTime) === undefined) {
       error(

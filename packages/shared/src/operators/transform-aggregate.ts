@@ -1,7 +1,9 @@
 import { type Static, Type } from 'typebox';
 import { Defaulted } from '../catalog/configured.js';
 import { defineOperator, IN, OUT } from '../catalog/operator.js';
+import { longerRetention } from '../catalog/state.js';
 import { FieldNameSchema } from '../schema/field.js';
+import { aggregatesMigration } from './aggregate-state.js';
 import { checkFieldsExist, checkIdleRetention } from './checks.js';
 import { GroupBySchema, IdleRetentionSchema, streamOf } from './common.js';
 import { type AggregateFunction, AggregatesSchema, aggregateFields } from './window-aggregate.js';
@@ -50,6 +52,19 @@ export const transformAggregate = defineOperator({
   defaults: {
     groupBy: [],
     aggregates: [{ name: 'records', fn: 'count' }],
+  },
+  state: {
+    holds: 'the running aggregates of every key so far',
+    fields: {
+      groupBy: 'shapes',
+      aggregates: aggregatesMigration<RunningAggregateConfig>(
+        'for the keys seen so far (it counts from the upgrade on)',
+        (config) => config.updateKey === undefined,
+        'with Input updates keyed by, anything but a rename: dropped',
+      ),
+      retention: longerRetention('retention', 'idle keys'),
+      updateKey: 'shapes',
+    },
   },
   infer({ config, inputs, expression, error }) {
     if (config.updateKey !== undefined) {

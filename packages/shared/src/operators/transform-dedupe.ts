@@ -36,6 +36,19 @@ export const transformDedupe = defineOperator({
   outputs: [OUT, { name: 'late', label: 'late', optional: true }],
   config: DedupeConfig,
   defaults: { key: ['id'], retention: '10m' },
+  state: {
+    holds: 'the keys seen within the retention, with when each was first seen',
+    fields: {
+      key: 'shapes',
+      // Each key's expiry is rebuilt from its first-seen time and the new retention.
+      retention: {
+        rule: 'any change: migrated, each key forgotten by the new retention; what was forgotten stays forgotten',
+        migrate: (before, after) => ({
+          says: `keys are now forgotten ${after.retention} after their first record, not ${before.retention}; the ones already forgotten stay forgotten`,
+        }),
+      },
+    },
+  },
   infer({ config, inputs, error }) {
     const retention = parseDuration(config.retention);
     if (retention === 0) {

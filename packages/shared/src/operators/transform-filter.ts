@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { defineOperator, IN, OUT } from '../catalog/operator.js';
+import { stateless } from '../catalog/state.js';
 import { ExpressionSchema } from './common.js';
 
 export const transformFilter = defineOperator({
@@ -20,6 +21,7 @@ export const transformFilter = defineOperator({
     { additionalProperties: false },
   ),
   defaults: { where: 'TRUE' },
+  state: stateless({ where: 'free' }),
   infer({ config, inputs, expression }) {
     const input = inputs.in?.[0];
     if (!input) return undefined;

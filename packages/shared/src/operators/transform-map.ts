@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { Defaulted } from '../catalog/configured.js';
 import { defineOperator, IN, OUT } from '../catalog/operator.js';
+import { stateless } from '../catalog/state.js';
 import type { Field } from '../schema/field.js';
 import { FieldNameSchema } from '../schema/field.js';
 import { checkUniqueFields } from './checks.js';
@@ -41,6 +42,7 @@ export const transformMap = defineOperator({
   outputs: [OUT],
   config: MapConfig,
   defaults: { fields: [{ name: 'value', expr: 'value' }], keepInput: true },
+  state: stateless({ fields: 'free', keepInput: 'free' }),
   infer({ config, inputs, expression, error }) {
     const input = inputs.in?.[0];
     const computed: Field[] = [];

@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { Defaulted } from '../catalog/configured.js';
 import { defineOperator, IN, OUT } from '../catalog/operator.js';
+import { longerRetention } from '../catalog/state.js';
 import { type Field, FieldNameSchema, fieldNameProblem, findField } from '../schema/field.js';
 import { capitalize, checkFieldsExist, checkIdleRetention } from './checks.js';
 import { ExpressionSchema, GroupBySchema, IdleRetentionSchema, streamOf } from './common.js';
@@ -75,6 +76,17 @@ export const transformTopN = defineOperator({
     orderBy: [{ expr: 'value', direction: 'desc' }],
     n: 10,
     rankField: 'rank',
+  },
+  state: {
+    holds: 'the records ranked so far, per key',
+    keepsInputRecords: true,
+    fields: {
+      partitionBy: 'shapes',
+      orderBy: 'shapes',
+      n: 'shapes',
+      rankField: 'free',
+      retention: longerRetention('retention', 'idle keys'),
+    },
   },
   infer({ config, inputs, expression, error }) {
     const input = inputs.in?.[0];

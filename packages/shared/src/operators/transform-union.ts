@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { defineOperator, OUT } from '../catalog/operator.js';
+import { stateless } from '../catalog/state.js';
 import type { StreamSchema } from '../schema/field.js';
 import { streamOf } from './common.js';
 
@@ -18,6 +19,7 @@ export const transformUnion = defineOperator({
   outputs: [OUT],
   config: Type.Object({}, { additionalProperties: false }),
   defaults: {},
+  state: stateless({}),
   infer({ inputs, error }) {
     const streams = inputs.in ?? [];
     const first = streams[0];

@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { Defaulted } from '../catalog/configured.js';
 import { defineOperator, IN, type InferContext, OUT } from '../catalog/operator.js';
+import { longerRetention } from '../catalog/state.js';
 import { DurationSchema } from '../schema/duration.js';
 import {
   type Field,
@@ -11,6 +12,7 @@ import {
   isNumericType,
   type StreamSchema,
 } from '../schema/field.js';
+import { aggregatesMigration } from './aggregate-state.js';
 import { capitalize } from './checks.js';
 import { ExpressionSchema, GroupBySchema, streamOf } from './common.js';
 import { checkEventTimeInput, checkWindow, TimeModeSchema, WindowSchema } from './windows.js';
@@ -115,6 +117,16 @@ export const windowAggregate = defineOperator({
     window: { type: 'tumbling', size: '1m' },
     groupBy: [],
     aggregates: [{ name: 'records', fn: 'count' }],
+  },
+  state: {
+    holds: 'its open windows and their aggregates, per key',
+    fields: {
+      window: 'shapes',
+      time: 'shapes',
+      groupBy: 'shapes',
+      aggregates: aggregatesMigration('in the windows open now'),
+      allowedLateness: longerRetention('allowedLateness', 'windows that fired'),
+    },
   },
   infer({ config, inputs, expression, error }) {
     checkWindow(config.window, error);

@@ -323,3 +323,22 @@ export class Aggregates {
     for (let a = 0; a < this.size; a++) into[a]!.merge(from[a]!);
   }
 }
+
+/**
+ * Saved accumulators (as `Aggregates.save` gave them) carried into an edited
+ * list of aggregates: `from[i]` is the old index the new aggregate i takes,
+ * or null for one that starts empty; `fns` are the new list's functions.
+ */
+export function carrySaved(
+  saved: readonly unknown[],
+  from: readonly (number | null)[],
+  fns: readonly AggregateFunction[],
+): unknown[] {
+  return from.map((j, i) => {
+    if (j !== null) {
+      if (j >= saved.length) throw new Error(`the saved accumulators have no aggregate ${j}`);
+      return saved[j];
+    }
+    return new ACCUMULATORS[fns[i]!]().save();
+  });
+}
