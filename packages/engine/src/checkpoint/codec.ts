@@ -127,17 +127,28 @@ export function serializeSnapshot(snapshot: unknown): Buffer {
 /**
  * A v2 payload, compressed as one zstd stream (on libuv's thread pool) as its
  * frames are added: one compressor for the whole file, however many blocks.
+ * The compressed bytes go to `sink` as they come, in order, so a checkpoint of
+ * gigabytes never holds its whole compressed payload in memory at once; the
+ * writer keeps the payload's length and sha256 for the header.
  */
 export class PayloadWriter {
   // Output in chunks of 1 MiB: each chunk is a turn of the event loop, which
   // waits for the job's batch in progress (the default 16 KiB made the
   // compressor wait on the job far more than work).
   readonly #stream = createZstdCompress({ chunkSize: 1 << 20 });
-  readonly #chunks: Buffer[] = [];
+  readonly #hash = createHash('sha256');
   #rawBytes = 0;
+  #payloadBytes = 0;
+  /** The sink's work so far, in order; the first failure stays. */
+  #sunk: Promise<void> = Promise.resolve();
 
-  constructor() {
-    this.#stream.on('data', (chunk: Buffer) => this.#chunks.push(chunk));
+  /** `sink` is handed each compressed chunk in order, and waited for before the next. */
+  constructor(sink: (chunk: Buffer) => Promise<void>) {
+    this.#stream.on('data', (chunk: Buffer) => {
+      this.#hash.update(chunk);
+      this.#payloadBytes += chunk.length;
+      this.#sunk = this.#sunk.then(() => sink(chunk));
+    });
   }
 
   /** Adds `bytes` as a frame. */
@@ -149,30 +160,53 @@ export class PayloadWriter {
     return this.addFramed(bytes);
   }
 
-  /** Adds bytes framed already; resolves once they are taken in, after which they may be written over. */
+  /**
+   * Adds bytes framed already; resolves once they are taken in, after which
+   * they may be written over (and once the sink has caught up with what came
+   * out before, so a slow disk holds the frames back rather than the memory).
+   */
   addFramed(bytes: Buffer): Promise<void> {
     this.#rawBytes += bytes.length;
-    return new Promise((resolve, reject) => {
+    return new Promise<void>((resolve, reject) => {
       this.#stream.write(bytes, (error) => (error ? reject(error) : resolve()));
-    });
+    }).then(() => this.#sunk);
   }
 
   get rawBytes(): number {
     return this.#rawBytes;
   }
 
-  /** The compressed payload, once every frame is in. */
-  finish(): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
+  /** Once every frame is in and the sink has had every chunk: the payload's length and sha256. */
+  finish(): Promise<{ payloadBytes: number; sha256: string }> {
+    return new Promise<void>((resolve, reject) => {
       this.#stream.once('error', reject);
-      this.#stream.once('end', () => resolve(Buffer.concat(this.#chunks)));
+      this.#stream.once('end', resolve);
       this.#stream.end();
-    });
+    })
+      .then(() => this.#sunk)
+      .then(() => ({ payloadBytes: this.#payloadBytes, sha256: this.#hash.digest('hex') }));
   }
 }
+
+/**
+ * Room for the header line of a checkpoint whose payload is not written yet:
+ * the header as it will be but for its sizes and digest, at their widest.
+ */
+export function headerRoom(
+  header: Omit<CheckpointHeader, 'rawBytes' | 'payloadBytes' | 'sha256'>,
+): number {
+  const widest = Number.MAX_SAFE_INTEGER;
+  return encodeHeader({ ...header, rawBytes: widest, payloadBytes: widest, sha256: '0'.repeat(64) })
+    .length;
+}
+
 /** The magic and the header line that go before `payload`. */
-export function encodeHeader(header: CheckpointHeader): Buffer {
-  const line = Buffer.from(`${JSON.stringify(header)}\n`, 'utf8');
+export function encodeHeader(header: CheckpointHeader, room?: number): Buffer {
+  // A header written in room made for it (headerRoom) is padded with spaces, which JSON ignores.
+  const json = JSON.stringify(header);
+  const pad = room === undefined ? 0 : room - MAGIC.length - Buffer.byteLength(json) - 1;
+  if (pad < 0) throw new Error('a checkpoint header outgrew the room made for it');
+  const line = Buffer.from(`${json}${' '.repeat(pad)}\n`, 'utf8');
   if (line.length > MAX_HEADER_BYTES)
     throw new Error(`checkpoint meta is too large: the header would be ${line.length} bytes`);
   return Buffer.concat([MAGIC, line]);

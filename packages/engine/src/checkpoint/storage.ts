@@ -16,10 +16,10 @@ import {
   decodeHeader,
   decodePayload,
   encodeHeader,
+  headerRoom,
   MAGIC,
   MAX_HEADER_BYTES,
   PayloadWriter,
-  payloadDigest,
   serializeSnapshot,
 } from './codec.js';
 import { checkPlainData } from './plain.js';
@@ -59,9 +59,9 @@ export interface CheckpointInfo {
 export interface WrittenCheckpoint extends CheckpointInfo {
   /** Time on the caller's thread: the plain-data check and v8.serialize, of the state and its blocks. */
   serializeMs: number;
-  /** From the cut until the payload was ready: serializeMs, compression (off the thread) and the waits between. */
+  /** From the cut until the payload was ready, but for writeMs: serializeMs, compression (off the thread) and the waits between. */
   encodeMs: number;
-  /** Writing, fsync of file and directory, rename. */
+  /** Writing (the payload as it is compressed, then the header), fsync of file and directory, rename. */
   writeMs: number;
 }
 
@@ -173,63 +173,93 @@ export class CheckpointStorage {
     let serializeMs = encoded.serializeMs;
     const started = performance.now() - serializeMs;
     return this.#run(async () => {
-      const writer = new PayloadWriter();
-      await writer.addFrame(raw);
-      // A block never changes, so it is written now rather than at the cut:
-      // a slice of blocks per turn of the event loop, the job's batches
-      // running in between, so a large state costs the job a share of its
-      // thread rather than a pause.
-      // Two scratches: one slice is compressed while the next is written.
-      const { blocks } = encoded;
-      const taken: (Promise<void> | undefined)[] = [undefined, undefined];
-      for (let i = 0, k = 0; i < blocks.length; k ^= 1) {
-        await new Promise((resolve) => setImmediate(resolve));
-        // Taken in by the compressor before its scratch is written over.
-        await taken[k];
-        const scratch = this.#scratches[k]!;
-        const began = performance.now();
-        do {
-          if (this.#checkPlain) checkPlainData(blocks[i]);
-          scratch.frame(blocks[i++]!);
-        } while (
-          i < blocks.length &&
-          performance.now() - began < BLOCK_SLICE_MS &&
-          scratch.size < BLOCK_SLICE_BYTES
-        );
-        serializeMs += performance.now() - began;
-        taken[k] = writer.addFramed(scratch.take());
-      }
-      await Promise.all(taken);
-      const payload = await writer.finish();
-      const rawBytes = writer.rawBytes;
-      const encodeMs = performance.now() - started;
       const id = this.#nextId;
-      const header: CheckpointHeader = {
+      const file = fileName(meta.kind, id);
+      const header = {
         format: CHECKPOINT_FORMAT,
         id,
         kind: meta.kind,
         createdAt,
         meta,
-        compression: 'zstd',
-        rawBytes,
-        payloadBytes: payload.length,
-        sha256: payloadDigest(payload),
+        compression: 'zstd' as const,
         references: [...references],
       };
-      const head = encodeHeader(header);
-      const file = fileName(meta.kind, id);
-      const writeStarted = performance.now();
-      await this.#writeAtomically(file, head, payload);
+      // The payload goes to the file as it is compressed, after room left for
+      // the header, which is written last (it holds the payload's size and digest).
+      const room = headerRoom(header);
+      const temporary = join(this.dir, `${file}.tmp-${randomBytes(8).toString('hex')}`);
+      const handle = await open(temporary, 'wx', 0o600);
+      let written: { rawBytes: number; payloadBytes: number; sha256: string; writeMs: number };
+      try {
+        let position = room;
+        let writeMs = 0;
+        const writer = new PayloadWriter(async (chunk) => {
+          const began = performance.now();
+          await handle.write(chunk, 0, chunk.length, position);
+          position += chunk.length;
+          writeMs += performance.now() - began;
+        });
+        await writer.addFrame(raw);
+        // A block never changes, so it is written now rather than at the cut:
+        // a slice of blocks per turn of the event loop, the job's batches
+        // running in between, so a large state costs the job a share of its
+        // thread rather than a pause.
+        // Two scratches: one slice is compressed while the next is written.
+        const { blocks } = encoded;
+        const taken: (Promise<void> | undefined)[] = [undefined, undefined];
+        for (let i = 0, k = 0; i < blocks.length; k ^= 1) {
+          await new Promise((resolve) => setImmediate(resolve));
+          // Taken in by the compressor before its scratch is written over.
+          await taken[k];
+          const scratch = this.#scratches[k]!;
+          const began = performance.now();
+          do {
+            if (this.#checkPlain) checkPlainData(blocks[i]);
+            scratch.frame(blocks[i++]!);
+          } while (
+            i < blocks.length &&
+            performance.now() - began < BLOCK_SLICE_MS &&
+            scratch.size < BLOCK_SLICE_BYTES
+          );
+          serializeMs += performance.now() - began;
+          taken[k] = writer.addFramed(scratch.take());
+        }
+        await Promise.all(taken);
+        const { payloadBytes, sha256 } = await writer.finish();
+        const began = performance.now();
+        const head = encodeHeader(
+          { ...header, rawBytes: writer.rawBytes, payloadBytes, sha256 },
+          room,
+        );
+        await handle.write(head, 0, head.length, 0);
+        await handle.sync();
+        writeMs += performance.now() - began;
+        written = { rawBytes: writer.rawBytes, payloadBytes, sha256, writeMs };
+      } catch (error) {
+        await handle.close().catch(() => {});
+        await rm(temporary, { force: true }).catch(() => {});
+        throw error;
+      }
+      const began = performance.now();
+      try {
+        await handle.close();
+        await rename(temporary, join(this.dir, file));
+      } catch (error) {
+        await rm(temporary, { force: true }).catch(() => {});
+        throw error;
+      }
+      await this.#syncDir();
       // Taken only once the file is in place: a failed write reuses its id.
       this.#nextId = id + 1;
-      const writeMs = performance.now() - writeStarted;
+      const writeMs = written.writeMs + performance.now() - began;
+      const encodeMs = performance.now() - started - writeMs;
       if (meta.kind === 'checkpoint') await this.#prune();
       return {
         id,
         kind: meta.kind,
         createdAt,
-        bytes: head.length + payload.length,
-        rawBytes,
+        bytes: room + written.payloadBytes,
+        rawBytes: written.rawBytes,
         file,
         meta,
         references: [...references],
@@ -399,24 +429,6 @@ export class CheckpointStorage {
    * Temp file in the same directory, fsync, rename into place, fsync the
    * directory: after a crash the file is either whole under its name or absent.
    */
-  async #writeAtomically(file: string, head: Buffer, payload: Buffer): Promise<void> {
-    const temporary = join(this.dir, `${file}.tmp-${randomBytes(8).toString('hex')}`);
-    try {
-      const handle = await open(temporary, 'wx', 0o600);
-      try {
-        await handle.writev([head, payload]);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temporary, join(this.dir, file));
-    } catch (error) {
-      await rm(temporary, { force: true }).catch(() => {});
-      throw error;
-    }
-    await this.#syncDir();
-  }
-
   async #syncDir(): Promise<void> {
     const handle = await open(this.dir, 'r');
     try {
