@@ -4,9 +4,13 @@
 // version, with the exceptions the plan declares (a new aggregate is partial
 // in the windows open at the cut; rows that left before the cut have the old
 // fields).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { type Pipeline, type PipelineNode, planUpgrade, type Row } from '@sluice/shared';
 import { describe, expect, it } from 'vitest';
+import { CheckpointStorage } from '../checkpoint/storage.js';
 import type { PreviewView } from '../operators/sinks.js';
 import type { JobSnapshot } from './checkpoint.js';
 import { type JobOptions, startJob } from './job.js';
@@ -303,6 +307,41 @@ describe('a restore into an edited pipeline', () => {
         (w) => w.window_start === row.window_start && w.key === row.key,
       )!;
       expect(row.records as number).toBeLessThan(full.records as number);
+    }
+  });
+});
+
+describe('a job upgraded into another version', () => {
+  it('checkpoints the new version at once, so a crash before its first interval resumes in it', async () => {
+    const before = counts;
+    const after = pipeline(
+      [
+        gen,
+        { id: 'all', kind: 'transform.filter', config: { where: 'n >= 0' } },
+        windowNode({}),
+        preview,
+      ],
+      [
+        ['gen', 'all'],
+        ['all', 'win'],
+        ['win', 'out'],
+      ],
+    );
+    const snapshot = await snapshotAfter(before, 3);
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-upgrade-'));
+    try {
+      const storage = new CheckpointStorage(dir);
+      // An hour between checkpoints, and stopped at its first batch without a last one.
+      const job = startJob(after, {
+        checkpoints: { intervalMs: 3_600_000, storage, meta: { version: 2 } },
+        restore: { snapshot, upgrade: { before, plan: planUpgrade(before, after) } },
+        stopRequested: () => ({ drain: false }),
+      });
+      await job.done;
+      const written = await storage.list();
+      expect(written.map((c) => [c.kind, c.meta.version])).toEqual([['checkpoint', 2]]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -196,6 +196,9 @@ export class Job implements NodeHost {
         options.restore?.blocks,
       );
       this.#checkpoints.start();
+      // Upgraded into another version, the job checkpoints that version at once: until it
+      // does, the only state to resume from after a crash would be the old version's savepoint.
+      if (options.restore?.upgrade) void this.#checkpoints.take('checkpoint');
     }
     this.#startTicker(options.metricsIntervalMs ?? 1000);
     this.#commits = new SourceCommits({
