@@ -2,6 +2,7 @@
 // (the records left out are counted), instead of only flooding a terminal.
 import { join } from 'node:path';
 import { expect, requireBuiltWebApp, SCREENSHOTS, test } from '../support/fixtures.js';
+import { openPipeline } from '../support/pipelines.js';
 
 const NAME = 'Numbers to the console';
 
@@ -32,11 +33,7 @@ test("shows a console step's latest lines below the canvas, with what was left o
   expect(imported.status()).toBe(201);
 
   await page.goto(sluice.loginURL);
-  await page.getByRole('button', { name: 'Pipelines', exact: true }).click();
-  await page
-    .getByRole('dialog', { name: 'Pipelines' })
-    .getByRole('button', { name: new RegExp(`^${NAME}`) })
-    .click();
+  await openPipeline(page, NAME);
   await page.getByRole('button', { name: 'Deploy' }).click();
   await expect(page.getByText('Live — job running')).toBeVisible();
 

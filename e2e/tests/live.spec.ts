@@ -4,8 +4,8 @@
 // bad records, with the reason, on the step, while the job keeps running.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
 import { expect, requireBuiltWebApp, SCREENSHOTS, test } from '../support/fixtures.js';
+import { openPipeline } from '../support/pipelines.js';
 import { REPO_ROOT } from '../support/sluice-server.js';
 
 const EXAMPLE = 'Orders per category every 2 seconds';
@@ -16,15 +16,6 @@ const FAILING = 'Orders with a failing cast';
  */
 const FIRST_WINDOW_MS = 8_000;
 const WINDOW_MS = 2_000;
-
-async function openPipeline(page: Page, name: string) {
-  await page.getByRole('button', { name: 'Pipelines', exact: true }).click();
-  await page
-    .getByRole('dialog', { name: 'Pipelines' })
-    .getByRole('button', { name: new RegExp(`^${name}`) })
-    .click();
-  await expect(page.getByRole('textbox', { name: 'Pipeline name' })).toHaveValue(name);
-}
 
 test('deploy, watch, inspect, stop, and find the bad records of a failing step', async ({
   page,
@@ -116,6 +107,8 @@ test('deploy, watch, inspect, stop, and find the bad records of a failing step',
   await expect(inspector.getByText(/records so far/)).toHaveCount(0);
   await expect(inspector.getByRole('button', { name: 'Pause' })).toHaveCount(0);
   await expect(sampled.locator('tbody tr').first()).toBeVisible();
+  await expect(results.getByRole('button', { name: 'Pause' })).toHaveCount(0);
+  await expect(rows.first()).toBeVisible();
   await page.getByRole('button', { name: 'Back to editing' }).click();
   await expect(page.getByRole('button', { name: 'Deploy' })).toBeEnabled();
 

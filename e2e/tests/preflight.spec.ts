@@ -5,6 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, mintLoginURL, requireBuiltWebApp, test } from '../support/fixtures.js';
+import { openPipeline } from '../support/pipelines.js';
 import {
   type RestartableSluiceServer,
   startRestartableSluiceServer,
@@ -55,11 +56,7 @@ test('a missing file is said on its node before deploying, and clears once the f
   expect(imported.status).toBe(201);
 
   await page.goto(await mintLoginURL(server));
-  await page.getByRole('button', { name: 'Pipelines', exact: true }).click();
-  await page
-    .getByRole('dialog', { name: 'Pipelines' })
-    .getByRole('button', { name: new RegExp(`^${NAME}`) })
-    .click();
+  await openPipeline(page, NAME);
   const problems = page.getByRole('region', { name: 'Problems' });
   await expect(problems).toContainText('The file cannot be read');
   await expect(problems).toContainText('incoming/orders.jsonl');

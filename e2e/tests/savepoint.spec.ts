@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, requireBuiltWebApp, SCREENSHOTS, test } from '../support/fixtures.js';
+import { openPipeline } from '../support/pipelines.js';
 import { REPO_ROOT } from '../support/sluice-server.js';
 
 const NAME = 'Orders per category, kept through a stop';
@@ -32,11 +33,7 @@ test('stop with a savepoint, resume from the Jobs dialog, and see where it resum
   expect(imported.status()).toBe(201);
 
   await page.goto(sluice.loginURL);
-  await page.getByRole('button', { name: 'Pipelines', exact: true }).click();
-  await page
-    .getByRole('dialog', { name: 'Pipelines' })
-    .getByRole('button', { name: new RegExp(`^${NAME}`) })
-    .click();
+  await openPipeline(page, NAME);
   await page.getByRole('button', { name: 'Deploy' }).click();
   await expect(page.getByText('Live — job running')).toBeVisible();
   // A fresh deploy resumed from nothing; its checkpoints show as they are taken.

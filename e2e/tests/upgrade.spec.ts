@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { Pipeline, PreviewView } from '@sluice/shared';
 import { expect, requireBuiltWebApp, test } from '../support/fixtures.js';
+import { openPipeline } from '../support/pipelines.js';
 import { REPO_ROOT } from '../support/sluice-server.js';
 
 const NAME = 'Counts per five seconds, upgraded';
@@ -117,11 +118,7 @@ test('an edit of a running window job, deployed keeping state: the open window c
 
   // The edited version, on the canvas; the job of the first runs meanwhile.
   await page.goto(sluice.loginURL);
-  await page.getByRole('button', { name: 'Pipelines', exact: true }).click();
-  await page
-    .getByRole('dialog', { name: 'Pipelines' })
-    .getByRole('button', { name: new RegExp(`^${NAME}`) })
-    .click();
+  await openPipeline(page, NAME);
   // Into the window's first five seconds, so it is open when the upgrade comes.
   await expect
     .poll(async () => (await job(request, sluice.auth, jobId)).totals.recordsIn, {

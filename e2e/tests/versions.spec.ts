@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, requireBuiltWebApp, SCREENSHOTS, test } from '../support/fixtures.js';
+import { openPipeline } from '../support/pipelines.js';
 import { REPO_ROOT } from '../support/sluice-server.js';
 
 const NAME = 'Orders per category, compared';
@@ -69,11 +70,7 @@ test('history, a named version, the deployed mark and a side-by-side diff', asyn
   const job = (await deployed.json()).id;
 
   await page.goto(sluice.loginURL);
-  await page.getByRole('button', { name: 'Pipelines', exact: true }).click();
-  await page
-    .getByRole('dialog', { name: 'Pipelines' })
-    .getByRole('button', { name: new RegExp(`^${NAME}`) })
-    .click();
+  await openPipeline(page, NAME);
   await page.getByRole('button', { name: 'Version history' }).click();
   const history = page.getByRole('dialog', { name: 'Version history' });
   const rows = history.getByRole('listitem');

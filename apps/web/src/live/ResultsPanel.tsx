@@ -147,6 +147,8 @@ function ConsoleLines({ nodeId }: { nodeId: string }) {
 
 function PreviewResults({ nodeId }: { nodeId: string }) {
   const { view, problem } = usePreview<PreviewView>(nodeId);
+  // Pausing means something only while results may still come.
+  const running = useEditor((s) => s.live.job?.status === 'running');
   const values = useMemo(() => (view ? valueFieldsOf(view.fields) : []), [view]);
   const [valueField, setValueField] = useState<string | undefined>(undefined);
   const field = values.includes(valueField ?? '') ? valueField! : values[0];
@@ -167,6 +169,7 @@ function PreviewResults({ nodeId }: { nodeId: string }) {
         columns={columns}
         rows={rows}
         total={view?.total}
+        live={running}
         empty="No results yet: nothing has reached this step. A window's results arrive once the watermark passes its end."
       />
       {chart && chart.x.length > 0 && (

@@ -3,6 +3,7 @@
 // tag), with "Deploy keeping state", "Deploy from scratch" and "Cancel".
 // Not modal over the canvas: the graph it colours stays in view.
 import type { NodePlan, NodePlanStatus, UpgradePlan } from '@sluice/shared';
+import { useReactFlow } from '@xyflow/react';
 import { X } from 'lucide-react';
 import { useEffect, useId, useRef } from 'react';
 import { useStore } from 'zustand';
@@ -25,9 +26,20 @@ export function UpgradePlanDialog() {
   const nodes = useEditor((s) => s.document.nodes);
   const id = useId();
   const panel = useRef<HTMLElement>(null);
+  const flow = useReactFlow();
   useEffect(() => {
-    if (offer) panel.current?.querySelector<HTMLElement>('button.primary')?.focus();
-  }, [offer]);
+    if (!offer) return;
+    panel.current?.querySelector<HTMLElement>('button.primary')?.focus();
+    // The whole graph in the part of the canvas the panel leaves free, so no step is under it.
+    const pane = document.querySelector('.react-flow')?.getBoundingClientRect();
+    const box = panel.current?.getBoundingClientRect();
+    if (!pane || !box) return;
+    const covered = Math.max(0, pane.right - box.left);
+    void flow.fitView({
+      padding: { top: '40px', bottom: '24px', left: '24px', right: `${covered + 24}px` },
+      maxZoom: 1,
+    });
+  }, [offer, flow]);
   if (!offer) return null;
   const { plan, job, version } = offer;
   const running = job.status === 'running';
