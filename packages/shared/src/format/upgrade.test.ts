@@ -488,6 +488,11 @@ describe('planUpgrade, across a pipeline', () => {
     expect(plan.summary).toBe('3 kept, 2 new');
   });
 
+  it('lists the nodes in the order records flow, whatever their order in the document', () => {
+    const shuffled: Pipeline = { ...base, nodes: [sink, windowNode, source] };
+    expect(planUpgrade(shuffled, shuffled).nodes.map((n) => n.id)).toEqual(['gen', 'win', 'out']);
+  });
+
   it('says what a migration carries: accumulators by the old index, a new aggregate empty', () => {
     const after = structuredClone(base);
     after.nodes[1]!.config = window({

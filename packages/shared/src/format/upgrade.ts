@@ -11,6 +11,7 @@ import { withDefaults } from '../catalog/configured.js';
 import type { OperatorDefinition } from '../catalog/operator.js';
 import type { MigrationVerdict, StateRole } from '../catalog/state.js';
 import type { StreamSchema } from '../schema/field.js';
+import { topologicalOrder } from '../validation/graph.js';
 import { analyzePipeline } from '../validation/validate.js';
 import { diffPipelines, type FieldChange, nodeName } from './diff.js';
 import type { Pipeline, PipelineNode } from './pipeline.js';
@@ -24,7 +25,8 @@ export function planUpgrade(before: Pipeline, after: Pipeline): UpgradePlan {
   const old = new Map(before.nodes.map((node) => [node.id, node]));
   const schemas = { before: inputSchemas(before), after: inputSchemas(after) };
   const nodes: NodePlan[] = [];
-  for (const node of after.nodes) {
+  // In the order records flow (sources first), as a reader of the plan follows the graph.
+  for (const node of flowOrder(after)) {
     const previous = old.get(node.id);
     nodes.push(
       previous
@@ -36,6 +38,16 @@ export function planUpgrade(before: Pipeline, after: Pipeline): UpgradePlan {
   for (const node of before.nodes) if (!kept.has(node.id)) nodes.push(removedNode(node));
   const dropsState = nodes.some((n) => n.status === 'dropped');
   return { nodes, dropsState, notes: notesOn(nodes, after), summary: summarize(nodes) };
+}
+
+function flowOrder(pipeline: Pipeline): PipelineNode[] {
+  const byId = new Map(pipeline.nodes.map((node) => [node.id, node]));
+  const { order } = topologicalOrder([...byId.keys()], pipeline.edges);
+  const placed = new Set(order);
+  return [
+    ...order.map((id) => byId.get(id)!),
+    ...pipeline.nodes.filter((node) => !placed.has(node.id)),
+  ];
 }
 
 type Schemas = Record<'before' | 'after', Map<string, string>>;
