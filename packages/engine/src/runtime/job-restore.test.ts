@@ -9,7 +9,7 @@ import { deserialize, serialize } from 'node:v8';
 import type { Pipeline, PipelineNode } from '@sluice/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointStorage, type RestoredCheckpoint } from '../checkpoint/storage.js';
-import type { PreviewView } from '../operators/sinks.js';
+import { keyedDatagen, previewOutput } from '../testing/pipelines.js';
 import type { JobSnapshot } from './checkpoint.js';
 import { ManualClock } from './clock.js';
 import { type JobOptions, RestoreError, restoreFrom, startJob } from './job.js';
@@ -46,37 +46,10 @@ const perKey: PipelineNode = {
 };
 
 function datagen(id: string, count: number, seed = 1): PipelineNode {
-  return {
-    id,
-    kind: 'source.datagen',
-    config: {
-      count,
-      seed,
-      fields: [
-        { name: 'n', type: 'long', generator: { kind: 'sequence' } },
-        { name: 'key', type: 'string', generator: { kind: 'choice', values: ['a', 'b', 'c'] } },
-        {
-          name: 'ts',
-          type: 'timestamp',
-          generator: {
-            kind: 'timestamp',
-            start: '2024-01-01T00:00:00Z',
-            step: '1s',
-            maxDelay: '3s',
-          },
-        },
-      ],
-      eventTime: { field: 'ts', maxOutOfOrderness: '3s' },
-    },
-  };
+  return keyedDatagen(id, { count, seed, step: '1s', maxDelay: '3s' });
 }
 
-async function outputOf(p: Pipeline, options: JobOptions = {}): Promise<PreviewView> {
-  const job = startJob(p, options);
-  const result = await job.done;
-  expect(result.status).toBe('finished');
-  return job.inspect('out') as PreviewView;
-}
+const outputOf = previewOutput;
 
 /**
  * Runs until the source loops have asked `batches` times whether to stop

@@ -12,33 +12,12 @@ import {
 } from '@sluice/shared';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { keyedDatagen } from '../testing/pipelines.js';
 import type { JobSnapshot } from './checkpoint.js';
 import { ManualClock } from './clock.js';
 import { type JobOptions, startJob } from './job.js';
 
-const gen: PipelineNode = {
-  id: 'gen',
-  kind: 'source.datagen',
-  config: {
-    count: 3000,
-    seed: 9,
-    fields: [
-      { name: 'n', type: 'long', generator: { kind: 'sequence' } },
-      { name: 'key', type: 'string', generator: { kind: 'choice', values: ['a', 'b', 'c'] } },
-      {
-        name: 'ts',
-        type: 'timestamp',
-        generator: {
-          kind: 'timestamp',
-          start: '2024-01-01T00:00:00Z',
-          step: '50ms',
-          maxDelay: '1s',
-        },
-      },
-    ],
-    eventTime: { field: 'ts', maxOutOfOrderness: '1s' },
-  },
-};
+const gen = keyedDatagen('gen', { count: 3000, seed: 9, step: '50ms', maxDelay: '1s' });
 
 const AGGREGATES = [
   [{ name: 'records', fn: 'count' }],

@@ -11,9 +11,9 @@ import { deserialize, serialize } from 'node:v8';
 import { type Pipeline, type PipelineNode, planUpgrade, type Row } from '@sluice/shared';
 import { describe, expect, it } from 'vitest';
 import { CheckpointStorage } from '../checkpoint/storage.js';
-import type { PreviewView } from '../operators/sinks.js';
+import { keyedDatagen, previewOutput } from '../testing/pipelines.js';
 import type { JobSnapshot } from './checkpoint.js';
-import { type JobOptions, startJob } from './job.js';
+import { startJob } from './job.js';
 
 function pipeline(nodes: PipelineNode[], edges: [string, string][]): Pipeline {
   return {
@@ -24,29 +24,7 @@ function pipeline(nodes: PipelineNode[], edges: [string, string][]): Pipeline {
   };
 }
 
-const gen: PipelineNode = {
-  id: 'gen',
-  kind: 'source.datagen',
-  config: {
-    count: 6000,
-    seed: 5,
-    fields: [
-      { name: 'n', type: 'long', generator: { kind: 'sequence' } },
-      { name: 'key', type: 'string', generator: { kind: 'choice', values: ['a', 'b', 'c'] } },
-      {
-        name: 'ts',
-        type: 'timestamp',
-        generator: {
-          kind: 'timestamp',
-          start: '2024-01-01T00:00:00Z',
-          step: '50ms',
-          maxDelay: '1s',
-        },
-      },
-    ],
-    eventTime: { field: 'ts', maxOutOfOrderness: '1s' },
-  },
-};
+const gen = keyedDatagen('gen', { count: 6000, seed: 5, step: '50ms', maxDelay: '1s' });
 const preview: PipelineNode = { id: 'out', kind: 'sink.preview', config: { capacity: 10_000 } };
 
 function windowNode(config: Record<string, unknown>): PipelineNode {
@@ -70,12 +48,7 @@ const counts = pipeline(
   ],
 );
 
-async function outputOf(p: Pipeline, options: JobOptions = {}): Promise<PreviewView> {
-  const job = startJob(p, options);
-  const result = await job.done;
-  expect(result.status).toBe('finished');
-  return job.inspect('out') as PreviewView;
-}
+const outputOf = previewOutput;
 
 /** Runs until the source loop has asked `batches` times whether to stop, then snapshots and stops. */
 async function snapshotAfter(p: Pipeline, batches: number): Promise<JobSnapshot> {
