@@ -148,6 +148,8 @@ export class PayloadWriter {
       this.#hash.update(chunk);
       this.#payloadBytes += chunk.length;
       this.#sunk = this.#sunk.then(() => sink(chunk));
+      // A failed write is reported by the next addFramed or finish, not as an unhandled rejection meanwhile.
+      this.#sunk.catch(() => {});
     });
   }
 

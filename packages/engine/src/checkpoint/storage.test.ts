@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,13 @@ import { zstdCompressSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../runtime/clock.js';
 import { BlockLedger } from './blocks.js';
-import { CheckpointFormatError, CheckpointReadError, MAGIC, payloadDigest } from './codec.js';
+import {
+  CheckpointFormatError,
+  CheckpointReadError,
+  MAGIC,
+  PayloadWriter,
+  payloadDigest,
+} from './codec.js';
 import { SnapshotValueError } from './plain.js';
 import { CheckpointStorage, type CheckpointStorageOptions } from './storage.js';
 
@@ -335,6 +342,25 @@ describe('CheckpointStorage writes', () => {
     await expect(store.write({}, checkpoint)).rejects.toThrow(/EEXIST|ENOTDIR/);
     await rm(dir);
     expect((await store.write({}, checkpoint)).id).toBe(1);
+  });
+
+  it('reports a payload write that fails from the next frame or the finish, never as an unhandled rejection', async () => {
+    let chunks = 0;
+    const writer = new PayloadWriter(async () => {
+      if (++chunks === 2) throw new Error('the disk is full');
+    });
+    // Incompressible, so the compressor hands out several 1 MiB chunks.
+    const frames = [randomBytes(3 << 20), randomBytes(3 << 20)];
+    const outcome = (async () => {
+      for (const frame of frames) {
+        await writer.addFrame(frame);
+        // Turns of the event loop between frames, as a checkpoint writes them.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      return writer.finish();
+    })();
+    await expect(outcome).rejects.toThrow('the disk is full');
+    expect(chunks).toBeGreaterThanOrEqual(2);
   });
 
   it('rejects a write that fails and leaves the checkpoint before it whole', async () => {
