@@ -51,6 +51,27 @@ describe('block bytes', () => {
     );
   });
 
+  it('give back long runs of text exactly, whatever string comes last', () => {
+    // Text is written in runs of 256 strings as ASCII until one is not: a
+    // late string of other letters (or a lone surrogate) rewrites the whole.
+    const scratch = new BlockScratch();
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: 'grapheme-ascii' }), { minLength: 257, maxLength: 700 }),
+        fc.oneof(fc.string({ unit: 'binary', minLength: 1 }), fc.constantFrom('é', '\ud800', '€')),
+        fc.nat(),
+        (ascii, other, at) => {
+          const words: (string | null)[] = [...ascii, null];
+          words.splice(at % words.length, 0, other);
+          const block = { kind: 'values', values: words };
+          scratch.frame(block);
+          expect(decodeFrames(Buffer.from(scratch.take()))).toStrictEqual([block]);
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+
   it('refuses bytes cut short, saying where', () => {
     const scratch = new BlockScratch();
     scratch.frame({ kind: 'values', values: ['a', 'bc', null] });

@@ -133,24 +133,44 @@ export class BlockScratch {
       else end += v.length;
       ends[i] = end;
     }
-    // Joined in short runs (cheap for the collector to drop), all written in
-    // one encoding: latin1 when every run is ASCII, else UTF-16LE.
-    const runs: string[] = [];
-    let ascii = true;
-    for (let i = 0; i < n; i += TEXT_RUN) {
-      // join() writes NULL as ''; the flags say which they were.
-      const run = values.slice(i, i + TEXT_RUN).join('');
-      if (ascii && Buffer.byteLength(run, 'utf8') !== run.length) ascii = false;
-      runs.push(run);
-    }
     this.#u32(n);
-    this.#u8(ascii ? 0 : 1);
+    const encodingAt = this.#at;
+    this.#u8(0);
     this.#bytes(ends);
     this.#bytes(nulls);
-    this.#room(ascii ? end : end * 2);
-    for (const run of runs)
-      this.#at += this.#buffer.write(run, this.#at, ascii ? 'latin1' : 'utf16le');
+    const textAt = this.#at;
+    // Room for UTF-8 at its widest: written so, a run tells whether it was
+    // ASCII (as many bytes as UTF-16 units), and ASCII reads back as latin1.
+    this.#room(end * 3);
+    for (let i = 0; i < n; i += TEXT_RUN) {
+      const run = runOf(values, i);
+      const written = this.#buffer.write(run, this.#at, 'utf8');
+      if (written !== run.length) {
+        // Not ASCII: all of it again as UTF-16LE, exact for any string.
+        this.#buffer[encodingAt] = 1;
+        this.#at = textAt;
+        for (let j = 0; j < n; j += TEXT_RUN)
+          this.#at += this.#buffer.write(runOf(values, j), this.#at, 'utf16le');
+        return;
+      }
+      this.#at += written;
+    }
   }
+}
+
+/**
+ * The strings from `from` on, TEXT_RUN of them, as one (NULL as ''). Joined
+ * by `+=`, which is cheaper to write out than join(); short enough to stay in
+ * the young generation.
+ */
+function runOf(values: readonly (string | null)[], from: number): string {
+  const to = Math.min(values.length, from + TEXT_RUN);
+  let run = '';
+  for (let i = from; i < to; i++) {
+    const v = values[i];
+    if (v !== null) run += v;
+  }
+  return run;
 }
 
 /** Reads what BlockScratch.encode wrote. Throws on bytes it did not write. */
