@@ -2,7 +2,8 @@
 // blocks. An operator that buffers many rows until something fires (a window
 // join's left side) keeps them here rather than as millions of small objects:
 // a block of 16 384 numbers is one Float64Array, a block of strings that
-// repeat is each distinct one once and a code per value. That is far less for the garbage collector to walk,
+// repeat is each distinct one once and a code per value, a block of other
+// strings is one run of their bytes. That is far less for the garbage collector to walk,
 // and a sealed block never changes, so a checkpoint writes it once and later
 // checkpoints only name it (checkpoint/blocks.ts).
 //
@@ -26,6 +27,17 @@ type SealedBlock =
       readonly nulls: Uint8Array | null;
     }
   /** 0 false, 1 true, 2 NULL. */
+  /**
+   * Strings that hardly repeat, as bytes outside the heap: latin1 when every
+   * one is ASCII (`wide` 0), else UTF-16LE (1); `ends` in UTF-16 units.
+   */
+  | {
+      readonly kind: 'text';
+      readonly bytes: Uint8Array;
+      readonly ends: Uint32Array;
+      readonly nulls: Uint8Array | null;
+      readonly wide: number;
+    }
   | { readonly kind: 'boolean'; readonly values: Uint8Array }
   | { readonly kind: 'values'; readonly values: readonly unknown[] };
 
@@ -68,13 +80,9 @@ function seal(values: unknown[], tryDictionary: boolean): SealedBlock {
       return { kind: 'number', values: out, nulls: nullsOf(values) };
     }
     case 'string':
-      // Strings that hardly repeat stay as they are: copying them would take
-      // more memory than the references to them (often slices of one string).
       return (
-        (tryDictionary ? dictionaryOf(values as (string | null)[]) : undefined) ?? {
-          kind: 'values',
-          values,
-        }
+        (tryDictionary ? dictionaryOf(values as (string | null)[]) : undefined) ??
+        textOf(values as (string | null)[])
       );
     case 'boolean': {
       const out = new Uint8Array(n);
@@ -86,8 +94,16 @@ function seal(values: unknown[], tryDictionary: boolean): SealedBlock {
   }
 }
 
-function read(block: SealedBlock, i: number): unknown {
+function read(block: SealedBlock, i: number, view: Buffer | undefined): unknown {
   switch (block.kind) {
+    case 'text': {
+      if (block.nulls !== null && block.nulls[i] === 1) return null;
+      const start = i === 0 ? 0 : block.ends[i - 1]!;
+      const end = block.ends[i]!;
+      return block.wide === 0
+        ? view!.toString('latin1', start, end)
+        : view!.toString('utf16le', start * 2, end * 2);
+    }
     case 'number':
       return block.nulls !== null && block.nulls[i] === 1 ? null : block.values[i];
     case 'dictionary':
@@ -99,6 +115,58 @@ function read(block: SealedBlock, i: number): unknown {
     default:
       return block.values[i];
   }
+}
+
+/** Strings joined at a time while written out: short enough to stay in the young generation. */
+const TEXT_RUN = 256;
+
+/**
+ * The strings as one run of bytes and where each ends: one object for the
+ * collector instead of thousands, and bytes a checkpoint copies as they are.
+ */
+function textOf(values: readonly (string | null)[]): SealedBlock {
+  const n = values.length;
+  const ends = new Uint32Array(n);
+  let end = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v !== null) end += v!.length;
+    ends[i] = end;
+  }
+  const nulls = nullsOf(values);
+  // Written as UTF-8, a run says whether it was ASCII (as many bytes as
+  // units); four bytes of room past the end so a wider run cannot pass as one.
+  const bytes = new Uint8Array(end + 4);
+  const view = viewOf(bytes);
+  let at = 0;
+  for (let i = 0; i < n; i += TEXT_RUN) {
+    const run = runOf(values, i);
+    const written = view.write(run, at, 'utf8');
+    if (written !== run.length) {
+      const wide = new Uint8Array(end * 2);
+      const wideView = viewOf(wide);
+      at = 0;
+      for (let j = 0; j < n; j += TEXT_RUN) at += wideView.write(runOf(values, j), at, 'utf16le');
+      return { kind: 'text', bytes: wide, ends, nulls, wide: 1 };
+    }
+    at += written;
+  }
+  return { kind: 'text', bytes: bytes.subarray(0, end), ends, nulls, wide: 0 };
+}
+
+/** The strings from `from` on, TEXT_RUN of them, as one (NULL as ''). */
+function runOf(values: readonly (string | null)[], from: number): string {
+  const to = Math.min(values.length, from + TEXT_RUN);
+  let run = '';
+  for (let i = from; i < to; i++) {
+    const v = values[i];
+    if (v !== null) run += v;
+  }
+  return run;
+}
+
+function viewOf(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /**
@@ -126,12 +194,23 @@ function dictionaryOf(values: readonly (string | null)[]): SealedBlock | undefin
   return { kind: 'dictionary', words, codes, nulls: nullsOf(values) };
 }
 
-const KINDS: ReadonlySet<string> = new Set(['number', 'dictionary', 'boolean', 'values']);
+const KINDS: ReadonlySet<string> = new Set(['number', 'dictionary', 'text', 'boolean', 'values']);
 
 function asBlock(plain: object): SealedBlock {
   const kind = (plain as { kind?: unknown }).kind;
   if (typeof kind !== 'string' || !KINDS.has(kind))
     throw new Error(`a state block of kind ${String(kind)} is not one of a column's`);
+  if (kind === 'text') {
+    const { bytes, ends, wide } = plain as { bytes?: unknown; ends?: unknown; wide?: unknown };
+    const units = ends instanceof Uint32Array && ends.length > 0 ? ends[ends.length - 1]! : 0;
+    if (
+      !(bytes instanceof Uint8Array) ||
+      !(ends instanceof Uint32Array) ||
+      (wide !== 0 && wide !== 1) ||
+      bytes.length !== units * (wide === 1 ? 2 : 1)
+    )
+      throw new Error('a state block of text is damaged');
+  }
   return plain as SealedBlock;
 }
 
@@ -148,6 +227,8 @@ export class Column {
   readonly #bits: number;
   readonly #mask: number;
   #sealed: SealedBlock[] = [];
+  /** A Buffer over each text block's bytes (to slice strings from), by block. */
+  #views: (Buffer | undefined)[] = [];
   #open: unknown[] = [];
   /**
    * Blocks to seal before counting strings for a dictionary again, after a
@@ -172,9 +253,9 @@ export class Column {
     if (this.#open.length > this.#mask) {
       const block = seal(this.#open, this.#skipDictionary === 0);
       if (this.#skipDictionary > 0) this.#skipDictionary--;
-      else if (block.kind === 'values' && typeof this.#open[0] === 'string')
-        this.#skipDictionary = DICTIONARY_RETRY;
+      else if (block.kind === 'text') this.#skipDictionary = DICTIONARY_RETRY;
       this.#sealed.push(block);
+      this.#views.push(block.kind === 'text' ? viewOf(block.bytes) : undefined);
       this.#open = [];
     }
   }
@@ -182,7 +263,8 @@ export class Column {
   /** The i-th value; i < length. */
   get(i: number): unknown {
     const block = i >>> this.#bits;
-    if (block < this.#sealed.length) return read(this.#sealed[block]!, i & this.#mask);
+    if (block < this.#sealed.length)
+      return read(this.#sealed[block]!, i & this.#mask, this.#views[block]);
     return this.#open[i & this.#mask];
   }
 
@@ -198,6 +280,9 @@ export class Column {
   static decode(plain: ColumnSnapshot, blocks: BlockReader): Column {
     const column = new Column(plain.bits);
     column.#sealed = plain.sealed.map((reference) => asBlock(blocks.get(reference)));
+    column.#views = column.#sealed.map((block) =>
+      block.kind === 'text' ? viewOf(block.bytes) : undefined,
+    );
     if (plain.open.length > column.#mask)
       throw new Error(`a column's open block holds ${plain.open.length} values`);
     column.#open = [...plain.open];
