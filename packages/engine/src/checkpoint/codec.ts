@@ -186,6 +186,12 @@ export class PayloadWriter {
     return this.#rawBytes;
   }
 
+  /** Stops compressing; resolves once the sink has done with what it was handed. */
+  abandon(): Promise<void> {
+    this.#stream.destroy();
+    return this.#sunk.catch(() => {});
+  }
+
   /** Once every frame is in and the sink has had every chunk: the payload's length and sha256. */
   finish(): Promise<{ payloadBytes: number; sha256: string }> {
     return new Promise<void>((resolve, reject) => {

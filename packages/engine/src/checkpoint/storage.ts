@@ -163,8 +163,16 @@ export class CheckpointStorage {
     };
   }
 
-  /** The asynchronous half of `write`: compresses and writes what `encode` gave. */
-  writeEncoded(encoded: EncodedSnapshot, meta: CheckpointMeta): Promise<WrittenCheckpoint> {
+  /**
+   * The asynchronous half of `write`: compresses and writes what `encode` gave.
+   * Aborted through `signal` before its last block is in, it stops, deletes
+   * its temporary file and rejects with the signal's reason.
+   */
+  writeEncoded(
+    encoded: EncodedSnapshot,
+    meta: CheckpointMeta,
+    signal?: AbortSignal,
+  ): Promise<WrittenCheckpoint> {
     if (meta.kind !== 'checkpoint' && meta.kind !== 'savepoint')
       return Promise.reject(
         new TypeError(`meta.kind must be 'checkpoint' or 'savepoint', not ${String(meta.kind)}`),
@@ -188,12 +196,14 @@ export class CheckpointStorage {
       // the header, which is written last (it holds the payload's size and digest).
       const room = headerRoom(header);
       const temporary = join(this.dir, `${file}.tmp-${randomBytes(8).toString('hex')}`);
+      signal?.throwIfAborted();
       const handle = await open(temporary, 'wx', 0o600);
       let written: { rawBytes: number; payloadBytes: number; sha256: string; writeMs: number };
+      let writer: PayloadWriter | undefined;
       try {
         let position = room;
         let writeMs = 0;
-        const writer = new PayloadWriter(async (chunk) => {
+        writer = new PayloadWriter(async (chunk) => {
           const began = performance.now();
           await handle.write(chunk, 0, chunk.length, position);
           position += chunk.length;
@@ -211,6 +221,7 @@ export class CheckpointStorage {
           await new Promise((resolve) => setImmediate(resolve));
           // Taken in by the compressor before its scratch is written over.
           await taken[k];
+          signal?.throwIfAborted();
           const scratch = this.#scratches[k]!;
           const began = performance.now();
           do {
@@ -225,6 +236,7 @@ export class CheckpointStorage {
           taken[k] = writer.addFramed(scratch.take());
         }
         await Promise.all(taken);
+        signal?.throwIfAborted();
         const { payloadBytes, sha256 } = await writer.finish();
         const began = performance.now();
         const head = encodeHeader(
@@ -236,6 +248,8 @@ export class CheckpointStorage {
         writeMs += performance.now() - began;
         written = { rawBytes: writer.rawBytes, payloadBytes, sha256, writeMs };
       } catch (error) {
+        // No write of it may still be under way when the file goes.
+        await writer?.abandon();
         await handle.close().catch(() => {});
         await rm(temporary, { force: true }).catch(() => {});
         throw error;

@@ -97,12 +97,27 @@ export class CheckpointCoordinator {
 
   #stopped = false;
 
-  /** No more periodic checkpoints; waits for the one in flight. */
-  async stop(): Promise<void> {
+  /**
+   * No more periodic checkpoints; waits for the one in flight. With
+   * `abandon`, one still being written is given up instead (its file never
+   * appears, its blocks count as unwritten): for a caller about to take a
+   * checkpoint that supersedes it, when no sink waits on it to commit.
+   */
+  async stop(options: { abandon?: boolean } = {}): Promise<void> {
     this.#stopped = true;
     this.#cancel?.();
     this.#cancel = undefined;
+    if (options.abandon) for (const writing of this.#writing) writing.abort();
     await this.#inFlight;
+  }
+
+  /** Checkpoints not yet written, each with what gives it up. */
+  readonly #writing = new Set<AbortController>();
+  #abandoned = 0;
+
+  /** Checkpoints given up by `stop({ abandon })`: neither completed nor failed. */
+  get abandoned(): number {
+    return this.#abandoned;
   }
 
   /**
@@ -127,12 +142,15 @@ export class CheckpointCoordinator {
       return Promise.resolve(undefined);
     }
     const previous = this.#inFlight;
+    const writing = new AbortController();
+    this.#writing.add(writing);
     const run = (async () => {
       await previous;
       try {
         // What came before the cut is written before the checkpoint says it was.
         await this.#host.flushSinks();
-        const written = await storage.writeEncoded(encoded, { ...meta, kind });
+        const written = await storage.writeEncoded(encoded, { ...meta, kind }, writing.signal);
+        this.#writing.delete(writing);
         if (kind === 'checkpoint') this.#ledger.confirm(blocks, written.id);
         const at = this.#host.clock.now();
         this.#completed++;
@@ -140,6 +158,10 @@ export class CheckpointCoordinator {
         await this.#host.checkpointed();
         return written;
       } catch (error) {
+        if (this.#writing.delete(writing) && writing.signal.aborted) {
+          this.#abandoned++;
+          return undefined;
+        }
         this.#failed++;
         this.#lastError = messageOf(error);
         return undefined;

@@ -2,7 +2,7 @@
 // exactly the output of a run that was never interrupted: generators, files
 // and Nexmark, through filters, windows and joins, into a preview whose rows
 // are part of the snapshot too.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
@@ -230,6 +230,72 @@ describe('a job restored from a snapshot', () => {
       // Some of the buffered bids came back from the first file.
       const files = new Set(second.blocks.handedOut.map(([, [file]]) => file));
       expect([...files].sort()).toEqual([1, 2]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('at the end of its input, gives up a checkpoint still being written for its last one', async () => {
+    // q7's shape: a big first checkpoint, cut one batch before the input ends.
+    const q7 = pipeline(
+      [
+        {
+          id: 'nx',
+          kind: 'source.nexmark',
+          config: { count: 200_000, rate: 1_000_000, emit: ['bid'] },
+        },
+        {
+          id: 'max',
+          kind: 'window.aggregate',
+          config: {
+            window: { type: 'tumbling', size: '10s' },
+            aggregates: [{ name: 'maxprice', fn: 'max', expr: 'price' }],
+          },
+        },
+        {
+          id: 'j',
+          kind: 'join.window',
+          config: {
+            window: { type: 'tumbling', size: '10s' },
+            on: [{ left: 'price', right: 'maxprice' }],
+          },
+        },
+        { id: 'out', kind: 'sink.blackhole' },
+      ],
+      [
+        ['nx', 'j', 'bid', 'left'],
+        ['nx', 'max', 'bid'],
+        ['max', 'j', undefined, 'right'],
+        ['j', 'out'],
+      ],
+    );
+    let batches = 0;
+    await startJob(q7, {
+      stopRequested: () => {
+        batches++;
+        return undefined;
+      },
+    }).done;
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-restore-abandon-'));
+    try {
+      const storage = new CheckpointStorage(dir);
+      const clock = new ManualClock(1_700_000_000_000);
+      let asked = 0;
+      const job = startJob(q7, {
+        clock,
+        checkpoints: { intervalMs: 1000, storage },
+        stopRequested: () => {
+          if (++asked === batches - 1) clock.advance(1000);
+          return undefined;
+        },
+      });
+      const ended = await job.done;
+      expect([ended.status, ended.failure?.message]).toEqual(['finished', undefined]);
+      // Only the last checkpoint completed; the one cut before it left no file behind.
+      expect(ended.metrics.checkpoints).toMatchObject({ completed: 1, failed: 0, lastId: 1 });
+      expect(await readdir(dir)).toEqual(['checkpoint-000000000001.ckpt']);
+      const last = (await storage.latest())!;
+      expect([last.info.id, last.info.references]).toEqual([1, []]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

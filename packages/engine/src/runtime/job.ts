@@ -463,7 +463,13 @@ export class Job implements NodeHost {
       this.#signalStop();
       this.#cancelTicker?.();
       for (const node of this.#nodes) node.cancelTimers();
-      await this.#checkpoints?.stop();
+      // At the end of the input a last checkpoint follows and supersedes one
+      // still being written, which is given up rather than waited for, unless
+      // a sink commits what came before its cut once it is durable.
+      await this.#checkpoints?.stop({
+        abandon:
+          status === 'finished' && !this.#failure && !this.#nodes.some((n) => n.operator?.cut),
+      });
       await this.#commits.stop();
       // A failed job saves no position: its input is read again (at least once).
       const commits = this.#failure ? [] : this.#commits.prepare();
