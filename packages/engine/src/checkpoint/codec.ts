@@ -159,7 +159,14 @@ export class PayloadWriter {
       // A failed write is reported by the next addFramed or finish, not as an unhandled rejection meanwhile.
       this.#sunk.catch(() => {});
     });
+    // Reported by the write it failed and by finish, never as an uncaught 'error' event.
+    this.#stream.on('error', (error) => {
+      this.#failure ??= error;
+    });
   }
+
+  /** Why the compressor stopped, if it did. */
+  #failure: Error | undefined;
 
   /** Adds `bytes` as a frame. */
   addFrame(bytes: Buffer): Promise<void> {
@@ -195,6 +202,7 @@ export class PayloadWriter {
   /** Once every frame is in and the sink has had every chunk: the payload's length and sha256. */
   finish(): Promise<{ payloadBytes: number; sha256: string }> {
     return new Promise<void>((resolve, reject) => {
+      if (this.#failure) return reject(this.#failure);
       this.#stream.once('error', reject);
       this.#stream.once('end', resolve);
       this.#stream.end();

@@ -459,6 +459,33 @@ describe('CheckpointStorage with blocks', () => {
     expect(next.whereWritten(blocks[2]!)).toEqual([2, 0]);
   });
 
+  it('gives up a write aborted among its blocks: rejects with the reason, leaves no file, then writes the next whole', async () => {
+    const store = storage();
+    const ledger = new BlockLedger();
+    // 40 MB of blocks that hardly compress: several slices, several turns of
+    // the event loop, and the compressor still busy with one when it is aborted.
+    const blocks = Array.from({ length: 320 }, () => {
+      const bytes = randomBytes(16_384 * 8);
+      return { kind: 'number', values: new Float64Array(bytes.buffer, bytes.byteOffset, 16_384) };
+    });
+    const writer = ledger.begin();
+    const state = { refs: blocks.map((b) => writer.put(b)) };
+    const abort = new AbortController();
+    const writing = store.writeEncoded(store.encode(state, writer), checkpoint, abort.signal);
+    // Aborted once compressed blocks reach the file: writes to the compressor are under way.
+    const under = async (): Promise<boolean> => {
+      const temporary = (await readdir(dir).catch(() => [])).find((f) => f.includes('.tmp-'));
+      return temporary !== undefined && (await stat(join(dir, temporary))).size > 4 << 20;
+    };
+    while (!(await under())) await new Promise((resolve) => setImmediate(resolve));
+    abort.abort();
+    await expect(writing).rejects.toMatchObject({ name: 'AbortError' });
+    expect(await readdir(dir)).toEqual([]);
+    const next = await take(store, ledger, blocks.slice(0, 2));
+    expect([next.written.id, next.fresh]).toEqual([1, 2]);
+    expect(await readdir(dir)).toEqual(['checkpoint-000000000001.ckpt']);
+  });
+
   it('writes again the blocks of a checkpoint that failed', async () => {
     const store = storage();
     const ledger = new BlockLedger();

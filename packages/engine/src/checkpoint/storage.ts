@@ -233,7 +233,10 @@ export class CheckpointStorage {
             scratch.size < BLOCK_SLICE_BYTES
           );
           serializeMs += performance.now() - began;
-          taken[k] = writer.addFramed(scratch.take());
+          const added = writer.addFramed(scratch.take());
+          // Awaited below; given up before that (aborted, or a write failed), it must not go unhandled.
+          added.catch(() => {});
+          taken[k] = added;
         }
         await Promise.all(taken);
         signal?.throwIfAborted();
