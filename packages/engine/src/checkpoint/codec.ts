@@ -141,7 +141,7 @@ export class PayloadWriter {
   // Level 2, not zstd's default 3: a third faster on state blocks (the
   // compressor is what a big checkpoint waits for), a tenth bigger.
   readonly #stream = createZstdCompress({
-    chunkSize: 1 << 20,
+    chunkSize: 8 << 20,
     params: { [zlibConstants.ZSTD_c_compressionLevel]: ZSTD_LEVEL },
   });
   readonly #hash = createHash('sha256');

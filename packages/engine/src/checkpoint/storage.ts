@@ -86,9 +86,9 @@ export interface RestoredCheckpoint {
 }
 
 /** At most this long on the engine's thread per turn of the event loop, writing blocks… */
-const BLOCK_SLICE_MS = 1;
+const BLOCK_SLICE_MS = 4;
 /** …and at most this many bytes of them. */
-const BLOCK_SLICE_BYTES = 8 << 20;
+const BLOCK_SLICE_BYTES = 32 << 20;
 
 const NAME = /^(checkpoint|savepoint)-(\d{12,})\.ckpt$/;
 const TEMPORARY = /^(checkpoint|savepoint)-\d{12,}\.ckpt\.tmp-[0-9a-f]{16}$/;
