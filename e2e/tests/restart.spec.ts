@@ -70,8 +70,10 @@ async function deployExample(
   const live = requests.find((r) => /^\/api\/jobs\/[^/]+\/live$/.test(r.path));
   expect(live, 'the page opened the live socket of its job').toBeDefined();
   const jobId = live!.path.split('/')[3]!;
-  // Results arrive below the canvas once the first windows fire.
+  // Results arrive below the canvas once the first windows fire, and figures on the
+  // steps with the first metrics (sent apart from results, so waited for apart).
   await expect(page.getByRole('table', { name: 'Preview results' })).toBeVisible();
+  await expect(page.getByTestId('live-orders')).toContainText(/out \d+/);
   return { requests, jobId };
 }
 
