@@ -1,0 +1,8 @@
+-- Click sessions per user: refused
+-- error: 'Page views' (clicks): Sluice's data generator has no counterpart on Flink (its datagen connector makes other values). Write the records to a Kafka topic and read them from there.
+
+SET 'pipeline.name' = 'Click sessions per user';
+
+SET 'table.local-time-zone' = 'UTC';
+
+SET 'execution.checkpointing.interval' = '10 s';

@@ -1,0 +1,57 @@
+-- Nexmark q21: add channel id: compiles
+-- warning: 'Nexmark' (nexmark_bid): On Flink, JSON timestamps are read as ISO-8601 text such as 2024-05-01T12:00:00.000Z only; epoch milliseconds fail the job.
+
+SET 'pipeline.name' = 'Nexmark q21: add channel id';
+
+SET 'table.local-time-zone' = 'UTC';
+
+SET 'execution.checkpointing.interval' = '10 s';
+
+CREATE TEMPORARY TABLE `nexmark_bid` (
+  `auction` BIGINT,
+  `bidder` BIGINT,
+  `price` BIGINT,
+  `channel` STRING,
+  `url` STRING,
+  `dateTime` TIMESTAMP_LTZ(3),
+  `extra` STRING,
+  WATERMARK FOR `dateTime` AS `dateTime` - INTERVAL '0.001' SECOND(1, 3)
+) WITH (
+  'connector' = 'kafka',
+  'topic' = 'nexmark.bid',
+  'properties.bootstrap.servers' = 'localhost:9092',
+  'properties.group.id' = 'sluice-equivalence',
+  'scan.startup.mode' = 'group-offsets',
+  'properties.auto.offset.reset' = 'earliest',
+  'value.format' = 'json',
+  'value.json.timestamp-format.standard' = 'ISO-8601',
+  'value.json.fail-on-missing-field' = 'false'
+);
+
+CREATE TEMPORARY VIEW `has_channel` AS
+SELECT `auction`, `bidder`, `price`, `channel`, `url`, `dateTime`, `extra`
+FROM `nexmark_bid`
+WHERE ((REGEXP_EXTRACT(`url`, '(&|^)channel_id=([^&]*)', 2) IS NOT NULL) OR (LOWER(`channel`) IN ('apple', 'google', 'facebook', 'baidu')));
+
+CREATE TEMPORARY VIEW `channel_id` AS
+SELECT `auction` AS `auction`, `bidder` AS `bidder`, `price` AS `price`, `channel` AS `channel`, CASE LOWER(`channel`) WHEN 'apple' THEN '0' WHEN 'google' THEN '1' WHEN 'facebook' THEN '2' WHEN 'baidu' THEN '3' ELSE REGEXP_EXTRACT(`url`, '(&|^)channel_id=([^&]*)', 2) END AS `channel_id`, `dateTime` AS `__sluice_time`
+FROM `has_channel`;
+
+CREATE TEMPORARY TABLE `sink` (
+  `auction` BIGINT,
+  `bidder` BIGINT,
+  `price` BIGINT,
+  `channel` STRING,
+  `channel_id` STRING
+) WITH (
+  'connector' = 'kafka',
+  'topic' = 'sink.out',
+  'properties.bootstrap.servers' = 'localhost:9092',
+  'value.format' = 'json',
+  'value.json.timestamp-format.standard' = 'ISO-8601',
+  'value.json.encode.ignore-null-fields' = 'false',
+  'sink.delivery-guarantee' = 'at-least-once'
+);
+
+INSERT INTO `sink`
+SELECT `auction`, `bidder`, `price`, `channel`, `channel_id` FROM `channel_id`;

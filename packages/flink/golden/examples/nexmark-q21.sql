@@ -1,0 +1,8 @@
+-- Nexmark q21: add channel id: refused
+-- error: 'Nexmark' (nexmark): Flink has no Nexmark source. Write the events to a Kafka topic and read them from there (npm run bench -- --vs flink does).
+
+SET 'pipeline.name' = 'Nexmark q21: add channel id';
+
+SET 'table.local-time-zone' = 'UTC';
+
+SET 'execution.checkpointing.interval' = '10 s';

@@ -1,0 +1,84 @@
+-- Nexmark q7: highest bid: compiles
+-- warning: 'Nexmark' (nexmark_bid): On Flink, JSON timestamps are read as ISO-8601 text such as 2024-05-01T12:00:00.000Z only; epoch milliseconds fail the job.
+
+SET 'pipeline.name' = 'Nexmark q7: highest bid';
+
+SET 'table.local-time-zone' = 'UTC';
+
+SET 'execution.checkpointing.interval' = '10 s';
+
+CREATE TEMPORARY TABLE `nexmark_bid` (
+  `auction` BIGINT,
+  `bidder` BIGINT,
+  `price` BIGINT,
+  `channel` STRING,
+  `url` STRING,
+  `dateTime` TIMESTAMP_LTZ(3),
+  `extra` STRING,
+  WATERMARK FOR `dateTime` AS `dateTime` - INTERVAL '0.001' SECOND(1, 3)
+) WITH (
+  'connector' = 'kafka',
+  'topic' = 'nexmark.bid',
+  'properties.bootstrap.servers' = 'localhost:9092',
+  'properties.group.id' = 'sluice-equivalence',
+  'scan.startup.mode' = 'group-offsets',
+  'properties.auto.offset.reset' = 'earliest',
+  'value.format' = 'json',
+  'value.json.timestamp-format.standard' = 'ISO-8601',
+  'value.json.fail-on-missing-field' = 'false'
+);
+
+CREATE TEMPORARY VIEW `max_price` AS
+SELECT CAST(window_start AS TIMESTAMP_LTZ(3)) AS `window_start`,
+  CAST(window_end AS TIMESTAMP_LTZ(3)) AS `window_end`,
+  MAX(`price`) AS `maxprice`,
+  window_time AS `__sluice_time`
+FROM TABLE(TUMBLE(TABLE `nexmark_bid`, DESCRIPTOR(`dateTime`), INTERVAL '10' SECOND))
+GROUP BY window_start, window_end, window_time;
+
+CREATE TEMPORARY VIEW `highest__right_input` AS
+SELECT `window_start` AS `__sluice_in_window_start`, `window_end` AS `__sluice_in_window_end`, `maxprice`, `__sluice_time`
+FROM `max_price`;
+
+CREATE TEMPORARY VIEW `highest` AS
+SELECT CAST(L.window_start AS TIMESTAMP_LTZ(3)) AS `window_start`,
+  CAST(L.window_end AS TIMESTAMP_LTZ(3)) AS `window_end`,
+  L.`auction` AS `auction`,
+  L.`bidder` AS `bidder`,
+  L.`price` AS `price`,
+  L.`channel` AS `channel`,
+  L.`url` AS `url`,
+  L.`dateTime` AS `dateTime`,
+  L.`extra` AS `extra`,
+  R.`__sluice_in_window_start` AS `right_window_start`,
+  R.`__sluice_in_window_end` AS `right_window_end`,
+  R.`maxprice` AS `maxprice`,
+  L.window_time AS `__sluice_time`
+FROM (SELECT * FROM TABLE(TUMBLE(TABLE `nexmark_bid`, DESCRIPTOR(`dateTime`), INTERVAL '10' SECOND))) L
+JOIN (SELECT * FROM TABLE(TUMBLE(TABLE `highest__right_input`, DESCRIPTOR(`__sluice_time`), INTERVAL '10' SECOND))) R
+ON L.`price` = R.`maxprice`
+  AND L.window_start = R.window_start
+  AND L.window_end = R.window_end;
+
+CREATE TEMPORARY VIEW `project` AS
+SELECT `auction` AS `auction`, `price` AS `price`, `bidder` AS `bidder`, `dateTime` AS `dateTime`, `extra` AS `extra`, `__sluice_time` AS `__sluice_time`
+FROM `highest`;
+
+CREATE TEMPORARY TABLE `sink` (
+  `auction` BIGINT,
+  `price` BIGINT,
+  `bidder` BIGINT,
+  `dateTime` TIMESTAMP_LTZ(3),
+  `extra` STRING
+) WITH (
+  'connector' = 'kafka',
+  'topic' = 'sink.out',
+  'properties.bootstrap.servers' = 'localhost:9092',
+  'value.format' = 'json',
+  'value.json.timestamp-format.standard' = 'ISO-8601',
+  'value.json.encode.ignore-null-fields' = 'false',
+  'sink.delivery-guarantee' = 'at-least-once'
+);
+
+INSERT INTO `sink`
+SELECT `auction`, `price`, `bidder`, `dateTime`, `extra` FROM `project`;

@@ -1,0 +1,8 @@
+-- Nexmark q8: monitor new users: refused
+-- error: 'Nexmark' (nexmark): Flink has no Nexmark source. Write the events to a Kafka topic and read them from there (npm run bench -- --vs flink does).
+
+SET 'pipeline.name' = 'Nexmark q8: monitor new users';
+
+SET 'table.local-time-zone' = 'UTC';
+
+SET 'execution.checkpointing.interval' = '10 s';

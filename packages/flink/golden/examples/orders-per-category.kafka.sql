@@ -1,0 +1,62 @@
+-- Orders per category every 2 seconds: compiles
+-- warning: 'Orders' (orders): On Flink, JSON timestamps are read as ISO-8601 text such as 2024-05-01T12:00:00.000Z only; epoch milliseconds fail the job.
+
+SET 'pipeline.name' = 'Orders per category every 2 seconds';
+
+SET 'table.local-time-zone' = 'UTC';
+
+SET 'execution.checkpointing.interval' = '10 s';
+
+CREATE TEMPORARY TABLE `orders` (
+  `order_id` BIGINT,
+  `category` STRING,
+  `amount` DOUBLE,
+  `ts` TIMESTAMP_LTZ(3),
+  WATERMARK FOR `ts` AS `ts` - INTERVAL '1.001' SECOND(1, 3)
+) WITH (
+  'connector' = 'kafka',
+  'topic' = 'orders.out',
+  'properties.bootstrap.servers' = 'localhost:9092',
+  'properties.group.id' = 'sluice-equivalence',
+  'scan.startup.mode' = 'group-offsets',
+  'properties.auto.offset.reset' = 'earliest',
+  'value.format' = 'json',
+  'value.json.timestamp-format.standard' = 'ISO-8601',
+  'value.json.fail-on-missing-field' = 'false'
+);
+
+CREATE TEMPORARY VIEW `big_orders` AS
+SELECT `order_id`, `category`, `amount`, `ts`
+FROM `orders`
+WHERE ((`amount` >= 20) AND (`category` <> 'test'));
+
+CREATE TEMPORARY VIEW `per_category` AS
+SELECT `category`,
+  CAST(window_start AS TIMESTAMP_LTZ(3)) AS `window_start`,
+  CAST(window_end AS TIMESTAMP_LTZ(3)) AS `window_end`,
+  COUNT(*) AS `orders`,
+  SUM(`amount`) AS `revenue`,
+  AVG(CAST(`amount` AS DOUBLE)) AS `average`,
+  window_time AS `__sluice_time`
+FROM TABLE(TUMBLE(TABLE `big_orders`, DESCRIPTOR(`ts`), INTERVAL '2' SECOND))
+GROUP BY `category`, window_start, window_end, window_time;
+
+CREATE TEMPORARY TABLE `results` (
+  `category` STRING,
+  `window_start` TIMESTAMP_LTZ(3),
+  `window_end` TIMESTAMP_LTZ(3),
+  `orders` BIGINT,
+  `revenue` DOUBLE,
+  `average` DOUBLE
+) WITH (
+  'connector' = 'kafka',
+  'topic' = 'results.out',
+  'properties.bootstrap.servers' = 'localhost:9092',
+  'value.format' = 'json',
+  'value.json.timestamp-format.standard' = 'ISO-8601',
+  'value.json.encode.ignore-null-fields' = 'false',
+  'sink.delivery-guarantee' = 'at-least-once'
+);
+
+INSERT INTO `results`
+SELECT `category`, `window_start`, `window_end`, `orders`, `revenue`, `average` FROM `per_category`;

@@ -1,0 +1,9 @@
+-- Orders paid within a minute: refused
+-- error: 'Orders' (orders): Sluice's data generator has no counterpart on Flink (its datagen connector makes other values). Write the records to a Kafka topic and read them from there.
+-- error: 'Payments' (payments): Sluice's data generator has no counterpart on Flink (its datagen connector makes other values). Write the records to a Kafka topic and read them from there.
+
+SET 'pipeline.name' = 'Orders paid within a minute';
+
+SET 'table.local-time-zone' = 'UTC';
+
+SET 'execution.checkpointing.interval' = '10 s';

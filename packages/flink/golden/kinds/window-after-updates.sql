@@ -1,0 +1,34 @@
+-- A window over an update stream: refused
+-- warning: 'orders': On Flink, JSON timestamps are read as ISO-8601 text such as 2024-05-01T12:00:00.000Z only; epoch milliseconds fail the job.
+-- error: 'step': Its input has no event time on Flink: the running aggregate 'running' emits updates, which carry no event time on Flink.
+
+SET 'pipeline.name' = 'A window over an update stream';
+
+SET 'table.local-time-zone' = 'UTC';
+
+SET 'execution.checkpointing.interval' = '10 s';
+
+CREATE TEMPORARY TABLE `orders` (
+  `order_id` BIGINT,
+  `customer` STRING,
+  `category` STRING,
+  `amount` DOUBLE,
+  `ts` TIMESTAMP_LTZ(3),
+  WATERMARK FOR `ts` AS `ts` - INTERVAL '5.001' SECOND(1, 3)
+) WITH (
+  'connector' = 'kafka',
+  'topic' = 'orders',
+  'properties.bootstrap.servers' = 'localhost:9092',
+  'properties.group.id' = 'sluice-cases',
+  'scan.startup.mode' = 'group-offsets',
+  'properties.auto.offset.reset' = 'earliest',
+  'value.format' = 'json',
+  'value.json.timestamp-format.standard' = 'ISO-8601',
+  'value.json.fail-on-missing-field' = 'false'
+);
+
+CREATE TEMPORARY VIEW `running` AS
+SELECT `customer`,
+  COUNT(*) AS `orders`
+FROM `orders` AS i
+GROUP BY `customer`;
