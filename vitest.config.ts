@@ -2,6 +2,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 
 /** Tests that measure the server's speed: they run after the others, one file at a time. */
 const LOAD_TESTS = ['apps/server/src/load.test.ts', 'apps/server/src/soak.test.ts'];
+/** Tests against a local Flink cluster and a Kafka broker, started once per run by their own global setup. */
+const FLINK_TESTS = ['packages/*/src/**/*.flink.test.ts'];
 /** Tests against a real Kafka broker, started once per run by their own global setup. */
 const KAFKA_TESTS = ['packages/*/src/**/*.kafka.test.ts', 'apps/server/src/**/*.kafka.test.ts'];
 /** Hostile clients against the real server; small by default, full with SLUICE_ABUSE_FULL=1 (npm run test:abuse). */
@@ -38,7 +40,20 @@ export default defineConfig({
             ...KAFKA_TESTS,
             ...ABUSE_TESTS,
             ...FAULT_TESTS,
+            ...FLINK_TESTS,
           ],
+        },
+      },
+      {
+        // The embedded engine and Flink on the same Kafka topics; a short part by default, all with SLUICE_FLINK_FULL=1 (npm run test:flink).
+        extends: true,
+        test: {
+          name: 'flink',
+          include: FLINK_TESTS,
+          globalSetup: ['scripts/flink/global-setup.mjs'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
         },
       },
       {

@@ -51,6 +51,11 @@ export interface FlinkCompilation {
   readonly complete: boolean;
   /** Each node's table or view in the statements, by node id (compiled nodes only). */
   readonly tables: Readonly<Record<string, string>>;
+  /**
+   * The sinks that receive an update stream, with its key: on Flink they are
+   * upsert tables (each key's latest row), on Sluice a row per update.
+   */
+  readonly upsertKeys: Readonly<Record<string, readonly string[]>>;
 }
 
 /** A table or view and what flows out of it. */
@@ -91,6 +96,8 @@ interface NodeContext {
 
 interface Compiled {
   readonly outputs: Readonly<Record<string, Relation>>;
+  /** For a sink written as an upsert table: its key. */
+  readonly upsertKey?: readonly string[];
 }
 
 /** Compiles a valid pipeline (see analyzePipeline) to Flink SQL. Never throws for a bad node. */
@@ -115,6 +122,7 @@ export function compileToFlinkSql(
   const statements: string[] = [];
   const inserts: string[] = [];
   const tables: Record<string, string> = {};
+  const upsertKeys: Record<string, readonly string[]> = {};
   const outputs = new Map<string, Readonly<Record<string, Relation>>>();
   const refused = new Set<string>();
 
@@ -134,6 +142,12 @@ export function compileToFlinkSql(
       }
       const port = edge.targetPort ?? 'in';
       inputs[port] = [...(inputs[port] ?? []), relation];
+    }
+    const never = NEVER[node.kind];
+    if (never !== undefined) {
+      refused.add(node.id);
+      diagnostics.push(diagnostic('error', 'flink.refused', node, never));
+      continue;
     }
     // Upstream was refused: that node says why; this one is not compiled either.
     if (blocked !== undefined && refused.has(blocked)) {
@@ -172,6 +186,7 @@ export function compileToFlinkSql(
       const own =
         compiled.outputs.out?.name ?? (context.statements.length > 0 ? node.id : undefined);
       if (own) tables[node.id] = own;
+      if (compiled.upsertKey) upsertKeys[node.id] = compiled.upsertKey;
     } catch (error) {
       if (!(error instanceof NodeRefused || error instanceof Refusal)) throw error;
       refused.add(node.id);
@@ -199,8 +214,19 @@ export function compileToFlinkSql(
     diagnostics,
     complete: !diagnostics.some((d) => d.severity === 'error'),
     tables,
+    upsertKeys,
   };
 }
+
+/** Kinds that never run on Flink, whatever their inputs: said on the node even after a refused one. */
+const NEVER: Readonly<Record<string, string>> = {
+  'source.datagen':
+    "Sluice's data generator has no counterpart on Flink (its datagen connector makes other values). Write the records to a Kafka topic and read them from there.",
+  'source.nexmark':
+    'Flink has no Nexmark source. Write the events to a Kafka topic and read them from there (npm run bench -- --vs flink does).',
+  'sink.preview':
+    'The preview sink runs only on the embedded engine: its rows are kept by Sluice for the canvas. Use a Kafka sink, or run the pipeline embedded.',
+};
 
 interface Job {
   readonly options: CompileOptions;
@@ -214,14 +240,6 @@ function compileNode(c: NodeContext, job: Job): Compiled {
       return sourceKafka(c);
     case 'source.file':
       return sourceFile(c, job);
-    case 'source.datagen':
-      throw new NodeRefused(
-        "Sluice's data generator has no counterpart on Flink (its datagen connector makes other values). Write the records to a Kafka topic and read them from there.",
-      );
-    case 'source.nexmark':
-      throw new NodeRefused(
-        'Flink has no Nexmark source. Write the events to a Kafka topic and read them from there (npm run bench -- --vs flink does).',
-      );
     case 'transform.filter':
       return filter(c);
     case 'transform.map':
@@ -253,10 +271,6 @@ function compileNode(c: NodeContext, job: Job): Compiled {
       return sinkConnector(c, 'print', {});
     case 'sink.blackhole':
       return sinkConnector(c, 'blackhole', {});
-    case 'sink.preview':
-      throw new NodeRefused(
-        'The preview sink runs only on the embedded engine: its rows are kept by Sluice for the canvas. Use a Kafka sink, or run the pipeline embedded.',
-      );
     default:
       throw new NodeRefused(`The kind ${c.node.kind} has no Flink SQL mapping.`);
   }
@@ -329,6 +343,10 @@ function sourceKafka(c: NodeContext): Compiled {
     );
   }
   const time = watermark(config.eventTime, columns, options);
+  // A watermark with every record, as Sluice's sources move theirs with every
+  // batch, not every 200 ms: which records are late then depends on the data,
+  // not on how fast it was read.
+  if (time) options.push(['scan.watermark.emit.strategy', 'on-event']);
   const out = c.schemas.out;
   if (!out) throw new NodeRefused('its output schema is unknown');
   c.statements.push(createTable(c.node.id, columns, options));
@@ -783,6 +801,8 @@ function joinedColumns(
   right: Relation,
   leading: readonly Field[],
   leadingSql: (name: string) => string,
+  /** Time attributes to turn into plain timestamps (a sink takes at most one). */
+  materialize: { readonly left?: string; readonly right?: string } = {},
 ): { select: string[]; where?: string } {
   const layout = joinLayout(config, left.fields, right.fields, leading);
   if ('clash' in layout) throw new NodeRefused(layout.clash, 'rightPrefix');
@@ -791,9 +811,10 @@ function joinedColumns(
       s.name,
       s.side === 'leading'
         ? leadingSql(s.field)
-        : s.side === 'left'
-          ? `L.${col(left, s.field)}`
-          : `R.${col(right, s.field)}`,
+        : plain(
+            `${s.side === 'left' ? 'L' : 'R'}.${col(s.side === 'left' ? left : right, s.field)}`,
+            materialize[s.side] === s.field,
+          ),
     ]),
   );
   const select = layout.sources.map((s) => `${source.get(s.name)} AS ${ident(s.name)}`);
@@ -805,6 +826,11 @@ function joinedColumns(
   );
   for (const w of printed.warnings) c.warn(w, 'where');
   return { select, where: printed.sql };
+}
+
+/** A column as it is, or a time attribute cast to a plain timestamp. */
+function plain(sql: string, materialize: boolean): string {
+  return materialize ? `CAST(${sql} AS TIMESTAMP_LTZ(3))` : sql;
 }
 
 function keysOn(config: JoinConfig, left: Relation, right: Relation): string[] {
@@ -860,7 +886,12 @@ function intervalJoin(c: NodeContext): Compiled {
   const rightTime = eventTimeOf(right, 'right');
   noUpdates(left);
   noUpdates(right);
-  const { select, where } = joinedColumns(c, config, left, right, [], ident);
+  // Flink keeps both sides' time attributes after an interval join; Sluice gives each pair
+  // the later of the two times, which no column holds. Both become plain timestamps.
+  const { select, where } = joinedColumns(c, config, left, right, [], ident, {
+    left: leftTime,
+    right: rightTime,
+  });
   const offset = (text: string) => {
     const ms = parseDuration(text.replace(/^-/, '')) ?? 0;
     if (ms === 0) return `L.${ident(leftTime)}`;
@@ -1004,7 +1035,7 @@ function sinkKafka(c: NodeContext, job: Job): Compiled {
   c.inserts.push(
     `INSERT INTO ${ident(c.node.id)}\nSELECT ${select.join(', ')} FROM ${ident(input.name)}`,
   );
-  return { outputs: {} };
+  return { outputs: {}, ...(input.updates ? { upsertKey: updateKey(input) } : {}) };
 }
 
 function sinkFile(c: NodeContext, job: Job): Compiled {

@@ -10,7 +10,7 @@ export interface KafkaEdges {
   readonly sourceTopic: (nodeId: string, port: string) => string;
   /** The topic a sink writes. */
   readonly sinkTopic: (nodeId: string) => string;
-  /** The consumer group of every source. */
+  /** The consumer groups' prefix: each source reads in a group of its own, `<group>-<id>`. */
   readonly group: string;
 }
 
@@ -54,7 +54,7 @@ export function throughKafka(
           config: {
             bootstrapServers: kafka.bootstrapServers,
             topics: [kafka.sourceTopic(node.id, e.port)],
-            group: kafka.group,
+            group: `${kafka.group}-${id}`,
             startFrom: 'earliest',
             format: 'json',
             schema: e.schema.fields.map((f) => ({ name: f.name, type: f.type })),

@@ -101,6 +101,35 @@ describe('sluice validate', () => {
   );
 });
 
+describe('sluice flink-sql', () => {
+  it('prints the Flink SQL of a pipeline that compiles, with its warnings on stderr', async () => {
+    const { code, stdout, stderr } = await run('flink-sql', 'examples/kafka-orders.json');
+    expect(code).toBe(0);
+    expect(stdout).toContain('CREATE TEMPORARY TABLE `orders` (');
+    expect(stdout).toContain(
+      "FROM TABLE(TUMBLE(TABLE `big_orders`, DESCRIPTOR(`ts`), INTERVAL '1' MINUTE))",
+    );
+    expect(stdout).toMatch(/^INSERT INTO `totals`$/m);
+    expect(stderr).toContain(
+      "warning: 'Orders' (orders): On Flink a message that cannot be read fails the job",
+    );
+  });
+
+  it('says why a pipeline cannot run on Flink, and prints no SQL', async () => {
+    const { code, stdout, stderr } = await run('flink-sql', 'examples/orders-per-category.json');
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('The preview sink runs only on the embedded engine');
+    expect(stderr).toContain('cannot run on Flink as it is');
+  });
+
+  it('refuses an invalid pipeline with exit code 2', async () => {
+    const { code, stderr } = await run('flink-sql', fixture('cycle'));
+    expect(code).toBe(2);
+    expect(stderr).toContain('invalid');
+  });
+});
+
 describe('generated docs', () => {
   it('docs/catalog.md is up to date (run `npm run docs` after a change)', () => {
     expect(readFileSync(`${root}/docs/catalog.md`, 'utf8')).toBe(catalogMarkdown());

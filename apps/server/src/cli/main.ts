@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { describeCatalog, pipelineJsonSchema } from '@sluice/shared';
 import { catalogMarkdown } from './catalog-doc.js';
+import { flinkSqlCommand } from './flink-sql.js';
 import type { CliIO } from './io.js';
 import { loginCommand } from './login.js';
 import { planCommand } from './plan.js';
@@ -32,6 +33,10 @@ Commands:
            --fail-on-drop     Exit 1 when some state would be dropped (for CI)
            --json             Print the plan as JSON
            --port N, --host HOST, --data-dir DIR   The server, with --job (as for login)
+  flink-sql PIPELINE.json     Print the pipeline as Flink SQL, for Flink's SQL client or gateway;
+                              exit 1 when a node cannot run on Flink (stderr says why)
+           --data-dir DIR     Where the cluster sees the data directory (maps file sources and sinks)
+           --json             Print the statements and diagnostics as JSON
   catalog                     Print the operator catalog as JSON
           --markdown          ... or as the Markdown reference (docs/catalog.md)
   schema                      Print the JSON Schema of the pipeline format
@@ -128,6 +133,20 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
             host: values.host,
             dataDir: values['data-dir'],
           },
+          io,
+        );
+      }
+      case 'flink-sql': {
+        const { values, positionals } = parseArgs({
+          args: [...rest],
+          options: { 'data-dir': { type: 'string' }, json: { type: 'boolean', default: false } },
+          allowPositionals: true,
+        });
+        if (positionals.length !== 1)
+          return usage(io, 'flink-sql needs exactly one pipeline file.');
+        return await flinkSqlCommand(
+          positionals[0]!,
+          { dataDir: values['data-dir'], json: values.json ?? false },
           io,
         );
       }

@@ -28,7 +28,8 @@ CREATE TEMPORARY TABLE `orders` (
   'value.format' = 'json',
   'value.json.timestamp-format.standard' = 'ISO-8601',
   'value.json.fail-on-missing-field' = 'false',
-  'scan.watermark.idle-timeout' = '30 s'
+  'scan.watermark.idle-timeout' = '30 s',
+  'scan.watermark.emit.strategy' = 'on-event'
 );
 
 CREATE TEMPORARY VIEW `big_orders` AS

@@ -25,12 +25,13 @@ CREATE TEMPORARY TABLE `nexmark_auction` (
   'connector' = 'kafka',
   'topic' = 'nexmark.auction',
   'properties.bootstrap.servers' = 'localhost:9092',
-  'properties.group.id' = 'sluice-equivalence',
+  'properties.group.id' = 'sluice-equivalence-nexmark_auction',
   'scan.startup.mode' = 'group-offsets',
   'properties.auto.offset.reset' = 'earliest',
   'value.format' = 'json',
   'value.json.timestamp-format.standard' = 'ISO-8601',
-  'value.json.fail-on-missing-field' = 'false'
+  'value.json.fail-on-missing-field' = 'false',
+  'scan.watermark.emit.strategy' = 'on-event'
 );
 
 CREATE TEMPORARY TABLE `nexmark_bid` (
@@ -46,12 +47,13 @@ CREATE TEMPORARY TABLE `nexmark_bid` (
   'connector' = 'kafka',
   'topic' = 'nexmark.bid',
   'properties.bootstrap.servers' = 'localhost:9092',
-  'properties.group.id' = 'sluice-equivalence',
+  'properties.group.id' = 'sluice-equivalence-nexmark_bid',
   'scan.startup.mode' = 'group-offsets',
   'properties.auto.offset.reset' = 'earliest',
   'value.format' = 'json',
   'value.json.timestamp-format.standard' = 'ISO-8601',
-  'value.json.fail-on-missing-field' = 'false'
+  'value.json.fail-on-missing-field' = 'false',
+  'scan.watermark.emit.strategy' = 'on-event'
 );
 
 CREATE TEMPORARY VIEW `category10` AS

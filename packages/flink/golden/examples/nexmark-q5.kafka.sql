@@ -20,12 +20,13 @@ CREATE TEMPORARY TABLE `nexmark_bid` (
   'connector' = 'kafka',
   'topic' = 'nexmark.bid',
   'properties.bootstrap.servers' = 'localhost:9092',
-  'properties.group.id' = 'sluice-equivalence',
+  'properties.group.id' = 'sluice-equivalence-nexmark_bid',
   'scan.startup.mode' = 'group-offsets',
   'properties.auto.offset.reset' = 'earliest',
   'value.format' = 'json',
   'value.json.timestamp-format.standard' = 'ISO-8601',
-  'value.json.fail-on-missing-field' = 'false'
+  'value.json.fail-on-missing-field' = 'false',
+  'scan.watermark.emit.strategy' = 'on-event'
 );
 
 CREATE TEMPORARY VIEW `bids_per_auction` AS

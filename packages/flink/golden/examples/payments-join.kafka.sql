@@ -17,12 +17,13 @@ CREATE TEMPORARY TABLE `orders` (
   'connector' = 'kafka',
   'topic' = 'orders.out',
   'properties.bootstrap.servers' = 'localhost:9092',
-  'properties.group.id' = 'sluice-equivalence',
+  'properties.group.id' = 'sluice-equivalence-orders',
   'scan.startup.mode' = 'group-offsets',
   'properties.auto.offset.reset' = 'earliest',
   'value.format' = 'json',
   'value.json.timestamp-format.standard' = 'ISO-8601',
-  'value.json.fail-on-missing-field' = 'false'
+  'value.json.fail-on-missing-field' = 'false',
+  'scan.watermark.emit.strategy' = 'on-event'
 );
 
 CREATE TEMPORARY TABLE `payments` (
@@ -34,20 +35,21 @@ CREATE TEMPORARY TABLE `payments` (
   'connector' = 'kafka',
   'topic' = 'payments.out',
   'properties.bootstrap.servers' = 'localhost:9092',
-  'properties.group.id' = 'sluice-equivalence',
+  'properties.group.id' = 'sluice-equivalence-payments',
   'scan.startup.mode' = 'group-offsets',
   'properties.auto.offset.reset' = 'earliest',
   'value.format' = 'json',
   'value.json.timestamp-format.standard' = 'ISO-8601',
-  'value.json.fail-on-missing-field' = 'false'
+  'value.json.fail-on-missing-field' = 'false',
+  'scan.watermark.emit.strategy' = 'on-event'
 );
 
 CREATE TEMPORARY VIEW `paid` AS
 SELECT L.`order_id` AS `order_id`,
   L.`amount` AS `amount`,
-  L.`ordered_at` AS `ordered_at`,
+  CAST(L.`ordered_at` AS TIMESTAMP_LTZ(3)) AS `ordered_at`,
   R.`method` AS `method`,
-  R.`paid_at` AS `paid_at`
+  CAST(R.`paid_at` AS TIMESTAMP_LTZ(3)) AS `paid_at`
 FROM `orders` AS L, `payments` AS R
 WHERE L.`order_id` = R.`order_id`
   AND R.`paid_at` BETWEEN L.`ordered_at` AND L.`ordered_at` + INTERVAL '1' MINUTE;

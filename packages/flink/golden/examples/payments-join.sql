@@ -1,6 +1,7 @@
 -- Orders paid within a minute: refused
 -- error: 'Orders' (orders): Sluice's data generator has no counterpart on Flink (its datagen connector makes other values). Write the records to a Kafka topic and read them from there.
 -- error: 'Payments' (payments): Sluice's data generator has no counterpart on Flink (its datagen connector makes other values). Write the records to a Kafka topic and read them from there.
+-- error: 'Paid orders' (results): The preview sink runs only on the embedded engine: its rows are kept by Sluice for the canvas. Use a Kafka sink, or run the pipeline embedded.
 
 SET 'pipeline.name' = 'Orders paid within a minute';
 

@@ -24,7 +24,8 @@ CREATE TEMPORARY TABLE `orders` (
   'properties.auto.offset.reset' = 'earliest',
   'value.format' = 'json',
   'value.json.timestamp-format.standard' = 'ISO-8601',
-  'value.json.fail-on-missing-field' = 'false'
+  'value.json.fail-on-missing-field' = 'false',
+  'scan.watermark.emit.strategy' = 'on-event'
 );
 
 CREATE TEMPORARY TABLE `payments` (
@@ -41,7 +42,8 @@ CREATE TEMPORARY TABLE `payments` (
   'properties.auto.offset.reset' = 'earliest',
   'value.format' = 'json',
   'value.json.timestamp-format.standard' = 'ISO-8601',
-  'value.json.fail-on-missing-field' = 'false'
+  'value.json.fail-on-missing-field' = 'false',
+  'scan.watermark.emit.strategy' = 'on-event'
 );
 
 CREATE TEMPORARY VIEW `step` AS
@@ -49,9 +51,9 @@ SELECT L.`order_id` AS `order_id`,
   L.`customer` AS `customer`,
   L.`category` AS `category`,
   L.`amount` AS `amount`,
-  L.`ts` AS `ts`,
+  CAST(L.`ts` AS TIMESTAMP_LTZ(3)) AS `ts`,
   R.`method` AS `method`,
-  R.`ts` AS `right_ts`
+  CAST(R.`ts` AS TIMESTAMP_LTZ(3)) AS `right_ts`
 FROM `orders` AS L, `payments` AS R
 WHERE L.`order_id` = R.`order_id`
   AND R.`ts` BETWEEN L.`ts` - INTERVAL '5' SECOND AND L.`ts` + INTERVAL '1' MINUTE;

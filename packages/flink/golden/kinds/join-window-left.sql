@@ -24,7 +24,8 @@ CREATE TEMPORARY TABLE `orders` (
   'properties.auto.offset.reset' = 'earliest',
   'value.format' = 'json',
   'value.json.timestamp-format.standard' = 'ISO-8601',
-  'value.json.fail-on-missing-field' = 'false'
+  'value.json.fail-on-missing-field' = 'false',
+  'scan.watermark.emit.strategy' = 'on-event'
 );
 
 CREATE TEMPORARY TABLE `payments` (
@@ -41,7 +42,8 @@ CREATE TEMPORARY TABLE `payments` (
   'properties.auto.offset.reset' = 'earliest',
   'value.format' = 'json',
   'value.json.timestamp-format.standard' = 'ISO-8601',
-  'value.json.fail-on-missing-field' = 'false'
+  'value.json.fail-on-missing-field' = 'false',
+  'scan.watermark.emit.strategy' = 'on-event'
 );
 
 CREATE TEMPORARY VIEW `step` AS

@@ -33,7 +33,8 @@ CREATE TEMPORARY TABLE `orders` (
   'value.fields-include' = 'EXCEPT_KEY',
   'value.format' = 'csv',
   'value.csv.field-delimiter' = ';',
-  'scan.watermark.idle-timeout' = '30 s'
+  'scan.watermark.idle-timeout' = '30 s',
+  'scan.watermark.emit.strategy' = 'on-event'
 );
 
 CREATE TEMPORARY TABLE `out` (
