@@ -3,7 +3,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 /** Tests that measure the server's speed: they run after the others, one file at a time. */
 const LOAD_TESTS = ['apps/server/src/load.test.ts', 'apps/server/src/soak.test.ts'];
 /** Tests against a local Flink cluster and a Kafka broker, started once per run by their own global setup. */
-const FLINK_TESTS = ['packages/*/src/**/*.flink.test.ts'];
+const FLINK_TESTS = ['packages/*/src/**/*.flink.test.ts', 'apps/server/src/**/*.flink.test.ts'];
 /** Tests against a real Kafka broker, started once per run by their own global setup. */
 const KAFKA_TESTS = ['packages/*/src/**/*.kafka.test.ts', 'apps/server/src/**/*.kafka.test.ts'];
 /** Hostile clients against the real server; small by default, full with SLUICE_ABUSE_FULL=1 (npm run test:abuse). */

@@ -15,6 +15,7 @@ import { jobsPlugin } from './plugins/jobs.js';
 import { jsonBodyPlugin } from './plugins/json-body.js';
 import { storagePlugin } from './plugins/storage.js';
 import { webPlugin } from './plugins/web.js';
+import { flinkRoutes } from './routes/flink.js';
 import { jobRoutes } from './routes/jobs.js';
 import { kafkaRoutes } from './routes/kafka.js';
 import { liveRoutes } from './routes/live.js';
@@ -86,6 +87,7 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
     dataDir: filesDir(options),
     dataDirShownAs: 'files',
     stateDir: stateDir(options),
+    ...(options.flinkClusters ? { flinkClusters: options.flinkClusters } : {}),
   });
 
   // Routes.
@@ -97,6 +99,7 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
   await app.register(liveRoutes, { allowedOrigins: options.allowedOrigins });
   await app.register(metricsRoutes);
   await app.register(pipelineRoutes);
+  await app.register(flinkRoutes);
   await app.register(
     kafkaRoutes,
     options.kafkaBootstrap ? { bootstrap: options.kafkaBootstrap } : {},

@@ -23,6 +23,52 @@ export interface ServerOptions {
   readonly logStream?: NodeJS.WritableStream;
   /** The Kafka cluster the designer browses when a request names none (`host:port`, comma-separated). */
   readonly kafkaBootstrap?: string;
+  /** Flink clusters a pipeline can run on (`settings.target: "flink:NAME"`). */
+  readonly flinkClusters?: readonly FlinkCluster[];
+}
+
+/** A Flink session cluster: its SQL Gateway and its REST API (the JobManager's). */
+export interface FlinkCluster {
+  readonly name: string;
+  readonly gateway: string;
+  readonly rest: string;
+}
+
+const CLUSTER_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/**
+ * Reads `[NAME=]GATEWAY_URL,REST_URL` (as --flink and SLUICE_FLINK take it;
+ * several separated by spaces or semicolons). The name is `flink` when left out.
+ */
+export function parseFlinkClusters(text: string, from: string): FlinkCluster[] {
+  const clusters: FlinkCluster[] = [];
+  for (const item of text.split(/[;\s]+/).filter(Boolean)) {
+    const named = /^([^=,]+)=(.*)$/.exec(item);
+    const name = named ? named[1]! : 'flink';
+    const [gateway, rest, extra] = (named ? named[2]! : item).split(',');
+    const url = (value: string | undefined) => {
+      try {
+        const parsed = new URL(value ?? '');
+        return parsed.protocol === 'http:' || parsed.protocol === 'https:'
+          ? parsed.toString().replace(/\/+$/, '')
+          : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    const g = url(gateway);
+    const r = url(rest);
+    if (!CLUSTER_NAME.test(name) || !g || !r || extra !== undefined) {
+      throw new ConfigError(
+        `${from}: '${item}' is not [NAME=]GATEWAY_URL,REST_URL, e.g. local=http://127.0.0.1:8083,http://127.0.0.1:8081 (the SQL Gateway, then the REST API; a name of letters, digits, _ . -).`,
+      );
+    }
+    if (clusters.some((c) => c.name === name)) {
+      throw new ConfigError(`${from}: the Flink cluster '${name}' is named twice.`);
+    }
+    clusters.push({ name, gateway: g, rest: r });
+  }
+  return clusters;
 }
 
 export const DEFAULT_PORT = 4800;
@@ -107,6 +153,9 @@ export function serverOptions(
       .map((o) => o.trim())
       .filter(Boolean) ?? [];
   const kafkaBootstrap = partial.kafkaBootstrap ?? env.SLUICE_KAFKA_BOOTSTRAP?.trim();
+  const flinkClusters =
+    partial.flinkClusters ??
+    (env.SLUICE_FLINK?.trim() ? parseFlinkClusters(env.SLUICE_FLINK, 'SLUICE_FLINK') : []);
   return {
     host: partial.host ?? env.SLUICE_HOST ?? '127.0.0.1',
     port: partial.port ?? (env.SLUICE_PORT ? Number(env.SLUICE_PORT) : DEFAULT_PORT),
@@ -117,6 +166,7 @@ export function serverOptions(
     logLevel: partial.logLevel ?? env.SLUICE_LOG_LEVEL ?? 'warn',
     ...(partial.logStream ? { logStream: partial.logStream } : {}),
     ...(kafkaBootstrap ? { kafkaBootstrap } : {}),
+    ...(flinkClusters.length > 0 ? { flinkClusters } : {}),
   };
 }
 

@@ -151,6 +151,11 @@ export class FlinkClient {
     return entry ? firstLine(entry.stacktrace) : undefined;
   }
 
+  /** The input watermark of each of a vertex's subtasks (epoch ms as text; Long.MIN_VALUE before the first). */
+  watermarks(jobId: string, vertexId: string): Promise<{ id: string; value: string }[]> {
+    return request(`${this.#rest}/jobs/${jobId}/vertices/${vertexId}/watermarks`);
+  }
+
   /** Per-vertex figures: records and bytes in and out, backpressure and watermarks. */
   async vertexMetrics(
     jobId: string,

@@ -209,6 +209,10 @@ export function compileToFlinkSql(
       message: 'Nothing would run on Flink: the pipeline has no sink that compiles.',
     });
   }
+  if (Object.keys(upsertKeys).length > 0) {
+    // Rows with a NULL key are dropped (and said on the sink), rather than failing the job.
+    header.push(`SET 'table.exec.sink.not-null-enforcer' = 'DROP'`);
+  }
   return {
     statements: [...header, ...statements],
     diagnostics,
@@ -619,6 +623,15 @@ function windowAggregate(c: NodeContext): Compiled {
       'allowedLateness',
     );
   }
+  if (config.window.type === 'session') {
+    const i = config.aggregates.findIndex((a) => a.fn === 'first' || a.fn === 'last');
+    if (i !== -1) {
+      throw new NodeRefused(
+        `Flink's session windows merge their aggregates, and its FIRST_VALUE and LAST_VALUE cannot be merged: aggregate '${config.aggregates[i]!.name}' (${config.aggregates[i]!.fn}) does not run there.`,
+        `aggregates[${i}].fn`,
+      );
+    }
+  }
   const tvf = windowTvf(config.window, source, time, config.groupBy);
   const out = outSchema(c);
   const aggs = new Map(
@@ -854,6 +867,8 @@ function windowJoin(c: NodeContext): Compiled {
     { name: 'window_start', type: 'timestamp' },
     { name: 'window_end', type: 'timestamp' },
   ];
+  // Both sides' time attributes survive a window join in Flink, and a sink takes one:
+  // they become plain timestamps; the rows carry the window's time (as in Sluice).
   const { select, where } = joinedColumns(
     c,
     config,
@@ -861,6 +876,7 @@ function windowJoin(c: NodeContext): Compiled {
     r,
     bounds,
     (name) => `CAST(L.${name} AS TIMESTAMP_LTZ(3))`,
+    { left: leftTime, right: rightTime },
   );
   select.push(`L.window_time AS ${ident(HIDDEN_TIME)}`);
   const on = [
@@ -978,6 +994,9 @@ function sinkKafka(c: NodeContext, job: Job): Compiled {
     c.warn(
       `On Flink this topic is an upsert topic: each message's key is the update key (${key.join(', ')}) as JSON, and a row taken back is a tombstone; each key's latest row is the same as Sluice's.`,
       'keyField',
+    );
+    c.warn(
+      `On Flink a row whose update key (${key.join(', ')}) holds a NULL is dropped: a primary key cannot be NULL there (Sluice writes it).`,
     );
     columns.push(`PRIMARY KEY (${key.map(ident).join(', ')}) NOT ENFORCED`);
     options = [
@@ -1242,7 +1261,7 @@ function checkpointing(pipeline: Pipeline): { enabled: boolean; intervalMs: numb
 }
 
 /** The nodes in an order where every node comes after its inputs; ties in document order. */
-function topological(pipeline: Pipeline): PipelineNode[] {
+export function topological(pipeline: Pipeline): PipelineNode[] {
   const indegree = new Map(pipeline.nodes.map((n) => [n.id, 0]));
   for (const e of pipeline.edges) indegree.set(e.target, (indegree.get(e.target) ?? 0) + 1);
   const order: PipelineNode[] = [];

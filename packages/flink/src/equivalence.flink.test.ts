@@ -7,7 +7,7 @@
 // multisets; an update stream as the table it leaves (each key's last row).
 //
 // `npm test` runs a short part; SLUICE_FLINK_FULL=1 (npm run test:flink) all.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -141,7 +141,10 @@ const sorted = (rows: Row[]) => rows.map((r) => JSON.stringify(r)).sort();
 function table(rows: { key?: Row; value: Row | null }[], key: readonly string[]): Row[] {
   const last = new Map<string, Row>();
   for (const { key: k, value } of rows) {
-    const id = JSON.stringify(key.map((name) => (k ?? value)?.[name] ?? null));
+    const values = key.map((name) => (k ?? value)?.[name] ?? null);
+    // Flink drops rows with a NULL key (a primary key cannot be NULL; the compiler warns).
+    if (values.includes(null)) continue;
+    const id = JSON.stringify(values);
     if (value === null) last.delete(id);
     else last.set(id, value);
   }
@@ -194,6 +197,13 @@ async function runCase(name: string, c: Case): Promise<{ sluice: string[]; flink
         throw new Error(`the embedded job failed: ${job.failure?.message}`);
     };
     for (const sink of sinks) {
+      // A branch Flink does not have (from a late port) is left out there, and said so.
+      if (compiled.tables[sink.id] === undefined) {
+        expect(compiled.diagnostics).toContainEqual(
+          expect.objectContaining({ nodeId: sink.id, severity: 'warning' }),
+        );
+        continue;
+      }
       const fields = sinkFields(analysis.schemas, sluicePipeline, sink.id);
       const key = compiled.upsertKeys[sink.id];
       const mine = await settle(`eq-${suffix}-${sink.id}-sluice`, 1);
@@ -230,18 +240,25 @@ function sinkFields(
 async function emitted(pipeline: Pipeline): Promise<Record<string, Row[]>> {
   const analysis = analyzePipeline(pipeline);
   const inputs: Record<string, Row[]> = {};
-  const dataDir = join(ROOT, 'examples');
   for (const node of pipeline.nodes.filter((n) => n.kind.startsWith('source.'))) {
     for (const [port, schema] of Object.entries(analysis.schemas.get(node.id) ?? {})) {
       if (!pipeline.edges.some((e) => e.source === node.id && (e.sourcePort ?? 'out') === port))
         continue;
       const dir = mkdtempSync(join(tmpdir(), 'sluice-eq-'));
+      // The example's data files, beside the capture.
+      cpSync(join(ROOT, 'examples', 'data'), dir, { recursive: true });
+      // A generator without a count runs for ever at its rate: 2 000 records, as fast as it can.
+      const { rate: _, ...config } = (node.config ?? {}) as Record<string, unknown>;
+      const source =
+        node.kind === 'source.datagen' && config.count === undefined
+          ? { ...node, config: { ...config, count: 2000 } }
+          : node;
       const capture: Pipeline = {
         format: 'sluice.pipeline/v1',
         name: `capture ${node.id}`,
         nodes: [
-          node,
-          { id: 'capture', kind: 'sink.file', config: { path: 'out.jsonl', format: 'jsonl' } },
+          source,
+          { id: 'capture', kind: 'sink.file', config: { path: 'captured.jsonl', format: 'jsonl' } },
         ],
         edges: [
           {
@@ -253,13 +270,10 @@ async function emitted(pipeline: Pipeline): Promise<Record<string, Row[]>> {
         ],
       };
       try {
-        // The file source reads from examples/; the capture goes to its own folder.
-        const job = startJob(capture, { dataDir: node.kind === 'source.file' ? dataDir : dir });
+        const job = startJob(capture, { dataDir: dir });
         const result = await job.done;
-        expect(result.status).toBe('finished');
-        const file =
-          node.kind === 'source.file' ? join(dataDir, 'out.jsonl') : join(dir, 'out.jsonl');
-        const { readFileSync } = await import('node:fs');
+        expect(result.status, result.failure?.message).toBe('finished');
+        const file = join(dir, 'captured.jsonl');
         const rows = readFileSync(file, 'utf8')
           .split('\n')
           .filter(Boolean)
@@ -271,7 +285,6 @@ async function emitted(pipeline: Pipeline): Promise<Record<string, Row[]>> {
             }
             return row;
           });
-        if (node.kind === 'source.file') rmSync(file, { force: true });
         inputs[port === 'out' ? node.id : `${node.id}_${port}`] = rows;
       } finally {
         rmSync(dir, { recursive: true, force: true });
@@ -327,12 +340,23 @@ const MORE: Record<string, () => Promise<Case> | Case> = {
   'a window of windows': () => caseOf('window-of-windows', { orders: ORDERS }),
   'window join': () => caseOf('join-window-inner', { orders: ORDERS, payments: PAYMENTS }),
   'left window join': () => caseOf('join-window-left', { orders: ORDERS, payments: PAYMENTS }),
-  'regular join': () => caseOf('join-regular', { orders: ORDERS, payments: PAYMENTS }),
+  // Retentions longer than the input: which pairs meet does not depend on the order the two
+  // topics are read in (with short ones it does, on either engine).
+  'regular join': () => ({
+    pipeline: {
+      ...CASES['join-regular']!,
+      nodes: CASES['join-regular']!.nodes.map((n) =>
+        n.id === 'step'
+          ? { ...n, config: { ...n.config, leftRetention: '1d', rightRetention: '1d' } }
+          : n,
+      ),
+    },
+    inputs: { orders: ORDERS, payments: PAYMENTS },
+  }),
   'running aggregate': () => caseOf('aggregate-running', { orders: ORDERS }),
   'top N': () => caseOf('topn', { orders: ORDERS }),
   union: () => caseOf('union', { eu: ORDERS.slice(0, 200), us: ORDERS.slice(200) }),
   'example: Kafka orders per category': async () => {
-    const { readFileSync } = await import('node:fs');
     const pipeline = JSON.parse(
       readFileSync(join(ROOT, 'examples/kafka-orders.json'), 'utf8'),
     ) as Pipeline;
@@ -341,6 +365,10 @@ const MORE: Record<string, () => Promise<Case> | Case> = {
 };
 
 const EXAMPLES = ['payments-join', 'click-sessions', 'orders-per-category', 'revenue-per-country'];
+/** Examples that cannot run on Flink, even with Kafka at their edges, and why. */
+const REFUSED: Readonly<Record<string, RegExp>> = {
+  'click-sessions': /FIRST_VALUE and LAST_VALUE cannot be merged/,
+};
 
 describe('the embedded engine and Flink give the same rows', () => {
   for (const [name, make] of Object.entries(SHORT)) {
@@ -360,10 +388,24 @@ describe('the embedded engine and Flink give the same rows', () => {
     }
     for (const example of EXAMPLES) {
       test(`example: ${example}`, async () => {
-        const { readFileSync } = await import('node:fs');
         const pipeline = JSON.parse(
           readFileSync(join(ROOT, 'examples', `${example}.json`), 'utf8'),
         ) as Pipeline;
+        // An example the compiler refuses (with Kafka at its edges) says why on its nodes.
+        const rewired = throughKafka(pipeline, analyzePipeline(pipeline).schemas, {
+          bootstrapServers: bootstrap,
+          group: 'check',
+          sourceTopic: (id, port) => `${id}.${port}`,
+          sinkTopic: (id) => id,
+        });
+        const check = compileToFlinkSql(rewired, analyzePipeline(rewired).schemas);
+        const refusal = REFUSED[example];
+        const errors = check.diagnostics.filter((d) => d.severity === 'error');
+        if (refusal) {
+          expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(refusal)]);
+          return;
+        }
+        expect(errors).toEqual([]);
         const { sluice, flink: theirs } = await runCase(example, {
           pipeline,
           inputs: await emitted(pipeline),

@@ -170,6 +170,7 @@ export {
   PipelineNodeSchema,
   PipelineSchema,
   PipelineSettingsSchema,
+  TARGET_PATTERN,
 } from './format/pipeline.js';
 export type { ReadOptions, ReadResult } from './format/read.js';
 export { isValidRead, MAX_PIPELINE_BYTES, readPipeline, readPipelineValue } from './format/read.js';

@@ -19,6 +19,8 @@ Commands:
            --host HOST        Interface (default 127.0.0.1: this machine only)
            --data-dir DIR     state/ (database, token) and files/ (default ./.sluice)
            --kafka HOST:PORT  Kafka cluster the designer browses by default (or SLUICE_KAFKA_BOOTSTRAP)
+           --flink [NAME=]GATEWAY_URL,REST_URL   A Flink cluster pipelines can run on (or SLUICE_FLINK;
+                              repeat for several; NAME defaults to flink)
   login                       Print a new one-time sign-in link from the running server
            --port N           Its port (default 4800, or SLUICE_PORT)
            --host HOST        Its interface (default 127.0.0.1)
@@ -71,6 +73,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
             host: { type: 'string' },
             'data-dir': { type: 'string' },
             kafka: { type: 'string' },
+            flink: { type: 'string', multiple: true },
           },
         });
         return await startCommand(
@@ -79,6 +82,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
             host: values.host,
             dataDir: values['data-dir'],
             kafka: values.kafka,
+            ...(values.flink ? { flink: values.flink } : {}),
           },
           io,
         );

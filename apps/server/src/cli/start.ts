@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { BOOTSTRAP_SERVERS_PATTERN } from '@sluice/shared';
-import { ConfigError, filesDir, TOKEN_FILE } from '../config.js';
+import { ConfigError, filesDir, parseFlinkClusters, TOKEN_FILE } from '../config.js';
 import { seedExamples } from '../seed.js';
 import { startServer } from '../server.js';
 import type { CliIO } from './io.js';
@@ -13,6 +13,8 @@ export interface StartFlags {
   readonly host?: string;
   readonly dataDir?: string;
   readonly kafka?: string;
+  /** `[NAME=]GATEWAY_URL,REST_URL`, each --flink one cluster. */
+  readonly flink?: readonly string[];
 }
 
 /** `sluice start`: runs the server until Ctrl-C, then stops its jobs and closes. */
@@ -28,7 +30,12 @@ export async function startCommand(flags: StartFlags, io: CliIO): Promise<number
   }
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
+    const flinkClusters =
+      flags.flink && flags.flink.length > 0
+        ? parseFlinkClusters(flags.flink.join(' '), '--flink')
+        : undefined;
     server = await startServer({
+      ...(flinkClusters ? { flinkClusters } : {}),
       ...(port === undefined ? {} : { port }),
       ...(flags.host ? { host: flags.host } : {}),
       ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),

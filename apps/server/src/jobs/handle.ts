@@ -1,6 +1,5 @@
 // The main thread's side of one job: its worker, its latest state, and the
 // listeners its events fan out to. The worker may crash; this side never does.
-import type { Worker } from 'node:worker_threads';
 import {
   type JobFailure,
   type JobMetrics,
@@ -15,6 +14,7 @@ import {
 } from '@sluice/shared';
 import { AppError, notFound } from '../errors.js';
 import type { JobRecord } from '../storage/job-store.js';
+import type { JobWorker } from './flink-runner.js';
 import {
   type FromWorker,
   type JobEvent,
@@ -45,6 +45,8 @@ export interface JobRunOptions {
   readonly changed?: (job: JobHandle) => void;
   /** Told of checkpoint files skipped or not deleted. */
   readonly warn?: (message: string) => void;
+  /** For a job on Flink: where it runs, its Flink id and savepoint, as they become known. */
+  readonly flink?: () => NonNullable<JobSummary['flink']>;
 }
 
 export class JobHandle {
@@ -63,9 +65,10 @@ export class JobHandle {
   resumeOnStart = false;
   readonly #changed: (job: JobHandle) => void;
   readonly #warn: (message: string) => void;
+  readonly #flink?: () => NonNullable<JobSummary['flink']>;
   #errors: RecordError[] = [];
   #previews: ReadonlyMap<string, NodeView> = new Map();
-  #worker?: Worker;
+  #worker?: JobWorker;
   #stopAsked = false;
   #terminated = false;
   #markEnded!: () => void;
@@ -78,7 +81,7 @@ export class JobHandle {
     readonly id: string,
     readonly pipeline: Pipeline,
     readonly origin: JobOrigin,
-    worker: Worker | undefined,
+    worker: JobWorker | undefined,
     heapMb: number,
     readonly stopFlag?: Int32Array,
     options: JobRunOptions = {},
@@ -87,6 +90,7 @@ export class JobHandle {
     this.checkpoints = options.checkpoints ?? false;
     this.#changed = options.changed ?? (() => {});
     this.#warn = options.warn ?? (() => {});
+    if (options.flink) this.#flink = options.flink;
     this.ended = new Promise((resolve) => {
       this.#markEnded = resolve;
     });
@@ -149,7 +153,7 @@ export class JobHandle {
     return this.#savepoint;
   }
 
-  #listen(worker: Worker, heapMb: number): void {
+  #listen(worker: JobWorker, heapMb: number): void {
     this.#worker = worker;
     worker.on('message', (message: FromWorker) => this.#receive(message));
     worker.on('error', (error) => this.settle('failed', { message: crashReason(error, heapMb) }));
@@ -209,7 +213,13 @@ export class JobHandle {
       ...(this.#failure ? { failure: this.#failure } : {}),
       ...(this.#restoredFrom ? { restoredFrom: this.#restoredFrom } : {}),
       ...(this.#savepoint ? { savepoint: this.#savepoint } : {}),
+      ...(this.#flink ? { flink: this.#flink() } : {}),
     };
+  }
+
+  /** Whether the job runs on a Flink cluster. */
+  get onFlink(): boolean {
+    return this.#flink !== undefined;
   }
 
   /** The latest bad records, oldest first; of one node when given. */

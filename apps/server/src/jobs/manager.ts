@@ -4,13 +4,15 @@
 // survives a restart, and the jobs that were running (or that the server's
 // shutdown stopped) resume from their latest checkpoints when it starts again.
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CheckpointStorage, checkpointSettings, pipelineFingerprint } from '@sluice/engine';
+import { compileToFlinkSql } from '@sluice/flink';
 import {
+  analyzePipeline,
   type Diagnostic,
   hasErrors,
   type JobSummary,
@@ -20,8 +22,10 @@ import {
   readPipelineValue,
   type UpgradePlan,
 } from '@sluice/shared';
+import type { FlinkCluster } from '../config.js';
 import { AppError, notFound } from '../errors.js';
 import type { JobStore, StoredJob } from '../storage/job-store.js';
+import { FlinkRunner } from './flink-runner.js';
 import { JobHandle, type JobOrigin } from './handle.js';
 import { preflight } from './preflight.js';
 import {
@@ -50,7 +54,12 @@ export interface JobManagerOptions {
   readonly checkpointsDir?: string;
   /** Told of checkpoint files a job skipped or could not delete. */
   readonly warn?: (message: string) => void;
+  /** The Flink clusters a pipeline can name as its target (`settings.target: "flink:NAME"`). */
+  readonly flinkClusters?: readonly FlinkCluster[];
 }
+
+/** How long a job on Flink has to stop with a savepoint. */
+const FLINK_STOP_TIMEOUT_MS = 120_000;
 
 /** The worker entry, which must be JavaScript: beside this file when built, else in dist. */
 export function workerEntry(): URL {
@@ -67,6 +76,8 @@ export function workerEntry(): URL {
 interface RunOptions {
   readonly startedAt?: number;
   readonly restore?: RestorePlan;
+  /** For a job on Flink: the Flink job to follow again instead of submitting. */
+  readonly attach?: string;
 }
 
 export class JobManager {
@@ -80,6 +91,9 @@ export class JobManager {
   readonly #records: JobStore | undefined;
   readonly #checkpointsDir: string | undefined;
   readonly #warn: (message: string) => void;
+  readonly #flinkClusters: readonly FlinkCluster[];
+  /** The runners of the jobs on Flink, by job id. */
+  readonly #flink = new Map<string, FlinkRunner>();
   #closing = false;
 
   constructor(options: JobManagerOptions) {
@@ -92,6 +106,38 @@ export class JobManager {
     this.#records = options.records;
     this.#checkpointsDir = options.checkpointsDir;
     this.#warn = options.warn ?? (() => {});
+    this.#flinkClusters = options.flinkClusters ?? [];
+  }
+
+  /** The Flink clusters this server knows, for the designer's choice of target. */
+  get flinkClusters(): readonly FlinkCluster[] {
+    return this.#flinkClusters;
+  }
+
+  /**
+   * The cluster a pipeline runs on, when its target is Flink; throws
+   * `invalid-pipeline` when it names a cluster this server does not know.
+   */
+  #flinkTarget(pipeline: Pipeline): FlinkCluster | undefined {
+    const target = pipeline.settings?.target;
+    if (target === undefined || target === 'embedded') return undefined;
+    const name = target.slice('flink:'.length);
+    const cluster = this.#flinkClusters.find((c) => c.name === name);
+    if (cluster) return cluster;
+    const known = this.#flinkClusters.map((c) => `'${c.name}'`).join(', ');
+    const message = `The pipeline runs on the Flink cluster '${name}', which this server does not know (${known ? `it knows ${known}` : 'it knows none: start it with --flink'}).`;
+    throw new AppError('invalid-pipeline', message, [
+      { severity: 'error', code: 'target.unknown-cluster', path: 'settings.target', message },
+    ]);
+  }
+
+  /** The pipeline as Flink SQL, and what the compiler says of each node. */
+  #compile(id: string, pipeline: Pipeline) {
+    return compileToFlinkSql(pipeline, analyzePipeline(pipeline).schemas, {
+      dataDir: this.#dataDir,
+      jobName: pipeline.name,
+      transactionalIdPrefix: `sluice-${id}`,
+    });
   }
 
   /**
@@ -208,11 +254,20 @@ export class JobManager {
   }
 
   /** What can be checked before the pipeline runs: see preflight.ts. */
-  preflight(pipeline: Pipeline): Promise<Diagnostic[]> {
-    return preflight(pipeline, {
+  async preflight(pipeline: Pipeline): Promise<Diagnostic[]> {
+    const found = await preflight(pipeline, {
       dataDir: this.#dataDir,
       ...(this.#dataDirShownAs === undefined ? {} : { dataDirShownAs: this.#dataDirShownAs }),
     });
+    // On Flink: the nodes it cannot run are refused here, with the compiler's reasons.
+    try {
+      if (this.#flinkTarget(pipeline))
+        found.push(...this.#compile('preflight', pipeline).diagnostics);
+    } catch (error) {
+      if (!(error instanceof AppError) || !Array.isArray(error.details)) throw error;
+      found.push(...(error.details as Diagnostic[]));
+    }
+    return found;
   }
 
   #valid(document: unknown): Pipeline {
@@ -268,6 +323,10 @@ export class JobManager {
         this.#jobs.set(stored.id, JobHandle.ended(stored, read.pipeline));
         continue;
       }
+      if (isFlink(read.pipeline)) {
+        this.#restoreFlink(stored, read.pipeline, origin);
+        continue;
+      }
       if (!this.#plan(stored.id, read.pipeline, origin)) {
         const job = JobHandle.ended(
           {
@@ -295,6 +354,59 @@ export class JobManager {
     this.#forgetOldest();
   }
 
+  /** A job on Flink that was running when the server stopped: followed again, if it was submitted. */
+  #restoreFlink(stored: StoredJob, pipeline: Pipeline, origin: JobOrigin): void {
+    const attach = this.#flinkJobIdOf(stored.id);
+    let failure: string | undefined;
+    if (attach === undefined) {
+      failure =
+        'The server stopped before Flink gave this job an id, so it cannot be followed: look for it in the Flink cluster, or deploy it again.';
+    } else {
+      try {
+        this.#flinkTarget(pipeline);
+      } catch (error) {
+        failure = (error as Error).message;
+      }
+    }
+    if (failure !== undefined) {
+      const job = JobHandle.ended(
+        {
+          ...stored,
+          status: 'failed',
+          resume: false,
+          endedAt: Date.now(),
+          failure: { message: failure },
+        },
+        pipeline,
+      );
+      this.#jobs.set(stored.id, job);
+      this.#records?.update(job.record());
+      return;
+    }
+    const job = this.#run(stored.id, pipeline, origin, {
+      startedAt: stored.startedAt,
+      ...(attach ? { attach } : {}),
+    });
+    this.#records?.update(job.record());
+  }
+
+  /** Where a job on Flink notes its Flink job id, so a restarted server can follow it. */
+  #flinkFile(id: string): string | undefined {
+    return this.#checkpointsDir === undefined
+      ? undefined
+      : join(this.#checkpointsDir, id, 'flink.json');
+  }
+
+  #flinkJobIdOf(id: string): string | undefined {
+    const file = this.#flinkFile(id);
+    if (!file || !existsSync(file)) return undefined;
+    try {
+      return (JSON.parse(readFileSync(file, 'utf8')) as { jobId?: string }).jobId;
+    } catch {
+      return undefined;
+    }
+  }
+
   /**
    * Starts a stopped or failed job again, under the same id, from its savepoint
    * or else its latest checkpoint. Refuses (conflict) a running or finished
@@ -305,6 +417,11 @@ export class JobManager {
     const job = this.get(id);
     const refuse = (message: string) => new AppError('conflict', message);
     if (job.status === 'running') throw refuse('The job is running: stop it before resuming it.');
+    if (job.onFlink) {
+      throw refuse(
+        `The job ran on Flink: resume it from its savepoint there (SET 'execution.state-recovery.path' = '${job.summary().flink?.savepoint ?? '…'}'), or deploy it again.`,
+      );
+    }
     if (job.status === 'finished') {
       throw refuse('The job finished: it read all its input, so there is nothing to resume.');
     }
@@ -351,6 +468,11 @@ export class JobManager {
   /** Stops a job; a job that checkpoints takes a last checkpoint, or a savepoint when asked. */
   async stop(id: string, drain = false, savepoint = false): Promise<JobSummary> {
     const job = this.get(id);
+    if (job.onFlink) {
+      // A job on Flink always stops with a savepoint, taken by Flink.
+      await job.stop(false, FLINK_STOP_TIMEOUT_MS);
+      return job.summary();
+    }
     if (savepoint && job.status === 'running' && !job.checkpoints) {
       throw new AppError(
         'conflict',
@@ -371,6 +493,9 @@ export class JobManager {
     this.#closing = true;
     await Promise.all(
       [...this.#jobs.values()].map((job) => {
+        // A job on Flink runs on without this server: it is followed again when it starts.
+        const runner = this.#flink.get(job.id);
+        if (runner && job.status === 'running') return runner.terminate();
         if (job.status === 'running') job.resumeOnStart = job.checkpoints;
         return job.stop(false, this.#stopTimeoutMs);
       }),
@@ -397,6 +522,8 @@ export class JobManager {
 
   /** Runs a job in a new worker; a resumed one keeps its id and its place in the list. */
   #run(id: string, pipeline: Pipeline, origin: JobOrigin, options: RunOptions = {}): JobHandle {
+    const cluster = this.#flinkTarget(pipeline);
+    if (cluster) return this.#runOnFlink(id, pipeline, origin, cluster, options);
     const checkpoints = this.#plan(id, pipeline, origin);
     const start: WorkerStart = {
       jobId: id,
@@ -426,6 +553,53 @@ export class JobManager {
     return job;
   }
 
+  /** Runs a job on a Flink cluster: its runner speaks to JobHandle as a worker would. */
+  #runOnFlink(
+    id: string,
+    pipeline: Pipeline,
+    origin: JobOrigin,
+    cluster: FlinkCluster,
+    options: RunOptions,
+  ): JobHandle {
+    const startedAt = options.startedAt ?? Date.now();
+    const file = this.#flinkFile(id);
+    const runner = new FlinkRunner({
+      cluster,
+      pipeline,
+      statements: this.#compile(id, pipeline).statements,
+      metricsIntervalMs: this.#metricsIntervalMs,
+      startedAt,
+      ...(options.attach ? { attach: options.attach } : {}),
+      submitted: (jobId) => {
+        if (!file) return;
+        try {
+          mkdirSync(join(file, '..'), { recursive: true });
+          writeFileSync(file, `${JSON.stringify({ cluster: cluster.name, jobId })}\n`);
+        } catch (error) {
+          this.#warn(`Job ${id}: its Flink job id could not be noted: ${error}`);
+        }
+      },
+    });
+    const job = new JobHandle(id, pipeline, origin, runner, 0, undefined, {
+      startedAt,
+      checkpoints: false,
+      changed: (changed) => this.#records?.update(changed.record()),
+      warn: (message) => this.#warn(`Job ${id}: ${message}`),
+      flink: () => ({
+        cluster: cluster.name,
+        ...(runner.flinkJobId ? { jobId: runner.flinkJobId } : {}),
+        ...(runner.savepoint ? { savepoint: runner.savepoint } : {}),
+      }),
+    });
+    this.#flink.set(id, runner);
+    this.#jobs.set(id, job);
+    void job.ended.then(() => {
+      this.#flink.delete(id);
+      this.#forgetOldest();
+    });
+    return job;
+  }
+
   /** Keeps at most `keepFinished` ended jobs, dropping the earliest started, with their checkpoints. */
   #forgetOldest(): void {
     const ended = [...this.#jobs.values()].filter((job) => job.status !== 'running');
@@ -446,4 +620,8 @@ function originOf(stored: StoredJob): JobOrigin {
     ...(stored.pipelineId === undefined ? {} : { pipelineId: stored.pipelineId }),
     ...(stored.pipelineVersion === undefined ? {} : { pipelineVersion: stored.pipelineVersion }),
   };
+}
+
+function isFlink(pipeline: Pipeline): boolean {
+  return pipeline.settings?.target?.startsWith('flink:') ?? false;
 }

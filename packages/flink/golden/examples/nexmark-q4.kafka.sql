@@ -6,12 +6,15 @@
 -- warning: 'Average per category' (average): On Flink a row replaces the one before it with the same (id, category), the key of its input; the same as Sluice's (id) when those fields determine the others.
 -- warning: 'Average per category' (average): On Flink idle keys expire after the retention in processing time (Sluice: event time), so which records are still kept can differ.
 -- warning: 'Discard' (sink): On Flink this topic is an upsert topic: each message's key is the update key (category) as JSON, and a row taken back is a tombstone; each key's latest row is the same as Sluice's.
+-- warning: 'Discard' (sink): On Flink a row whose update key (category) holds a NULL is dropped: a primary key cannot be NULL there (Sluice writes it).
 
 SET 'pipeline.name' = 'Nexmark q4: average price for a category';
 
 SET 'table.local-time-zone' = 'UTC';
 
 SET 'execution.checkpointing.interval' = '10 s';
+
+SET 'table.exec.sink.not-null-enforcer' = 'DROP';
 
 CREATE TEMPORARY TABLE `nexmark_auction` (
   `id` BIGINT,

@@ -4,12 +4,15 @@
 -- warning: 'Bids while the auction is open' (bids_while_open): On Flink kept records expire after the retention in processing time (Sluice: event time), so which records are still kept can differ.
 -- warning: 'Highest bid per auction' (winner): On Flink every key's ranking is kept: Flink's Top-N takes no state time-to-live of its own, so the retention (1h) is not used.
 -- warning: 'Discard' (sink): On Flink this topic is an upsert topic: each message's key is the update key (id, rank_number) as JSON, and a row taken back is a tombstone; each key's latest row is the same as Sluice's.
+-- warning: 'Discard' (sink): On Flink a row whose update key (id, rank_number) holds a NULL is dropped: a primary key cannot be NULL there (Sluice writes it).
 
 SET 'pipeline.name' = 'Nexmark q9: winning bids';
 
 SET 'table.local-time-zone' = 'UTC';
 
 SET 'execution.checkpointing.interval' = '10 s';
+
+SET 'table.exec.sink.not-null-enforcer' = 'DROP';
 
 CREATE TEMPORARY TABLE `nexmark_auction` (
   `id` BIGINT,

@@ -2,12 +2,15 @@
 -- warning: 'orders': On Flink, JSON timestamps are read as ISO-8601 text such as 2024-05-01T12:00:00.000Z only; epoch milliseconds fail the job.
 -- warning: 'step': On Flink idle keys expire after the retention in processing time (Sluice: event time), so which records are still kept can differ.
 -- warning: 'out': On Flink this topic is an upsert topic: each message's key is the update key (customer) as JSON, and a row taken back is a tombstone; each key's latest row is the same as Sluice's.
+-- warning: 'out': On Flink a row whose update key (customer) holds a NULL is dropped: a primary key cannot be NULL there (Sluice writes it).
 
 SET 'pipeline.name' = 'Running aggregate';
 
 SET 'table.local-time-zone' = 'UTC';
 
 SET 'execution.checkpointing.interval' = '10 s';
+
+SET 'table.exec.sink.not-null-enforcer' = 'DROP';
 
 CREATE TEMPORARY TABLE `orders` (
   `order_id` BIGINT,

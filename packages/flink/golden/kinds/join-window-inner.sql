@@ -53,9 +53,9 @@ SELECT CAST(L.window_start AS TIMESTAMP_LTZ(3)) AS `window_start`,
   L.`customer` AS `customer`,
   L.`category` AS `category`,
   L.`amount` AS `amount`,
-  L.`ts` AS `ts`,
+  CAST(L.`ts` AS TIMESTAMP_LTZ(3)) AS `ts`,
   R.`method` AS `method`,
-  R.`ts` AS `right_ts`,
+  CAST(R.`ts` AS TIMESTAMP_LTZ(3)) AS `right_ts`,
   L.window_time AS `__sluice_time`
 FROM (SELECT * FROM TABLE(TUMBLE(TABLE `orders`, DESCRIPTOR(`ts`), INTERVAL '10' SECOND))) L
 JOIN (SELECT * FROM TABLE(TUMBLE(TABLE `payments`, DESCRIPTOR(`ts`), INTERVAL '10' SECOND))) R

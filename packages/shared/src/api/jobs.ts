@@ -60,6 +60,12 @@ export const OperatorMetricsSchema = Type.Object({
       description: 'What is wrong while the operator keeps going, such as Kafka being unreachable',
     }),
   ),
+  vertex: Type.Optional(
+    Type.String({
+      description:
+        "On Flink: the name of the vertex the node runs in; its figures are the vertex's, shared by the nodes chained in it",
+    }),
+  ),
 });
 export type OperatorMetrics = Static<typeof OperatorMetricsSchema>;
 
@@ -137,6 +143,18 @@ const jobSummaryProperties = {
     Type.Object(
       { id: Type.Integer(), at: Type.Number({ description: 'Epoch ms' }) },
       { description: 'The savepoint the job was stopped with: it can start again from there' },
+    ),
+  ),
+  flink: Type.Optional(
+    Type.Object(
+      {
+        cluster: Type.String({ description: 'The name the server knows the cluster by' }),
+        jobId: Type.Optional(Type.String({ description: "Flink's id of the job, once submitted" })),
+        savepoint: Type.Optional(
+          Type.String({ description: 'Where the stop wrote its savepoint, on the cluster' }),
+        ),
+      },
+      { description: 'The job runs on a Flink cluster (settings.target)' },
     ),
   ),
 };

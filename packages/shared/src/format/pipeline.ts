@@ -47,8 +47,20 @@ export const PipelineEdgeSchema = Type.Object(
 );
 export type PipelineEdge = Static<typeof PipelineEdgeSchema>;
 
+/** Where a pipeline runs: Sluice's engine, or a Flink cluster the server knows by name. */
+export const TARGET_PATTERN = '^(embedded|flink:[A-Za-z0-9_.-]{1,64})$';
+
 export const PipelineSettingsSchema = Type.Object(
   {
+    target: Type.Optional(
+      Type.String({
+        pattern: TARGET_PATTERN,
+        default: 'embedded',
+        title: 'Runs on',
+        description:
+          "embedded: Sluice's own engine, in the server; flink:NAME: the Flink cluster the server knows by that name (the pipeline is compiled to Flink SQL)",
+      }),
+    ),
     errorBudget: Type.Optional(
       Type.Object(
         {

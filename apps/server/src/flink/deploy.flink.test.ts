@@ -1,0 +1,206 @@
+// Deploying to Flink through the API, against the local cluster and Kafka
+// broker of scripts/flink/global-setup.mjs: a Kafka → window → Kafka pipeline
+// with settings.target "flink:local" runs there, its figures arrive on the
+// pipeline's nodes, and a stop takes a savepoint. A node Flink cannot run is
+// refused before anything is submitted, on that node.
+import { KafkaAdmin, KafkaWriter } from '@sluice/engine';
+import type { JobDetail, Pipeline } from '@sluice/shared';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { type TestApp, testApp } from '../testing/app.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    kafkaBootstrap: string;
+    flinkGateway: string;
+    flinkRest: string;
+  }
+}
+
+const bootstrap = inject('kafkaBootstrap');
+const BASE = Date.parse('2024-05-01T10:00:00Z');
+let t: TestApp;
+let admin: KafkaAdmin;
+
+beforeAll(async () => {
+  t = await testApp({
+    flinkClusters: [{ name: 'local', gateway: inject('flinkGateway'), rest: inject('flinkRest') }],
+  });
+  admin = new KafkaAdmin({ bootstrap });
+});
+afterAll(async () => {
+  await t.close();
+  await admin.close();
+});
+
+function pipeline(suffix: string, sink: 'kafka' | 'preview' = 'kafka'): Pipeline {
+  return {
+    format: 'sluice.pipeline/v1',
+    name: `Orders per category ${suffix}`,
+    settings: { target: 'flink:local', checkpoints: { interval: '2s' } },
+    nodes: [
+      {
+        id: 'orders',
+        kind: 'source.kafka',
+        config: {
+          bootstrapServers: bootstrap,
+          topics: [`orders-${suffix}`],
+          group: `g-${suffix}`,
+          format: 'json',
+          schema: [
+            { name: 'category', type: 'string' },
+            { name: 'amount', type: 'double' },
+            { name: 'ts', type: 'timestamp' },
+          ],
+          eventTime: { field: 'ts', maxOutOfOrderness: '1s' },
+        },
+      },
+      { id: 'big', kind: 'transform.filter', config: { where: 'amount > 10' } },
+      {
+        id: 'per_category',
+        kind: 'window.aggregate',
+        config: {
+          window: { type: 'tumbling', size: '10s' },
+          groupBy: ['category'],
+          aggregates: [{ name: 'orders', fn: 'count' }],
+        },
+      },
+      sink === 'kafka'
+        ? {
+            id: 'totals',
+            kind: 'sink.kafka',
+            config: {
+              bootstrapServers: bootstrap,
+              topic: `totals-${suffix}`,
+              format: 'json',
+              delivery: 'at-least-once',
+            },
+          }
+        : { id: 'totals', kind: 'sink.preview', config: {} },
+    ],
+    edges: [
+      { id: 'e1', source: 'orders', target: 'big' },
+      { id: 'e2', source: 'big', target: 'per_category' },
+      { id: 'e3', source: 'per_category', target: 'totals' },
+    ],
+  };
+}
+
+async function detail(id: string): Promise<JobDetail> {
+  const response = await t.app.inject({ method: 'GET', url: `/api/jobs/${id}`, headers: t.auth });
+  expect(response.statusCode).toBe(200);
+  return response.json() as JobDetail;
+}
+
+async function until<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  ms = 90_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+describe('a pipeline whose target is a Flink cluster', () => {
+  test('runs there: figures on its nodes, results in Kafka, and a stop with a savepoint', async () => {
+    const suffix = `d${Date.now()}`;
+    await admin.createTopic(`orders-${suffix}`, 1);
+    await admin.createTopic(`totals-${suffix}`, 1);
+    const writer = new KafkaWriter({ bootstrap, clientId: 'deploy-test' });
+    const orders = Array.from({ length: 100 }, (_, i) => ({
+      category: ['books', 'games'][i % 2],
+      amount: 5 + (i % 20),
+      ts: new Date(BASE + i * 500).toISOString(),
+    }));
+    // A last order a minute later closes the windows before it.
+    orders.push({ category: 'books', amount: 50, ts: new Date(BASE + 120_000).toISOString() });
+    writer.send(orders.map((o) => ({ topic: `orders-${suffix}`, value: JSON.stringify(o) })));
+    await writer.flush();
+    await writer.close();
+
+    const deployed = await t.app.inject({
+      method: 'POST',
+      url: '/api/jobs',
+      headers: t.auth,
+      payload: { pipeline: pipeline(suffix) },
+    });
+    expect(deployed.statusCode).toBe(201);
+    const { id } = deployed.json() as { id: string };
+
+    const running = await until('the figures of the Flink job', async () => {
+      const d = await detail(id);
+      const source = d.metrics?.operators.find((o) => o.nodeId === 'orders');
+      return d.flink?.jobId && source && source.recordsIn >= 101 ? d : undefined;
+    });
+    expect(running.status).toBe('running');
+    expect(running.flink).toMatchObject({ cluster: 'local', jobId: expect.any(String) });
+    const byNode = new Map(running.metrics!.operators.map((o) => [o.nodeId, o]));
+    // The filter runs chained to the source: the same vertex, named on both.
+    expect(byNode.get('orders')?.vertex).toMatch(/^Source: orders\[/);
+    expect(byNode.get('big')?.vertex).toBe(byNode.get('orders')?.vertex);
+    expect(byNode.get('totals')?.vertex).toMatch(/totals\[\d+\]: Writer/);
+
+    const totals = await admin.readAll(`totals-${suffix}`, 10, 60_000);
+    const rows = totals.map((m) => JSON.parse(m.value!.toString()) as Record<string, unknown>);
+    // Computed here: the big orders per category and 10-second window, but the last one's (still open).
+    const expected = new Map<string, number>();
+    for (const o of orders.slice(0, -1)) {
+      if (!(o.amount > 10)) continue;
+      const start = new Date(Math.floor(Date.parse(o.ts) / 10_000) * 10_000)
+        .toISOString()
+        .replace('.000Z', 'Z');
+      const key = `${o.category} ${start}`;
+      expected.set(key, (expected.get(key) ?? 0) + 1);
+    }
+    expect(rows.map((r) => `${r.category} ${r.window_start} ${r.orders}`).sort()).toEqual(
+      [...expected].map(([key, n]) => `${key} ${n}`).sort(),
+    );
+    expect(expected.size).toBe(10);
+
+    const stopped = await t.app.inject({
+      method: 'POST',
+      url: `/api/jobs/${id}/stop`,
+      headers: t.auth,
+      payload: {},
+    });
+    expect(stopped.statusCode).toBe(200);
+    const after = await detail(id);
+    expect(after.status).toBe('stopped');
+    expect(after.failure).toBeUndefined();
+    expect(after.flink?.savepoint).toMatch(/savepoint-/);
+  });
+
+  test('a node Flink cannot run is refused at deploy, on that node, and nothing is submitted', async () => {
+    const suffix = `r${Date.now()}`;
+    await admin.createTopic(`orders-${suffix}`, 1);
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/jobs',
+      headers: t.auth,
+      payload: { pipeline: pipeline(suffix, 'preview') },
+    });
+    expect(response.statusCode).toBe(400);
+    const body = response.json() as { error: { message: string; details: { nodeId?: string }[] } };
+    expect(body.error.message).toContain('The preview sink runs only on the embedded engine');
+    expect(body.error.details).toContainEqual(expect.objectContaining({ nodeId: 'totals' }));
+  });
+
+  test('a cluster the server does not know is named in the refusal', async () => {
+    const suffix = `u${Date.now()}`;
+    await admin.createTopic(`orders-${suffix}`, 1);
+    await admin.createTopic(`totals-${suffix}`, 1);
+    const document = { ...pipeline(suffix), settings: { target: 'flink:elsewhere' } };
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/jobs',
+      headers: t.auth,
+      payload: { pipeline: document },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.message).toContain("the Flink cluster 'elsewhere'");
+  });
+});
