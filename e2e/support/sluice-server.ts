@@ -41,7 +41,12 @@ interface Started {
   readonly killOnExit: () => void;
 }
 
-async function launch(dataDir: string, port: number, kafka?: string): Promise<Started> {
+async function launch(
+  dataDir: string,
+  port: number,
+  kafka?: string,
+  flink?: string,
+): Promise<Started> {
   if (!existsSync(BUILT_CLI)) {
     throw new Error(
       `The server is not built (${BUILT_CLI} is missing). Run \`npx turbo run build\` (or \`npm test\`, which builds first) before the e2e tests.`,
@@ -54,6 +59,8 @@ async function launch(dataDir: string, port: number, kafka?: string): Promise<St
   const args = [CLI, 'start', '--port', String(port), '--data-dir', dataDir];
   // The cluster the designer browses when a request names none.
   if (kafka) args.push('--kafka', kafka);
+  // A Flink cluster pipelines can run on: NAME=GATEWAY_URL,REST_URL.
+  if (flink) args.push('--flink', flink);
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env,
@@ -108,12 +115,12 @@ export async function startSluiceServer(options: { kafka?: string } = {}): Promi
  * was open on it finds it again.
  */
 export async function startRestartableSluiceServer(
-  options: { kafka?: string } = {},
+  options: { kafka?: string; flink?: string } = {},
 ): Promise<RestartableSluiceServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sluice-e2e-own-'));
   let current: Started | null;
   try {
-    current = await launch(dataDir, 0, options.kafka);
+    current = await launch(dataDir, 0, options.kafka, options.flink);
   } catch (error) {
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
@@ -148,7 +155,7 @@ export async function startRestartableSluiceServer(
     },
     async up() {
       if (current) throw new Error('The server is already up.');
-      current = await launch(dataDir, port, options.kafka);
+      current = await launch(dataDir, port, options.kafka, options.flink);
     },
     async stop() {
       try {

@@ -125,6 +125,16 @@ export const api = {
       pipelineId,
       version,
     }),
+  /** The Flink clusters the server knows: a pipeline may name one as its target. */
+  flinkClusters: () =>
+    request<{ name: string; gateway: string; rest: string }[]>('GET', '/api/flink/clusters'),
+  /** The pipeline as Flink SQL, with what the compiler says of each node. */
+  flinkSql: (pipeline: Pipeline) =>
+    request<{ complete: boolean; statements: string[]; diagnostics: Diagnostic[] }>(
+      'POST',
+      '/api/pipelines/flink-sql',
+      pipeline,
+    ),
   jobs: () => request<JobSummary[]>('GET', '/api/jobs'),
   job: (id: string) => request<JobSummary>('GET', jobUrl(id)),
   /** Stops a job; with `savepoint` it first takes one, so the job can be resumed from it. */

@@ -1,5 +1,6 @@
 // The live analysis of the document: diagnostics from @sluice/shared, the
 // inferred schemas, and per-node and per-edge counts for the badges.
+import { compileToFlinkSql } from '@sluice/flink';
 import { analyzePipeline, type Diagnostic, type Pipeline, type StreamSchema } from '@sluice/shared';
 
 export interface Counts {
@@ -21,8 +22,19 @@ export const EMPTY_ANALYSIS: Analysis = {
   byEdge: new Map(),
 };
 
+/** Whether the pipeline runs on a Flink cluster (settings.target "flink:NAME"). */
+export function onFlink(doc: Pipeline): boolean {
+  return doc.settings?.target?.startsWith('flink:') ?? false;
+}
+
 export function analyze(doc: Pipeline): Analysis {
-  const { diagnostics, schemas } = analyzePipeline(doc);
+  const analysis = analyzePipeline(doc);
+  const { schemas } = analysis;
+  let diagnostics = analysis.diagnostics;
+  // On Flink, what the compiler says of each node too: the nodes it refuses, where results differ.
+  if (onFlink(doc) && !diagnostics.some((d) => d.severity === 'error')) {
+    diagnostics = [...diagnostics, ...compileToFlinkSql(doc, schemas).diagnostics];
+  }
   return {
     diagnostics,
     schemas,

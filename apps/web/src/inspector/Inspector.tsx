@@ -4,6 +4,7 @@ import { updateNode } from '../document/document.js';
 import { OperatorIcon } from '../palette/OperatorIcon.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 import { ConfigForm } from './ConfigForm.js';
+import { TargetField } from './TargetField.js';
 
 export function Inspector() {
   const selected = useEditor((s) =>
@@ -111,6 +112,7 @@ function PipelineInspector() {
           onChange={(e) => setDescription(e.target.value)}
         />
       </label>
+      <TargetField />
     </div>
   );
 }

@@ -105,10 +105,17 @@ function JobPanel() {
   const dropped = useEditor((s) => s.live.dropped);
   const problem = useEditor((s) => s.live.problem);
   const failedAt = useTitle(job?.failure?.nodeId);
+  const target = useEditor((s) => s.document.settings?.target);
   if (!job) return null;
   return (
     <div className="inspector-body live-panel">
       <h2>Job</h2>
+      {target?.startsWith('flink:') && (
+        <p className="small" data-testid="runs-on-flink">
+          Runs on the Flink cluster '{target.slice('flink:'.length)}': the figures are Flink's, per
+          vertex where steps are chained together; stopping it takes a savepoint there.
+        </p>
+      )}
       {job.failure && (
         <p className="tone-error" role="alert">
           Failed{job.failure.nodeId ? ` at ${failedAt}` : ''}: {job.failure.message}

@@ -58,6 +58,14 @@ export function nodeFacts(m: OperatorMetrics, category: string, position?: Figur
       title: 'Windows collecting records now',
     });
   }
+  // On Flink: the vertex it runs in, which the nodes chained with it share.
+  if (m.vertex !== undefined) {
+    facts.push({
+      text: `on Flink: ${m.vertex.split(' -> ')[0]}${m.vertex.includes(' -> ') ? ' …' : ''}`,
+      title: `Runs in the Flink vertex “${m.vertex}”; its figures are that vertex's where Flink has none of the step's own`,
+    });
+    return facts;
+  }
   if (category === 'window' || category === 'join' || m.stateBytes > 0) {
     facts.push({
       text: `state ${formatBytes(m.stateBytes)}`,
