@@ -7,6 +7,7 @@
 //   npm run bench -- --all [--events 10000000] [--json]
 //   npm run bench -- --query q5,q7 --rate 100000 --events 20000000 --memory
 //   npm run bench -- --query q5,q7 --events 50000000 --checkpoints 10s
+//   npm run bench -- --vs flink [--query q0,q1] [--events 5000000] [--rounds 3] [--json]
 //
 // --rate sets the source's events per second of event time (the examples say
 // 10 000 000); --memory also measures the live heap (after a full GC) each
@@ -35,16 +36,20 @@ const { values } = parseArgs({
   options: {
     query: { type: 'string' },
     all: { type: 'boolean', default: false },
-    events: { type: 'string', default: '10000000' },
+    events: { type: 'string' },
     json: { type: 'boolean', default: false },
     rate: { type: 'string' },
     memory: { type: 'boolean', default: false },
     checkpoints: { type: 'string' },
+    // Side by side with a local Flink cluster, through Kafka: see bench-flink.mjs.
+    vs: { type: 'string' },
+    rounds: { type: 'string', default: '3' },
     // Internal: run only the hand-written loop of --query (in a child of its own).
     hand: { type: 'boolean', default: false },
   },
 });
-const events = Number(values.events);
+// 10 M by default; 5 M beside Flink, where each event also goes through Kafka.
+const events = Number(values.events ?? (values.vs ? '5000000' : '10000000'));
 if (!Number.isSafeInteger(events) || events <= 0)
   fail(`--events must be a whole number, not ${values.events}`);
 
@@ -301,6 +306,20 @@ function fail(message) {
 }
 
 async function main() {
+  if (values.vs !== undefined) {
+    if (values.vs !== 'flink') fail(`--vs takes flink, not ${values.vs}`);
+    const rounds = Number(values.rounds);
+    if (!(Number.isInteger(rounds) && rounds > 0))
+      fail(`--rounds must be a whole number, not ${values.rounds}`);
+    const { benchVsFlink } = await import('./bench-flink.mjs');
+    await benchVsFlink({
+      queries: values.query?.split(',') ?? [],
+      events,
+      rounds,
+      json: values.json,
+    });
+    return;
+  }
   const list = values.all ? queries : (values.query?.split(',') ?? []);
   for (const query of list)
     if (!queries.includes(query)) fail(`No query ${query}: there are ${queries.join(', ')}.`);

@@ -2,13 +2,12 @@
 // the SQL Gateway, three JVMs) for development and tests, assembled from
 // Maven Central jars. Standard library only: `npm run flink` and the smoke
 // check (scripts/flink/smoke.mjs) use it.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureMavenJars, freePort } from '../maven-jars.mjs';
 
 /** Keep in step with `flink.version` in pom.xml. */
 export const FLINK_VERSION = '2.2.1';
@@ -49,65 +48,20 @@ const JAVA_17_OPTS = [
 ];
 
 /**
- * The cluster's jars, fetched with Maven once and cached in `.cache/flink/<version>/libs`.
- * Maven Central has no flink-dist: these jars stand in for its lib/ and opt/.
+ * The jars, fetched with Maven once and cached in `.cache/flink/<version>/libs`.
  * Returns the folder and whether it was fetched now.
  */
-export async function ensureFlinkJars(log = () => {}) {
-  if (existsSync(join(LIBS, '.complete'))) return { libs: LIBS, fetched: false };
-  if (spawnSync('mvn', ['-v'], { stdio: 'ignore' }).error) {
-    throw new Error(
-      `Maven (mvn) is needed once, to fetch the Flink ${FLINK_VERSION} jars from Maven Central into ${LIBS}. Install Maven 3.`,
-    );
-  }
-  log(`Fetching Flink ${FLINK_VERSION} from Maven Central (once) into ${LIBS}…`);
-  await mkdir(CACHE, { recursive: true });
-  // Fetch into a private folder and rename it in place, so a fetch that is
-  // interrupted, or two running at once, never leave a half-filled cache.
-  const partial = await mkdtemp(join(CACHE, 'fetch-'));
-  const result = spawnSync(
-    'mvn',
-    [
-      '-q',
-      '-B',
-      '-f',
-      POM,
-      'dependency:copy-dependencies',
-      `-DoutputDirectory=${partial}`,
-      '-DincludeScope=runtime',
-    ],
-    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-  );
-  if (result.status !== 0) {
-    await rm(partial, { recursive: true, force: true });
-    throw new Error(
-      `Maven could not fetch the Flink jars:\n${(result.stdout + result.stderr).slice(-4000)}`,
-    );
-  }
-  await writeFile(join(partial, '.complete'), `${new Date().toISOString()}\n`);
-  try {
-    await rename(partial, LIBS);
-  } catch (error) {
-    await rm(partial, { recursive: true, force: true });
-    if (!existsSync(join(LIBS, '.complete'))) throw error;
-  }
-  return { libs: LIBS, fetched: true };
-}
-
-/** A TCP port free on 127.0.0.1 now (the OS picks it). */
-export function freePort(preferred = 0) {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', (error) =>
-      preferred ? freePort(0).then(resolvePort, reject) : reject(error),
-    );
-    server.listen(preferred, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolvePort(port));
-    });
+export function ensureFlinkJars(log = () => {}) {
+  return ensureMavenJars({
+    pom: POM,
+    libs: LIBS,
+    what: `Flink ${FLINK_VERSION}`,
+    otherwise: '',
+    log,
   });
 }
+
+export { freePort };
 
 /**
  * Writes a config.yaml in a fresh temporary folder and starts a JobManager, a

@@ -4,11 +4,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureMavenJars, freePort } from '../maven-jars.mjs';
 
 /** Keep in step with `kafka.version` in pom.xml. */
 export const KAFKA_VERSION = '4.1.1';
@@ -21,64 +22,20 @@ const LIBS = join(CACHE, 'libs');
 const START_TIMEOUT_MS = 90_000;
 
 /**
- * The broker's jars, fetched with Maven once and cached in `.cache/kafka/<version>/libs`.
+ * The jars, fetched with Maven once and cached in `.cache/kafka/<version>/libs`.
  * Returns the folder and whether it was fetched now.
  */
-export async function ensureKafkaJars(log = () => {}) {
-  if (existsSync(join(LIBS, '.complete'))) return { libs: LIBS, fetched: false };
-  if (spawnSync('mvn', ['-v'], { stdio: 'ignore' }).error) {
-    throw new Error(
-      `Maven (mvn) is needed once, to fetch the Kafka ${KAFKA_VERSION} jars from Maven Central into ${LIBS}. Install Maven 3, or start Kafka yourself and set SLUICE_KAFKA_BOOTSTRAP.`,
-    );
-  }
-  log(`Fetching Kafka ${KAFKA_VERSION} from Maven Central (once) into ${LIBS}…`);
-  await mkdir(CACHE, { recursive: true });
-  // Fetch into a private folder and rename it in place, so a fetch that is
-  // interrupted, or two running at once, never leave a half-filled cache.
-  const partial = await mkdtemp(join(CACHE, 'fetch-'));
-  const result = spawnSync(
-    'mvn',
-    [
-      '-q',
-      '-B',
-      '-f',
-      POM,
-      'dependency:copy-dependencies',
-      `-DoutputDirectory=${partial}`,
-      '-DincludeScope=runtime',
-    ],
-    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-  );
-  if (result.status !== 0) {
-    await rm(partial, { recursive: true, force: true });
-    throw new Error(
-      `Maven could not fetch the Kafka jars:\n${(result.stdout + result.stderr).slice(-4000)}`,
-    );
-  }
-  await writeFile(join(partial, '.complete'), `${new Date().toISOString()}\n`);
-  try {
-    await rename(partial, LIBS);
-  } catch (error) {
-    await rm(partial, { recursive: true, force: true });
-    if (!existsSync(join(LIBS, '.complete'))) throw error;
-  }
-  return { libs: LIBS, fetched: true };
-}
-
-/** A TCP port free on 127.0.0.1 now (the OS picks it). */
-export function freePort(preferred = 0) {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', (error) =>
-      preferred ? freePort(0).then(resolvePort, reject) : reject(error),
-    );
-    server.listen(preferred, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolvePort(port));
-    });
+export function ensureKafkaJars(log = () => {}) {
+  return ensureMavenJars({
+    pom: POM,
+    libs: LIBS,
+    what: `Kafka ${KAFKA_VERSION}`,
+    otherwise: ', or start Kafka yourself and set SLUICE_KAFKA_BOOTSTRAP',
+    log,
   });
 }
+
+export { freePort };
 
 /**
  * Formats a fresh log directory and starts the broker on 127.0.0.1. Resolves

@@ -3,6 +3,9 @@
 // with settings.target "flink:local" runs there, its figures arrive on the
 // pipeline's nodes, and a stop takes a savepoint. A node Flink cannot run is
 // refused before anything is submitted, on that node.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { KafkaAdmin, KafkaWriter } from '@sluice/engine';
 import type { JobDetail, Pipeline } from '@sluice/shared';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
@@ -172,6 +175,63 @@ describe('a pipeline whose target is a Flink cluster', () => {
     expect(after.status).toBe('stopped');
     expect(after.failure).toBeUndefined();
     expect(after.flink?.savepoint).toMatch(/savepoint-/);
+  });
+
+  test('a server that stops leaves its Flink job running, and follows it again when it starts', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'sluice-flink-restart-'));
+    const clusters = [
+      { name: 'local', gateway: inject('flinkGateway'), rest: inject('flinkRest') },
+    ];
+    const suffix = `s${Date.now()}`;
+    await admin.createTopic(`orders-${suffix}`, 1);
+    await admin.createTopic(`totals-${suffix}`, 1);
+    let first: TestApp | undefined = await testApp({ dataDir, flinkClusters: clusters });
+    let second: TestApp | undefined;
+    try {
+      const deployed = await first.app.inject({
+        method: 'POST',
+        url: '/api/jobs',
+        headers: first.auth,
+        payload: { pipeline: pipeline(suffix) },
+      });
+      expect(deployed.statusCode).toBe(201);
+      const { id } = deployed.json() as { id: string };
+      const flinkJobId = await until('the Flink job id', async () => {
+        const d = (
+          await first!.app.inject({ method: 'GET', url: `/api/jobs/${id}`, headers: first!.auth })
+        ).json() as JobDetail;
+        return d.flink?.jobId;
+      });
+      await first.close();
+      first = undefined;
+      // Still running on the cluster without the server.
+      const overview = (await (
+        await fetch(`${inject('flinkRest')}/jobs/${flinkJobId}`)
+      ).json()) as {
+        state: string;
+      };
+      expect(overview.state).toBe('RUNNING');
+
+      second = await testApp({ dataDir, flinkClusters: clusters });
+      const again = await until('the job followed again', async () => {
+        const d = (
+          await second!.app.inject({ method: 'GET', url: `/api/jobs/${id}`, headers: second!.auth })
+        ).json() as JobDetail;
+        return d.status === 'running' && d.metrics ? d : undefined;
+      });
+      expect(again.flink?.jobId).toBe(flinkJobId);
+      const stopped = await second.app.inject({
+        method: 'POST',
+        url: `/api/jobs/${id}/stop`,
+        headers: second.auth,
+        payload: {},
+      });
+      expect(stopped.json()).toMatchObject({ status: 'stopped' });
+    } finally {
+      await first?.close();
+      await second?.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   test('a node Flink cannot run is refused at deploy, on that node, and nothing is submitted', async () => {
