@@ -819,8 +819,12 @@ function joinedColumns(
 ): { select: string[]; where?: string } {
   const layout = joinLayout(config, left.fields, right.fields, leading);
   if ('clash' in layout) throw new NodeRefused(layout.clash, 'rightPrefix');
-  const source = new Map(
-    layout.sources.map((s) => [
+  // A name given twice (a window join of windows: the bounds, and the left side's own
+  // window_start) is the first one, as in Sluice's engine; Flink takes each name once.
+  const source = new Map<string, string>();
+  for (const s of layout.sources) {
+    if (source.has(s.name)) continue;
+    source.set(
       s.name,
       s.side === 'leading'
         ? leadingSql(s.field)
@@ -828,9 +832,9 @@ function joinedColumns(
             `${s.side === 'left' ? 'L' : 'R'}.${col(s.side === 'left' ? left : right, s.field)}`,
             materialize[s.side] === s.field,
           ),
-    ]),
-  );
-  const select = layout.sources.map((s) => `${source.get(s.name)} AS ${ident(s.name)}`);
+    );
+  }
+  const select = [...source].map(([name, sql]) => `${sql} AS ${ident(name)}`);
   if (config.where === undefined) return { select };
   const printed = printExpression(
     config.where,

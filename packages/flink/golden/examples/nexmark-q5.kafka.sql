@@ -59,11 +59,9 @@ SELECT `window_start` AS `__sluice_in_window_start`, `window_end` AS `__sluice_i
 FROM `max_per_window`;
 
 CREATE TEMPORARY VIEW `hottest` AS
-SELECT L.`__sluice_in_window_start` AS `window_start`,
-  L.`__sluice_in_window_end` AS `window_end`,
+SELECT CAST(L.window_start AS TIMESTAMP_LTZ(3)) AS `window_start`,
+  CAST(L.window_end AS TIMESTAMP_LTZ(3)) AS `window_end`,
   L.`auction` AS `auction`,
-  L.`__sluice_in_window_start` AS `window_start`,
-  L.`__sluice_in_window_end` AS `window_end`,
   L.`num` AS `num`,
   R.`__sluice_in_window_start` AS `right_window_start`,
   R.`__sluice_in_window_end` AS `right_window_end`,

@@ -84,12 +84,10 @@ SELECT `seller`, `window_start` AS `__sluice_in_window_start`, `window_end` AS `
 FROM `sellers`;
 
 CREATE TEMPORARY VIEW `new_sellers` AS
-SELECT L.`__sluice_in_window_start` AS `window_start`,
-  L.`__sluice_in_window_end` AS `window_end`,
+SELECT CAST(L.window_start AS TIMESTAMP_LTZ(3)) AS `window_start`,
+  CAST(L.window_end AS TIMESTAMP_LTZ(3)) AS `window_end`,
   L.`id` AS `id`,
   L.`name` AS `name`,
-  L.`__sluice_in_window_start` AS `window_start`,
-  L.`__sluice_in_window_end` AS `window_end`,
   L.`registrations` AS `registrations`,
   R.`seller` AS `seller`,
   R.`__sluice_in_window_start` AS `right_window_start`,
