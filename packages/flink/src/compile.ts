@@ -743,6 +743,10 @@ function topN(c: NodeContext): Compiled {
       'retention',
     );
   }
+  c.warn(
+    'On Flink, records equal in every ordering value rank in no set order (Sluice: the earlier one first); give the ranking a last term that tells them apart.',
+    'orderBy',
+  );
   const out = outSchema(c);
   const orderColumns = config.orderBy.map((_, i) => `__sluice_order_${i}`);
   const inner = [

@@ -1,6 +1,7 @@
 -- Nexmark q19: auction top-K: compiles
 -- warning: 'Nexmark' (nexmark_bid): On Flink, JSON timestamps are read as ISO-8601 text such as 2024-05-01T12:00:00.000Z only; epoch milliseconds fail the job.
 -- warning: '10 highest bids per auction' (top10): On Flink every key's ranking is kept: Flink's Top-N takes no state time-to-live of its own, so the retention (1h) is not used.
+-- warning: '10 highest bids per auction' (top10): On Flink, records equal in every ordering value rank in no set order (Sluice: the earlier one first); give the ranking a last term that tells them apart.
 -- warning: 'Discard' (sink): On Flink this topic is an upsert topic: each message's key is the update key (auction, rank_number) as JSON, and a row taken back is a tombstone; each key's latest row is the same as Sluice's.
 -- warning: 'Discard' (sink): On Flink a row whose update key (auction, rank_number) holds a NULL is dropped: a primary key cannot be NULL there (Sluice writes it).
 

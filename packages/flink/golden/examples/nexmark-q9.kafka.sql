@@ -3,6 +3,7 @@
 -- warning: 'Nexmark' (nexmark_bid): On Flink, JSON timestamps are read as ISO-8601 text such as 2024-05-01T12:00:00.000Z only; epoch milliseconds fail the job.
 -- warning: 'Bids while the auction is open' (bids_while_open): On Flink kept records expire after the retention in processing time (Sluice: event time), so which records are still kept can differ.
 -- warning: 'Highest bid per auction' (winner): On Flink every key's ranking is kept: Flink's Top-N takes no state time-to-live of its own, so the retention (1h) is not used.
+-- warning: 'Highest bid per auction' (winner): On Flink, records equal in every ordering value rank in no set order (Sluice: the earlier one first); give the ranking a last term that tells them apart.
 -- warning: 'Discard' (sink): On Flink this topic is an upsert topic: each message's key is the update key (id, rank_number) as JSON, and a row taken back is a tombstone; each key's latest row is the same as Sluice's.
 -- warning: 'Discard' (sink): On Flink a row whose update key (id, rank_number) holds a NULL is dropped: a primary key cannot be NULL there (Sluice writes it).
 

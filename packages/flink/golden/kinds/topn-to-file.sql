@@ -1,5 +1,6 @@
 -- An update stream into a file: refused
 -- warning: 'orders': On Flink, JSON timestamps are read as ISO-8601 text such as 2024-05-01T12:00:00.000Z only; epoch milliseconds fail the job.
+-- warning: 'step': On Flink, records equal in every ordering value rank in no set order (Sluice: the earlier one first); give the ranking a last term that tells them apart.
 -- error: 'out': Its input is an update stream (from 'step'): Flink's file sink writes only rows that are never taken back. Write it to Kafka instead.
 
 SET 'pipeline.name' = 'An update stream into a file';

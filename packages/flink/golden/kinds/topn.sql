@@ -1,6 +1,7 @@
 -- Top 3 per category: compiles
 -- warning: 'orders': On Flink, JSON timestamps are read as ISO-8601 text such as 2024-05-01T12:00:00.000Z only; epoch milliseconds fail the job.
 -- warning: 'step': On Flink every key's ranking is kept: Flink's Top-N takes no state time-to-live of its own, so the retention (1d) is not used.
+-- warning: 'step': On Flink, records equal in every ordering value rank in no set order (Sluice: the earlier one first); give the ranking a last term that tells them apart.
 -- warning: 'out': On Flink this topic is an upsert topic: each message's key is the update key (category, place) as JSON, and a row taken back is a tombstone; each key's latest row is the same as Sluice's.
 -- warning: 'out': On Flink a row whose update key (category, place) holds a NULL is dropped: a primary key cannot be NULL there (Sluice writes it).
 
