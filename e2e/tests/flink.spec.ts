@@ -6,6 +6,7 @@
 // savepoint.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Page } from '@playwright/test';
 import { KafkaAdmin, KafkaWriter } from '@sluice/engine';
 import {
   expect,
@@ -68,6 +69,25 @@ test.afterAll(async () => {
   await server?.stop();
   await flink?.stop();
 });
+
+/** The page at 1024×700 and 1440×900, light and dark, then as it was. */
+async function shots(page: Page, name: string) {
+  const theme = page.getByRole('button', { name: 'Dark theme' });
+  for (const dark of [false, true]) {
+    if (dark) await theme.click();
+    for (const [width, height] of [
+      [1024, 700],
+      [1440, 900],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await page.screenshot({
+        path: join(SCREENSHOTS, `${name}-${width}x${height}-${dark ? 'dark' : 'light'}.png`),
+      });
+    }
+  }
+  await theme.click();
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
 
 function pipeline() {
   const bootstrap = kafkaBootstrap();
@@ -176,6 +196,7 @@ test('choose Flink on the canvas, deploy there, see its figures on the nodes, st
     'FROM TABLE(TUMBLE(TABLE `big`, DESCRIPTOR(`ts`), INTERVAL',
   );
   await expect(page.getByText('Saved', { exact: true })).toBeVisible();
+  await shots(page, 'flink-editing');
 
   await page.getByRole('button', { name: 'Deploy' }).click();
   await expect(page.getByText('Live — job running')).toBeVisible({ timeout: 60_000 });
@@ -190,6 +211,7 @@ test('choose Flink on the canvas, deploy there, see its figures on the nodes, st
   await expect(page.getByTestId('live-big')).toContainText('on Flink: Source: orders');
   await expect(page.getByTestId('runs-on-flink')).toContainText("the Flink cluster 'local'");
   await page.screenshot({ path: join(SCREENSHOTS, 'flink-live.png') });
+  await shots(page, 'flink-live');
 
   const jobs = (await (await fetch(`${server.baseURL}/api/jobs`, { headers: auth })).json()) as {
     id: string;

@@ -162,15 +162,11 @@ export class FlinkClient {
     vertexId: string,
     names: readonly string[],
   ): Promise<Record<string, number>> {
-    const list = await request<{ id: string; value: string }[]>(
+    // With agg=sum each entry is {id, sum}.
+    const list = await request<{ id: string; sum: number }[]>(
       `${this.#rest}/jobs/${jobId}/vertices/${vertexId}/subtasks/metrics?get=${names.map(encodeURIComponent).join(',')}&agg=sum`,
     );
-    return Object.fromEntries(
-      (list as unknown as { id: string; sum?: number; value?: string }[]).map((m) => [
-        m.id,
-        Number(m.sum ?? m.value),
-      ]),
-    );
+    return Object.fromEntries(list.map((m) => [m.id, Number(m.sum)]));
   }
 
   /**

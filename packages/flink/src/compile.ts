@@ -19,6 +19,7 @@ import {
   type PipelineNode,
   parseDuration,
   type StreamSchema,
+  topologicalOrder,
   withDefaults,
 } from '@sluice/shared';
 import { printExpression, Refusal } from './expression.js';
@@ -1270,21 +1271,12 @@ function checkpointing(pipeline: Pipeline): { enabled: boolean; intervalMs: numb
 
 /** The nodes in an order where every node comes after its inputs; ties in document order. */
 export function topological(pipeline: Pipeline): PipelineNode[] {
-  const indegree = new Map(pipeline.nodes.map((n) => [n.id, 0]));
-  for (const e of pipeline.edges) indegree.set(e.target, (indegree.get(e.target) ?? 0) + 1);
-  const order: PipelineNode[] = [];
-  const ready = pipeline.nodes.filter((n) => indegree.get(n.id) === 0);
   const byId = new Map(pipeline.nodes.map((n) => [n.id, n]));
-  while (ready.length > 0) {
-    const node = ready.shift()!;
-    order.push(node);
-    for (const e of pipeline.edges.filter((edge) => edge.source === node.id)) {
-      const left = (indegree.get(e.target) ?? 0) - 1;
-      indegree.set(e.target, left);
-      if (left === 0) ready.push(byId.get(e.target)!);
-    }
-  }
-  return order;
+  const { order } = topologicalOrder(
+    pipeline.nodes.map((n) => n.id),
+    pipeline.edges,
+  );
+  return order.map((id) => byId.get(id)!);
 }
 
 function diagnostic(

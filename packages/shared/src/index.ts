@@ -257,5 +257,6 @@ export {
 // --- validation ---
 export type { Diagnostic, Severity } from './validation/diagnostic.js';
 export { hasErrors } from './validation/diagnostic.js';
+export { topologicalOrder } from './validation/graph.js';
 export type { PipelineAnalysis } from './validation/validate.js';
 export { analyzePipeline, validatePipeline } from './validation/validate.js';

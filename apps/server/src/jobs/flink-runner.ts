@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import { FlinkClient, type FlinkJob, firstLine, mapVertices } from '@sluice/flink';
 import type { EdgeMetrics, JobMetrics, OperatorMetrics, Pipeline } from '@sluice/shared';
 import type { FlinkCluster } from '../config.js';
-import type { FromWorker, ToWorker } from './protocol.js';
+import type { FromWorker, JobWorker, ToWorker } from './protocol.js';
 
 export interface FlinkRun {
   readonly cluster: FlinkCluster;
@@ -29,15 +29,6 @@ const ENDED: Readonly<Record<string, 'finished' | 'failed' | 'stopped'>> = {
   CANCELED: 'stopped',
   SUSPENDED: 'stopped',
 };
-
-/** What JobHandle needs of a worker: Node's Worker has it, and so does this. */
-export interface JobWorker {
-  on(event: 'message', listener: (message: FromWorker) => void): unknown;
-  on(event: 'error', listener: (error: Error) => void): unknown;
-  on(event: 'exit', listener: (code: number) => void): unknown;
-  postMessage(message: ToWorker): void;
-  terminate(): Promise<number>;
-}
 
 export class FlinkRunner extends EventEmitter implements JobWorker {
   readonly #run: FlinkRun;

@@ -14,10 +14,10 @@ import {
 } from '@sluice/shared';
 import { AppError, notFound } from '../errors.js';
 import type { JobRecord } from '../storage/job-store.js';
-import type { JobWorker } from './flink-runner.js';
 import {
   type FromWorker,
   type JobEvent,
+  type JobWorker,
   STOP,
   STOP_DRAIN,
   STOP_SAVEPOINT,

@@ -114,3 +114,12 @@ export type FromWorker =
 export type JobEvent =
   | Extract<LiveMessage, { type: 'status' | 'error' }>
   | { readonly type: 'metrics'; readonly metrics: JobMetrics };
+
+/** What JobHandle needs of a worker: Node's Worker has it, and so does FlinkRunner. */
+export interface JobWorker {
+  on(event: 'message', listener: (message: FromWorker) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'exit', listener: (code: number) => void): unknown;
+  postMessage(message: ToWorker): void;
+  terminate(): Promise<number>;
+}

@@ -45,8 +45,12 @@ export function analyze(doc: Pipeline): Analysis {
 
 /** The analysis with findings the server made added, counted on their nodes like the rest. */
 export function withFindings(analysis: Analysis, findings: readonly Diagnostic[]): Analysis {
-  if (findings.length === 0) return analysis;
-  const diagnostics = [...analysis.diagnostics, ...findings];
+  // The server says again some of what the page found itself (on Flink, the compiler's findings): once.
+  const key = (d: Diagnostic) => `${d.severity}\u0000${d.code}\u0000${d.nodeId}\u0000${d.message}`;
+  const known = new Set(analysis.diagnostics.map(key));
+  const added = findings.filter((d) => !known.has(key(d)));
+  if (added.length === 0) return analysis;
+  const diagnostics = [...analysis.diagnostics, ...added];
   return {
     ...analysis,
     diagnostics,
