@@ -201,15 +201,19 @@ test('choose Flink on the canvas, deploy there, see its figures on the nodes, st
   await page.getByRole('button', { name: 'Deploy' }).click();
   await expect(page.getByText('Live — job running')).toBeVisible({ timeout: 60_000 });
   // The figures come from Flink's REST API, on the nodes they belong to.
-  await expect(page.getByTestId('live-orders')).toContainText('on Flink: Source: orders', {
+  // The filter runs chained to the source in one Flink vertex: each says so.
+  await expect(page.getByTestId('live-orders')).toContainText('on Flink, chained with 1', {
     timeout: 60_000,
   });
   // 60 orders read, the windows they close written: the sink's own figures, from Flink.
   await expect(page.getByTestId('live-totals')).toContainText(/[1-9]\d* received/, {
     timeout: 60_000,
   });
-  await expect(page.getByTestId('live-big')).toContainText('on Flink: Source: orders');
+  await expect(page.getByTestId('live-big')).toContainText('on Flink, chained with 1');
+  // So is the window with the sink's writer.
+  await expect(page.getByTestId('live-per_category')).toContainText('on Flink, chained with 1');
   await expect(page.getByTestId('runs-on-flink')).toContainText("the Flink cluster 'local'");
+  await expect(page.getByTestId('job-flink')).toHaveText(/^on Flink 'local'/);
   await page.screenshot({ path: join(SCREENSHOTS, 'flink-live.png') });
   await shots(page, 'flink-live');
 
@@ -220,11 +224,29 @@ test('choose Flink on the canvas, deploy there, see its figures on the nodes, st
   const job = jobs[0]!;
   expect(job.flink).toMatchObject({ cluster: 'local', jobId: expect.any(String) });
 
+  // A chained step's panel names the steps it shares its vertex with, and the vertex's load.
+  await page.locator('.react-flow__node', { hasText: 'Big orders' }).click();
+  await expect(inspector.getByTestId('flink-vertex')).toContainText(
+    'Flink chains this step with Orders into one task',
+  );
+  await expect(inspector.getByTestId('flink-vertex')).toContainText(/Busy \d+ % of the time/);
+  await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+
   await page.getByRole('button', { name: 'Stop', exact: true }).click();
   await expect(page.getByText('Job stopped')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('job-flink')).toHaveText(/^savepoint kept on Flink · can resume/);
   const after = (await (
     await fetch(`${server.baseURL}/api/jobs/${job.id}`, { headers: auth })
   ).json()) as { status: string; flink?: { savepoint?: string } };
   expect(after.status).toBe('stopped');
   expect(after.flink?.savepoint).toMatch(/savepoint-/);
+
+  // Resume submits it again from that savepoint.
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await expect(page.getByText('Live — job running')).toBeVisible({ timeout: 60_000 });
+  await expect
+    .poll(() => page.getByTestId('job-flink').getAttribute('title'))
+    .toContain(`started from the savepoint ${after.flink!.savepoint}`);
+  await page.getByRole('button', { name: 'Stop', exact: true }).click();
+  await expect(page.getByText('Job stopped')).toBeVisible({ timeout: 60_000 });
 });

@@ -25,6 +25,13 @@ export interface SubmitResult {
   readonly jobId: string;
 }
 
+export interface SubmitOptions {
+  /** How long each statement may take, in ms (120 s). */
+  readonly timeoutMs?: number;
+  /** A savepoint (or retained checkpoint) the job starts from, where Flink wrote it. */
+  readonly restoreFrom?: string;
+}
+
 const POLL_MS = 200;
 
 /** Flink's error responses: `{ "errors": ["...", "<stack>"] }`. */
@@ -78,10 +85,17 @@ export class FlinkClient {
    * hand back its job id) before the next is sent; the first that fails
    * throws, naming it.
    */
-  async submit(statements: readonly string[], timeoutMs = 120_000): Promise<SubmitResult> {
+  async submit(statements: readonly string[], options: SubmitOptions = {}): Promise<SubmitResult> {
+    const timeoutMs = options.timeoutMs ?? 120_000;
     const session = await request<{ sessionHandle: string }>(`${this.#gateway}/v1/sessions`, {
       method: 'POST',
-      body: JSON.stringify({ sessionName: 'sluice' }),
+      body: JSON.stringify({
+        sessionName: 'sluice',
+        // The job's operators take their state from the savepoint, matched by the plan's uids.
+        ...(options.restoreFrom
+          ? { properties: { 'execution.state-recovery.path': options.restoreFrom } }
+          : {}),
+      }),
     });
     const base = `${this.#gateway}/v1/sessions/${session.sessionHandle}`;
     try {
@@ -156,17 +170,22 @@ export class FlinkClient {
     return request(`${this.#rest}/jobs/${jobId}/vertices/${vertexId}/watermarks`);
   }
 
-  /** Per-vertex figures: records and bytes in and out, backpressure and watermarks. */
+  /**
+   * Figures of a vertex's subtasks, summed (records in and out) or their
+   * highest (busy and backpressured time per second, where the busiest
+   * subtask is the one that holds the rest back).
+   */
   async vertexMetrics(
     jobId: string,
     vertexId: string,
     names: readonly string[],
+    agg: 'sum' | 'max' = 'sum',
   ): Promise<Record<string, number>> {
-    // With agg=sum each entry is {id, sum}.
-    const list = await request<{ id: string; sum: number }[]>(
-      `${this.#rest}/jobs/${jobId}/vertices/${vertexId}/subtasks/metrics?get=${names.map(encodeURIComponent).join(',')}&agg=sum`,
+    // Each entry is {id, <agg>}.
+    const list = await request<({ id: string } & Record<typeof agg, number>)[]>(
+      `${this.#rest}/jobs/${jobId}/vertices/${vertexId}/subtasks/metrics?get=${names.map(encodeURIComponent).join(',')}&agg=${agg}`,
     );
-    return Object.fromEntries(list.map((m) => [m.id, Number(m.sum)]));
+    return Object.fromEntries(list.map((m) => [m.id, Number(m[agg])]));
   }
 
   /**

@@ -1,4 +1,4 @@
-export type { FlinkAddresses, FlinkJob, SubmitResult } from './client.js';
+export type { FlinkAddresses, FlinkJob, SubmitOptions, SubmitResult } from './client.js';
 export { FlinkClient, FlinkError, firstLine } from './client.js';
 export type { CompileOptions, FlinkCompilation } from './compile.js';
 export { compileToFlinkSql, HIDDEN_TIME } from './compile.js';

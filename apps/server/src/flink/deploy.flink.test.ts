@@ -94,6 +94,49 @@ async function detail(id: string): Promise<JobDetail> {
   return response.json() as JobDetail;
 }
 
+type Order = { category: string; amount: number; ts: string };
+
+function ordersFrom(first: number, last: number): Order[] {
+  return Array.from({ length: last - first }, (_, k) => {
+    const i = first + k;
+    return {
+      category: ['books', 'games'][i % 2]!,
+      amount: 5 + (i % 20),
+      ts: new Date(BASE + i * 500).toISOString(),
+    };
+  });
+}
+
+async function write(suffix: string, orders: readonly Order[]): Promise<void> {
+  const writer = new KafkaWriter({ bootstrap, clientId: 'deploy-test' });
+  writer.send(orders.map((o) => ({ topic: `orders-${suffix}`, value: JSON.stringify(o) })));
+  await writer.flush();
+  await writer.close();
+}
+
+/** Computed here: the big orders per category and 10-second window, as `category start count`. */
+function expectedTotals(orders: readonly Order[]): string[] {
+  const expected = new Map<string, number>();
+  for (const o of orders) {
+    if (!(o.amount > 10)) continue;
+    const start = new Date(Math.floor(Date.parse(o.ts) / 10_000) * 10_000)
+      .toISOString()
+      .replace('.000Z', 'Z');
+    const key = `${o.category} ${start}`;
+    expected.set(key, (expected.get(key) ?? 0) + 1);
+  }
+  return [...expected].map(([key, n]) => `${key} ${n}`).sort();
+}
+
+/** The rows of the output topic once there are `count`, and any more that follow (duplicates), as `category start count`. */
+async function totalsIn(suffix: string, count: number): Promise<string[]> {
+  const totals = await admin.readAll(`totals-${suffix}`, count, 60_000);
+  return totals
+    .map((m) => JSON.parse(m.value!.toString()) as Record<string, unknown>)
+    .map((r) => `${r.category} ${r.window_start} ${r.orders}`)
+    .sort();
+}
+
 async function until<T>(
   what: string,
   check: () => Promise<T | undefined>,
@@ -113,17 +156,10 @@ describe('a pipeline whose target is a Flink cluster', () => {
     const suffix = `d${Date.now()}`;
     await admin.createTopic(`orders-${suffix}`, 1);
     await admin.createTopic(`totals-${suffix}`, 1);
-    const writer = new KafkaWriter({ bootstrap, clientId: 'deploy-test' });
-    const orders = Array.from({ length: 100 }, (_, i) => ({
-      category: ['books', 'games'][i % 2],
-      amount: 5 + (i % 20),
-      ts: new Date(BASE + i * 500).toISOString(),
-    }));
+    const orders = ordersFrom(0, 100);
     // A last order a minute later closes the windows before it.
     orders.push({ category: 'books', amount: 50, ts: new Date(BASE + 120_000).toISOString() });
-    writer.send(orders.map((o) => ({ topic: `orders-${suffix}`, value: JSON.stringify(o) })));
-    await writer.flush();
-    await writer.close();
+    await write(suffix, orders);
 
     const deployed = await t.app.inject({
       method: 'POST',
@@ -147,22 +183,25 @@ describe('a pipeline whose target is a Flink cluster', () => {
     expect(byNode.get('big')?.vertex).toBe(byNode.get('orders')?.vertex);
     expect(byNode.get('totals')?.vertex).toMatch(/totals\[\d+\]: Writer/);
 
-    const totals = await admin.readAll(`totals-${suffix}`, 10, 60_000);
-    const rows = totals.map((m) => JSON.parse(m.value!.toString()) as Record<string, unknown>);
-    // Computed here: the big orders per category and 10-second window, but the last one's (still open).
-    const expected = new Map<string, number>();
-    for (const o of orders.slice(0, -1)) {
-      if (!(o.amount > 10)) continue;
-      const start = new Date(Math.floor(Date.parse(o.ts) / 10_000) * 10_000)
-        .toISOString()
-        .replace('.000Z', 'Z');
-      const key = `${o.category} ${start}`;
-      expected.set(key, (expected.get(key) ?? 0) + 1);
+    // Busy and backpressured time are the vertex's, a share of each second.
+    for (const o of running.metrics!.operators) {
+      expect(o.busy).toBeGreaterThanOrEqual(0);
+      expect(o.busy).toBeLessThanOrEqual(1);
+      expect(o.extra.backpressured).toBeGreaterThanOrEqual(0);
     }
-    expect(rows.map((r) => `${r.category} ${r.window_start} ${r.orders}`).sort()).toEqual(
-      [...expected].map(([key, n]) => `${key} ${n}`).sort(),
+
+    const expected = expectedTotals(orders.slice(0, -1));
+    expect(await totalsIn(suffix, expected.length)).toEqual(expected);
+    expect(expected).toHaveLength(10);
+    // With its input read, the job waits: its vertices are idle, not busy.
+    await until(
+      'idle vertices',
+      async () => {
+        const d = await detail(id);
+        return d.metrics?.operators.every((o) => o.busy < 0.5) ? true : undefined;
+      },
+      20_000,
     );
-    expect(expected.size).toBe(10);
 
     const stopped = await t.app.inject({
       method: 'POST',
@@ -175,6 +214,86 @@ describe('a pipeline whose target is a Flink cluster', () => {
     expect(after.status).toBe('stopped');
     expect(after.failure).toBeUndefined();
     expect(after.flink?.savepoint).toMatch(/savepoint-/);
+  });
+
+  test('resumes from its savepoint: a window open at the stop counts the records from both sides of it, and nothing is written twice', async () => {
+    const suffix = `p${Date.now()}`;
+    await admin.createTopic(`orders-${suffix}`, 1);
+    await admin.createTopic(`totals-${suffix}`, 1);
+    // Up to 24.5 s: the windows at 0 and 10 s close, the one at 20 s stays open.
+    const before = ordersFrom(0, 50);
+    await write(suffix, before);
+    const deployed = await t.app.inject({
+      method: 'POST',
+      url: '/api/jobs',
+      headers: t.auth,
+      payload: { pipeline: pipeline(suffix) },
+    });
+    expect(deployed.statusCode).toBe(201);
+    const { id } = deployed.json() as { id: string };
+    const closed = expectedTotals(before.filter((o) => Date.parse(o.ts) < BASE + 20_000));
+    expect(await totalsIn(suffix, closed.length)).toEqual(closed);
+
+    const stopped = await t.app.inject({
+      method: 'POST',
+      url: `/api/jobs/${id}/stop`,
+      headers: t.auth,
+      payload: { savepoint: true },
+    });
+    expect(stopped.statusCode).toBe(200);
+    const savepoint = (await detail(id)).flink?.savepoint;
+    expect(savepoint).toMatch(/savepoint-/);
+
+    const after = ordersFrom(50, 100);
+    after.push({ category: 'books', amount: 50, ts: new Date(BASE + 120_000).toISOString() });
+    await write(suffix, after);
+    const resumed = await t.app.inject({
+      method: 'POST',
+      url: `/api/jobs/${id}/resume`,
+      headers: t.auth,
+    });
+    expect(resumed.statusCode).toBe(200);
+    expect(resumed.json()).toMatchObject({
+      id,
+      status: 'running',
+      flink: { cluster: 'local', restoredFrom: savepoint },
+    });
+
+    const all = expectedTotals([...before, ...after.slice(0, -1)]);
+    expect(await totalsIn(suffix, all.length)).toEqual(all);
+    await t.app.inject({
+      method: 'POST',
+      url: `/api/jobs/${id}/stop`,
+      headers: t.auth,
+      payload: {},
+    });
+  });
+
+  test('a job on Flink stopped without a savepoint is not resumed, and says why', async () => {
+    const suffix = `n${Date.now()}`;
+    await admin.createTopic(`orders-${suffix}`, 1);
+    await admin.createTopic(`totals-${suffix}`, 1);
+    const document = { ...pipeline(suffix), settings: { target: 'flink:local' } };
+    const deployed = await t.app.inject({
+      method: 'POST',
+      url: '/api/jobs',
+      headers: t.auth,
+      payload: { pipeline: document },
+    });
+    const { id } = deployed.json() as { id: string };
+    const flinkJobId = await until('the Flink job id', async () => (await detail(id)).flink?.jobId);
+    // Cancelled on the cluster, behind the server's back: it ends without a savepoint.
+    await fetch(`${inject('flinkRest')}/jobs/${flinkJobId}?mode=cancel`, { method: 'PATCH' });
+    await until('the job seen stopped', async () =>
+      (await detail(id)).status === 'stopped' ? true : undefined,
+    );
+    const resumed = await t.app.inject({
+      method: 'POST',
+      url: `/api/jobs/${id}/resume`,
+      headers: t.auth,
+    });
+    expect(resumed.statusCode).toBe(409);
+    expect(resumed.json().error.message).toContain('stopped without a savepoint');
   });
 
   test('a server that stops leaves its Flink job running, and follows it again when it starts', async () => {

@@ -19,8 +19,12 @@ export interface FlinkRun {
   readonly startedAt: number;
   /** A Flink job already running to follow (after a server restart) instead of submitting. */
   readonly attach?: string;
+  /** A savepoint for the new Flink job to start from (a resume). */
+  readonly restoreFrom?: string;
   /** Told the Flink job's id once it is known, so a restarted server can follow it again. */
   readonly submitted?: (flinkJobId: string) => void;
+  /** Told where the stop's savepoint went, so a restarted server can resume from it. */
+  readonly saved?: (savepoint: string) => void;
 }
 
 const ENDED: Readonly<Record<string, 'finished' | 'failed' | 'stopped'>> = {
@@ -39,6 +43,8 @@ export class FlinkRunner extends EventEmitter implements JobWorker {
   #done = false;
   #last?: { at: number; records: Map<string, number> };
   #savepoint?: string;
+  /** Each vertex's accumulated busy, idle and backpressured ms at the last poll. */
+  readonly #times = new Map<string, { busy: number; idle: number; backpressured: number }>();
 
   constructor(run: FlinkRun) {
     super();
@@ -60,7 +66,9 @@ export class FlinkRunner extends EventEmitter implements JobWorker {
 
   async #start(): Promise<void> {
     try {
-      const id = this.#run.attach ?? (await this.#client.submit(this.#run.statements)).jobId;
+      const { attach, restoreFrom, statements } = this.#run;
+      const id =
+        attach ?? (await this.#client.submit(statements, restoreFrom ? { restoreFrom } : {})).jobId;
       this.#flinkJobId = id;
       this.#run.submitted?.(id);
     } catch (error) {
@@ -136,6 +144,7 @@ export class FlinkRunner extends EventEmitter implements JobWorker {
     let failure: { message: string } | undefined;
     try {
       this.#savepoint = await this.#client.stopWithSavepoint(id);
+      this.#run.saved?.(this.#savepoint);
     } catch (error) {
       failure = {
         message: `The Flink job did not stop with a savepoint (${messageOf(error)}); it was cancelled.`,
@@ -200,9 +209,18 @@ export class FlinkRunner extends EventEmitter implements JobWorker {
     const watermarks = new Map<string, number | null>();
     // A node's own operator, where it has one, has its own figures; the others show their vertex's.
     const own = new Map<string, { in: number; out: number }>();
+    // Busy and backpressured time are the task's, so every node chained in a vertex shares them.
+    const load = new Map<string, { busy: number; backpressured: number }>();
     await Promise.all(
       job.vertices.map(async (v) => {
-        watermarks.set(v.id, await this.#watermark(job.jid, v.id).catch(() => null));
+        const [watermark, times] = await Promise.all([
+          this.#watermark(job.jid, v.id).catch(() => null),
+          this.#client
+            .vertexMetrics(job.jid, v.id, TIMES, 'sum')
+            .catch(() => ({}) as Record<string, number>),
+        ]);
+        watermarks.set(v.id, watermark);
+        load.set(v.id, this.#load(v.id, times));
         const operators = [...placed.values()]
           .filter((p) => p.vertex === v.id && p.operator !== undefined)
           .map((p) => p.operator!);
@@ -255,10 +273,12 @@ export class FlinkRunner extends EventEmitter implements JobWorker {
         watermarkLagMs: watermark === null ? null : Math.max(0, now - watermark),
         stateKeys: 0,
         stateBytes: 0,
-        busy: 0,
+        busy: vertex ? (load.get(vertex.id)?.busy ?? 0) : 0,
         backlog: 0,
         idle: false,
-        extra: {},
+        extra: vertex
+          ? ({ backpressured: load.get(vertex.id)?.backpressured ?? 0 } as Record<string, number>)
+          : {},
         ...(vertex ? { vertex: vertex.name } : {}),
       };
     });
@@ -285,12 +305,49 @@ export class FlinkRunner extends EventEmitter implements JobWorker {
     };
   }
 
+  /**
+   * A vertex's busy and backpressured share of the time since the last poll
+   * (since it started, at the first), from its subtasks' accumulated times:
+   * Flink's own per-second gauges average over a minute and say 100 % busy
+   * for a job's first minute.
+   */
+  #load(vertexId: string, times: Record<string, number>): { busy: number; backpressured: number } {
+    const now = {
+      busy: finite(times[BUSY_MS]),
+      idle: finite(times[IDLE_MS]),
+      backpressured: finite(times[BACKPRESSURED_MS]),
+    };
+    const before = this.#times.get(vertexId) ?? { busy: 0, idle: 0, backpressured: 0 };
+    // A subtask restarted: its counters began again.
+    const restarted = now.busy < before.busy || now.idle < before.idle;
+    const from = restarted ? { busy: 0, idle: 0, backpressured: 0 } : before;
+    this.#times.set(vertexId, now);
+    const busy = now.busy - from.busy;
+    const backpressured = Math.max(0, now.backpressured - from.backpressured);
+    const total = busy + (now.idle - from.idle) + backpressured;
+    return total <= 0
+      ? { busy: 0, backpressured: 0 }
+      : { busy: busy / total, backpressured: backpressured / total };
+  }
+
   /** The lowest input watermark of a vertex's subtasks, or null before the first. */
   async #watermark(jobId: string, vertexId: string): Promise<number | null> {
     const list = await this.#client.watermarks(jobId, vertexId);
     const values = list.map((w) => Number(w.value)).filter((v) => v > -9e18 && Number.isFinite(v));
     return values.length === 0 ? null : Math.min(...values);
   }
+}
+
+/** Flink's task metrics: milliseconds spent working, waiting for input, and waiting on downstream. */
+const BUSY_MS = 'accumulateBusyTimeMs';
+const IDLE_MS = 'accumulateIdleTimeMs';
+const BACKPRESSURED_MS = 'accumulateBackPressuredTimeMs';
+const TIMES = [BUSY_MS, IDLE_MS, BACKPRESSURED_MS];
+
+/** 0 where Flink has no figure yet (null before a task's first busy stretch). */
+function finite(value: number | undefined): number {
+  const n = Number(value);
+  return Number.isFinite(n) ? Math.max(0, n) : 0;
 }
 
 function messageOf(error: unknown): string {

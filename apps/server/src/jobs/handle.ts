@@ -98,7 +98,11 @@ export class JobHandle {
   }
 
   /** A job that ended before this server started, as it was recorded. */
-  static ended(record: JobRecord, pipeline: Pipeline): JobHandle {
+  static ended(
+    record: JobRecord,
+    pipeline: Pipeline,
+    flink?: NonNullable<JobSummary['flink']>,
+  ): JobHandle {
     const job = new JobHandle(
       record.id,
       pipeline,
@@ -111,7 +115,7 @@ export class JobHandle {
       undefined,
       0,
       undefined,
-      { startedAt: record.startedAt },
+      { startedAt: record.startedAt, ...(flink ? { flink: () => flink } : {}) },
     );
     job.#status = record.status;
     job.#failure = record.failure;

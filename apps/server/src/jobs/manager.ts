@@ -78,7 +78,12 @@ interface RunOptions {
   readonly restore?: RestorePlan;
   /** For a job on Flink: the Flink job to follow again instead of submitting. */
   readonly attach?: string;
+  /** For a job on Flink: the savepoint the new Flink job starts from. */
+  readonly restoreFrom?: string;
 }
+
+/** What a job on Flink notes beside its checkpoints, so a restarted server can follow or resume it. */
+type FlinkNote = NonNullable<JobSummary['flink']>;
 
 export class JobManager {
   readonly #jobs = new Map<string, JobHandle>();
@@ -320,7 +325,8 @@ export class JobManager {
         continue;
       }
       if (stored.status !== 'running' && !stored.resume) {
-        this.#jobs.set(stored.id, JobHandle.ended(stored, read.pipeline));
+        const flink = isFlink(read.pipeline) ? this.#flinkNoteOf(stored.id) : undefined;
+        this.#jobs.set(stored.id, JobHandle.ended(stored, read.pipeline, flink));
         continue;
       }
       if (isFlink(read.pipeline)) {
@@ -356,7 +362,8 @@ export class JobManager {
 
   /** A job on Flink that was running when the server stopped: followed again, if it was submitted. */
   #restoreFlink(stored: StoredJob, pipeline: Pipeline, origin: JobOrigin): void {
-    const attach = this.#flinkJobIdOf(stored.id);
+    const note = this.#flinkNoteOf(stored.id);
+    const attach = note?.jobId;
     let failure: string | undefined;
     if (attach === undefined) {
       failure =
@@ -386,6 +393,7 @@ export class JobManager {
     const job = this.#run(stored.id, pipeline, origin, {
       startedAt: stored.startedAt,
       ...(attach ? { attach } : {}),
+      ...(note?.restoredFrom ? { restoreFrom: note.restoredFrom } : {}),
     });
     this.#records?.update(job.record());
   }
@@ -397,13 +405,25 @@ export class JobManager {
       : join(this.#checkpointsDir, id, 'flink.json');
   }
 
-  #flinkJobIdOf(id: string): string | undefined {
+  #flinkNoteOf(id: string): FlinkNote | undefined {
     const file = this.#flinkFile(id);
     if (!file || !existsSync(file)) return undefined;
     try {
-      return (JSON.parse(readFileSync(file, 'utf8')) as { jobId?: string }).jobId;
+      const note = JSON.parse(readFileSync(file, 'utf8')) as Partial<FlinkNote>;
+      return typeof note.cluster === 'string' ? (note as FlinkNote) : undefined;
     } catch {
       return undefined;
+    }
+  }
+
+  #noteFlink(id: string, note: FlinkNote): void {
+    const file = this.#flinkFile(id);
+    if (!file) return;
+    try {
+      mkdirSync(join(file, '..'), { recursive: true });
+      writeFileSync(file, `${JSON.stringify(note)}\n`);
+    } catch (error) {
+      this.#warn(`Job ${id}: where it runs on Flink could not be noted: ${error}`);
     }
   }
 
@@ -417,13 +437,22 @@ export class JobManager {
     const job = this.get(id);
     const refuse = (message: string) => new AppError('conflict', message);
     if (job.status === 'running') throw refuse('The job is running: stop it before resuming it.');
-    if (job.onFlink) {
-      throw refuse(
-        `The job ran on Flink: resume it from its savepoint there (SET 'execution.state-recovery.path' = '${job.summary().flink?.savepoint ?? '…'}'), or deploy it again.`,
-      );
-    }
     if (job.status === 'finished') {
       throw refuse('The job finished: it read all its input, so there is nothing to resume.');
+    }
+    if (job.onFlink || isFlink(job.pipeline)) {
+      const savepoint = job.summary().flink?.savepoint;
+      if (!savepoint) {
+        throw refuse(
+          'The job ran on Flink and stopped without a savepoint, so there is nothing to resume from: deploy it again to run it from the start.',
+        );
+      }
+      const next = this.#run(id, job.pipeline, job.origin, {
+        startedAt: job.startedAt,
+        restoreFrom: savepoint,
+      });
+      this.#records?.update(next.record());
+      return next;
     }
     const plan = this.#plan(id, job.pipeline, job.origin);
     if (!plan) {
@@ -562,34 +591,30 @@ export class JobManager {
     options: RunOptions,
   ): JobHandle {
     const startedAt = options.startedAt ?? Date.now();
-    const file = this.#flinkFile(id);
-    const runner = new FlinkRunner({
+    const { restoreFrom } = options;
+    const note = (): FlinkNote => ({
+      cluster: cluster.name,
+      ...(runner.flinkJobId ? { jobId: runner.flinkJobId } : {}),
+      ...(runner.savepoint ? { savepoint: runner.savepoint } : {}),
+      ...(restoreFrom ? { restoredFrom: restoreFrom } : {}),
+    });
+    const runner: FlinkRunner = new FlinkRunner({
       cluster,
       pipeline,
       statements: this.#compile(id, pipeline).statements,
       metricsIntervalMs: this.#metricsIntervalMs,
       startedAt,
       ...(options.attach ? { attach: options.attach } : {}),
-      submitted: (jobId) => {
-        if (!file) return;
-        try {
-          mkdirSync(join(file, '..'), { recursive: true });
-          writeFileSync(file, `${JSON.stringify({ cluster: cluster.name, jobId })}\n`);
-        } catch (error) {
-          this.#warn(`Job ${id}: its Flink job id could not be noted: ${error}`);
-        }
-      },
+      ...(restoreFrom ? { restoreFrom } : {}),
+      submitted: () => this.#noteFlink(id, note()),
+      saved: () => this.#noteFlink(id, note()),
     });
     const job = new JobHandle(id, pipeline, origin, runner, 0, undefined, {
       startedAt,
       checkpoints: false,
       changed: (changed) => this.#records?.update(changed.record()),
       warn: (message) => this.#warn(`Job ${id}: ${message}`),
-      flink: () => ({
-        cluster: cluster.name,
-        ...(runner.flinkJobId ? { jobId: runner.flinkJobId } : {}),
-        ...(runner.savepoint ? { savepoint: runner.savepoint } : {}),
-      }),
+      flink: note,
     });
     this.#flink.set(id, runner);
     this.#jobs.set(id, job);

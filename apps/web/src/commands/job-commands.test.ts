@@ -79,6 +79,28 @@ describe('the job commands', () => {
     expect(applies('resume', store)).toBe(false);
   });
 
+  it('a job on Flink stops with a savepoint without checkpoint figures, and resumes only from one', () => {
+    const store = testStore();
+    const flink = { cluster: 'local', jobId: 'f1' };
+    store.getState().updateLive(() => ({
+      ...startLive({ id: 'j1', status: 'running', flink }),
+      clock: { at: 2, startedAt: 1, uptimeMs: 1, recordsIn: 0, recordsOut: 0, errors: 0, late: 0 },
+    }));
+    expect(store.getState().live.checkpoints).toBeNull();
+    expect(applies('stop-savepoint', store)).toBe(true);
+
+    store.getState().updateLive((l) => ({ ...l, job: { ...l.job!, status: 'stopped' } }));
+    expect(applies('resume', store)).toBe(false);
+    expect(getCommand('resume')!.blocker!(store.getState())).toMatch(
+      /on Flink.*without a savepoint/,
+    );
+    store.getState().updateLive((l) => ({
+      ...l,
+      job: { ...l.job!, flink: { ...flink, savepoint: 'file:/tmp/savepoint-f1' } },
+    }));
+    expect(applies('resume', store)).toBe(true);
+  });
+
   it('deploy is blocked, with the reason, while the pipeline has errors', () => {
     const store = testStore();
     store.getState().edit('Break', (doc) => ({

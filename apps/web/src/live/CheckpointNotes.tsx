@@ -7,6 +7,8 @@ import {
   checkpointDetail,
   checkpointFailures,
   checkpointText,
+  flinkExplanation,
+  flinkText,
   RESTARTED_EXPLANATION,
   restoredAfterRestartText,
   restoredExplanation,
@@ -51,6 +53,9 @@ export function EndingNote() {
 export function CheckpointNote() {
   const figures = useEditor((s) => s.live.checkpoints);
   const at = useEditor((s) => s.live.clock?.at);
+  const onFlink = useEditor((s) => s.live.job?.flink !== undefined);
+  // Flink keeps its own checkpoints; the bar says where the job runs.
+  if (onFlink) return <FlinkNote />;
   if (!figures || at === undefined) return null;
   const failures = checkpointFailures(figures);
   return (
@@ -61,8 +66,24 @@ export function CheckpointNote() {
   );
 }
 
+/** Where a job on Flink runs, and once stopped, the savepoint it can resume from. */
+export function FlinkNote() {
+  const flink = useEditor((s) => s.live.job?.flink);
+  const running = useEditor((s) => s.live.job?.status === 'running');
+  if (!flink) return null;
+  const explanation = flinkExplanation(flink);
+  return (
+    <span className="job-flink" title={explanation} data-testid="job-flink">
+      {flinkText(flink, running)}
+      <span className="visually-hidden">. {explanation}</span>
+    </span>
+  );
+}
+
 export function SavepointNote() {
   const savepoint = useEditor((s) => s.live.job?.savepoint);
+  const onFlink = useEditor((s) => s.live.job?.flink !== undefined);
+  if (onFlink) return <FlinkNote />;
   if (!savepoint) return null;
   const explanation = savepointExplanation(savepoint);
   return (

@@ -9,6 +9,8 @@ import { api, errorMessage } from '../api/client.js';
 import { Dialog } from '../app/Dialog.js';
 import { useEditorStore } from '../store/context.js';
 import {
+  flinkExplanation,
+  flinkText,
   restoredExplanation,
   restoredText,
   savepointExplanation,
@@ -108,6 +110,14 @@ export function JobsDialog() {
                         {restoredText(job.restoredFrom)}
                       </div>
                     )}
+                    {job.flink && (
+                      <div className="job-flink small" title={flinkExplanation(job.flink)}>
+                        {flinkText(job.flink, job.status === 'running')}
+                        {job.flink.jobId && (
+                          <span className="muted"> · job {job.flink.jobId.slice(0, 8)}</span>
+                        )}
+                      </div>
+                    )}
                     {job.savepoint && job.status !== 'running' && (
                       <div
                         className="job-savepoint small"
@@ -128,15 +138,17 @@ export function JobsDialog() {
                   <td className="num">{formatCount(job.totals.late)}</td>
                   <td>
                     <div className="job-row-actions">
-                      {canResume(job) && (
+                      {canResume(job) && (!job.flink || job.flink.savepoint) && (
                         <button
                           type="button"
-                          className={job.savepoint ? 'button primary' : 'button'}
+                          className={job.savepoint || job.flink ? 'button primary' : 'button'}
                           disabled={resuming !== null || job.pipelineId === undefined}
                           title={
-                            job.savepoint
-                              ? savepointExplanation(job.savepoint)
-                              : 'Start it again from its latest checkpoint, with the state it had there (if it took one)'
+                            job.flink
+                              ? flinkExplanation(job.flink)
+                              : job.savepoint
+                                ? savepointExplanation(job.savepoint)
+                                : 'Start it again from its latest checkpoint, with the state it had there (if it took one)'
                           }
                           aria-label={`Resume the job of ${job.name} started ${new Date(job.startedAt).toLocaleTimeString()}`}
                           onClick={() => void resume(job)}

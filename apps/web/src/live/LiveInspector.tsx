@@ -7,6 +7,7 @@ import { CheckpointFacts } from './CheckpointNotes.js';
 import { EdgeRecords } from './EdgeRecords.js';
 import { formatCount, formatDuration, formatRate } from './format.js';
 import { NodeErrors } from './NodeErrors.js';
+import { listOf, percent, useChainedWith } from './NodeMetrics.js';
 
 export function LiveInspector() {
   const edgeId = useEditor((s) =>
@@ -85,6 +86,7 @@ function NodePanel({ nodeId }: { nodeId: string }) {
           The job failed here: {failure}
         </p>
       )}
+      <FlinkVertex nodeId={nodeId} />
       <NodeErrors nodeId={nodeId} />
       {output ? (
         <section aria-label="Output records">
@@ -96,6 +98,28 @@ function NodePanel({ nodeId }: { nodeId: string }) {
         <p className="muted small">This step sends nothing on; its results are below the canvas.</p>
       )}
     </div>
+  );
+}
+
+/** On Flink: the vertex the step runs in, how busy and held back it is, and the steps chained with it. */
+function FlinkVertex({ nodeId }: { nodeId: string }) {
+  const m = useEditor((s) => s.live.nodes.get(nodeId)?.metrics);
+  const chainedWith = useChainedWith(nodeId);
+  if (m?.vertex === undefined) return null;
+  return (
+    <section aria-label="On Flink" data-testid="flink-vertex">
+      <h3>On Flink</h3>
+      <p className="small">
+        {chainedWith.length === 0
+          ? 'This step has a Flink vertex of its own'
+          : `Flink chains this step with ${listOf(chainedWith)} into one task: they share its figures where Flink counts none of the step's own`}
+        . Busy {percent(m.busy)} of the time, held back by the next vertex{' '}
+        {percent(m.extra.backpressured ?? 0)}.
+      </p>
+      <p className="muted small flink-vertex-name" title={m.vertex}>
+        {m.vertex}
+      </p>
+    </section>
   );
 }
 

@@ -100,6 +100,38 @@ describe('a node’s live figures, in two lines of a node that does not grow', (
     ]);
   });
 
+  it('on Flink, name the steps chained into the same vertex, with its busy and backpressured time', () => {
+    const store = testStore();
+    const vertex = 'Source: gen -> Calc[big] -> Sink: out';
+    const onFlink = (nodeId: string, kind: string, v = vertex) =>
+      source({ nodeId, kind, vertex: v, busy: 0.42, extra: { backpressured: 0.1 } });
+    store
+      .getState()
+      .updateLive(() =>
+        applyMetrics(
+          startLive({ id: 'j1', status: 'running', flink: { cluster: 'local', jobId: 'f1' } }),
+          store.getState().catalog,
+          metrics(
+            onFlink('gen', 'source.datagen'),
+            onFlink('big', 'transform.filter'),
+            onFlink('out', 'sink.console', 'Sink: out'),
+          ),
+        ),
+      );
+    render(
+      <EditorProvider store={store}>
+        <NodeMetrics nodeId="big" category="transform" />
+        <NodeMetrics nodeId="out" category="sink" />
+      </EditorProvider>,
+    );
+    const chained = screen.getByText('on Flink, chained with 1');
+    expect(chained.closest('[title]')?.getAttribute('title')).toMatch(
+      /one Flink vertex with Generator \(busy 42 %, backpressured 10 %\)/i,
+    );
+    // A vertex of its own: its name, not a count.
+    expect(screen.getByText('on Flink: Sink: out')).toBeTruthy();
+  });
+
   it('show a condition beside the figures, not in their place', () => {
     const store = testStore();
     store

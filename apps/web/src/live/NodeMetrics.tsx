@@ -23,7 +23,12 @@ interface Fact {
  * cut short. `position` is where a source stands (its lag, or the event time
  * it reached: see sourcePosition); its watermark lag when not given.
  */
-export function nodeFacts(m: OperatorMetrics, category: string, position?: Figure): Fact[] {
+export function nodeFacts(
+  m: OperatorMetrics,
+  category: string,
+  position?: Figure,
+  chainedWith: readonly string[] = [],
+): Fact[] {
   const facts: Fact[] = [
     {
       text: `${formatCount(m.errors)} error${m.errors === 1 ? '' : 's'}`,
@@ -60,10 +65,7 @@ export function nodeFacts(m: OperatorMetrics, category: string, position?: Figur
   }
   // On Flink: the vertex it runs in, which the nodes chained with it share.
   if (m.vertex !== undefined) {
-    facts.push({
-      text: `on Flink: ${m.vertex.split(' -> ')[0]}${m.vertex.includes(' -> ') ? ' …' : ''}`,
-      title: `Runs in the Flink vertex “${m.vertex}”; its figures are that vertex's where Flink has none of the step's own`,
-    });
+    facts.push(flinkFact(m, chainedWith));
     return facts;
   }
   if (category === 'window' || category === 'join' || m.stateBytes > 0) {
@@ -73,6 +75,43 @@ export function nodeFacts(m: OperatorMetrics, category: string, position?: Figur
     });
   }
   return facts;
+}
+
+/** Where a step runs on Flink, and the steps Flink chained into the same task with it. */
+function flinkFact(m: OperatorMetrics, chainedWith: readonly string[]): Fact {
+  const load = `busy ${percent(m.busy)}, backpressured ${percent(m.extra.backpressured ?? 0)}`;
+  if (chainedWith.length === 0) {
+    return {
+      text: `on Flink: ${m.vertex?.split(' -> ')[0]}${m.vertex?.includes(' -> ') ? ' …' : ''}`,
+      title: `Runs in the Flink vertex “${m.vertex}” (${load})`,
+    };
+  }
+  return {
+    text: `on Flink, chained with ${chainedWith.length}`,
+    title: `Runs in one Flink vertex with ${listOf(chainedWith)} (${load}): Flink chains them into one task, so they share its busy time and backpressure, and show its records where Flink counts none of the step's own. The vertex: “${m.vertex}”`,
+  };
+}
+
+export const percent = (share: number) => `${Math.round(share * 100)} %`;
+
+/** `A`, `A and B`, `A, B and C`. */
+export function listOf(names: readonly string[]): string {
+  return names.length <= 1
+    ? (names[0] ?? '')
+    : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
+/** The titles of the other steps that run in the same Flink vertex as this one, joined by NUL (a stable selector value). */
+export function useChainedWith(nodeId: string): readonly string[] {
+  const joined = useEditor((s) => {
+    const vertex = s.live.nodes.get(nodeId)?.metrics.vertex;
+    if (vertex === undefined) return '';
+    return s.document.nodes
+      .filter((n) => n.id !== nodeId && s.live.nodes.get(n.id)?.metrics.vertex === vertex)
+      .map((n) => n.label || s.catalog.byKind.get(n.kind)?.label || n.kind)
+      .join('\u0000');
+  });
+  return joined === '' ? [] : joined.split('\u0000');
 }
 
 export const NodeMetrics = memo(function NodeMetrics({
@@ -90,7 +129,8 @@ export const NodeMetrics = memo(function NodeMetrics({
   const startedAt = useEditor((s) => s.live.clock?.startedAt);
   const m = live?.metrics;
   const position = m && category === 'source' ? sourcePosition(m, running, startedAt) : undefined;
-  const facts = m ? nodeFacts(m, category, position) : [];
+  const chainedWith = useChainedWith(nodeId);
+  const facts = m ? nodeFacts(m, category, position, chainedWith) : [];
   // Rates while it runs; once it has ended, its totals.
   const flow = live && flowFigures(live, category, running);
   return (

@@ -59,3 +59,27 @@ export function savepointText(savepoint: Savepoint): string {
 export function savepointExplanation(savepoint: Savepoint, now = Date.now()): string {
   return `Stopped with savepoint ${savepoint.id} (taken ${formatClock(savepoint.at, now)}): Resume starts the job again from there, with the state it stopped with.`;
 }
+
+type OnFlink = NonNullable<JobSummary['flink']>;
+
+/** The bar's short line for a job on Flink: `on Flink 'local'`, or once stopped, `savepoint kept on Flink · can resume`. */
+export function flinkText(flink: OnFlink, running: boolean): string {
+  if (running) return `on Flink '${flink.cluster}'`;
+  return flink.savepoint
+    ? 'savepoint kept on Flink · can resume'
+    : `ran on Flink '${flink.cluster}'`;
+}
+
+/** Where the job runs on Flink, under which id, and the savepoints it started from and stopped with. */
+export function flinkExplanation(flink: OnFlink): string {
+  const parts = [
+    `Runs on the Flink cluster '${flink.cluster}'${flink.jobId ? ` as Flink job ${flink.jobId}` : ', not yet submitted'}.`,
+  ];
+  if (flink.restoredFrom) parts.push(`It started from the savepoint ${flink.restoredFrom}.`);
+  if (flink.savepoint) {
+    parts.push(
+      `It stopped with the savepoint ${flink.savepoint}: Resume submits it again from there, with the state it stopped with.`,
+    );
+  }
+  return parts.join(' ');
+}

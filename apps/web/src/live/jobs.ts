@@ -95,6 +95,11 @@ export function canResume(job: { readonly status: LiveJob['status'] }): boolean 
 export function resumeBlocker(state: EditorState): string | null {
   const { job, checkpoints } = state.live;
   if (!job || !canResume(job)) return null;
+  if (job.flink) {
+    return job.flink.savepoint
+      ? null
+      : 'This run on Flink stopped without a savepoint: deploy it again to run it from the start.';
+  }
   if (job.savepoint || job.restoredFrom || (checkpoints?.completed ?? 0) > 0) return null;
   return 'This run took no checkpoint to resume from: deploy it again to run it from the start.';
 }
@@ -104,7 +109,8 @@ export function savepointBlocker(state: EditorState): string | null {
   const { job, clock, checkpoints } = state.live;
   if (job?.status !== 'running') return null;
   if (clock === null) return 'Waiting for the job’s first figures…';
-  if (checkpoints === null) {
+  // Flink takes the savepoint, whichever way the job is stopped.
+  if (checkpoints === null && !job.flink) {
     return 'This job takes no checkpoints, so it cannot keep a savepoint: turn checkpoints on in the pipeline’s settings.';
   }
   return null;

@@ -50,6 +50,8 @@ export interface LiveJob {
   readonly savepoint?: JobSummary['savepoint'];
   /** Opened from the jobs list on an older version: leaving reopens the latest. */
   readonly reopenOnLeave?: boolean;
+  /** It runs on a Flink cluster: which one, its Flink job id, its savepoints. */
+  readonly flink?: JobSummary['flink'];
 }
 
 export interface NodeLive {
@@ -181,21 +183,30 @@ export function applyStatus(live: LiveData, status: LiveStatus, failure?: JobFai
   return { ...live, job: failure ? { ...job, status, failure } : { ...job, status } };
 }
 
-/** The live job as the server's summary of it says: where it resumed from, and the savepoint it was stopped with. */
-export function liveJobOf(summary: JobSummary): Pick<LiveJob, 'restoredFrom' | 'savepoint'> {
+/** The live job as the server's summary of it says: where it resumed from, the savepoint it was stopped with, and the Flink cluster it runs on. */
+export function liveJobOf(
+  summary: JobSummary,
+): Pick<LiveJob, 'restoredFrom' | 'savepoint' | 'flink'> {
   return {
     ...(summary.restoredFrom && { restoredFrom: summary.restoredFrom }),
     ...(summary.savepoint && { savepoint: summary.savepoint }),
+    ...(summary.flink && { flink: summary.flink }),
   };
 }
 
 /** Takes in a fresh summary of the job shown (another job's is ignored). */
 export function applySummary(live: LiveData, summary: JobSummary): LiveData {
   if (live.job?.id !== summary.id) return live;
-  const { restoredFrom: _r, savepoint: _s, ...job } = live.job;
+  const { restoredFrom: _r, savepoint: _s, flink: _f, ...job } = live.job;
   const next = { ...job, ...liveJobOf(summary) };
   const restoredNow = !sameJson(next.restoredFrom, live.job.restoredFrom);
-  if (!restoredNow && sameJson(next.savepoint, live.job.savepoint)) return live;
+  if (
+    !restoredNow &&
+    sameJson(next.savepoint, live.job.savepoint) &&
+    sameJson(next.flink, live.job.flink)
+  ) {
+    return live;
+  }
   // Resumed from another checkpoint while the page was cut off: the server restarted.
   const recovery =
     restoredNow && next.restoredFrom && live.outage && summary.status === 'running'

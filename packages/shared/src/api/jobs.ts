@@ -153,6 +153,9 @@ const jobSummaryProperties = {
         savepoint: Type.Optional(
           Type.String({ description: 'Where the stop wrote its savepoint, on the cluster' }),
         ),
+        restoredFrom: Type.Optional(
+          Type.String({ description: 'The savepoint this run of the job started from' }),
+        ),
       },
       { description: 'The job runs on a Flink cluster (settings.target)' },
     ),
