@@ -4,6 +4,8 @@ import {
   type ConfigOf,
   type NodeView,
   type OperatorDefinition,
+  type PartitionTime,
+  type Pending,
   type PipelineNode,
   type StateStep,
   type StreamSchema,
@@ -62,6 +64,12 @@ export interface Operator {
   /** What the operator shows of itself, such as a preview sink's latest rows. */
   inspect?(): NodeView;
   /**
+   * The windows (or sessions) it holds that have yet to fire, the first
+   * `limit` to fire first, for the event-time view. Asked for on demand,
+   * never on the hot path.
+   */
+  pending?(limit: number): Pending;
+  /**
    * The earliest event time of a record whose results this operator still
    * holds back (unfired windows); +Infinity when none. Sources commit only the
    * records before it. Omitted: stateless, or held back whenever it has state.
@@ -111,6 +119,10 @@ export interface Source {
   readonly idleTimeoutMs?: number;
   /** Bytes read so far, when known. */
   bytesRead?(): number;
+  /** Each partition's watermark and idleness (Kafka), for the event-time view. */
+  partitions?(now: number): PartitionTime[];
+  /** After how long without records a partition stops holding the watermark back. */
+  readonly partitionIdleMs?: number;
   /** Kind-specific figures for the metrics, such as consumer lag. */
   metrics?(): Record<string, number>;
   /** A sentence for the canvas while the source is in trouble but still going (Kafka unreachable). */

@@ -120,6 +120,9 @@ export function createKafkaSource(env: EnvironmentOf<typeof sourceKafka>): Sourc
     idleTimeoutMs: idleTimeoutOf(config.eventTime),
     commitIntervalMs: validDuration(config.commitInterval),
     watermark: () => (timeField === undefined ? START_OF_TIME : tracker.watermark(env.clock.now())),
+    ...(timeField === undefined
+      ? {}
+      : { partitions: (now: number) => tracker.view(now), partitionIdleMs: tracker.idleMs }),
     async next(context): Promise<Batch | undefined> {
       reader ??= new KafkaReader({
         bootstrap: config.bootstrapServers,

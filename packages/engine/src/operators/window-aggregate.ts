@@ -104,6 +104,12 @@ export function createWindowAggregate(env: EnvironmentOf<typeof windowAggregate>
 
     metrics: () => ({ openWindows: store.openWindows() }),
 
+    pending: (limit) => ({
+      kind: store instanceof SessionStore ? 'session' : 'window',
+      time: eventTime ? 'event' : 'processing',
+      ...store.pending(limit),
+    }),
+
     // In processing time a window's time is the operator's clock, not the records' times:
     // hold everything back while any window is open.
     heldSince: () =>

@@ -3,6 +3,7 @@
 import {
   analyzePipeline,
   type Diagnostic,
+  type EventTimeView,
   hasErrors,
   type JobFailure,
   type NodeView,
@@ -25,6 +26,7 @@ import {
 import { type Clock, systemClock } from './clock.js';
 import { SourceCommits } from './commits.js';
 import { ErrorOutput, type RecordError } from './errors.js';
+import { explainNode } from './event-time.js';
 import { buildGraph, type Graph, restoreGraph, snapshotGraph } from './graph.js';
 import type { EdgeMetrics, JobMetrics, JobStatus, OperatorMetrics } from './metrics.js';
 import { RateMeter } from './metrics.js';
@@ -405,6 +407,19 @@ export class Job implements NodeHost {
     };
   }
 
+  /** Why a node's event time stands where it does (see event-time.ts); undefined for a node not in the job. */
+  explain(nodeId: string): EventTimeView | undefined {
+    const node = this.#nodes.find((n) => n.id === nodeId);
+    if (!node) return undefined;
+    return explainNode(
+      node,
+      this.#nodes,
+      this.#edges,
+      this.clock.now(),
+      this.#speeds.get(nodeId) ?? null,
+    );
+  }
+
   /** What an operator shows of itself (a preview sink's latest rows), if it shows anything. */
   inspect(nodeId: string): NodeView | undefined {
     return this.#nodes.find((n) => n.id === nodeId)?.operator?.inspect?.();
@@ -439,11 +454,27 @@ export class Job implements NodeHost {
       const now = this.clock.now();
       this.#loops.checkIdle(now, this.#sources);
       this.#rates.sample(now, this.#readings());
+      this.#sampleWatermarks(now);
       const snapshot = this.metrics();
       for (const listener of this.#metricsListeners) listener(snapshot);
       if (this.#status === 'running') this.#cancelTicker = this.clock.schedule(intervalMs, tick);
     };
     this.#cancelTicker = this.clock.schedule(intervalMs, tick);
+  }
+
+  /** Each node's watermark at the last tick, and how fast it moved since the one before. */
+  readonly #watermarksAt = new Map<string, { at: number; watermark: number }>();
+  readonly #speeds = new Map<string, number>();
+
+  #sampleWatermarks(now: number): void {
+    for (const node of this.#nodes) {
+      const before = this.#watermarksAt.get(node.id);
+      const watermark = node.watermark;
+      if (!Number.isFinite(watermark)) continue;
+      if (before && now > before.at)
+        this.#speeds.set(node.id, ((watermark - before.watermark) * 1000) / (now - before.at));
+      this.#watermarksAt.set(node.id, { at: now, watermark });
+    }
   }
 
   *#readings(): Iterable<[string, number]> {

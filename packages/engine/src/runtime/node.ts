@@ -1,7 +1,7 @@
 // One operator of a running job: delivers batches and watermarks to it,
 // counts what passes, and forwards what it emits. Every call into operator
 // code is synchronous; batches flow through the whole graph in one go.
-import type { OperatorDefinition } from '@sluice/shared';
+import type { LateRecord, OperatorDefinition } from '@sluice/shared';
 import type { Batch } from '../batch.js';
 import { END_OF_TIME, START_OF_TIME } from '../batch.js';
 import type { BlockReader, BlockWriter } from '../checkpoint/blocks.js';
@@ -10,6 +10,9 @@ import type { Clock } from './clock.js';
 import { OperatorCounters } from './metrics.js';
 import type { StateStore, StoreSnapshot } from './state.js';
 import type { Tap } from './taps.js';
+
+/** How many of a node's latest late records the event-time view shows. */
+export const RECENT_LATE = 20;
 
 /** Where one output port leads: the edge, and the input slot of the node it feeds. */
 export interface OutgoingEdge {
@@ -82,6 +85,8 @@ export class RunningNode {
   finished = false;
   /** A source's `position()` after its last batch (see Source.position). */
   position: unknown;
+  /** The latest late records, oldest first, for the event-time view. */
+  readonly recentLate: LateRecord[] = [];
   #slotWatermarks: number[] = [];
   #slotIdle: boolean[] = [];
   #slotEnded: boolean[] = [];
@@ -125,6 +130,15 @@ export class RunningNode {
 
   get slots(): number {
     return this.#slotWatermarks.length;
+  }
+
+  /** An input slot's watermark, and whether it is idle or has ended. */
+  slot(index: number): { watermark: number; idle: boolean; ended: boolean } {
+    return {
+      watermark: this.#slotWatermarks[index] ?? START_OF_TIME,
+      idle: this.#slotIdle[index] ?? false,
+      ended: this.#slotEnded[index] ?? false,
+    };
   }
 
   /** Delivers a batch that arrived on input port `port` through slot `slot`. */
@@ -224,7 +238,21 @@ export class RunningNode {
   }
 
   #late(batch: Batch): void {
-    this.counters.late += batch.rows.length;
+    const n = batch.rows.length;
+    this.counters.late += n;
+    // Only the last few of a burst: the view shows how late, not every record.
+    const at = this.host.clock.now();
+    for (let i = Math.max(0, n - RECENT_LATE); i < n; i++) {
+      const time = batch.times[i]!;
+      this.recentLate.push({
+        time,
+        watermark: this.watermark,
+        byMs: Math.max(0, this.watermark - time),
+        at,
+      });
+    }
+    if (this.recentLate.length > RECENT_LATE)
+      this.recentLate.splice(0, this.recentLate.length - RECENT_LATE);
     if (this.latePort >= 0) this.emit(batch, this.latePort);
   }
 

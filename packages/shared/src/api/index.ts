@@ -4,6 +4,15 @@
 export type { CatalogEntry, InputPort, OutputPort } from './catalog.js';
 export { CatalogEntrySchema, InputPortSchema, OutputPortSchema } from './catalog.js';
 export type {
+  EventTimeView,
+  InputTime,
+  LateRecord,
+  PartitionTime,
+  Pending,
+  PendingWindow,
+} from './event-time.js';
+export { EventTimeViewSchema } from './event-time.js';
+export type {
   CheckpointFigures,
   ConsoleView,
   DeployedJob,

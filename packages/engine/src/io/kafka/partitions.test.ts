@@ -5,6 +5,34 @@ const a0 = { topic: 'a', partition: 0 };
 const a1 = { topic: 'a', partition: 1 };
 
 describe('PartitionTracker', () => {
+  it('shows each partition: a silent one holds the watermark back until its idle timeout, then the one behind does', () => {
+    const tracker = new PartitionTracker({ boundMs: 100, idleMs: 5_000 });
+    const a2 = { topic: 'a', partition: 2 };
+    tracker.own([a0, a1, a2], 0);
+    tracker.read(a0, 0n, 9n, 9_000, 1_000);
+    tracker.read(a1, 0n, 9n, 4_000, 1_000);
+    // Partition 2 has had no record: it holds everything back, and is named.
+    let view = tracker.view(2_000);
+    expect(view.map((p) => [p.partition, p.watermark, p.idleForMs, p.idle, p.holding])).toEqual([
+      [0, 8_899, 1_000, false, false],
+      [1, 3_899, 1_000, false, false],
+      [2, null, 2_000, false, true],
+    ]);
+    expect(tracker.watermark(2_000)).toBe(Number.NEGATIVE_INFINITY);
+    // Past the idle timeout it no longer counts; partition 1, behind, holds it back now.
+    tracker.read(a0, 10n, 10n, 9_500, 5_500);
+    tracker.read(a1, 10n, 10n, 4_500, 5_500);
+    view = tracker.view(6_000);
+    expect(view.map((p) => [p.partition, p.idle, p.holding])).toEqual([
+      [0, false, false],
+      [1, false, true],
+      [2, true, false],
+    ]);
+    expect(view[2]!.idleForMs).toBe(6_000);
+    expect(tracker.watermark(6_000)).toBe(4_399);
+    expect(tracker.idleMs).toBe(5_000);
+  });
+
   it('goes on from its saved state with the same watermark, idleness counted afresh', () => {
     const options = { boundMs: 100, idleMs: 1_000, keepRuns: false };
     const tracker = new PartitionTracker(options);

@@ -1,6 +1,7 @@
 // Per-partition bookkeeping of a Kafka source: each partition's watermark,
 // whether it is idle, and which of its records are done (so their offsets
 // may be committed).
+import type { PartitionTime } from '@sluice/shared';
 import { START_OF_TIME } from '../../batch.js';
 import type { PartitionOffset, TopicPartition } from './client.js';
 
@@ -153,6 +154,39 @@ export class PartitionTracker {
     }
     if (Number.isFinite(min) && min > this.#emitted) this.#emitted = min;
     return this.#emitted;
+  }
+
+  /** Each partition's watermark and idleness now, in topic and partition order (for the event-time view). */
+  view(now: number): PartitionTime[] {
+    const out: PartitionTime[] = [];
+    let holding: PartitionTime | undefined;
+    for (const p of this.#partitions.values()) {
+      const watermark = p.maxTime === START_OF_TIME ? null : p.maxTime - this.#boundMs - 1;
+      const idle = this.#isIdle(p, now);
+      const entry: PartitionTime = {
+        topic: p.topic,
+        partition: p.partition,
+        watermark,
+        idleForMs: p.owned ? Math.max(0, now - p.lastRecordAt) : null,
+        idle,
+        owned: p.owned,
+        holding: false,
+      };
+      out.push(entry);
+      // Not idle, and the lowest: a partition with no record yet is the lowest of all.
+      if (
+        !idle &&
+        (holding === undefined || (entry.watermark ?? -Infinity) < (holding.watermark ?? -Infinity))
+      )
+        holding = entry;
+    }
+    if (holding) holding.holding = true;
+    return out.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+  }
+
+  /** After how long without records a partition stops holding the watermark back. */
+  get idleMs(): number {
+    return this.#idleMs;
   }
 
   /** Per partition, whether it is idle now (for the metrics). */

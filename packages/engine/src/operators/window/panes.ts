@@ -1,13 +1,14 @@
 // Tumbling and hopping windows, kept as accumulators per pane (a slice of
 // `slide` ms) per key. A window is the merge of its size/slide panes, so a
 // record is accumulated once however many windows overlap it.
+import type { PendingWindow } from '@sluice/shared';
 import type { Row } from '../../batch.js';
 import type { StateStore } from '../../runtime/state.js';
 import type { Accumulator, Aggregates } from './accumulators.js';
 import type { PaneAssigner } from './assigners.js';
 import type { GroupKey } from './keys.js';
 import type { WindowOutput } from './output.js';
-import type { WindowStore } from './store.js';
+import { earliestEnds, type WindowStore } from './store.js';
 import type { WindowTrigger } from './trigger.js';
 
 interface PaneEntry {
@@ -198,6 +199,31 @@ export class PaneStore implements WindowStore {
     let earliest = Number.POSITIVE_INFINITY;
     for (const start of this.#panes.keys()) if (start < earliest) earliest = start;
     return earliest;
+  }
+
+  pending(limit: number): { total: number; earliest: PendingWindow[] } {
+    const { size, slide } = this.assigner;
+    const unfired = this.assigner.endAfter(this.trigger.progress + 1);
+    // Every window end yet to fire that some pane holds records of.
+    const ends = new Set<number>();
+    for (const start of this.#panes.keys()) {
+      for (
+        let end = Math.max(this.assigner.firstEnd(start), unfired);
+        end <= this.assigner.lastEnd(start);
+        end += slide
+      )
+        ends.add(end);
+    }
+    const windows = earliestEnds(
+      [...ends].map((end) => ({ end })),
+      limit,
+    ).map(({ end }): PendingWindow => {
+      const keys = new Set<unknown>();
+      for (let pane = end - size; pane < end; pane += slide)
+        for (const key of this.#panes.get(pane)?.keys() ?? []) keys.add(key);
+      return { start: end - size, end, firesAt: end - 1, keys: keys.size };
+    });
+    return { total: ends.size, earliest: windows };
   }
 
   openWindows(): number {

@@ -9,6 +9,7 @@
 // move its key's entry: when the entry comes up, the key is put back at its
 // session's new end. The queues are an index over the sessions map, so a
 // restore from that map can rebuild them.
+import type { PendingWindow } from '@sluice/shared';
 import type { Row } from '../../batch.js';
 import type { StateStore } from '../../runtime/state.js';
 import { ExpiryQueue } from '../join/expiry-queue.js';
@@ -16,7 +17,7 @@ import type { Accumulator, Aggregates } from './accumulators.js';
 import type { SessionAssigner } from './assigners.js';
 import type { GroupKey } from './keys.js';
 import type { WindowOutput } from './output.js';
-import type { WindowStore } from './store.js';
+import { earliestEnds, type WindowStore } from './store.js';
 import type { WindowTrigger } from './trigger.js';
 
 interface Session {
@@ -265,5 +266,28 @@ export class SessionStore implements WindowStore {
 
   openWindows(): number {
     return this.#open;
+  }
+
+  pending(limit: number): { total: number; earliest: PendingWindow[] } {
+    const trigger = this.trigger;
+    let total = 0;
+    function* unfired(keys: Map<unknown, KeySessions>) {
+      for (const group of keys.values()) {
+        for (const s of group.sessions) {
+          if (trigger.fired(s.end)) continue;
+          total++;
+          yield { group, start: s.start, end: s.end };
+        }
+      }
+    }
+    const earliest = earliestEnds(unfired(this.#keys), limit).map(
+      ({ group, start, end }): PendingWindow => ({
+        start,
+        end,
+        firesAt: end - 1,
+        key: group.values.map((v) => (v === null ? 'null' : String(v))).join(', '),
+      }),
+    );
+    return { total, earliest };
   }
 }

@@ -1,3 +1,4 @@
+import type { PendingWindow } from '@sluice/shared';
 import type { Row } from '../../batch.js';
 import type { WindowOutput } from './output.js';
 
@@ -22,4 +23,22 @@ export interface WindowStore {
   heldSince(): number;
   /** Windows (one per key) that hold state. */
   openWindows(): number;
+  /** The `limit` windows (tumbling, hopping: with their keys) or sessions that fire first, and how many are yet to fire. */
+  pending(limit: number): { total: number; earliest: PendingWindow[] };
+}
+
+/**
+ * The `limit` items with the smallest `end`, earliest first, out of any
+ * number (a sorted array of at most `limit`, so a million sessions cost one pass).
+ */
+export function earliestEnds<T extends { end: number }>(items: Iterable<T>, limit: number): T[] {
+  const kept: T[] = [];
+  for (const item of items) {
+    if (kept.length === limit && item.end >= kept[limit - 1]!.end) continue;
+    let at = kept.length;
+    while (at > 0 && kept[at - 1]!.end > item.end) at--;
+    kept.splice(at, 0, item);
+    if (kept.length > limit) kept.pop();
+  }
+  return kept;
 }

@@ -1,0 +1,121 @@
+// The event-time view of a running job, read between batches: which input
+// holds a node back and which source that comes from, the windows it has yet
+// to fire, and its late records with how late they were.
+import type { EventTimeView, Pipeline, PipelineNode } from '@sluice/shared';
+import { describe, expect, it } from 'vitest';
+import { startJob } from './job.js';
+
+const source = (id: string, step: string, maxDelay = '0s'): PipelineNode => ({
+  id,
+  kind: 'source.datagen',
+  config: {
+    fields: [
+      { name: 'key', type: 'string', generator: { kind: 'choice', values: ['a', 'b', 'c'] } },
+      {
+        name: 'ts',
+        type: 'timestamp',
+        generator: { kind: 'timestamp', start: '2024-01-01T00:00:00Z', step, maxDelay },
+      },
+    ],
+    seed: 1,
+    eventTime: { field: 'ts', maxOutOfOrderness: '0s' },
+  },
+});
+
+const window = (size: string): PipelineNode => ({
+  id: 'per_key',
+  kind: 'window.aggregate',
+  config: {
+    window: { type: 'tumbling', size },
+    groupBy: ['key'],
+    aggregates: [{ name: 'n', fn: 'count' }],
+  },
+});
+
+/** Runs the pipeline for `batches` batches and returns the views of `nodes` then. */
+async function viewsAfter(
+  pipeline: Pipeline,
+  batches: number,
+  nodes: string[],
+): Promise<Map<string, EventTimeView>> {
+  const views = new Map<string, EventTimeView>();
+  let asked = 0;
+  const job = startJob(pipeline, {
+    stopRequested: () => {
+      if (++asked < batches) return undefined;
+      for (const id of nodes) views.set(id, job.explain(id)!);
+      return { drain: false };
+    },
+  });
+  await job.done;
+  return views;
+}
+
+describe('the event-time view', () => {
+  it('names the slow input a union waits for, and the source a window behind it waits for', async () => {
+    const pipeline: Pipeline = {
+      format: 'sluice.pipeline/v1',
+      name: 'slow input',
+      nodes: [
+        source('fast', '1s'),
+        source('slow', '10ms'),
+        { id: 'both', kind: 'transform.union', config: {} },
+        window('1m'),
+        { id: 'out', kind: 'sink.preview', config: {} },
+      ],
+      edges: [
+        { id: 'from_fast', source: 'fast', target: 'both' },
+        { id: 'from_slow', source: 'slow', target: 'both' },
+        { id: 'into_window', source: 'both', target: 'per_key' },
+        { id: 'out', source: 'per_key', target: 'out' },
+      ],
+    };
+    const views = await viewsAfter(pipeline, 20, ['both', 'per_key']);
+    const union = views.get('both')!;
+    expect(union.inputs.map((i) => [i.edgeId, i.holding])).toEqual([
+      ['from_fast', false],
+      ['from_slow', true],
+    ]);
+    const [fast, slow] = union.inputs;
+    expect(fast!.watermark!).toBeGreaterThan(slow!.watermark!);
+    expect(union.watermark).toBe(slow!.watermark);
+
+    const windowed = views.get('per_key')!;
+    expect(windowed.heldBy).toMatchObject({ nodeId: 'slow', watermark: slow!.watermark });
+    expect(windowed.pending?.kind).toBe('window');
+    expect(windowed.pending?.time).toBe('event');
+    // The first window to fire is the one the watermark is in; it fires at its end less 1 ms.
+    const first = windowed.pending!.earliest[0]!;
+    expect(first.end - first.start).toBe(60_000);
+    expect(first.firesAt).toBe(first.end - 1);
+    expect(first.firesAt).toBeGreaterThan(windowed.watermark!);
+    expect(first.start).toBeLessThanOrEqual(windowed.watermark! + 1);
+    expect(first.keys).toBe(3);
+    expect(windowed.pending!.total).toBeGreaterThanOrEqual(windowed.pending!.earliest.length);
+  });
+
+  it('keeps the latest late records, each with how far behind the watermark it came', async () => {
+    const pipeline: Pipeline = {
+      format: 'sluice.pipeline/v1',
+      name: 'late burst',
+      nodes: [
+        // Up to 10 s out of order, with no bound: many records miss their 1 s window.
+        source('jittery', '100ms', '10s'),
+        window('1s'),
+        { id: 'out', kind: 'sink.preview', config: {} },
+      ],
+      edges: [
+        { id: 'e1', source: 'jittery', target: 'per_key' },
+        { id: 'e2', source: 'per_key', target: 'out' },
+      ],
+    };
+    const view = (await viewsAfter(pipeline, 20, ['per_key'])).get('per_key')!;
+    expect(view.late.total).toBeGreaterThan(20);
+    expect(view.late.recent).toHaveLength(20);
+    for (const late of view.late.recent) {
+      expect(late.byMs).toBe(late.watermark - late.time);
+      expect(late.byMs).toBeGreaterThan(0);
+      expect(late.byMs).toBeLessThanOrEqual(10_000);
+    }
+  });
+});
