@@ -88,6 +88,28 @@ function pipeline(suffix: string, sink: 'kafka' | 'preview' = 'kafka'): Pipeline
   };
 }
 
+/** POST /api/jobs/:id/<action> on the shared test app. */
+function post(id: string, action: 'stop' | 'resume', payload?: object) {
+  return t.app.inject({
+    method: 'POST',
+    url: `/api/jobs/${id}/${action}`,
+    headers: t.auth,
+    ...(payload ? { payload } : {}),
+  });
+}
+
+/** Deploys a pipeline on the shared test app; returns the job's id. */
+async function deploy(document: unknown): Promise<string> {
+  const deployed = await t.app.inject({
+    method: 'POST',
+    url: '/api/jobs',
+    headers: t.auth,
+    payload: { pipeline: document },
+  });
+  expect(deployed.statusCode).toBe(201);
+  return (deployed.json() as { id: string }).id;
+}
+
 async function detail(id: string): Promise<JobDetail> {
   const response = await t.app.inject({ method: 'GET', url: `/api/jobs/${id}`, headers: t.auth });
   expect(response.statusCode).toBe(200);
@@ -161,14 +183,7 @@ describe('a pipeline whose target is a Flink cluster', () => {
     orders.push({ category: 'books', amount: 50, ts: new Date(BASE + 120_000).toISOString() });
     await write(suffix, orders);
 
-    const deployed = await t.app.inject({
-      method: 'POST',
-      url: '/api/jobs',
-      headers: t.auth,
-      payload: { pipeline: pipeline(suffix) },
-    });
-    expect(deployed.statusCode).toBe(201);
-    const { id } = deployed.json() as { id: string };
+    const id = await deploy(pipeline(suffix));
 
     const running = await until('the figures of the Flink job', async () => {
       const d = await detail(id);
@@ -203,12 +218,7 @@ describe('a pipeline whose target is a Flink cluster', () => {
       20_000,
     );
 
-    const stopped = await t.app.inject({
-      method: 'POST',
-      url: `/api/jobs/${id}/stop`,
-      headers: t.auth,
-      payload: {},
-    });
+    const stopped = await post(id, 'stop', {});
     expect(stopped.statusCode).toBe(200);
     const after = await detail(id);
     expect(after.status).toBe('stopped');
@@ -223,23 +233,11 @@ describe('a pipeline whose target is a Flink cluster', () => {
     // Up to 24.5 s: the windows at 0 and 10 s close, the one at 20 s stays open.
     const before = ordersFrom(0, 50);
     await write(suffix, before);
-    const deployed = await t.app.inject({
-      method: 'POST',
-      url: '/api/jobs',
-      headers: t.auth,
-      payload: { pipeline: pipeline(suffix) },
-    });
-    expect(deployed.statusCode).toBe(201);
-    const { id } = deployed.json() as { id: string };
+    const id = await deploy(pipeline(suffix));
     const closed = expectedTotals(before.filter((o) => Date.parse(o.ts) < BASE + 20_000));
     expect(await totalsIn(suffix, closed.length)).toEqual(closed);
 
-    const stopped = await t.app.inject({
-      method: 'POST',
-      url: `/api/jobs/${id}/stop`,
-      headers: t.auth,
-      payload: { savepoint: true },
-    });
+    const stopped = await post(id, 'stop', { savepoint: true });
     expect(stopped.statusCode).toBe(200);
     const savepoint = (await detail(id)).flink?.savepoint;
     expect(savepoint).toMatch(/savepoint-/);
@@ -247,11 +245,7 @@ describe('a pipeline whose target is a Flink cluster', () => {
     const after = ordersFrom(50, 100);
     after.push({ category: 'books', amount: 50, ts: new Date(BASE + 120_000).toISOString() });
     await write(suffix, after);
-    const resumed = await t.app.inject({
-      method: 'POST',
-      url: `/api/jobs/${id}/resume`,
-      headers: t.auth,
-    });
+    const resumed = await post(id, 'resume');
     expect(resumed.statusCode).toBe(200);
     expect(resumed.json()).toMatchObject({
       id,
@@ -261,12 +255,7 @@ describe('a pipeline whose target is a Flink cluster', () => {
 
     const all = expectedTotals([...before, ...after.slice(0, -1)]);
     expect(await totalsIn(suffix, all.length)).toEqual(all);
-    await t.app.inject({
-      method: 'POST',
-      url: `/api/jobs/${id}/stop`,
-      headers: t.auth,
-      payload: {},
-    });
+    await post(id, 'stop', {});
   });
 
   test('a job on Flink stopped without a savepoint is not resumed, and says why', async () => {
@@ -274,24 +263,14 @@ describe('a pipeline whose target is a Flink cluster', () => {
     await admin.createTopic(`orders-${suffix}`, 1);
     await admin.createTopic(`totals-${suffix}`, 1);
     const document = { ...pipeline(suffix), settings: { target: 'flink:local' } };
-    const deployed = await t.app.inject({
-      method: 'POST',
-      url: '/api/jobs',
-      headers: t.auth,
-      payload: { pipeline: document },
-    });
-    const { id } = deployed.json() as { id: string };
+    const id = await deploy(document);
     const flinkJobId = await until('the Flink job id', async () => (await detail(id)).flink?.jobId);
     // Cancelled on the cluster, behind the server's back: it ends without a savepoint.
     await fetch(`${inject('flinkRest')}/jobs/${flinkJobId}?mode=cancel`, { method: 'PATCH' });
     await until('the job seen stopped', async () =>
       (await detail(id)).status === 'stopped' ? true : undefined,
     );
-    const resumed = await t.app.inject({
-      method: 'POST',
-      url: `/api/jobs/${id}/resume`,
-      headers: t.auth,
-    });
+    const resumed = await post(id, 'resume');
     expect(resumed.statusCode).toBe(409);
     expect(resumed.json().error.message).toContain('stopped without a savepoint');
   });

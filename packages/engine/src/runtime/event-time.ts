@@ -48,6 +48,8 @@ export function explainNode(
   const partitions = node.source?.partitions?.(now);
   const pending = node.operator?.pending?.(PENDING_SHOWN);
   const heldBy = holderOf(node, nodes, edges, now);
+  // A Kafka source's per-partition timeout, else the source's own.
+  const idleTimeoutMs = node.source?.partitionIdleMs ?? node.source?.idleTimeoutMs;
   return {
     nodeId: node.id,
     at: now,
@@ -55,11 +57,7 @@ export function explainNode(
     speed,
     inputs,
     ...(partitions ? { partitions } : {}),
-    ...(node.source?.partitionIdleMs === undefined
-      ? node.source?.idleTimeoutMs === undefined
-        ? {}
-        : { idleTimeoutMs: node.source.idleTimeoutMs }
-      : { idleTimeoutMs: node.source.partitionIdleMs }),
+    ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
     ...(pending ? { pending } : {}),
     late: { total: node.counters.late, recent: [...node.recentLate] },
     ...(heldBy ? { heldBy } : {}),
