@@ -126,7 +126,8 @@ export class FlinkRunner extends EventEmitter implements JobWorker {
         if (this.#flinkJobId) void this.#stop();
         break;
       case 'inspect':
-        // Flink keeps no preview rows for Sluice.
+      case 'explain':
+        // Flink keeps no preview rows for Sluice, and tells no watermark per input.
         setImmediate(() =>
           this.#send({ type: 'reply', requestId: message.requestId, value: null }),
         );

@@ -1,6 +1,7 @@
 // The main thread's side of one job: its worker, its latest state, and the
 // listeners its events fan out to. The worker may crash; this side never does.
 import {
+  type EventTimeView,
   type JobFailure,
   type JobMetrics,
   type JobStatus,
@@ -25,6 +26,9 @@ import {
 } from './protocol.js';
 
 export type JobListener = (event: JobEvent) => void;
+
+/** What the worker answers a request with. */
+type Answer = NodeView | EventTimeView | null;
 
 export interface JobOrigin {
   readonly pipelineId?: string;
@@ -74,7 +78,7 @@ export class JobHandle {
   #markEnded!: () => void;
   readonly #listeners = new Set<JobListener>();
   readonly #taps = new Map<number, { edgeId: string; listener: (sample: TapSample) => void }>();
-  readonly #requests = new Map<number, (value: NodeView | null | undefined) => void>();
+  readonly #requests = new Map<number, (value: Answer | undefined) => void>();
   #nextId = 1;
 
   constructor(
@@ -286,8 +290,30 @@ export class JobHandle {
   async inspect(nodeId: string): Promise<NodeView | null> {
     if (!this.pipeline.nodes.some((n) => n.id === nodeId)) throw notFound('node', nodeId);
     if (this.#status !== 'running') return this.#previews.get(nodeId) ?? null;
+    const value = await this.#ask('inspect', nodeId);
+    // The job may have ended while we waited: then the final view is the answer.
+    return value === undefined ? (this.#previews.get(nodeId) ?? null) : (value as NodeView | null);
+  }
+
+  /**
+   * Why a node's event time stands where it does: its inputs' watermarks, the
+   * one holding it back, its open windows and its late records. Only while
+   * the job runs; null where the runner cannot tell (on Flink).
+   */
+  async explain(nodeId: string): Promise<EventTimeView | null> {
+    if (!this.pipeline.nodes.some((n) => n.id === nodeId)) throw notFound('node', nodeId);
+    const ended = () =>
+      new AppError('conflict', `The job is ${this.#status}: its event time no longer moves.`);
+    if (this.#status !== 'running') throw ended();
+    const value = await this.#ask('explain', nodeId);
+    if (value === undefined) throw ended();
+    return value as EventTimeView | null;
+  }
+
+  /** Asks the worker about a node; undefined when the job ended before it answered. */
+  #ask(type: 'inspect' | 'explain', nodeId: string): Promise<Answer | undefined> {
     const requestId = this.#nextId++;
-    const value = await new Promise<NodeView | null | undefined>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#requests.delete(requestId);
         reject(
@@ -301,10 +327,8 @@ export class JobHandle {
         clearTimeout(timer);
         resolve(answer);
       });
-      this.#send({ type: 'inspect', requestId, nodeId });
+      this.#send({ type, requestId, nodeId });
     });
-    // The job may have ended while we waited: then the final view is the answer.
-    return value === undefined ? (this.#previews.get(nodeId) ?? null) : value;
   }
 
   /** Records the final status once; later reports (an exit after a result) are ignored. */

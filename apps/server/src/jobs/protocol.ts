@@ -2,6 +2,7 @@
 // by structured clone, so only plain data goes in them.
 import type { CheckpointKind, JobResult, JsonValue } from '@sluice/engine';
 import type {
+  EventTimeView,
   JobFailure,
   JobMetrics,
   JobSummary,
@@ -77,7 +78,9 @@ export type ToWorker =
       readonly perSecond: number;
     }
   | { readonly type: 'tap-close'; readonly ref: number }
-  | { readonly type: 'inspect'; readonly requestId: number; readonly nodeId: string };
+  | { readonly type: 'inspect'; readonly requestId: number; readonly nodeId: string }
+  /** Why a node's event time stands where it does; answered with a reply. */
+  | { readonly type: 'explain'; readonly requestId: number; readonly nodeId: string };
 
 /** Worker → main thread. */
 export type FromWorker =
@@ -85,8 +88,15 @@ export type FromWorker =
   /** Bad records since the last message, at most the latest ERRORS_PER_MESSAGE. */
   | { readonly type: 'errors'; readonly errors: RecordError[]; readonly skipped: number }
   | { readonly type: 'tap'; readonly sample: TapSample }
-  /** What a node shows of itself; null when it shows nothing or could not be sent. */
-  | { readonly type: 'reply'; readonly requestId: number; readonly value: NodeView | null }
+  /**
+   * The answer to an inspect (what a node shows of itself) or an explain (its
+   * event-time view); null when there is nothing to show or it could not be sent.
+   */
+  | {
+      readonly type: 'reply';
+      readonly requestId: number;
+      readonly value: NodeView | EventTimeView | null;
+    }
   /**
    * The job ended; `previews` holds what each node showed at the end (preview
    * sinks' rows), by node id: a Map, since an id may be `__proto__`.

@@ -2,7 +2,12 @@
 // out of memory takes only this thread down; the server sees it as failed.
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import type { Job } from '@sluice/engine';
-import { type NodeView, RECORD_ERRORS_KEPT, type RecordError } from '@sluice/shared';
+import {
+  type EventTimeView,
+  type NodeView,
+  RECORD_ERRORS_KEPT,
+  type RecordError,
+} from '@sluice/shared';
 import type { FromWorker, ToWorker, WorkerStart } from './protocol.js';
 
 /** Bad records are sent in batches, so a flood of them costs one message per interval. */
@@ -125,10 +130,13 @@ function run(job: Job): void {
       case 'inspect':
         reply(message.requestId, () => job.inspect(message.nodeId));
         break;
+      case 'explain':
+        reply(message.requestId, () => job.explain(message.nodeId));
+        break;
     }
   });
 
-  function reply(requestId: number, value: () => NodeView | undefined): void {
+  function reply(requestId: number, value: () => NodeView | EventTimeView | undefined): void {
     try {
       post({ type: 'reply', requestId, value: value() ?? null });
     } catch {

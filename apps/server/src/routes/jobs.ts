@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   DeployedJobSchema,
   DiagnosticRef,
+  EventTimeViewSchema,
   JobDetailSchema,
   JobStatusSchema,
   JobSummarySchema,
@@ -284,6 +285,29 @@ export async function jobRoutes(fastify: FastifyInstance) {
     },
     async (request) => {
       return app.jobs.get(request.params.id).inspect(request.params.nodeId);
+    },
+  );
+
+  app.get(
+    '/api/jobs/:id/nodes/:nodeId/event-time',
+    {
+      schema: {
+        summary:
+          "Why a node's event time stands where it does: each input's watermark, the source or partition holding it back, the windows yet to fire, the latest late records",
+        tags,
+        params: Type.Object({ id: JobId, nodeId: NodeId }),
+        response: {
+          200: Type.Union([EventTimeViewSchema, Type.Null()], {
+            description: 'null on Flink, which does not tell Sluice its watermark per input',
+          }),
+          ...errorResponses,
+          409: Type.Ref('ErrorResponse'),
+          503: Type.Ref('ErrorResponse'),
+        },
+      },
+    },
+    async (request) => {
+      return app.jobs.get(request.params.id).explain(request.params.nodeId);
     },
   );
 }
