@@ -37,13 +37,14 @@ async function viewsAfter(
   pipeline: Pipeline,
   batches: number,
   nodes: string[],
-): Promise<Map<string, EventTimeView>> {
-  const views = new Map<string, EventTimeView>();
+): Promise<Map<string, EventTimeView> & { heldBy?: EventTimeView['heldBy'] }> {
+  const views: Map<string, EventTimeView> & { heldBy?: EventTimeView['heldBy'] } = new Map();
   let asked = 0;
   const job = startJob(pipeline, {
     stopRequested: () => {
       if (++asked < batches) return undefined;
       for (const id of nodes) views.set(id, job.explain(id)!);
+      views.heldBy = job.metrics().heldBy;
       return { drain: false };
     },
   });
@@ -82,6 +83,8 @@ describe('the event-time view', () => {
 
     const windowed = views.get('per_key')!;
     expect(windowed.heldBy).toMatchObject({ nodeId: 'slow', watermark: slow!.watermark });
+    // The job's event time as a whole (its one sink's) waits for the same source.
+    expect(views.heldBy).toEqual(windowed.heldBy);
     expect(windowed.pending?.kind).toBe('window');
     expect(windowed.pending?.time).toBe('event');
     // The first window to fire is the one the watermark is in; it fires at its end less 1 ms.
@@ -117,5 +120,22 @@ describe('the event-time view', () => {
       expect(late.byMs).toBeGreaterThan(0);
       expect(late.byMs).toBeLessThanOrEqual(10_000);
     }
+  });
+
+  it('names no source holding the job back when none has event time', async () => {
+    const untimed: PipelineNode = {
+      id: 'plain',
+      kind: 'source.datagen',
+      config: { fields: [{ name: 'n', type: 'long', generator: { kind: 'sequence' } }] },
+    };
+    const pipeline: Pipeline = {
+      format: 'sluice.pipeline/v1',
+      name: 'no event time',
+      nodes: [untimed, { id: 'out', kind: 'sink.preview', config: {} }],
+      edges: [{ id: 'e1', source: 'plain', target: 'out' }],
+    };
+    const views = await viewsAfter(pipeline, 5, ['out']);
+    expect(views.get('out')!.watermark).toBeNull();
+    expect(views.heldBy).toBeUndefined();
   });
 });

@@ -64,6 +64,33 @@ export function explainNode(
   };
 }
 
+/**
+ * The source (and partition) the whole job's event time waits for: the holder
+ * of its slowest sink. Undefined while no sink waits on one with event time
+ * (no source has any, or every input has ended).
+ */
+export function jobHeldBy(
+  nodes: readonly RunningNode[],
+  edges: Graph['edges'],
+  now: number,
+): EventTimeView['heldBy'] {
+  const feeding = new Set<string>();
+  for (const edge of edges.values()) feeding.add(edge.source);
+  let slowest: RunningNode | undefined;
+  for (const node of nodes) {
+    if (feeding.has(node.id) || node.watermark === Number.POSITIVE_INFINITY) continue;
+    if (slowest === undefined || node.watermark < slowest.watermark) slowest = node;
+  }
+  if (slowest === undefined) return undefined;
+  const heldBy = holderOf(slowest, nodes, edges, now);
+  if (heldBy === undefined) return undefined;
+  // A source without event time holds nothing back: its watermark never moves.
+  const source = nodes.find((n) => n.id === heldBy.nodeId)?.source;
+  return heldBy.partition !== undefined || heldBy.watermark !== null || source?.partitions
+    ? heldBy
+    : undefined;
+}
+
 /** Upstream along the holding inputs to the source (and its holding partition) they start from. */
 function holderOf(
   start: RunningNode,
@@ -78,13 +105,21 @@ function holderOf(
       const partitions = node.source.partitions?.(now);
       const partition: PartitionTime | undefined = partitions?.find((p) => p.holding);
       if (partitions && !partition) return undefined;
+      const idleTimeoutMs = partition ? node.source.partitionIdleMs : node.source.idleTimeoutMs;
       return {
         nodeId: node.id,
+        ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
         ...(partition
           ? {
               topic: partition.topic,
               partition: partition.partition,
               watermark: partition.watermark,
+              behind: (partitions ?? []).some(
+                (p) =>
+                  p !== partition &&
+                  p.owned &&
+                  (p.watermark ?? -Infinity) > (partition.watermark ?? -Infinity),
+              ),
               ...(partition.idleForMs === null ? {} : { idleForMs: partition.idleForMs }),
             }
           : { watermark: time(node.watermark) }),

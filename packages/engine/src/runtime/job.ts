@@ -26,7 +26,7 @@ import {
 import { type Clock, systemClock } from './clock.js';
 import { SourceCommits } from './commits.js';
 import { ErrorOutput, type RecordError } from './errors.js';
-import { explainNode } from './event-time.js';
+import { explainNode, jobHeldBy } from './event-time.js';
 import { buildGraph, type Graph, restoreGraph, snapshotGraph } from './graph.js';
 import type { EdgeMetrics, JobMetrics, JobStatus, OperatorMetrics } from './metrics.js';
 import { RateMeter } from './metrics.js';
@@ -360,6 +360,7 @@ export class Job implements NodeHost {
       records: e.records,
       perSecond: this.#rates.rate(`edge:${edgeId}`),
     }));
+    const heldBy = jobHeldBy(this.#nodes, this.#edges, now);
     return {
       status: this.#status,
       at: now,
@@ -372,6 +373,7 @@ export class Job implements NodeHost {
       operators,
       edges,
       ...(this.#checkpoints ? { checkpoints: this.#checkpoints.figures() } : {}),
+      ...(heldBy ? { heldBy } : {}),
     };
   }
 

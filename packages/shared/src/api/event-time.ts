@@ -68,6 +68,34 @@ export const LateRecordSchema = Type.Object({
 });
 export type LateRecord = Static<typeof LateRecordSchema>;
 
+export const HeldBySchema = Type.Object(
+  {
+    nodeId: Type.String(),
+    topic: Type.Optional(Type.String()),
+    partition: Type.Optional(Type.Integer()),
+    watermark: Time('Its watermark'),
+    idleForMs: Type.Optional(Count),
+    behind: Type.Optional(
+      Type.Boolean({
+        description:
+          'For a partition: another partition of the source is further on in event time, so the source waits for this one',
+      }),
+    ),
+    idleTimeoutMs: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        description:
+          'After how long without records the source (or partition) stops holding event time back; absent when it never does',
+      }),
+    ),
+  },
+  {
+    description:
+      'Where the lowest watermark upstream comes from: the source (and partition) the node waits for',
+  },
+);
+export type HeldBy = Static<typeof HeldBySchema>;
+
 export const EventTimeViewSchema = Type.Object(
   {
     nodeId: Type.String(),
@@ -82,21 +110,7 @@ export const EventTimeViewSchema = Type.Object(
     idleTimeoutMs: Type.Optional(Count),
     pending: Type.Optional(PendingSchema),
     late: Type.Object({ total: Count, recent: Type.Array(LateRecordSchema) }),
-    heldBy: Type.Optional(
-      Type.Object(
-        {
-          nodeId: Type.String(),
-          topic: Type.Optional(Type.String()),
-          partition: Type.Optional(Type.Integer()),
-          watermark: Time('Its watermark'),
-          idleForMs: Type.Optional(Count),
-        },
-        {
-          description:
-            'Where the lowest watermark upstream comes from: the source (and partition) the node waits for',
-        },
-      ),
-    ),
+    heldBy: Type.Optional(HeldBySchema),
   },
   { description: 'Why a node’s event time stands where it does' },
 );

@@ -5,13 +5,14 @@ export type { CatalogEntry, InputPort, OutputPort } from './catalog.js';
 export { CatalogEntrySchema, InputPortSchema, OutputPortSchema } from './catalog.js';
 export type {
   EventTimeView,
+  HeldBy,
   InputTime,
   LateRecord,
   PartitionTime,
   Pending,
   PendingWindow,
 } from './event-time.js';
-export { EventTimeViewSchema } from './event-time.js';
+export { EventTimeViewSchema, HeldBySchema } from './event-time.js';
 export type {
   CheckpointFigures,
   ConsoleView,

@@ -2,6 +2,7 @@
 // and its preview sinks. Declared once, here: the engine builds these values
 // with these types, the server sends them with these schemas, the web app reads them.
 import { type Static, Type } from 'typebox';
+import { HeldBySchema } from './event-time.js';
 
 export const JobStatusSchema = Type.Union([
   Type.Literal('running'),
@@ -108,6 +109,8 @@ export const JobMetricsSchema = Type.Object(
     operators: Type.Array(OperatorMetricsSchema),
     edges: Type.Array(EdgeMetricsSchema),
     checkpoints: Type.Optional(CheckpointFiguresSchema),
+    /** The source (and Kafka partition) the job's event time waits for: the one its slowest sink is held back by. */
+    heldBy: Type.Optional(HeldBySchema),
   },
   { description: 'A metrics snapshot: totals, per operator and per edge' },
 );
