@@ -4,6 +4,7 @@ import type {
   DeployedJob,
   Diagnostic,
   ErrorResponse,
+  EventTimeView,
   ImportedPipeline,
   JobSummary,
   KafkaSample,
@@ -156,6 +157,12 @@ export const api = {
     request<RecordError[]>('GET', `${jobUrl(id)}/errors?nodeId=${encodeURIComponent(nodeId)}`),
   preview: (id: string, nodeId: string) =>
     request<PreviewView | null>('GET', `${jobUrl(id)}/preview/${encodeURIComponent(nodeId)}`),
+  /** Why a step's event time stands where it does; null on Flink (409 once the job ended). */
+  eventTime: (id: string, nodeId: string) =>
+    request<EventTimeView | null>(
+      'GET',
+      `${jobUrl(id)}/nodes/${encodeURIComponent(nodeId)}/event-time`,
+    ),
   kafkaTopics: (bootstrap: string) =>
     request<KafkaTopic[]>('GET', `/api/kafka/topics?bootstrap=${encodeURIComponent(bootstrap)}`),
   kafkaSample: (bootstrap: string, topic: string, limit = 20) =>

@@ -26,6 +26,7 @@ export const OperatorNode = memo(function OperatorNode({
   const warnings = useEditor((s) => s.analysis.byNode.get(id)?.warnings ?? 0);
   const live = useEditor((s) => s.live.job !== null);
   const failed = useEditor((s) => s.live.job?.failure?.nodeId === id);
+  const hold = useEditor((s) => (s.live.hold?.nodeId === id ? s.live.hold : null));
   const [expanded, setExpanded] = useState(false);
   // Only an expanded node follows its schemas, so the others skip those renders.
   const schemas = useEditor((s) =>
@@ -39,6 +40,11 @@ export const OperatorNode = memo(function OperatorNode({
 
   return (
     <div className={`op-node ${state}${selected ? ' selected' : ''}`} data-testid={`node-${id}`}>
+      {hold && (
+        <span className="hold-mark" data-testid={`hold-${id}`} title={hold.title}>
+          {hold.text}
+        </span>
+      )}
       {inputs.map((port, i) => (
         <Handle
           key={port.name}

@@ -4,6 +4,7 @@
 import { BaseEdge, EdgeLabelRenderer, type EdgeProps, getBezierPath } from '@xyflow/react';
 import { memo } from 'react';
 import type { PipelineFlowEdge } from '../document/flow.js';
+import { formatClock, formatTime } from '../live/format.js';
 import { type EdgeLive, edgeFigure } from '../live/live.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 
@@ -20,6 +21,10 @@ export const PipelineEdge = memo(function PipelineEdge(props: EdgeProps<Pipeline
   const warnings = useEditor((s) => s.analysis.byEdge.get(id)?.warnings ?? 0);
   const live = useEditor((s) => (s.live.job ? (s.live.edges.get(id) ?? null) : undefined));
   const running = useEditor((s) => s.live.job?.status === 'running');
+  // The watermark on this connection: the one its source step sends on.
+  const watermark = useEditor((s) =>
+    s.live.job ? (s.live.nodes.get(props.source)?.metrics.watermark ?? null) : null,
+  );
   const [path, labelX, labelY] = getBezierPath({
     sourceX,
     sourceY,
@@ -57,6 +62,17 @@ export const PipelineEdge = memo(function PipelineEdge(props: EdgeProps<Pipeline
           >
             {edgeFigure(live, running)}
           </button>
+          {watermark !== null && running && (
+            <span
+              className="edge-watermark nodrag nopan"
+              style={{ transform: `${at} translateY(18px)` }}
+              data-testid={`edge-watermark-${id}`}
+              title={`Watermark: ${formatClock(watermark)}.${formatTime(watermark).slice(-3)}. Records with an earlier event time that still arrive on this connection are late.`}
+            >
+              {/* The time of day only: the date, if not today's, is in the tooltip. */}
+              wm {formatTime(watermark).slice(0, 8)}
+            </span>
+          )}
         </EdgeLabelRenderer>
       ) : (
         tone !== 'ok' && (

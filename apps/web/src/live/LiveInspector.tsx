@@ -5,6 +5,7 @@ import type { PipelineEdge } from '@sluice/shared';
 import { useEditor } from '../store/context.js';
 import { CheckpointFacts } from './CheckpointNotes.js';
 import { EdgeRecords } from './EdgeRecords.js';
+import { EventTime } from './EventTime.js';
 import { formatCount, formatDuration, formatRate } from './format.js';
 import { NodeErrors } from './NodeErrors.js';
 import { listOf, percent, useChainedWith } from './NodeMetrics.js';
@@ -78,6 +79,7 @@ function NodePanel({ nodeId }: { nodeId: string }) {
     s.live.job?.failure?.nodeId === nodeId ? s.live.job.failure.message : undefined,
   );
   const to = useTitle(output?.target);
+  const onFlink = useEditor((s) => s.live.job?.flink !== undefined);
   return (
     <div className="inspector-body live-panel">
       <h2>{title}</h2>
@@ -87,6 +89,7 @@ function NodePanel({ nodeId }: { nodeId: string }) {
         </p>
       )}
       <FlinkVertex nodeId={nodeId} />
+      {!onFlink && <EventTime nodeId={nodeId} />}
       <NodeErrors nodeId={nodeId} />
       {output ? (
         <section aria-label="Output records">

@@ -4,6 +4,7 @@
 import type {
   CheckpointFigures,
   EdgeMetrics,
+  HeldBy,
   JobFailure,
   JobMetrics,
   JobStatus,
@@ -13,6 +14,7 @@ import type {
   Row,
 } from '@sluice/shared';
 import type { Catalog } from '../catalog/catalog.js';
+import { holderText, holdMark } from './event-time.js';
 import { formatCount, formatRate } from './format.js';
 import { type Flow, flowRate, nextFlow } from './rates.js';
 
@@ -140,6 +142,16 @@ export interface LiveData {
   readonly dropped: number;
   /** The latest complaint of the server about what this browser sent. */
   readonly problem: string | null;
+  /** The source the job's event time waits for, marked on the canvas where that tells something. */
+  readonly hold: Hold | null;
+}
+
+export interface Hold {
+  readonly nodeId: string;
+  /** The mark's words, short: `waits for partition 2`. */
+  readonly text: string;
+  /** The whole sentence, for its tooltip. */
+  readonly title: string;
 }
 
 export const NO_LIVE: LiveData = {
@@ -157,6 +169,7 @@ export const NO_LIVE: LiveData = {
   recovery: null,
   dropped: 0,
   problem: null,
+  hold: null,
 };
 
 export function startLive(job: LiveJob): LiveData {
@@ -319,7 +332,28 @@ export function applyMetrics(
     clock: { at, startedAt, uptimeMs, recordsIn, recordsOut, errors, late },
     checkpoints: nextCheckpoints(live.checkpoints, metrics.checkpoints),
     dropped,
+    hold: nextHold(live.hold, metrics, catalog, nodes),
   };
+}
+
+/** The mark on the source the job waits for (see holdMark); the old object while it says the same. */
+function nextHold(
+  old: Hold | null,
+  metrics: JobMetrics,
+  catalog: Catalog,
+  nodes: ReadonlyMap<string, NodeLive>,
+): Hold | null {
+  const held: HeldBy | undefined = metrics.heldBy;
+  if (!held) return null;
+  let timed = 0;
+  for (const node of nodes.values()) {
+    if (followsOutput(node.metrics.kind, catalog) && node.metrics.watermark !== null) timed++;
+  }
+  const text = holdMark(held, timed, metrics.uptimeMs);
+  if (text === undefined) return null;
+  const title = `The job's event time waits for ${holderText(held, (id) => id, true)}. Choose a window or join downstream to see why.`;
+  if (old && old.nodeId === held.nodeId && old.text === text && old.title === title) return old;
+  return { nodeId: held.nodeId, text, title };
 }
 
 /** Kept as they were while unchanged, so what shows them does not redraw. */
