@@ -75,6 +75,12 @@ export interface Operator {
    * records before it. Omitted: stateless, or held back whenever it has state.
    */
   heldSince?(): number;
+  /**
+   * Per input port, the fields its records are keyed by (group by, join keys,
+   * partition by): the runtime counts the hottest keys on a sample for the
+   * bottleneck view. Omitted, or empty for a port: not keyed.
+   */
+  readonly keyFields?: readonly (readonly string[])[];
   close?(): void | Promise<void>;
 }
 

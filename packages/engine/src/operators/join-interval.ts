@@ -19,6 +19,7 @@ export function createJoinInterval(env: EnvironmentOf<typeof joinInterval>): Ope
       env.inputs[port]?.[0]?.fields ?? [],
     );
   return probingJoin({
+    keyFields: [config.on.map((p) => p.left), config.on.map((p) => p.right)],
     // No future right record (tr > W) matches a left one once W ≥ tl + upper,
     // and no future left record matches a right one once W ≥ tr − lower.
     // With a negative bound a record can be useless on arrival: it only probes.

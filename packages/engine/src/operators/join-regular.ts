@@ -28,6 +28,7 @@ export function createJoinRegular(env: EnvironmentOf<typeof joinRegular>): Opera
     };
   };
   return probingJoin({
+    keyFields: [config.on.map((p) => p.left), config.on.map((p) => p.right)],
     left: side(true, 0, config.leftRetention),
     right: side(false, 1, config.rightRetention),
     joined: joinedRows(env),

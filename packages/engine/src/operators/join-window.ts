@@ -217,6 +217,7 @@ export function createJoinWindow(env: EnvironmentOf<typeof joinWindow>): Operato
   }
 
   return {
+    keyFields: [config.on.map((p) => p.left), config.on.map((p) => p.right)],
     process,
     onWatermark: fire,
     finish(context) {

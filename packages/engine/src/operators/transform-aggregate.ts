@@ -220,6 +220,7 @@ export function createTransformAggregate(env: EnvironmentOf<typeof transformAggr
   }
 
   return {
+    keyFields: [groupBy],
     process,
     onWatermark(watermark: number) {
       if (retention !== undefined) forget(watermark, retention);

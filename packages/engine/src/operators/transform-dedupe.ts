@@ -61,6 +61,7 @@ export function createTransformDedupe(env: EnvironmentOf<typeof transformDedupe>
   }
 
   return {
+    keyFields: [env.config.key],
     process,
     onWatermark(watermark: number) {
       while (expiry.size > 0 && expiry.peekTime() <= watermark) {

@@ -173,6 +173,7 @@ export function createTransformTopN(env: EnvironmentOf<typeof transformTopN>): O
   }
 
   return {
+    keyFields: [config.partitionBy],
     process,
     onWatermark(watermark: number) {
       if (retention !== undefined) forget(watermark, retention);

@@ -58,6 +58,7 @@ export function createWindowAggregate(env: EnvironmentOf<typeof windowAggregate>
   }
 
   return {
+    keyFields: [groupBy],
     process(batch: Batch, _input: number, context: OperatorContext) {
       const { rows, times } = batch;
       const n = rows.length;

@@ -1,6 +1,7 @@
 // The running graph of a job: one RunningNode per pipeline node, wired by
 // its edges, each with its operator or source made from the pipeline's
 // config; and the graph's state as a checkpoint keeps it.
+
 import {
   type analyzePipeline,
   getOperator,
@@ -14,6 +15,7 @@ import type { DataDir } from '../io/data-dir.js';
 import { runtimeFor } from '../operators/registry.js';
 import type { JobSnapshot } from './checkpoint.js';
 import type { Clock } from './clock.js';
+import { HotKeys } from './hot-keys.js';
 import { type NodeHost, type NodeSnapshot, type OutgoingEdge, RunningNode } from './node.js';
 import { StateStore } from './state.js';
 
@@ -93,7 +95,10 @@ export function buildGraph(
       running.source = runtime.create(env);
       sources.push(running);
     } else {
-      running.operator = runtime.create(env);
+      const operator = runtime.create(env);
+      running.operator = operator;
+      if (operator.keyFields?.some((fields) => fields.length > 0))
+        running.hotKeys = new HotKeys(operator.keyFields, environment.clock.now());
     }
   }
   return { nodes, sources, edges };

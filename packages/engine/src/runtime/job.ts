@@ -37,6 +37,9 @@ export { nextBatchRows } from './source-loop.js';
 
 import { Tap, type TapOptions, type TapSample } from './taps.js';
 
+/** The hottest keys each keyed step reports with its metrics. */
+const HOT_KEYS_SHOWN = 5;
+
 export interface JobOptions {
   /** Where file sources and sinks read and write; paths cannot leave it. Default: the working directory. */
   readonly dataDir?: string;
@@ -351,6 +354,7 @@ export class Job implements NodeHost {
         idle: node.idle,
         extra: node.operator?.metrics?.() ?? node.source?.metrics?.() ?? {},
         ...(condition === undefined ? {} : { condition }),
+        ...(node.hotKeys === undefined ? {} : { hotKeys: node.hotKeys.top(HOT_KEYS_SHOWN).keys }),
       };
     });
     const edges: EdgeMetrics[] = [...this.#edges.entries()].map(([edgeId, e]) => ({

@@ -7,6 +7,7 @@ import { END_OF_TIME, START_OF_TIME } from '../batch.js';
 import type { BlockReader, BlockWriter } from '../checkpoint/blocks.js';
 import type { Operator, OperatorContext, Source } from '../operator.js';
 import type { Clock } from './clock.js';
+import type { HotKeys } from './hot-keys.js';
 import { OperatorCounters } from './metrics.js';
 import type { StateStore, StoreSnapshot } from './state.js';
 import type { Tap } from './taps.js';
@@ -85,6 +86,8 @@ export class RunningNode {
   finished = false;
   /** A source's `position()` after its last batch (see Source.position). */
   position: unknown;
+  /** A keyed operator's hottest keys, counted on a sample (see hot-keys.ts); set with the operator. */
+  hotKeys?: HotKeys;
   /** The latest late records, oldest first, for the event-time view. */
   readonly recentLate: LateRecord[] = [];
   #slotWatermarks: number[] = [];
@@ -147,6 +150,7 @@ export class RunningNode {
     if (this.#slotIdle[slot]) this.setIdle(slot, false);
     this.counters.recordsIn += batch.rows.length;
     this.host.busy.enter(this.counters);
+    if (this.hotKeys !== undefined) this.hotKeys.offer(batch.rows, port, this.host.clock.now());
     try {
       this.operator!.process(batch, port, this.#context);
     } catch (error) {

@@ -31,6 +31,16 @@ export const JobTotalsSchema = Type.Object({
 });
 export type JobTotals = Static<typeof JobTotalsSchema>;
 
+export const HotKeySchema = Type.Object({
+  key: Type.String({ description: 'The key’s values, comma-separated; NULL for a null' }),
+  share: Type.Number({
+    minimum: 0,
+    maximum: 1,
+    description: 'Its share of the step’s recent records (from a sample)',
+  }),
+});
+export type HotKey = Static<typeof HotKeySchema>;
+
 export const OperatorMetricsSchema = Type.Object({
   nodeId: Type.String(),
   kind: Type.String(),
@@ -59,6 +69,12 @@ export const OperatorMetricsSchema = Type.Object({
   condition: Type.Optional(
     Type.String({
       description: 'What is wrong while the operator keeps going, such as Kafka being unreachable',
+    }),
+  ),
+  hotKeys: Type.Optional(
+    Type.Array(HotKeySchema, {
+      description:
+        'A keyed step’s hottest keys over the last 30 to 60 s, hottest first, from a sample of about one record in 16',
     }),
   ),
   vertex: Type.Optional(

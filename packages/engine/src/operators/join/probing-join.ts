@@ -31,6 +31,8 @@ export interface ProbingJoinOptions {
   readonly lateBehindWatermark: boolean;
   /** The operator's store: each side's kept records are all of its state. */
   readonly state: StateStore;
+  /** The key fields of the left and right inputs, for the hottest keys. */
+  readonly keyFields: readonly (readonly string[])[];
 }
 
 interface Side extends ProbingSide {
@@ -110,6 +112,7 @@ export function probingJoin(options: ProbingJoinOptions): Operator {
   }
 
   return {
+    keyFields: options.keyFields,
     process,
     onWatermark(watermark) {
       left.kept.expire(watermark);
