@@ -12,6 +12,8 @@ export function savedPanels(storage: Pick<Storage, 'getItem'> = localStorage): P
     return {
       side: typeof saved?.side === 'boolean' ? saved.side : OPEN_PANELS.side,
       results: typeof saved?.results === 'boolean' ? saved.results : OPEN_PANELS.results,
+      bottlenecks:
+        typeof saved?.bottlenecks === 'boolean' ? saved.bottlenecks : OPEN_PANELS.bottlenecks,
     };
   } catch {
     return OPEN_PANELS;

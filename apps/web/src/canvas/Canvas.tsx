@@ -1,6 +1,7 @@
 // The canvas: React Flow, controlled by the document in the store. Flow
 // nodes and edges are derived from the document; every user gesture comes
 // back as a document edit (or a selection), never as flow state of its own.
+
 import {
   Background,
   type Connection,
@@ -27,6 +28,7 @@ import {
   toFlowEdges,
   toFlowNodes,
 } from '../document/flow.js';
+import { Bottlenecks } from '../live/Bottlenecks.js';
 import { KIND_MIME } from '../palette/Palette.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 import { addOperator, connect } from '../store/edits.js';
@@ -48,6 +50,7 @@ export function Canvas({ onFileDrop }: { onFileDrop: (file: File) => void }) {
   const measured = useEditor((s) => s.measured);
   const theme = useEditor((s) => s.theme);
   const live = useEditor((s) => s.live.job !== null);
+  const bottlenecks = useEditor((s) => s.panels.bottlenecks);
   const wrapper = useRef<HTMLDivElement>(null);
 
   const previousNodes = useRef<OperatorFlowNode[]>([]);
@@ -235,7 +238,7 @@ export function Canvas({ onFileDrop }: { onFileDrop: (file: File) => void }) {
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: a mouse shortcut; the keyboard has Add a step (Ctrl+K)
     <div
-      className={`canvas${live ? ' canvas-live' : ''}`}
+      className={`canvas${live ? ' canvas-live' : ''}${live && bottlenecks ? ' canvas-bottlenecks' : ''}`}
       ref={wrapper}
       onDoubleClick={onDoubleClick}
     >
@@ -278,6 +281,7 @@ export function Canvas({ onFileDrop }: { onFileDrop: (file: File) => void }) {
           </ControlButton>
         </Controls>
       </ReactFlow>
+      {live && <Bottlenecks />}
       {document.nodes.length === 0 && (
         <div className="canvas-empty" aria-hidden="true">
           <p>Drag an operator here from the left, or double-click to search.</p>

@@ -5,7 +5,7 @@
 // and the fields, so a layout made while editing still fits.
 import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { ChevronDown, ChevronRight } from 'lucide-react';
-import { memo, useState } from 'react';
+import { type CSSProperties, memo, useState } from 'react';
 import type { OperatorFlowNode } from '../document/flow.js';
 import { NodeMetrics } from '../live/NodeMetrics.js';
 import { OperatorIcon } from '../palette/OperatorIcon.js';
@@ -27,6 +27,12 @@ export const OperatorNode = memo(function OperatorNode({
   const live = useEditor((s) => s.live.job !== null);
   const failed = useEditor((s) => s.live.job?.failure?.nodeId === id);
   const hold = useEditor((s) => (s.live.hold?.nodeId === id ? s.live.hold : null));
+  // The bottleneck view: how busy the step is, in tenths, so the node redraws only when that changes.
+  const heat = useEditor((s) =>
+    s.panels.bottlenecks && s.live.job?.status === 'running'
+      ? Math.round((s.live.nodes.get(id)?.metrics.busy ?? 0) * 100)
+      : undefined,
+  );
   const [expanded, setExpanded] = useState(false);
   // Only an expanded node follows its schemas, so the others skip those renders.
   const schemas = useEditor((s) =>
@@ -39,7 +45,20 @@ export const OperatorNode = memo(function OperatorNode({
     failed || errors > 0 ? 'has-errors' : warnings > 0 ? 'has-warnings' : live ? 'is-live' : '';
 
   return (
-    <div className={`op-node ${state}${selected ? ' selected' : ''}`} data-testid={`node-${id}`}>
+    <div
+      className={`op-node ${state}${selected ? ' selected' : ''}${heat === undefined ? '' : ' heat'}`}
+      style={heat === undefined ? undefined : ({ '--heat': `${heat}%` } as CSSProperties)}
+      data-testid={`node-${id}`}
+    >
+      {heat !== undefined && (
+        <span
+          className="busy-mark"
+          data-testid={`busy-${id}`}
+          title="Share of the time spent in this step's own work, over the last second"
+        >
+          busy {heat} %
+        </span>
+      )}
       {hold && (
         <span className="hold-mark" data-testid={`hold-${id}`} title={hold.title}>
           {hold.text}

@@ -23,7 +23,7 @@ import {
   stopWithSavepointCommand,
 } from './job-commands.js';
 import { layoutPositions } from './layout.js';
-import { resultsPanelCommand, sidePanelCommand } from './view-commands.js';
+import { bottlenecksCommand, resultsPanelCommand, sidePanelCommand } from './view-commands.js';
 
 const PASTE_OFFSET = 40;
 
@@ -192,6 +192,7 @@ export const COMMANDS: readonly Command[] = [
   autoLayoutCommand,
   fitViewCommand,
   sidePanelCommand,
+  bottlenecksCommand,
   resultsPanelCommand,
   addNodeCommand,
   deployCommand,

@@ -1,6 +1,7 @@
 // The commands of the view around the canvas: the side panel (the inspector,
 // or the live inspector) and the results below a live job, each shown or
-// hidden, as the page remembers (app/effects.ts).
+// hidden, as the page remembers (app/effects.ts); and the bottleneck view of a
+// live job.
 import { isLive } from '../store/store.js';
 import { defineCommand } from './command.js';
 
@@ -28,6 +29,21 @@ export const resultsPanelCommand = defineCommand({
   run: ({ store }) => {
     const { panels, setPanels } = store.getState();
     setPanels({ results: !panels.results });
+  },
+  undo: 'none',
+});
+
+export const bottlenecksCommand = defineCommand({
+  name: 'bottlenecks',
+  label: 'Bottlenecks',
+  description:
+    'Colour each step by how busy it is, show its hottest keys, and name what limits the job',
+  shortcuts: ['Shift+K'],
+  when: isLive,
+  pressed: (s) => s.panels.bottlenecks,
+  run: ({ store }) => {
+    const { panels, setPanels } = store.getState();
+    setPanels({ bottlenecks: !panels.bottlenecks });
   },
   undo: 'none',
 });

@@ -2,13 +2,14 @@
 // connection, the records flowing on it; or, for a chosen step, what it sends
 // on and the records it set aside, with the reasons.
 import type { PipelineEdge } from '@sluice/shared';
+import type { CSSProperties } from 'react';
 import { useEditor } from '../store/context.js';
 import { CheckpointFacts } from './CheckpointNotes.js';
 import { EdgeRecords } from './EdgeRecords.js';
 import { EventTime } from './EventTime.js';
-import { formatCount, formatDuration, formatRate } from './format.js';
+import { formatCount, formatDuration, formatRate, percent } from './format.js';
 import { NodeErrors } from './NodeErrors.js';
-import { listOf, percent, useChainedWith } from './NodeMetrics.js';
+import { listOf, useChainedWith } from './NodeMetrics.js';
 
 export function LiveInspector() {
   const edgeId = useEditor((s) =>
@@ -90,6 +91,7 @@ function NodePanel({ nodeId }: { nodeId: string }) {
       )}
       <FlinkVertex nodeId={nodeId} />
       {!onFlink && <EventTime nodeId={nodeId} />}
+      <HotKeys nodeId={nodeId} />
       <NodeErrors nodeId={nodeId} />
       {output ? (
         <section aria-label="Output records">
@@ -101,6 +103,31 @@ function NodePanel({ nodeId }: { nodeId: string }) {
         <p className="muted small">This step sends nothing on; its results are below the canvas.</p>
       )}
     </div>
+  );
+}
+
+/** A keyed step's hottest keys, from the engine's sample, with their share of its records. */
+function HotKeys({ nodeId }: { nodeId: string }) {
+  const keys = useEditor((s) => s.live.nodes.get(nodeId)?.metrics.hotKeys);
+  if (!keys || keys.length === 0) return null;
+  return (
+    <section aria-label="Hottest keys" data-testid="hot-keys">
+      <h3>Hottest keys</h3>
+      <ol className="hot-keys">
+        {keys.map((k) => (
+          <li key={k.key} style={{ '--share': `${Math.round(k.share * 100)}%` } as CSSProperties}>
+            <span className="hot-key" title={k.key}>
+              {k.key}
+            </span>
+            <span className="hot-share">{percent(k.share)}</span>
+          </li>
+        ))}
+      </ol>
+      <p className="muted small">
+        Their share of this step's records over the last 30 to 60 s, from a sample of about one
+        record in 16.
+      </p>
+    </section>
   );
 }
 

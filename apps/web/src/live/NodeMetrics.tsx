@@ -8,7 +8,7 @@
 import type { OperatorMetrics } from '@sluice/shared';
 import { memo } from 'react';
 import { useEditor } from '../store/context.js';
-import { formatBytes, formatCount, formatDuration } from './format.js';
+import { formatBytes, formatCount, formatDuration, percent } from './format.js';
 import { type Figure, flowFigures, sourcePosition } from './node-figures.js';
 import { Sparkline } from './Sparkline.js';
 
@@ -91,8 +91,6 @@ function flinkFact(m: OperatorMetrics, chainedWith: readonly string[]): Fact {
     title: `Runs in one Flink vertex with ${listOf(chainedWith)} (${load}): Flink chains them into one task, so they share its busy time and backpressure, and show its records where Flink counts none of the step's own. The vertex: “${m.vertex}”`,
   };
 }
-
-export const percent = (share: number) => `${Math.round(share * 100)} %`;
 
 /** `A`, `A and B`, `A, B and C`. */
 export function listOf(names: readonly string[]): string {

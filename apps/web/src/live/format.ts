@@ -18,6 +18,9 @@ function trim(n: number): string {
   return n.toFixed(Math.abs(n) >= 100 ? 0 : 1).replace(/\.0$/, '');
 }
 
+/** A share as a whole percentage: `96 %`. */
+export const percent = (share: number) => `${Math.round(share * 100)} %`;
+
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${trim(bytes / 1024)} KB`;

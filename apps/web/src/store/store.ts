@@ -16,9 +16,11 @@ export type Theme = 'light' | 'dark';
 export interface Panels {
   readonly side: boolean;
   readonly results: boolean;
+  /** While live: each step coloured by how busy it is, and what limits the job named. */
+  readonly bottlenecks: boolean;
 }
 
-export const OPEN_PANELS: Panels = { side: true, results: true };
+export const OPEN_PANELS: Panels = { side: true, results: true, bottlenecks: false };
 export type Dialog = 'shortcuts' | 'pipelines' | 'versions' | 'add-node' | 'jobs' | 'import' | null;
 export type SaveStatus = 'idle' | 'saving' | 'error';
 /**

@@ -71,7 +71,8 @@ export function createDatagen(env: EnvironmentOf<typeof sourceDatagen>): Source 
 
   return {
     idleTimeoutMs: idleTimeoutOf(config.eventTime),
-    watermark: () => watermarks?.current() ?? Number.NEGATIVE_INFINITY,
+    // Without event time, no watermark: the runtime keeps it at the start of time.
+    ...(watermarks ? { watermark: () => watermarks.current() } : {}),
     // The generator's state after the last record: the same records follow a restore.
     position: (): DatagenPosition => ({
       produced,

@@ -60,7 +60,7 @@ export function createFileSource(env: EnvironmentOf<typeof sourceFile>): Source 
 
   return {
     idleTimeoutMs: idleTimeoutOf(config.eventTime),
-    watermark: () => watermarks?.current() ?? START_OF_TIME,
+    ...(watermarks ? { watermark: () => watermarks.current() } : {}),
     bytesRead: () => reader?.bytesRead ?? 0,
     async next(context): Promise<Batch | undefined> {
       if (!reader) {

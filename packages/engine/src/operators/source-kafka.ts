@@ -119,10 +119,13 @@ export function createKafkaSource(env: EnvironmentOf<typeof sourceKafka>): Sourc
   return {
     idleTimeoutMs: idleTimeoutOf(config.eventTime),
     commitIntervalMs: validDuration(config.commitInterval),
-    watermark: () => (timeField === undefined ? START_OF_TIME : tracker.watermark(env.clock.now())),
     ...(timeField === undefined
       ? {}
-      : { partitions: (now: number) => tracker.view(now), partitionIdleMs: tracker.idleMs }),
+      : {
+          watermark: () => tracker.watermark(env.clock.now()),
+          partitions: (now: number) => tracker.view(now),
+          partitionIdleMs: tracker.idleMs,
+        }),
     async next(context): Promise<Batch | undefined> {
       reader ??= new KafkaReader({
         bootstrap: config.bootstrapServers,

@@ -136,6 +136,7 @@ describe('the event-time view', () => {
     };
     const views = await viewsAfter(pipeline, 5, ['out']);
     expect(views.get('out')!.watermark).toBeNull();
+    expect(views.get('out')!.heldBy).toBeUndefined();
     expect(views.heldBy).toBeUndefined();
   });
 });

@@ -82,13 +82,7 @@ export function jobHeldBy(
     if (slowest === undefined || node.watermark < slowest.watermark) slowest = node;
   }
   if (slowest === undefined) return undefined;
-  const heldBy = holderOf(slowest, nodes, edges, now);
-  if (heldBy === undefined) return undefined;
-  // A source without event time holds nothing back: its watermark never moves.
-  const source = nodes.find((n) => n.id === heldBy.nodeId)?.source;
-  return heldBy.partition !== undefined || heldBy.watermark !== null || source?.partitions
-    ? heldBy
-    : undefined;
+  return holderOf(slowest, nodes, edges, now);
 }
 
 /** Upstream along the holding inputs to the source (and its holding partition) they start from. */
@@ -102,6 +96,8 @@ function holderOf(
   let node = start;
   for (let hops = 0; hops <= nodes.length; hops++) {
     if (node.source) {
+      // A source without event time holds nothing back: its watermark never moves.
+      if (!node.source.watermark) return undefined;
       const partitions = node.source.partitions?.(now);
       const partition: PartitionTime | undefined = partitions?.find((p) => p.holding);
       if (partitions && !partition) return undefined;
