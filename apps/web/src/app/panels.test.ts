@@ -5,7 +5,7 @@ import { savedPanels } from './panels.js';
 const kept = (value: string | null) => ({ getItem: () => value });
 
 describe('the panels a browser remembers', () => {
-  it('are all open the first time', () => {
+  it('are all open the first time, the bottleneck view off', () => {
     expect(savedPanels(kept(null))).toEqual(OPEN_PANELS);
   });
 
@@ -13,6 +13,12 @@ describe('the panels a browser remembers', () => {
     expect(savedPanels(kept('{"side":false,"results":true}'))).toEqual({
       side: false,
       results: true,
+      bottlenecks: false,
+    });
+    expect(savedPanels(kept('{"side":true,"results":false,"bottlenecks":true}'))).toEqual({
+      side: true,
+      results: false,
+      bottlenecks: true,
     });
   });
 
