@@ -64,5 +64,13 @@ export { checkpointSettings, pipelineFingerprint } from './runtime/checkpoint.js
 export type { Clock } from './runtime/clock.js';
 export { ManualClock, systemClock } from './runtime/clock.js';
 export type { JobOptions, JobResult } from './runtime/job.js';
-export { Job, PipelineError, RestoreError, restoreFrom, startJob } from './runtime/job.js';
+export {
+  Job,
+  PipelineError,
+  RecordQueryError,
+  RestoreError,
+  restoreFrom,
+  startJob,
+} from './runtime/job.js';
+export { DEFAULT_RECORDER, type RecorderLimits } from './runtime/recorder.js';
 export type { TapOptions } from './runtime/taps.js';

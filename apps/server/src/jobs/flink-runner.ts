@@ -127,6 +127,8 @@ export class FlinkRunner extends EventEmitter implements JobWorker {
         break;
       case 'inspect':
       case 'explain':
+      case 'records':
+      case 'follow':
         // Flink keeps no preview rows for Sluice, and tells no watermark per input.
         setImmediate(() =>
           this.#send({ type: 'reply', requestId: message.requestId, value: null }),

@@ -2,6 +2,7 @@
 // listeners its events fan out to. The worker may crash; this side never does.
 import {
   type EventTimeView,
+  type Follow,
   type JobFailure,
   type JobMetrics,
   type JobStatus,
@@ -11,6 +12,7 @@ import {
   type Pipeline,
   RECORD_ERRORS_KEPT,
   type RecordError,
+  type RecordPage,
   type TapSample,
 } from '@sluice/shared';
 import { AppError, notFound } from '../errors.js';
@@ -19,6 +21,7 @@ import {
   type FromWorker,
   type JobEvent,
   type JobWorker,
+  type RecordsQuery,
   STOP,
   STOP_DRAIN,
   STOP_SAVEPOINT,
@@ -28,7 +31,13 @@ import {
 export type JobListener = (event: JobEvent) => void;
 
 /** What the worker answers a request with. */
-type Answer = NodeView | EventTimeView | null;
+type Answer = NodeView | EventTimeView | RecordPage | Follow | null;
+/** A request to the worker, before it is numbered. */
+type Question = ToWorker extends infer M
+  ? M extends { requestId: number }
+    ? Omit<M, 'requestId'>
+    : never
+  : never;
 
 export interface JobOrigin {
   readonly pipelineId?: string;
@@ -78,7 +87,7 @@ export class JobHandle {
   #markEnded!: () => void;
   readonly #listeners = new Set<JobListener>();
   readonly #taps = new Map<number, { edgeId: string; listener: (sample: TapSample) => void }>();
-  readonly #requests = new Map<number, (value: Answer | undefined) => void>();
+  readonly #requests = new Map<number, (value: Answer | undefined, problem?: string) => void>();
   #nextId = 1;
 
   constructor(
@@ -290,7 +299,7 @@ export class JobHandle {
   async inspect(nodeId: string): Promise<NodeView | null> {
     if (!this.pipeline.nodes.some((n) => n.id === nodeId)) throw notFound('node', nodeId);
     if (this.#status !== 'running') return this.#previews.get(nodeId) ?? null;
-    const value = await this.#ask('inspect', nodeId);
+    const value = await this.#ask({ type: 'inspect', nodeId });
     // The job may have ended while we waited: then the final view is the answer.
     return value === undefined ? (this.#previews.get(nodeId) ?? null) : (value as NodeView | null);
   }
@@ -305,13 +314,45 @@ export class JobHandle {
     const ended = () =>
       new AppError('conflict', `The job is ${this.#status}: its event time no longer moves.`);
     if (this.#status !== 'running') throw ended();
-    const value = await this.#ask('explain', nodeId);
+    const value = await this.#ask({ type: 'explain', nodeId });
     if (value === undefined) throw ended();
     return value as EventTimeView | null;
   }
 
-  /** Asks the worker about a node; undefined when the job ended before it answered. */
-  #ask(type: 'inspect' | 'explain', nodeId: string): Promise<Answer | undefined> {
+  /**
+   * An edge's recently passed records, newest first, from its flight recorder
+   * (sampled, bounded); `where` filters them by an expression over the edge's
+   * fields, refused with what is wrong with it. Only while the job runs.
+   */
+  async records(edgeId: string, query: RecordsQuery): Promise<RecordPage> {
+    if (!this.pipeline.edges.some((e) => e.id === edgeId)) throw notFound('edge', edgeId);
+    return (await this.#askRunning(
+      { type: 'records', edgeId, query },
+      'its records are no longer kept',
+    )) as RecordPage;
+  }
+
+  /** One key followed through the job: its latest records on every edge. Only while the job runs. */
+  async follow(field: string, value: string): Promise<Follow> {
+    return (await this.#askRunning(
+      { type: 'follow', field, value },
+      'its records are no longer kept',
+    )) as Follow;
+  }
+
+  async #askRunning(request: Question, gone: string): Promise<Answer> {
+    const ended = () => new AppError('conflict', `The job is ${this.#status}: ${gone}.`);
+    if (this.#status !== 'running') throw ended();
+    const value = await this.#ask(request);
+    if (value === undefined) throw ended();
+    if (value === null && this.#flink) {
+      throw new AppError('conflict', 'The job runs on Flink, which keeps no records for Sluice.');
+    }
+    return value;
+  }
+
+  /** Asks the worker; undefined when the job ended before it answered. */
+  #ask(request: Question): Promise<Answer | undefined> {
     const requestId = this.#nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -323,11 +364,12 @@ export class JobHandle {
           ),
         );
       }, REPLY_TIMEOUT_MS);
-      this.#requests.set(requestId, (answer) => {
+      this.#requests.set(requestId, (answer, problem) => {
         clearTimeout(timer);
-        resolve(answer);
+        if (problem !== undefined) reject(new AppError('bad-request', problem));
+        else resolve(answer);
       });
-      this.#send({ type, requestId, nodeId });
+      this.#send({ ...request, requestId } as ToWorker);
     });
   }
 
@@ -370,7 +412,7 @@ export class JobHandle {
       case 'reply': {
         const answer = this.#requests.get(message.requestId);
         this.#requests.delete(message.requestId);
-        answer?.(message.value);
+        answer?.(message.value, message.problem);
         break;
       }
       case 'restored':

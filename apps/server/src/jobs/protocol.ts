@@ -3,6 +3,7 @@
 import type { CheckpointKind, JobResult, JsonValue } from '@sluice/engine';
 import type {
   EventTimeView,
+  Follow,
   JobFailure,
   JobMetrics,
   JobSummary,
@@ -10,6 +11,7 @@ import type {
   NodeView,
   Pipeline,
   RecordError,
+  RecordPage,
   TapSample,
 } from '@sluice/shared';
 
@@ -80,7 +82,28 @@ export type ToWorker =
   | { readonly type: 'tap-close'; readonly ref: number }
   | { readonly type: 'inspect'; readonly requestId: number; readonly nodeId: string }
   /** Why a node's event time stands where it does; answered with a reply. */
-  | { readonly type: 'explain'; readonly requestId: number; readonly nodeId: string };
+  | { readonly type: 'explain'; readonly requestId: number; readonly nodeId: string }
+  /** An edge's recently passed records, from its flight recorder; answered with a reply. */
+  | {
+      readonly type: 'records';
+      readonly requestId: number;
+      readonly edgeId: string;
+      readonly query: RecordsQuery;
+    }
+  /** One key's latest records on every edge; answered with a reply. */
+  | {
+      readonly type: 'follow';
+      readonly requestId: number;
+      readonly field: string;
+      readonly value: string;
+    };
+
+export interface RecordsQuery {
+  readonly until?: number;
+  readonly before?: number;
+  readonly where?: string;
+  readonly limit?: number;
+}
 
 /** Worker → main thread. */
 export type FromWorker =
@@ -95,7 +118,9 @@ export type FromWorker =
   | {
       readonly type: 'reply';
       readonly requestId: number;
-      readonly value: NodeView | EventTimeView | null;
+      readonly value: NodeView | EventTimeView | RecordPage | Follow | null;
+      /** What was wrong with the request (a filter that is not an expression over the edge). */
+      readonly problem?: string;
     }
   /**
    * The job ended; `previews` holds what each node showed at the end (preview

@@ -4,9 +4,11 @@ import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import type { Job } from '@sluice/engine';
 import {
   type EventTimeView,
+  type Follow,
   type NodeView,
   RECORD_ERRORS_KEPT,
   type RecordError,
+  type RecordPage,
 } from '@sluice/shared';
 import type { FromWorker, ToWorker, WorkerStart } from './protocol.js';
 
@@ -133,12 +135,32 @@ function run(job: Job): void {
       case 'explain':
         reply(message.requestId, () => job.explain(message.nodeId));
         break;
+      case 'records':
+        reply(message.requestId, () => job.records(message.edgeId, message.query));
+        break;
+      case 'follow':
+        reply(message.requestId, () => job.follow(message.field, message.value));
+        break;
     }
   });
 
-  function reply(requestId: number, value: () => NodeView | EventTimeView | undefined): void {
+  function reply(
+    requestId: number,
+    value: () => NodeView | EventTimeView | RecordPage | Follow | undefined,
+  ): void {
+    let answer: ReturnType<typeof value>;
     try {
-      post({ type: 'reply', requestId, value: value() ?? null });
+      answer = value();
+    } catch (error) {
+      // A request the engine refuses (a filter that does not type-check) is answered with why.
+      // (By name: the engine is imported once the job starts, below.)
+      const problem =
+        error instanceof Error && error.name === 'RecordQueryError' ? error.message : undefined;
+      post({ type: 'reply', requestId, value: null, ...(problem ? { problem } : {}) });
+      return;
+    }
+    try {
+      post({ type: 'reply', requestId, value: answer ?? null });
     } catch {
       // A value that cannot be cloned is answered with nothing rather than left hanging.
       post({ type: 'reply', requestId, value: null });

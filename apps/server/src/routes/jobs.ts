@@ -5,12 +5,14 @@ import {
   DeployedJobSchema,
   DiagnosticRef,
   EventTimeViewSchema,
+  FollowSchema,
   JobDetailSchema,
   JobStatusSchema,
   JobSummarySchema,
   NodeViewSchema,
   RECORD_ERRORS_KEPT,
   RecordErrorSchema,
+  RecordPageSchema,
   readPipelineValue,
   UpgradePlanSchema,
 } from '@sluice/shared';
@@ -308,6 +310,78 @@ export async function jobRoutes(fastify: FastifyInstance) {
     },
     async (request) => {
       return app.jobs.get(request.params.id).explain(request.params.nodeId);
+    },
+  );
+
+  app.get(
+    '/api/jobs/:id/edges/:edgeId/records',
+    {
+      schema: {
+        summary:
+          'The records that passed on a connection lately, newest first: sampled and bounded (by count, bytes and age), to go back in time',
+        tags,
+        params: Type.Object({ id: JobId, edgeId: Type.String({ minLength: 1, maxLength: 200 }) }),
+        querystring: Type.Object({
+          until: Type.Optional(
+            Type.Number({
+              description: 'Only records that passed at or before this time (epoch ms)',
+            }),
+          ),
+          before: Type.Optional(
+            Type.Integer({
+              minimum: 0,
+              description: 'Only records before this one (its seq), to page back',
+            }),
+          ),
+          where: Type.Optional(
+            Type.String({
+              maxLength: 2000,
+              description: "A condition over the connection's fields, as a filter's (type-checked)",
+            }),
+          ),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+        }),
+        response: {
+          200: RecordPageSchema,
+          ...errorResponses,
+          409: Type.Ref('ErrorResponse'),
+          503: Type.Ref('ErrorResponse'),
+        },
+      },
+    },
+    async (request) => {
+      const { until, before, where, limit } = request.query;
+      return app.jobs.get(request.params.id).records(request.params.edgeId, {
+        ...(until === undefined ? {} : { until }),
+        ...(before === undefined ? {} : { before }),
+        ...(where === undefined ? {} : { where }),
+        ...(limit === undefined ? {} : { limit }),
+      });
+    },
+  );
+
+  app.get(
+    '/api/jobs/:id/follow',
+    {
+      schema: {
+        summary:
+          'One key followed through the job: on every connection, the latest recorded records whose field has this value',
+        tags,
+        params: Type.Object({ id: JobId }),
+        querystring: Type.Object({
+          field: Type.String({ minLength: 1, maxLength: 200 }),
+          value: Type.String({ maxLength: 2000, description: 'As text; NULL for a null' }),
+        }),
+        response: {
+          200: FollowSchema,
+          ...errorResponses,
+          409: Type.Ref('ErrorResponse'),
+          503: Type.Ref('ErrorResponse'),
+        },
+      },
+    },
+    async (request) => {
+      return app.jobs.get(request.params.id).follow(request.query.field, request.query.value);
     },
   );
 }

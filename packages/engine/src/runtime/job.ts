@@ -2,19 +2,25 @@
 // and watermarks through the graph, and reports status and metrics.
 import {
   analyzePipeline,
+  checkExpression,
   type Diagnostic,
   type EventTimeView,
+  type Field,
+  type Follow,
   hasErrors,
   type JobFailure,
   type NodeView,
   type Pipeline,
   parseDuration,
   RECORD_ERRORS_KEPT,
+  type RecordPage,
   type UpgradePlan,
 } from '@sluice/shared';
+import type { Row } from '../batch.js';
 import type { BlockReader, BlockWriter } from '../checkpoint/blocks.js';
 import type { CheckpointKind } from '../checkpoint/codec.js';
 import type { RestoredCheckpoint, WrittenCheckpoint } from '../checkpoint/storage.js';
+import { compileExpression } from '../expression/index.js';
 import { DataDir } from '../io/data-dir.js';
 import {
   CheckpointCoordinator,
@@ -31,6 +37,7 @@ import { buildGraph, type Graph, restoreGraph, snapshotGraph } from './graph.js'
 import type { EdgeMetrics, JobMetrics, JobStatus, OperatorMetrics } from './metrics.js';
 import { RateMeter } from './metrics.js';
 import { BusyTimer, type NodeHost, type RunningNode } from './node.js';
+import { DEFAULT_RECORDER, Recorder, type RecorderLimits } from './recorder.js';
 import { SourceLoops } from './source-loop.js';
 
 export { nextBatchRows } from './source-loop.js';
@@ -39,6 +46,37 @@ import { Tap, type TapOptions, type TapSample } from './taps.js';
 
 /** The hottest keys each keyed step reports with its metrics. */
 const HOT_KEYS_SHOWN = 5;
+/** The most records one ask of the recorder answers. */
+const MAX_RECORDS_ASKED = 1000;
+
+/** A `where` of the inspector that is not a boolean expression over the edge's fields. */
+export class RecordQueryError extends Error {
+  override readonly name = 'RecordQueryError';
+}
+
+/** A value as the inspector compares it to a followed key: its text, NULL for a null. */
+const keyText = (value: unknown) =>
+  value === null || value === undefined
+    ? 'NULL'
+    : typeof value === 'object'
+      ? JSON.stringify(value)
+      : String(value);
+
+/** The inspector's filter, type-checked against the edge's fields; NULL and errors count as no match. */
+function predicate(text: string, fields: readonly Field[]): (row: Row) => boolean {
+  const checked = checkExpression(text, fields, { expected: 'boolean' });
+  if (!checked.expr || checked.problems.length > 0) {
+    throw new RecordQueryError(checked.problems[0]?.message ?? `'${text}' is not an expression.`);
+  }
+  const compiled = compileExpression(checked.expr);
+  return (row) => {
+    try {
+      return compiled(row) === true;
+    } catch {
+      return false;
+    }
+  };
+}
 
 export interface JobOptions {
   /** Where file sources and sinks read and write; paths cannot leave it. Default: the working directory. */
@@ -59,6 +97,8 @@ export interface JobOptions {
   readonly stopRequested?: () => StopRequest | undefined;
   /** Periodic checkpoints, and where they go. Default: none. */
   readonly checkpoints?: CheckpointOptions;
+  /** Each edge's flight recorder of recent records (recorder.ts); false: none. Default DEFAULT_RECORDER. */
+  readonly recorder?: RecorderLimits | false;
   /**
    * Starts from a checkpoint of the same pipeline instead of from scratch:
    * every node's state, the watermarks, and the sources' positions.
@@ -168,6 +208,13 @@ export class Job implements NodeHost {
     this.#nodes = graph.nodes;
     this.#sources = graph.sources;
     this.#edges = graph.edges;
+    if (options.recorder !== false) {
+      for (const edge of pipeline.edges) {
+        const running = graph.edges.get(edge.id);
+        const fields = analysis.schemas.get(edge.source)?.[edge.sourcePort ?? 'out']?.fields ?? [];
+        if (running) running.recorder = new Recorder(fields, options.recorder ?? DEFAULT_RECORDER);
+      }
+    }
     this.#loops = new SourceLoops({
       clock: this.clock,
       busy: this.busy,
@@ -411,6 +458,60 @@ export class Job implements NodeHost {
       const rest = (edge.taps ?? []).filter((t) => t !== tap);
       edge.taps = rest.length > 0 ? rest : undefined;
     };
+  }
+
+  /**
+   * The records that passed on an edge lately, newest first, from its flight
+   * recorder: those that passed by `until`, before `before`, and for which
+   * `where` (an expression over the edge's fields) is TRUE. A `where` that is
+   * not a valid boolean expression there throws a RecordQueryError naming the problem.
+   */
+  records(
+    edgeId: string,
+    query: { until?: number; before?: number; where?: string; limit?: number } = {},
+  ): RecordPage {
+    const edge = this.#edges.get(edgeId);
+    if (!edge) throw new Error(`There is no edge '${edgeId}' in this job.`);
+    const recorder = edge.recorder;
+    const now = this.clock.now();
+    if (!recorder) {
+      return {
+        edgeId,
+        records: [],
+        kept: 0,
+        bytes: 0,
+        oldestAt: null,
+        newestAt: null,
+        passed: edge.records,
+        perSecond: 0,
+        ageMs: 0,
+      };
+    }
+    const where = query.where?.trim() ? predicate(query.where, recorder.fields) : undefined;
+    const page = recorder.query(
+      {
+        limit: Math.max(1, Math.min(MAX_RECORDS_ASKED, query.limit ?? 200)),
+        ...(query.until === undefined ? {} : { until: query.until }),
+        ...(query.before === undefined ? {} : { before: query.before }),
+        ...(where ? { where } : {}),
+      },
+      now,
+    );
+    return { edgeId, ...page, perSecond: recorder.limits.perSecond, ageMs: recorder.limits.ageMs };
+  }
+
+  /** One key followed through the job: on every edge, the latest records whose `field` reads `value`. */
+  follow(field: string, value: string, limit = 20): Follow {
+    const now = this.clock.now();
+    const matches = (row: Row) => keyText(row[field]) === value;
+    const edges = [...this.#edges].map(([edgeId, edge]) => {
+      const recorder = edge.recorder;
+      const hasField = recorder?.fields.some((f) => f.name === field) ?? false;
+      const records =
+        recorder && hasField ? recorder.query({ limit, where: matches }, now).records : [];
+      return { edgeId, hasField, records };
+    });
+    return { field, value, edges };
   }
 
   /** Why a node's event time stands where it does (see event-time.ts); undefined for a node not in the job. */

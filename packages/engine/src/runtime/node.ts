@@ -9,6 +9,7 @@ import type { Operator, OperatorContext, Source } from '../operator.js';
 import type { Clock } from './clock.js';
 import type { HotKeys } from './hot-keys.js';
 import { OperatorCounters } from './metrics.js';
+import type { Recorder } from './recorder.js';
 import type { StateStore, StoreSnapshot } from './state.js';
 import type { Tap } from './taps.js';
 
@@ -25,6 +26,8 @@ export interface OutgoingEdge {
   readonly slot: number;
   records: number;
   taps: Tap[] | undefined;
+  /** The edge's flight recorder (see recorder.ts); set by the job unless recording is off. */
+  recorder?: Recorder;
 }
 
 /** What a checkpoint keeps of one node: its operator's store and what the runtime tracks for it. */
@@ -169,6 +172,7 @@ export class RunningNode {
     if (!edges) return;
     for (const edge of edges) {
       edge.records += n;
+      if (edge.recorder !== undefined) edge.recorder.offer(batch, this.host.clock.now());
       if (edge.taps !== undefined)
         for (const tap of edge.taps) tap.offer(batch, this.host.clock.now());
       edge.target.receive(batch, edge.port, edge.slot);

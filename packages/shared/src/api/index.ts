@@ -75,6 +75,13 @@ export {
   VersionOriginSchema,
   VersionSummarySchema,
 } from './pipelines.js';
+export type { Follow, FollowedEdge, RecordedRecord, RecordPage } from './recorder.js';
+export {
+  FollowedEdgeSchema,
+  FollowSchema,
+  RecordedRecordSchema,
+  RecordPageSchema,
+} from './recorder.js';
 export type { ErrorResponse } from './refs.js';
 export {
   DiagnosticRef,
