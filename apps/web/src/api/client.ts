@@ -5,6 +5,7 @@ import type {
   Diagnostic,
   ErrorResponse,
   EventTimeView,
+  Follow,
   ImportedPipeline,
   JobSummary,
   KafkaSample,
@@ -14,6 +15,7 @@ import type {
   PipelineSummary,
   PreviewView,
   RecordError,
+  RecordPage,
   UpgradePlan,
   VersionSummary,
 } from '@sluice/shared';
@@ -163,6 +165,22 @@ export const api = {
       'GET',
       `${jobUrl(id)}/nodes/${encodeURIComponent(nodeId)}/event-time`,
     ),
+  /** A connection's recorded records, newest first (400: the condition does not check; 409: the job ended). */
+  edgeRecords: (
+    id: string,
+    edgeId: string,
+    query: { until?: number; before?: number; where?: string; limit?: number },
+  ) => {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+    return request<RecordPage>(
+      'GET',
+      `${jobUrl(id)}/edges/${encodeURIComponent(edgeId)}/records?${params}`,
+    );
+  },
+  /** One key's latest recorded records on every connection of a running job. */
+  follow: (id: string, field: string, value: string) =>
+    request<Follow>('GET', `${jobUrl(id)}/follow?${new URLSearchParams({ field, value })}`),
   kafkaTopics: (bootstrap: string) =>
     request<KafkaTopic[]>('GET', `/api/kafka/topics?bootstrap=${encodeURIComponent(bootstrap)}`),
   kafkaSample: (bootstrap: string, topic: string, limit = 20) =>

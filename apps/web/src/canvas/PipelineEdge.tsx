@@ -21,6 +21,7 @@ export const PipelineEdge = memo(function PipelineEdge(props: EdgeProps<Pipeline
   const warnings = useEditor((s) => s.analysis.byEdge.get(id)?.warnings ?? 0);
   const live = useEditor((s) => (s.live.job ? (s.live.edges.get(id) ?? null) : undefined));
   const running = useEditor((s) => s.live.job?.status === 'running');
+  const followed = useEditor((s) => s.live.followed?.get(id));
   // The watermark on this connection: the one its source step sends on.
   const watermark = useEditor((s) =>
     s.live.job ? (s.live.nodes.get(props.source)?.metrics.watermark ?? null) : null,
@@ -62,6 +63,16 @@ export const PipelineEdge = memo(function PipelineEdge(props: EdgeProps<Pipeline
           >
             {edgeFigure(live, running)}
           </button>
+          {followed !== undefined && (
+            <span
+              className="edge-followed nodrag nopan"
+              style={{ transform: `${at} translateY(-20px)` }}
+              data-testid={`edge-followed-${id}`}
+              title="Records with the key followed were recorded on this connection"
+            >
+              key ×{followed}
+            </span>
+          )}
           {watermark !== null && running && (
             <span
               className="edge-watermark nodrag nopan"

@@ -2,9 +2,10 @@
 // connection, the records flowing on it; or, for a chosen step, what it sends
 // on and the records it set aside, with the reasons.
 import type { PipelineEdge } from '@sluice/shared';
-import type { CSSProperties } from 'react';
+import { type CSSProperties, useState } from 'react';
 import { useEditor } from '../store/context.js';
 import { CheckpointFacts } from './CheckpointNotes.js';
+import { EdgeHistory } from './EdgeHistory.js';
 import { EdgeRecords } from './EdgeRecords.js';
 import { EventTime } from './EventTime.js';
 import { formatCount, formatDuration, formatRate, percent } from './format.js';
@@ -37,15 +38,43 @@ function EdgePanel({ edgeId }: { edgeId: string }) {
   const edge = useEditor((s) => s.document.edges.find((e) => e.id === edgeId));
   const from = useTitle(edge?.source);
   const to = useTitle(edge?.target);
+  const running = useEditor((s) => s.live.job?.status === 'running');
+  const onFlink = useEditor((s) => s.live.job?.flink !== undefined);
+  const [back, setBack] = useState(false);
   if (!edge) return null;
   const label = `Records from ${from} to ${to}`;
+  const recorded = back && running && !onFlink;
   return (
     <div className="inspector-body live-panel">
       <h2>
         {from} → {to}
       </h2>
       <EdgeFacts edgeId={edge.id} />
-      <EdgeRecords edge={edge} label={label} />
+      {running && !onFlink && (
+        <fieldset className="segmented" aria-label="Which records">
+          <button
+            type="button"
+            className="button"
+            aria-pressed={!recorded}
+            onClick={() => setBack(false)}
+          >
+            Live sample
+          </button>
+          <button
+            type="button"
+            className="button"
+            aria-pressed={recorded}
+            onClick={() => setBack(true)}
+          >
+            Go back in time
+          </button>
+        </fieldset>
+      )}
+      {recorded ? (
+        <EdgeHistory edge={edge} label={label} />
+      ) : (
+        <EdgeRecords edge={edge} label={label} />
+      )}
     </div>
   );
 }

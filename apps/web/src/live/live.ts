@@ -144,6 +144,8 @@ export interface LiveData {
   readonly problem: string | null;
   /** The source the job's event time waits for, marked on the canvas where that tells something. */
   readonly hold: Hold | null;
+  /** A key followed through the job: the connections its records were recorded on, with how many. */
+  readonly followed: ReadonlyMap<string, number> | null;
 }
 
 export interface Hold {
@@ -170,6 +172,7 @@ export const NO_LIVE: LiveData = {
   dropped: 0,
   problem: null,
   hold: null,
+  followed: null,
 };
 
 export function startLive(job: LiveJob): LiveData {
