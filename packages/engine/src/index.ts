@@ -54,6 +54,18 @@ export type {
   SourceContext,
 } from './operator.js';
 export { RUNTIMES } from './operators/registry.js';
+export {
+  branchOf,
+  REPLAY_ROWS,
+  ReplayError,
+  type ReplayInput,
+  type ReplayOptions,
+  type ReplayOutput,
+  type ReplayResult,
+  replay,
+  replayPipeline,
+  sourceEdges,
+} from './replay/replay.js';
 export type {
   CheckpointFigures,
   CheckpointOptions,

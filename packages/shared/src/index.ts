@@ -244,6 +244,17 @@ export {
   windowAggregate,
 } from './operators/window-aggregate.js';
 export type { WindowConfig } from './operators/windows.js';
+// --- replays compared (what-if, sluice test) ---
+export type { RowDiff } from './replay/diff.js';
+export { diffRows, keyFieldsOf, noDifference, RowDiffSchema, rowText } from './replay/diff.js';
+export type { TestCase, TestFile } from './replay/test-file.js';
+export {
+  readTestFile,
+  TEST_FILE_FORMAT,
+  TestCaseSchema,
+  TestFileSchema,
+  testFileFor,
+} from './replay/test-file.js';
 export {
   DURATION_PATTERN,
   DurationSchema,

@@ -7,6 +7,7 @@ import { loginCommand } from './login.js';
 import { planCommand } from './plan.js';
 import { runCommand } from './run.js';
 import { startCommand } from './start.js';
+import { testCommand } from './test.js';
 import { validateCommand } from './validate.js';
 
 export type { CliIO } from './io.js';
@@ -30,6 +31,9 @@ Commands:
   run PIPELINE.json           Run a pipeline until its input ends (or Ctrl-C)
            --data-dir DIR     Where file paths resolve (default: the current directory)
            --state-dir DIR    Keep checkpoints in DIR; run again with it to resume
+  test PIPELINE.json          Replay the cases saved beside it (PIPELINE.tests.json); exit 1 on any difference
+           --tests FILE       The cases, if elsewhere
+           --update           Write what the sinks produce now as the expected rows
   plan OLD.json NEW.json      What deploying NEW in place of OLD does to the state, node by node
            --job ID           ... or in place of the server's job ID: sluice plan --job ID NEW.json
            --fail-on-drop     Exit 1 when some state would be dropped (for CI)
@@ -111,6 +115,22 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
         return await runCommand(
           positionals[0]!,
           { dataDir: values['data-dir'], stateDir: values['state-dir'] },
+          io,
+        );
+      }
+      case 'test': {
+        const { values, positionals } = parseArgs({
+          args: [...rest],
+          options: {
+            tests: { type: 'string' },
+            update: { type: 'boolean', default: false },
+          },
+          allowPositionals: true,
+        });
+        if (positionals.length !== 1) return usage(io, 'test needs one pipeline file.');
+        return await testCommand(
+          positionals[0]!,
+          { ...(values.tests ? { tests: values.tests } : {}), update: values.update ?? false },
           io,
         );
       }
