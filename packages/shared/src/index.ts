@@ -46,6 +46,7 @@ export {
 // --- end expression language ---
 
 // --- the API's wire types (packages/shared/src/api) ---
+// --- replays compared (what-if, sluice test) ---
 export type {
   CatalogEntry,
   CheckpointFigures,
@@ -87,6 +88,8 @@ export type {
   TapSample,
   VersionOrigin,
   VersionSummary,
+  WhatIfOutput,
+  WhatIfResult,
 } from './api/index.js';
 export {
   CatalogEntrySchema,
@@ -129,8 +132,12 @@ export {
   RecordPageSchema,
   RowSchema,
   TapSampleSchema,
+  TestCaseRequestSchema,
   VersionOriginSchema,
   VersionSummarySchema,
+  WhatIfOutputSchema,
+  WhatIfRequestSchema,
+  WhatIfResultSchema,
 } from './api/index.js';
 export type { NodePlan, NodePlanStatus, StateStep, UpgradePlan } from './api/upgrade.js';
 export {
@@ -244,7 +251,6 @@ export {
   windowAggregate,
 } from './operators/window-aggregate.js';
 export type { WindowConfig } from './operators/windows.js';
-// --- replays compared (what-if, sluice test) ---
 export type { RowDiff } from './replay/diff.js';
 export { diffRows, keyFieldsOf, noDifference, RowDiffSchema, rowText } from './replay/diff.js';
 export type { TestCase, TestFile } from './replay/test-file.js';

@@ -129,6 +129,7 @@ export class FlinkRunner extends EventEmitter implements JobWorker {
       case 'explain':
       case 'records':
       case 'follow':
+      case 'slice':
         // Flink keeps no preview rows for Sluice, and tells no watermark per input.
         setImmediate(() =>
           this.#send({ type: 'reply', requestId: message.requestId, value: null }),

@@ -22,6 +22,7 @@ import {
   type JobEvent,
   type JobWorker,
   type RecordsQuery,
+  type Slices,
   STOP,
   STOP_DRAIN,
   STOP_SAVEPOINT,
@@ -31,7 +32,7 @@ import {
 export type JobListener = (event: JobEvent) => void;
 
 /** What the worker answers a request with. */
-type Answer = NodeView | EventTimeView | RecordPage | Follow | null;
+type Answer = NodeView | EventTimeView | RecordPage | Follow | Slices | null;
 /** A request to the worker, before it is numbered. */
 type Question = ToWorker extends infer M
   ? M extends { requestId: number }
@@ -338,6 +339,14 @@ export class JobHandle {
       { type: 'follow', field, value },
       'its records are no longer kept',
     )) as Follow;
+  }
+
+  /** All the recorders of these edges keep, oldest first: the slice a replay runs on. Only while the job runs. */
+  async slice(edgeIds: readonly string[]): Promise<Slices> {
+    return (await this.#askRunning(
+      { type: 'slice', edgeIds },
+      'its records are no longer kept',
+    )) as Slices;
   }
 
   async #askRunning(request: Question, gone: string): Promise<Answer> {

@@ -62,10 +62,10 @@ export interface JobManagerOptions {
 const FLINK_STOP_TIMEOUT_MS = 120_000;
 
 /** The worker entry, which must be JavaScript: beside this file when built, else in dist. */
-export function workerEntry(): URL {
-  const beside = new URL('./worker.js', import.meta.url);
+export function workerEntry(name = 'worker'): URL {
+  const beside = new URL(`./${name}.js`, import.meta.url);
   if (existsSync(fileURLToPath(beside))) return beside;
-  const built = new URL('../../dist/jobs/worker.js', import.meta.url);
+  const built = new URL(`../../dist/jobs/${name}.js`, import.meta.url);
   if (existsSync(fileURLToPath(built))) return built;
   throw new AppError(
     'unavailable',

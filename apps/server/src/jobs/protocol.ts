@@ -90,6 +90,8 @@ export type ToWorker =
       readonly edgeId: string;
       readonly query: RecordsQuery;
     }
+  /** All the recorders of these edges keep, oldest first, to replay; answered with a reply. */
+  | { readonly type: 'slice'; readonly requestId: number; readonly edgeIds: readonly string[] }
   /** One key's latest records on every edge; answered with a reply. */
   | {
       readonly type: 'follow';
@@ -97,6 +99,9 @@ export type ToWorker =
       readonly field: string;
       readonly value: string;
     };
+
+/** Recorded rows by edge id, oldest first. */
+export type Slices = Record<string, Record<string, unknown>[]>;
 
 export interface RecordsQuery {
   readonly until?: number;
@@ -118,7 +123,7 @@ export type FromWorker =
   | {
       readonly type: 'reply';
       readonly requestId: number;
-      readonly value: NodeView | EventTimeView | RecordPage | Follow | null;
+      readonly value: NodeView | EventTimeView | RecordPage | Follow | Slices | null;
       /** What was wrong with the request (a filter that is not an expression over the edge). */
       readonly problem?: string;
     }

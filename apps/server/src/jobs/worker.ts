@@ -10,7 +10,7 @@ import {
   type RecordError,
   type RecordPage,
 } from '@sluice/shared';
-import type { FromWorker, ToWorker, WorkerStart } from './protocol.js';
+import type { FromWorker, Slices, ToWorker, WorkerStart } from './protocol.js';
 
 /** Bad records are sent in batches, so a flood of them costs one message per interval. */
 const ERRORS_FLUSH_MS = 200;
@@ -141,12 +141,15 @@ function run(job: Job): void {
       case 'follow':
         reply(message.requestId, () => job.follow(message.field, message.value));
         break;
+      case 'slice':
+        reply(message.requestId, () => job.slice(message.edgeIds));
+        break;
     }
   });
 
   function reply(
     requestId: number,
-    value: () => NodeView | EventTimeView | RecordPage | Follow | undefined,
+    value: () => NodeView | EventTimeView | RecordPage | Follow | Slices | undefined,
   ): void {
     let answer: ReturnType<typeof value>;
     try {

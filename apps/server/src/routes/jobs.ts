@@ -1,5 +1,6 @@
 // Jobs: deploy a pipeline, list and inspect what runs, stop and resume it,
 // read its bad records and its preview sinks.
+
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   DeployedJobSchema,
@@ -14,12 +15,17 @@ import {
   RecordErrorSchema,
   RecordPageSchema,
   readPipelineValue,
+  TestCaseRequestSchema,
+  TestCaseSchema,
   UpgradePlanSchema,
+  WhatIfRequestSchema,
+  WhatIfResultSchema,
 } from '@sluice/shared';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { AppError } from '../errors.js';
 import type { JobOrigin } from '../jobs/handle.js';
+import { testCaseOf, whatIf } from '../jobs/what-if.js';
 import { errorResponses } from '../schemas.js';
 import { pipelineField, refuseOversized } from './limits.js';
 
@@ -357,6 +363,61 @@ export async function jobRoutes(fastify: FastifyInstance) {
         ...(where === undefined ? {} : { where }),
         ...(limit === undefined ? {} : { limit }),
       });
+    },
+  );
+
+  app.post(
+    '/api/jobs/:id/what-if',
+    {
+      schema: {
+        summary:
+          "What an edit would do: the job's recorded records replayed through its running version and through the edited pipeline, in a worker with none of the job's sources or sinks, each sink's rows compared",
+        tags,
+        params: Type.Object({ id: JobId }),
+        body: WhatIfRequestSchema,
+        response: {
+          200: WhatIfResultSchema,
+          ...errorResponses,
+          409: Type.Ref('ErrorResponse'),
+          503: Type.Ref('ErrorResponse'),
+        },
+      },
+    },
+    async (request) => {
+      const job = app.jobs.get(request.params.id);
+      const read = readPipelineValue(request.body.pipeline);
+      const problem = read.diagnostics.find((d) => d.severity === 'error');
+      if (!read.pipeline || problem) {
+        throw new AppError(
+          'invalid-pipeline',
+          `The edited pipeline has a problem: ${problem?.message ?? 'it is not a pipeline'}`,
+          read.diagnostics,
+        );
+      }
+      return whatIf(job, read.pipeline, request.body.from);
+    },
+  );
+
+  app.post(
+    '/api/jobs/:id/test-case',
+    {
+      schema: {
+        summary:
+          "The job's recorded records and the rows its running version makes of them, as a case for sluice test (PIPELINE.tests.json)",
+        tags,
+        params: Type.Object({ id: JobId }),
+        body: TestCaseRequestSchema,
+        response: {
+          200: TestCaseSchema,
+          ...errorResponses,
+          409: Type.Ref('ErrorResponse'),
+          503: Type.Ref('ErrorResponse'),
+        },
+      },
+    },
+    async (request) => {
+      const job = app.jobs.get(request.params.id);
+      return testCaseOf(job, request.body.name, request.body.from);
     },
   );
 

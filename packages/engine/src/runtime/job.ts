@@ -500,6 +500,19 @@ export class Job implements NodeHost {
     return { edgeId, ...page, perSecond: recorder.limits.perSecond, ageMs: recorder.limits.ageMs };
   }
 
+  /** Everything the recorders of these edges keep, oldest first: a slice to replay. */
+  slice(edgeIds: readonly string[]): Record<string, Row[]> {
+    const now = this.clock.now();
+    const slices: Record<string, Row[]> = Object.create(null);
+    for (const edgeId of edgeIds) {
+      const recorder = this.#edges.get(edgeId)?.recorder;
+      if (!recorder) continue;
+      const { records } = recorder.query({ limit: Number.POSITIVE_INFINITY }, now);
+      slices[edgeId] = records.reverse().map((r) => r.row);
+    }
+    return slices;
+  }
+
   /** One key followed through the job: on every edge, the latest records whose `field` reads `value`. */
   follow(field: string, value: string, limit = 20): Follow {
     const now = this.clock.now();

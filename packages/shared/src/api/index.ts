@@ -90,3 +90,10 @@ export {
   PipelineDocumentRef,
   PipelineDocumentSchema,
 } from './refs.js';
+export type { WhatIfOutput, WhatIfResult } from './what-if.js';
+export {
+  TestCaseRequestSchema,
+  WhatIfOutputSchema,
+  WhatIfRequestSchema,
+  WhatIfResultSchema,
+} from './what-if.js';
