@@ -54,7 +54,7 @@ function boundOf(pipeline: Pipeline): string {
     const eventTime = (node.config as { eventTime?: { maxOutOfOrderness?: string } }).eventTime;
     ms = Math.max(ms, parseDuration(eventTime?.maxOutOfOrderness ?? '0s') ?? 0);
   }
-  return `${ms}ms`;
+  return formatDuration(ms);
 }
 
 async function runReplays(request: ReplayRequest): Promise<ReplayResult[]> {
@@ -130,6 +130,7 @@ export async function whatIf(
       diff.changed.length > ROWS_SHOWN;
     return {
       nodeId,
+      fields: (now?.fields ?? old?.fields ?? []).map((f) => ({ name: f.name, type: f.type })),
       before: { rows: [...(old?.rows ?? [])].slice(0, ROWS_SHOWN), total: old?.total ?? 0 },
       after: { rows: [...(now?.rows ?? [])].slice(0, ROWS_SHOWN), total: now?.total ?? 0 },
       diff: {

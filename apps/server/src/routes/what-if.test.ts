@@ -47,7 +47,7 @@ it('replays an edit beside the running version, and saves a slice as a case that
   expect(answer.statusCode).toBe(200);
   const result: WhatIfResult = answer.json();
   expect(result.records.e1).toBeGreaterThanOrEqual(800);
-  expect(result.maxOutOfOrderness).toBe('1000ms');
+  expect(result.maxOutOfOrderness).toBe('1s');
   const results = result.outputs.find((o) => o.nodeId === 'results')!;
   // Fewer big orders: the same windows with smaller counts.
   expect(results.diff.changed.length).toBeGreaterThan(0);

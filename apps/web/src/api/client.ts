@@ -16,8 +16,10 @@ import type {
   PreviewView,
   RecordError,
   RecordPage,
+  TestCase,
   UpgradePlan,
   VersionSummary,
+  WhatIfResult,
 } from '@sluice/shared';
 import type { CatalogEntry } from '../catalog/catalog.js';
 
@@ -181,6 +183,12 @@ export const api = {
   /** One key's latest recorded records on every connection of a running job. */
   follow: (id: string, field: string, value: string) =>
     request<Follow>('GET', `${jobUrl(id)}/follow?${new URLSearchParams({ field, value })}`),
+  /** The running job's recorded records replayed through its version and through `pipeline`, compared. */
+  whatIf: (id: string, pipeline: unknown, from?: string[]) =>
+    request<WhatIfResult>('POST', `${jobUrl(id)}/what-if`, { pipeline, ...(from ? { from } : {}) }),
+  /** The running job's recorded records and its rows from them, as a sluice test case. */
+  testCase: (id: string, name: string) =>
+    request<TestCase>('POST', `${jobUrl(id)}/test-case`, { name }),
   kafkaTopics: (bootstrap: string) =>
     request<KafkaTopic[]>('GET', `/api/kafka/topics?bootstrap=${encodeURIComponent(bootstrap)}`),
   kafkaSample: (bootstrap: string, topic: string, limit = 20) =>

@@ -23,6 +23,7 @@ import { JobsDialog } from '../live/JobsDialog.js';
 import { LiveInspector } from '../live/LiveInspector.js';
 import { ResultsPanel } from '../live/ResultsPanel.js';
 import { UpgradePlanDialog } from '../live/UpgradePlanDialog.js';
+import { WhatIfDialog } from '../live/WhatIfDialog.js';
 import { Palette } from '../palette/Palette.js';
 import { DraftBanner } from '../pipelines/DraftBanner.js';
 import { ImportDialog } from '../pipelines/ImportDialog.js';
@@ -134,6 +135,8 @@ function Dialogs() {
       return <JobsDialog />;
     case 'import':
       return <ImportDialog />;
+    case 'what-if':
+      return <WhatIfDialog />;
     default:
       return null;
   }

@@ -4,6 +4,7 @@
 import {
   ClipboardCopy,
   Download,
+  FlaskConical,
   FolderOpen,
   History,
   Keyboard,
@@ -55,6 +56,9 @@ export function Header() {
         </CommandButton>
         <CommandButton name="versions">
           <History size={16} />
+        </CommandButton>
+        <CommandButton name="what-if">
+          <FlaskConical size={16} />
         </CommandButton>
         <CommandButton name="jobs">
           <ListChecks size={16} />

@@ -33,6 +33,17 @@ export const jobsCommand = defineCommand({
   undo: 'none',
 });
 
+export const whatIfCommand = defineCommand({
+  name: 'what-if',
+  label: 'What if',
+  description:
+    'Try the pipeline as edited on the records its running job recorded, beside the running version',
+  shortcuts: ['Shift+W'],
+  when: (s) => s.live.job === null && s.pipelineId !== null,
+  run: ({ store }) => store.getState().openDialog('what-if'),
+  undo: 'none',
+});
+
 export const importCommand = defineCommand({
   name: 'import',
   label: 'Import a pipeline file',

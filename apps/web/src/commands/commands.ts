@@ -13,6 +13,7 @@ import {
   pipelinesCommand,
   signOutCommand,
   versionsCommand,
+  whatIfCommand,
 } from './app-commands.js';
 import { type Command, type CommandContext, defineCommand } from './command.js';
 import {
@@ -203,6 +204,7 @@ export const COMMANDS: readonly Command[] = [
   pipelinesCommand,
   versionsCommand,
   jobsCommand,
+  whatIfCommand,
   importCommand,
   downloadCommand,
   copyJsonCommand,

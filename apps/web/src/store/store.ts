@@ -21,7 +21,15 @@ export interface Panels {
 }
 
 export const OPEN_PANELS: Panels = { side: true, results: true, bottlenecks: false };
-export type Dialog = 'shortcuts' | 'pipelines' | 'versions' | 'add-node' | 'jobs' | 'import' | null;
+export type Dialog =
+  | 'shortcuts'
+  | 'pipelines'
+  | 'versions'
+  | 'add-node'
+  | 'jobs'
+  | 'import'
+  | 'what-if'
+  | null;
 export type SaveStatus = 'idle' | 'saving' | 'error';
 /**
  * Why the last save failed: the server could not be reached or failed

@@ -32,6 +32,7 @@ export const ReplayedOutputSchema = Type.Object({
 
 export const WhatIfOutputSchema = Type.Object({
   nodeId: Type.String(),
+  fields: Type.Array(Type.Object({ name: Type.String(), type: Type.String() })),
   before: ReplayedOutputSchema,
   after: ReplayedOutputSchema,
   diff: RowDiffSchema,
