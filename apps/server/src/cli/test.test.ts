@@ -104,7 +104,9 @@ describe('sluice test', () => {
     expect(failed.stdout).toContain('✗ big orders per category, 2 s windows');
     // Books keep one order of two (changed); music's only one is gone (removed).
     expect(failed.stdout).toContain('results: 0 added, 1 removed, 1 changed, 0 the same');
-    expect(failed.stdout).toContain('- {"category":"music"');
+    expect(failed.stdout).toContain(
+      '- {"category":"music","window_start":"2024-05-01T10:00:02.000Z","window_end":"2024-05-01T10:00:04.000Z"',
+    );
     expect(failed.stdout).toMatch(
       /~ \{"category":"books".*"orders":2.*\n\s+→ \{"category":"books".*"orders":1/,
     );

@@ -70,7 +70,9 @@ export async function testCommand(
     }
     failed++;
     io.stdout(`✗ ${testCase.name}\n`);
-    for (const { sink, diff } of different) io.stdout(describeDiff(sink, diff));
+    for (const { sink, diff, timestamps } of different) {
+      io.stdout(describeDiff(sink, diff, timestamps));
+    }
   }
   if (options.update) {
     const next: TestFile = { ...read.file, cases: updated };
@@ -102,7 +104,10 @@ async function readChecked(path: string, file: string, io: CliIO): Promise<Pipel
 }
 
 type Outcome =
-  | { actual: Record<string, Record<string, unknown>[]>; diffs: { sink: string; diff: RowDiff }[] }
+  | {
+      actual: Record<string, Record<string, unknown>[]>;
+      diffs: { sink: string; diff: RowDiff; timestamps: readonly string[] }[];
+    }
   | { problem: string };
 
 /** Replays one case; each sink it expects rows of is compared (a sink it does not name is not). */
@@ -117,8 +122,15 @@ export async function runCase(pipeline: Pipeline, testCase: TestCase): Promise<O
     for (const out of result.outputs) actual[out.nodeId] = [...out.rows];
     const diffs = Object.entries(testCase.expected).map(([sink, expected]) => {
       const out = result.outputs.find((o) => o.nodeId === sink);
-      if (!out) return { sink, diff: { added: [], removed: expected, changed: [], same: 0 } };
-      return { sink, diff: diffRows(expected, out.rows, out.fields) };
+      if (!out) {
+        return {
+          sink,
+          diff: { added: [], removed: expected, changed: [], same: 0 },
+          timestamps: [],
+        };
+      }
+      const timestamps = out.fields.filter((f) => f.type === 'timestamp').map((f) => f.name);
+      return { sink, diff: diffRows(expected, out.rows, out.fields), timestamps };
     });
     return { actual, diffs };
   } catch (error) {
@@ -127,7 +139,17 @@ export async function runCase(pipeline: Pipeline, testCase: TestCase): Promise<O
   }
 }
 
-function describeDiff(sink: string, diff: RowDiff): string {
+/** A row as the diff prints it: JSON, its timestamps as ISO-8601 (UTC) rather than epoch ms. */
+function rowLine(row: Record<string, unknown>, timestamps: readonly string[]): string {
+  return JSON.stringify(row, (key, value) =>
+    key !== '' && timestamps.includes(key) && typeof value === 'number'
+      ? new Date(value).toISOString()
+      : value,
+  );
+}
+
+function describeDiff(sink: string, diff: RowDiff, timestamps: readonly string[]): string {
+  const text = (row: Record<string, unknown>) => rowLine(row, timestamps);
   const lines = [
     `  ${sink}: ${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed, ${diff.same} the same`,
   ];
@@ -135,11 +157,8 @@ function describeDiff(sink: string, diff: RowDiff): string {
     for (const row of rows.slice(0, SHOWN)) lines.push(line(row));
     if (rows.length > SHOWN) lines.push(`      … and ${rows.length - SHOWN} more`);
   };
-  some(diff.removed, (row) => `    - ${JSON.stringify(row)}`);
-  some(diff.added, (row) => `    + ${JSON.stringify(row)}`);
-  some(
-    diff.changed,
-    (c) => `    ~ ${JSON.stringify(c.before)}\n      → ${JSON.stringify(c.after)}`,
-  );
+  some(diff.removed, (row) => `    - ${text(row)}`);
+  some(diff.added, (row) => `    + ${text(row)}`);
+  some(diff.changed, (c) => `    ~ ${text(c.before)}\n      → ${text(c.after)}`);
   return `${lines.join('\n')}\n`;
 }
