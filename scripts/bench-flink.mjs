@@ -8,7 +8,7 @@
 // time counted is from a query's first record read to its last: neither
 // engine's start (Flink's planning and deployment, Sluice's worker) is in it.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startFlink } from './flink/cluster.mjs';
@@ -19,7 +19,10 @@ const EXAMPLES = `${ROOT}examples/nexmark/`;
 const POLL_MS = 100;
 const RUN_TIMEOUT_MS = 600_000;
 
-export async function benchVsFlink({ queries, events, rounds, json }) {
+export async function benchVsFlink({ queries, events, rounds, json, out }) {
+  // The machine's load before anything of the benchmark runs.
+  const startLoad = loadavg().map((l) => Number(l.toFixed(2)));
+  const startDate = new Date().toISOString();
   const engine = await import(`${ROOT}packages/engine/dist/index.js`);
   const shared = await import(`${ROOT}packages/shared/dist/index.js`);
   const flinkPackage = await import(`${ROOT}packages/flink/dist/index.js`);
@@ -105,16 +108,17 @@ export async function benchVsFlink({ queries, events, rounds, json }) {
       };
     });
     const machine = {
-      date: new Date().toISOString(),
-      cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
+      date: startDate,
+      cpus: `${cpus().length} × ${cpus()[0]?.model?.trim() ?? '?'}`,
       memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
-      loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
+      loadAverage: startLoad,
       node: process.version,
       flink: cluster.version,
       kafka: broker.version,
       eventsWritten: counts,
       rounds,
     };
+    if (out) writeFileSync(out, `${JSON.stringify({ machine, results: rows }, null, 2)}\n`);
     if (json) {
       console.log(JSON.stringify({ machine, results: rows }, null, 2));
     } else {

@@ -19,8 +19,8 @@
 // children inherit the flags): with the default, a run sometimes promotes the
 // short-lived rows to the old generation and runs at half speed.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -44,6 +44,8 @@ const { values } = parseArgs({
     // Side by side with a local Flink cluster, through Kafka: see bench-flink.mjs.
     vs: { type: 'string' },
     rounds: { type: 'string', default: '3' },
+    // Also write the JSON to this file (for docs/bench/, which npm run bench:docs reads).
+    out: { type: 'string' },
     // Internal: run only the hand-written loop of --query (in a child of its own).
     hand: { type: 'boolean', default: false },
   },
@@ -97,6 +99,7 @@ async function bench(query) {
     if (settings.count) node.config = { ...node.config, count: events };
     if (settings.rate && rate) node.config = { ...node.config, rate };
   }
+  const loadAverage = loadavg().map((l) => round(l, 2));
   const live = values.memory ? liveHeap() : undefined;
   const heap = peakHeap();
   const started = performance.now();
@@ -117,6 +120,7 @@ async function bench(query) {
     eventsPerSecond: Math.round(events / seconds),
     peakHeapMB: round(peakHeapBytes / 2 ** 20, 1),
     outputRecords: result.metrics.recordsOut,
+    loadAverage,
     ...(rate ? { rate } : {}),
     ...(liveHeapMB ? { liveHeapMB } : {}),
     ...(result.metrics.checkpoints ? { checkpoints: result.metrics.checkpoints } : {}),
@@ -247,15 +251,26 @@ function peakHeap() {
   };
 }
 
-function report(results) {
+/** The machine and the moment, printed and saved with every result: a figure means nothing without them. */
+function machine() {
+  return {
+    date: new Date().toISOString(),
+    cpus: `${cpus().length} × ${cpus()[0]?.model?.trim() ?? 'unknown CPU'}`,
+    memoryGiB: round(totalmem() / 2 ** 30, 1),
+    loadAverage: loadavg().map((l) => round(l, 2)),
+    node: process.version,
+  };
+}
+
+function report(results, at = machine()) {
+  const document = { machine: at, results };
+  if (values.out) writeFileSync(values.out, `${JSON.stringify(document, null, 2)}\n`);
   if (values.json) {
-    process.stdout.write(
-      `${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`,
-    );
+    process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
     return;
   }
   console.log(
-    `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, ${round(totalmem() / 2 ** 30, 1)} GB`,
+    `${at.date} · Node ${at.node} · ${at.cpus} · ${at.memoryGiB} GB · load ${at.loadAverage.join(' ')} at the start`,
   );
   const rows = results.map((r) => [
     r.query,
@@ -268,6 +283,7 @@ function report(results) {
       : `${r.ratioToHandWritten} of ${r.handWrittenEventsPerSecond.toLocaleString('en')}/s`,
     r.liveHeapMB ? liveSummary(r.liveHeapMB) : '',
     r.checkpoints ? checkpointSummary(r.checkpoints) : '',
+    r.loadAverage ? r.loadAverage.join(' ') : '',
   ]);
   const head = [
     'query',
@@ -278,6 +294,7 @@ function report(results) {
     'vs hand-written',
     'live heap after GC, MB (at 0 25 50 75 100% of the run)',
     'checkpoints',
+    'load before',
   ];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   for (const line of [head, ...rows])
@@ -317,6 +334,7 @@ async function main() {
       events,
       rounds,
       json: values.json,
+      ...(values.out ? { out: values.out } : {}),
     });
     return;
   }
@@ -325,6 +343,7 @@ async function main() {
     if (!queries.includes(query)) fail(`No query ${query}: there are ${queries.join(', ')}.`);
   if (list.length > 1) {
     // One child process per query, so no query inherits another's heap or JIT state.
+    const at = machine();
     const results = list.map((query) => {
       const child = spawnSync(
         process.execPath,
@@ -343,9 +362,9 @@ async function main() {
         { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
       );
       if (child.status !== 0) fail(`${query} failed`);
-      return JSON.parse(child.stdout);
+      return JSON.parse(child.stdout).results[0];
     });
-    report(results);
+    report(results, at);
   } else if (list.length === 1) {
     if (values.hand) {
       const { NexmarkGenerator } = await import(ENGINE);

@@ -14,6 +14,8 @@ console.log(`› Node.js ${process.version}`);
 const extra = process.argv.slice(2);
 console.log('› Lint and format check (biome)');
 run('npx', ['biome', 'ci', '.']);
+console.log('› Benchmark tables against their JSON (docs/bench)');
+run(process.execPath, ['scripts/bench-docs.mjs', '--check']);
 console.log('› Type check and build (turbo)');
 run('npx', ['turbo', 'run', 'typecheck', 'build', '--output-logs=errors-only']);
 ensureJava();
