@@ -1,9 +1,8 @@
 // A node's event-time view over HTTP, asked of a running job's worker: the
 // route's schema lets the whole view through, and an ended job is refused.
-import { readFile } from 'node:fs/promises';
 import type { EventTimeView } from '@sluice/shared';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type TestApp, testApp } from '../testing/app.js';
+import { deployExample, type TestApp, testApp } from '../testing/app.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -11,18 +10,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const example = new URL('../../../../examples/orders-per-category.json', import.meta.url);
-
 it("answers why a running window's event time stands where it does, and refuses once the job ended", async () => {
-  const pipeline = JSON.parse(await readFile(example, 'utf8'));
-  const deployed = await t.app.inject({
-    method: 'POST',
-    url: '/api/jobs',
-    headers: t.auth,
-    payload: { pipeline },
-  });
-  expect(deployed.statusCode).toBe(201);
-  const { id } = deployed.json();
+  const id = await deployExample(t, 'orders-per-category.json');
   const url = `/api/jobs/${id}/nodes/per_category/event-time`;
 
   // The generator runs at 200 a second with 1 s of disorder: a watermark and

@@ -1,10 +1,9 @@
 // A running job's flight recorders over HTTP: an edge's latest records,
 // filtered by a checked expression (a wrong one refused with what is wrong),
 // one key followed over every edge, and nothing once the job has ended.
-import { readFile } from 'node:fs/promises';
 import type { Follow, RecordPage } from '@sluice/shared';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type TestApp, testApp } from '../testing/app.js';
+import { deployExample, type TestApp, testApp } from '../testing/app.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -12,18 +11,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const example = new URL('../../../../examples/orders-per-category.json', import.meta.url);
-
 it('answers recorded records, filtered and followed, and refuses a filter that does not check', async () => {
-  const pipeline = JSON.parse(await readFile(example, 'utf8'));
-  const deployed = await t.app.inject({
-    method: 'POST',
-    url: '/api/jobs',
-    headers: t.auth,
-    payload: { pipeline },
-  });
-  expect(deployed.statusCode).toBe(201);
-  const { id } = deployed.json();
+  const id = await deployExample(t, 'orders-per-category.json');
   const get = (url: string) => t.app.inject({ url: `/api/jobs/${id}${url}`, headers: t.auth });
 
   let page: RecordPage | undefined;

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { noDifference, type TestCase, type WhatIfResult } from '@sluice/shared';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCase } from '../cli/test.js';
-import { type TestApp, testApp } from '../testing/app.js';
+import { deployExample, type TestApp, testApp } from '../testing/app.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -13,18 +13,14 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const example = new URL('../../../../examples/orders-per-category.json', import.meta.url);
-
 it('replays an edit beside the running version, and saves a slice as a case that replays the same', async () => {
-  const pipeline = JSON.parse(await readFile(example, 'utf8'));
-  const deployed = await t.app.inject({
-    method: 'POST',
-    url: '/api/jobs',
-    headers: t.auth,
-    payload: { pipeline },
-  });
-  expect(deployed.statusCode).toBe(201);
-  const { id } = deployed.json();
+  const id = await deployExample(t, 'orders-per-category.json');
+  const pipeline = JSON.parse(
+    await readFile(
+      new URL('../../../../examples/orders-per-category.json', import.meta.url),
+      'utf8',
+    ),
+  );
   // A few seconds of orders: several 2 s windows' worth.
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {

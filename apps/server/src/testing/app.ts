@@ -1,5 +1,5 @@
 // A real app on a temporary data directory, for `app.inject()` tests.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -58,4 +58,18 @@ export async function loggingTestApp(): Promise<TestApp & { logged(): string }> 
   });
   const t = await testApp({ logLevel: 'info', logStream });
   return { ...t, logged: () => logged };
+}
+
+/** Deploys an example of `examples/` (its file name) on the app; answers the job's id. */
+export async function deployExample(t: TestApp, file: string): Promise<string> {
+  const url = new URL(`../../../../examples/${file}`, import.meta.url);
+  const pipeline = JSON.parse(await readFile(url, 'utf8'));
+  const deployed = await t.app.inject({
+    method: 'POST',
+    url: '/api/jobs',
+    headers: t.auth,
+    payload: { pipeline },
+  });
+  if (deployed.statusCode !== 201) throw new Error(`deploying ${file}: ${deployed.body}`);
+  return deployed.json().id;
 }

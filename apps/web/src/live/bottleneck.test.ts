@@ -1,30 +1,9 @@
 // The one sentence of the bottleneck view, from figures like the engine's.
-import type { OperatorMetrics } from '@sluice/shared';
 import { describe, expect, it } from 'vitest';
+import { operatorMetrics } from '../testing/fixtures.js';
 import { bottleneckOf } from './bottleneck.js';
 
-function step(nodeId: string, kind: string, over: Partial<OperatorMetrics> = {}): OperatorMetrics {
-  return {
-    nodeId,
-    kind,
-    recordsIn: 0,
-    recordsOut: 0,
-    bytesIn: 0,
-    inPerSecond: 0,
-    outPerSecond: 0,
-    errors: 0,
-    late: 0,
-    watermark: null,
-    watermarkLagMs: null,
-    stateKeys: 0,
-    stateBytes: 0,
-    busy: 0,
-    backlog: 0,
-    idle: false,
-    extra: {},
-    ...over,
-  };
-}
+const step = operatorMetrics;
 
 const titles: Record<string, string> = {
   gen: 'Orders',

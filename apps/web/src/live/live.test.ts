@@ -1,7 +1,7 @@
 import type { JobMetrics, OperatorMetrics } from '@sluice/shared';
 import { describe, expect, it } from 'vitest';
 import { indexCatalog } from '../catalog/catalog.js';
-import { testCatalog } from '../testing/fixtures.js';
+import { operatorMetrics, testCatalog } from '../testing/fixtures.js';
 import {
   addErrors,
   addTapSample,
@@ -21,26 +21,7 @@ import { applyMessage } from './socket.js';
 const catalog = testCatalog();
 
 function op(nodeId: string, over: Partial<OperatorMetrics> = {}): OperatorMetrics {
-  return {
-    nodeId,
-    kind: nodeId === 'gen' ? 'source.datagen' : 'transform.filter',
-    recordsIn: 0,
-    recordsOut: 0,
-    bytesIn: 0,
-    inPerSecond: 0,
-    outPerSecond: 0,
-    errors: 0,
-    late: 0,
-    watermark: null,
-    watermarkLagMs: null,
-    stateKeys: 0,
-    stateBytes: 0,
-    busy: 0,
-    backlog: 0,
-    idle: false,
-    extra: {},
-    ...over,
-  };
+  return operatorMetrics(nodeId, nodeId === 'gen' ? 'source.datagen' : 'transform.filter', over);
 }
 
 function metrics(operators: OperatorMetrics[], records = 10, at = 2000): JobMetrics {

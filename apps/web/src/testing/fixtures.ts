@@ -1,5 +1,9 @@
-// Test fixtures: the real catalog, as the server serves it (through JSON).
-import { describeCatalog, PIPELINE_FORMAT, type Pipeline } from '@sluice/shared';
+import {
+  describeCatalog,
+  type OperatorMetrics,
+  PIPELINE_FORMAT,
+  type Pipeline,
+} from '@sluice/shared';
 import { type Catalog, type CatalogEntry, indexCatalog } from '../catalog/catalog.js';
 import { createEditorStore, type EditorStore } from '../store/store.js';
 
@@ -45,4 +49,32 @@ export function testStore(doc: Pipeline = samplePipeline()): EditorStore {
   const store = createEditorStore({ catalog: testCatalog() });
   store.getState().open(doc, 'p1', 1);
   return store;
+}
+
+/** A step's figures as the engine reports them: all zero and none, but for what `over` says. */
+export function operatorMetrics(
+  nodeId: string,
+  kind: string,
+  over: Partial<OperatorMetrics> = {},
+): OperatorMetrics {
+  return {
+    nodeId,
+    kind,
+    recordsIn: 0,
+    recordsOut: 0,
+    bytesIn: 0,
+    inPerSecond: 0,
+    outPerSecond: 0,
+    errors: 0,
+    late: 0,
+    watermark: null,
+    watermarkLagMs: null,
+    stateKeys: 0,
+    stateBytes: 0,
+    busy: 0,
+    backlog: 0,
+    idle: false,
+    extra: {},
+    ...over,
+  };
 }
