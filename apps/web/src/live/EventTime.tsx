@@ -178,8 +178,10 @@ function Windows({ view }: { view: EventTimeView }) {
         <thead>
           <tr>
             <th>{noun}</th>
-            <th>{pending.kind === 'session' ? 'Key' : 'Keys'}</th>
-            <th>Fires in</th>
+            <th>
+              {pending.kind === 'session' ? 'Key' : pending.kind === 'rows' ? 'Side' : 'Keys'}
+            </th>
+            <th>{pending.kind === 'rows' ? 'Oldest dropped in' : 'Fires in'}</th>
           </tr>
         </thead>
         <tbody>

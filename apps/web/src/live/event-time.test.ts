@@ -102,4 +102,18 @@ describe('the mark on the source the job waits for', () => {
     expect(holdMark({ nodeId: 'orders', watermark: null }, 1, 6_000)).toBe('no event time yet');
     expect(holdMark(null, 2, 60_000)).toBeUndefined();
   });
+
+  it('says when a join drops its oldest kept rows', () => {
+    const join = view({
+      pending: {
+        kind: 'rows',
+        time: 'event',
+        total: 40,
+        earliest: [{ start: T, end: T + 8_000, firesAt: T + 8_000, key: 'right', keys: 3 }],
+      },
+    });
+    expect(eventTimeSummary(join, titleOf, T)).toBe(
+      '40 rows are kept to join; the oldest on the right side, from 12:00:00, is dropped when the watermark reaches 12:00:08: in about 3 s at the current pace.',
+    );
+  });
 });

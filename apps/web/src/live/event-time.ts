@@ -37,6 +37,7 @@ export function eventTimeSummary(
     }
     const first = pending.earliest[0];
     if (!first) return `${what}.`;
+    if (pending.kind === 'rows') return keptSentence(view, first, what, held, now);
     const opening = `${what}; the first, ${windowSpan(first, now)}, fires when the watermark reaches ${formatClock(first.firesAt + 1, now)}`;
     if (view.watermark === null) return `${opening}. No watermark has arrived yet.${held}`;
     const wait = firesInMs(first, view);
@@ -50,7 +51,25 @@ export function eventTimeSummary(
   return `The watermark is at ${formatClock(view.watermark, now)}.${held}`;
 }
 
+/** A join's kept rows: when the oldest is dropped, at the watermark's pace. */
+function keptSentence(
+  view: EventTimeView,
+  first: PendingWindow,
+  what: string,
+  held: string,
+  now: number,
+): string {
+  const opening = `${what}; the oldest on the ${first.key ?? ''} side, from ${formatClock(first.start, now)}, is dropped when the watermark reaches ${formatClock(first.firesAt, now)}`;
+  if (view.watermark === null) return `${opening}. No watermark has arrived yet.${held}`;
+  const wait = firesInMs(first, view);
+  if (wait !== null)
+    return `${opening}: in about ${formatDuration(wait)} at the current pace.${held}`;
+  return `${opening}, but the watermark has not moved over the last interval.${held}`;
+}
+
 function openWhat(kind: 'window' | 'session' | 'rows', total: number): string {
+  if (kind === 'rows')
+    return total === 1 ? '1 row is kept to join' : `${total} rows are kept to join`;
   const noun = pendingNoun(kind);
   return total === 1 ? `1 ${noun} is open` : `${total} ${noun}s are open`;
 }

@@ -224,6 +224,17 @@ export function createJoinWindow(env: EnvironmentOf<typeof joinWindow>): Operato
       fire(END_OF_TIME, context);
     },
     metrics: () => ({ bufferedLeft, bufferedRight, openWindows: windows.size }),
+    // For the event-time view: the windows yet to fire, the first to fire first.
+    pending: (limit) => ({
+      kind: 'window',
+      time: 'event',
+      total: windows.size,
+      earliest: [...windows.values()]
+        .sort((a, b) => a.end - b.end)
+        .slice(0, limit)
+        // Not its keys: counting them would walk every buffered row (q7's window holds millions).
+        .map((w) => ({ start: w.start, end: w.end, firesAt: w.end - 1 })),
+    }),
   };
 }
 

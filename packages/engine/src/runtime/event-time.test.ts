@@ -139,4 +139,65 @@ describe('the event-time view', () => {
     expect(views.get('out')!.heldBy).toBeUndefined();
     expect(views.heldBy).toBeUndefined();
   });
+
+  it('counts the rows an interval join keeps on each side, and when the oldest is dropped', async () => {
+    const pipeline: Pipeline = {
+      format: 'sluice.pipeline/v1',
+      name: 'kept rows',
+      nodes: [
+        source('clicks', '1s'),
+        source('views', '1s'),
+        {
+          id: 'joined',
+          kind: 'join.interval',
+          config: { on: [{ left: 'key', right: 'key' }], lower: '-5s', upper: '5s' },
+        },
+        { id: 'out', kind: 'sink.preview', config: {} },
+      ],
+      edges: [
+        { id: 'l', source: 'clicks', target: 'joined', targetPort: 'left' },
+        { id: 'r', source: 'views', target: 'joined', targetPort: 'right' },
+        { id: 'o', source: 'joined', target: 'out' },
+      ],
+    };
+    const view = (await viewsAfter(pipeline, 20, ['joined'])).get('joined')!;
+    expect(view.pending?.kind).toBe('rows');
+    expect(view.pending!.total).toBeGreaterThan(0);
+    const sides = view.pending!.earliest.map((w) => w.key).sort();
+    expect(sides).toEqual(['left', 'right']);
+    for (const w of view.pending!.earliest) {
+      // Each side keeps a record until the watermark passes its time + 5 s.
+      expect(w.firesAt - w.start).toBe(5_000);
+      expect(w.firesAt).toBeGreaterThan(view.watermark!);
+      expect(w.keys).toBeGreaterThan(0);
+    }
+  });
+
+  it('lists the open windows of a window join, the first to fire first', async () => {
+    const pipeline: Pipeline = {
+      format: 'sluice.pipeline/v1',
+      name: 'window join',
+      nodes: [
+        source('clicks', '1s'),
+        source('views', '1s'),
+        {
+          id: 'joined',
+          kind: 'join.window',
+          config: { window: { type: 'tumbling', size: '1m' }, on: [{ left: 'key', right: 'key' }] },
+        },
+        { id: 'out', kind: 'sink.preview', config: {} },
+      ],
+      edges: [
+        { id: 'l', source: 'clicks', target: 'joined', targetPort: 'left' },
+        { id: 'r', source: 'views', target: 'joined', targetPort: 'right' },
+        { id: 'o', source: 'joined', target: 'out' },
+      ],
+    };
+    const view = (await viewsAfter(pipeline, 20, ['joined'])).get('joined')!;
+    expect(view.pending).toMatchObject({ kind: 'window', time: 'event' });
+    const [first] = view.pending!.earliest;
+    expect(first!.end - first!.start).toBe(60_000);
+    expect(first!.firesAt).toBe(first!.end - 1);
+    expect(first!.firesAt).toBeGreaterThan(view.watermark!);
+  });
 });

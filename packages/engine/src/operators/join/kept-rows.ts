@@ -85,6 +85,11 @@ export class KeptRows {
     return this.#expiry.peekTime() - this.retention;
   }
 
+  /** Keys with records kept. */
+  get keys(): number {
+    return this.#byKey.size;
+  }
+
   clear(): void {
     this.#byKey.clear();
     this.#expiry.clear();

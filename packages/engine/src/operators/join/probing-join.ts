@@ -2,6 +2,7 @@
 // join. Each side keeps its records per key for a retention in event time; an
 // arriving record probes the other side's kept records of its key at once,
 // over a range of their times, and the watermark drops what has expired.
+import type { PendingWindow } from '@sluice/shared';
 import type { Batch, Row } from '../../batch.js';
 import type { Operator, OperatorContext } from '../../operator.js';
 import type { StateStore } from '../../runtime/state.js';
@@ -114,6 +115,29 @@ export function probingJoin(options: ProbingJoinOptions): Operator {
   return {
     keyFields: options.keyFields,
     process,
+    // For the event-time view: each side's rows kept, and when its oldest is dropped.
+    pending: () => {
+      const earliest: PendingWindow[] = [];
+      for (const s of [left, right]) {
+        const since = s.kept.since();
+        const dropsAt = since + s.kept.retention;
+        if (s.kept.count === 0 || !Number.isFinite(dropsAt)) continue;
+        earliest.push({
+          start: since,
+          end: dropsAt,
+          firesAt: dropsAt,
+          key: s.isLeft ? 'left' : 'right',
+          keys: s.kept.keys,
+        });
+      }
+      earliest.sort((a, b) => a.firesAt - b.firesAt);
+      return {
+        kind: 'rows',
+        time: 'event',
+        total: left.kept.count + right.kept.count,
+        earliest,
+      };
+    },
     onWatermark(watermark) {
       left.kept.expire(watermark);
       right.kept.expire(watermark);
