@@ -141,7 +141,9 @@ test('a silent partition: the job is marked, the window says what it waits for, 
     );
     const windows = eventTime.getByRole('table', { name: 'Open windows' });
     await expect(windows.getByRole('row')).toHaveCount(7);
-    await expect(windows.getByRole('row').nth(1)).toContainText(/10:00:00–10:00:10\s*2\s*waits/);
+    await expect(windows.getByRole('row').nth(1)).toContainText(
+      /10:00:00–10:00:10\s*2\s*when the watermark moves/,
+    );
     await page.screenshot({ path: join(SCREENSHOTS, 'debug-event-time.png') });
 
     // The source: each partition, the silent one holding event time back.

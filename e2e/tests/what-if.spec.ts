@@ -84,7 +84,7 @@ test('a what-if diff after editing a filter, and the slice as a test sluice test
 
   // The slice, saved as a test case: it passes against the running version, fails against the edit.
   const download = page.waitForEvent('download');
-  await dialog.getByRole('button', { name: 'Save as a test case' }).click();
+  await dialog.getByRole('button', { name: 'Save a test case of the running version' }).click();
   const file = await download;
   expect(file.suggestedFilename()).toBe('orders-per-category-what-if.tests.json');
   const dir = await mkdtemp(join(tmpdir(), 'sluice-e2e-tests-'));

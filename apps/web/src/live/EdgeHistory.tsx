@@ -42,10 +42,14 @@ export function EdgeHistory({ edge, label }: { edge: PipelineEdge; label: string
         setPage(next);
         setOlder([]);
         setProblem(null);
-        if (at === null && next.oldestAt !== null && next.newestAt !== null) {
+        // The recorder moves on: the scrubber spans what it keeps now.
+        if (next.oldestAt !== null && next.newestAt !== null) {
           setSpan({ from: next.oldestAt, to: next.newestAt });
         }
       } catch (cause) {
+        // What is shown must be what was asked for: no rows of an earlier question under an error.
+        setPage(null);
+        setOlder([]);
         setProblem(message(cause));
       }
     },
@@ -99,8 +103,10 @@ export function EdgeHistory({ edge, label }: { edge: PipelineEdge; label: string
         <label className="scrubber">
           <span className="small">
             {until === null
-              ? 'The latest records'
-              : `At ${formatClock(until, now)}, ${formatDuration(Math.max(0, span.to - until))} before the latest`}
+              ? `The latest records, as of ${formatClock(span.to, now)} (Latest reads again)`
+              : until < span.from
+                ? `${formatClock(until, now)} is no longer kept: the recorder now starts at ${formatClock(span.from, now)}`
+                : `At ${formatClock(until, now)}, ${formatDuration(Math.max(0, span.to - until))} before the latest`}
           </span>
           <input
             type="range"
@@ -148,9 +154,12 @@ export function EdgeHistory({ edge, label }: { edge: PipelineEdge; label: string
       )}
       {page && (
         <p className="muted small" data-testid="edge-history-figures">
-          {formatCount(page.kept)} kept of {formatCount(page.passed)} passed, about{' '}
-          {formatBytes(page.bytes)}: up to {formatCount(page.perSecond)} a second over the last{' '}
-          {formatDuration(page.ageMs)}.
+          {formatCount(page.kept)} kept of {formatCount(page.passed)} passed
+          {page.oldestAt !== null && page.newestAt !== null
+            ? `, the last ${formatDuration(page.newestAt - page.oldestAt)}`
+            : ''}
+          , about {formatBytes(page.bytes)}: up to {formatCount(page.perSecond)} a second, 10 000
+          and {formatDuration(page.ageMs)} at most.
         </p>
       )}
       <RecordTable
@@ -159,7 +168,13 @@ export function EdgeHistory({ edge, label }: { edge: PipelineEdge; label: string
         rows={rows}
         timeLabel={schema?.time === 'event' ? 'event time' : 'time'}
         live={false}
-        empty={applied ? 'No recorded record meets the condition.' : 'Nothing recorded yet.'}
+        empty={
+          until !== null && span && until < span.from
+            ? 'That moment is older than anything the recorder keeps now.'
+            : applied
+              ? 'No recorded record meets the condition.'
+              : 'Nothing recorded yet.'
+        }
       />
       {page && page.records.length === PAGE && (
         <button type="button" className="button" onClick={() => void loadOlder()}>
@@ -205,7 +220,7 @@ function FollowKey({
       setResult(next);
       setProblem(null);
       const found = new Map(
-        next.edges.filter((e) => e.records.length > 0).map((e) => [e.edgeId, e.records.length]),
+        next.edges.filter((e) => e.matched > 0).map((e) => [e.edgeId, e.matched]),
       );
       store.getState().updateLive((l) => ({ ...l, followed: found }));
     } catch (cause) {
@@ -252,7 +267,7 @@ function FollowKey({
                     ? `no field ${result.field}`
                     : e.records.length === 0
                       ? 'none recorded'
-                      : `${e.records.length}${e.records.length === 20 ? '+' : ''} recorded, latest at ${formatClock(e.records[0]!.at)}`}
+                      : `${formatCount(e.matched)} of ${formatCount(e.kept)} recorded, latest at ${formatClock(e.records[0]!.at)}`}
                 </span>
               </li>
             );

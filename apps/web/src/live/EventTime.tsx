@@ -191,7 +191,13 @@ function Windows({ view }: { view: EventTimeView }) {
               <tr key={`${w.start}/${w.end}/${w.key ?? ''}`}>
                 <td>{windowSpan(w, view.at)}</td>
                 <td>{w.key ?? (w.keys === undefined ? '' : formatCount(w.keys))}</td>
-                <td>{wait === null ? 'waits' : `≈ ${formatDuration(wait)}`}</td>
+                <td>
+                  {pending.time === 'processing'
+                    ? `at ${formatClock(w.end, view.at)}`
+                    : wait === null
+                      ? 'when the watermark moves'
+                      : `≈ ${formatDuration(wait)}`}
+                </td>
               </tr>
             );
           })}

@@ -138,7 +138,9 @@ function NodePanel({ nodeId }: { nodeId: string }) {
 /** A keyed step's hottest keys, from the engine's sample, with their share of its records. */
 function HotKeys({ nodeId }: { nodeId: string }) {
   const keys = useEditor((s) => s.live.nodes.get(nodeId)?.metrics.hotKeys);
-  if (!keys || keys.length === 0) return null;
+  const running = useEditor((s) => s.live.job?.status === 'running');
+  // Recent shares: once the job has ended there is no "recent" to speak of.
+  if (!running || !keys || keys.length === 0) return null;
   return (
     <section aria-label="Hottest keys" data-testid="hot-keys">
       <h3>Hottest keys</h3>

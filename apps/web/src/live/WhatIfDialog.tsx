@@ -12,7 +12,7 @@ import {
   TEST_FILE_FORMAT,
   type WhatIfResult,
 } from '@sluice/shared';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client.js';
 import { Dialog } from '../app/Dialog.js';
 import { CommandButton } from '../commands/CommandButton.js';
@@ -29,6 +29,13 @@ export function WhatIfDialog() {
   const pipelineId = useEditor((s) => s.pipelineId);
   const document = useEditor((s) => s.document);
   const titleOf = (id: string) => document.nodes.find((n) => n.id === id)?.label || id;
+  const connectionName = (edgeId: string) => {
+    const edge = document.edges.find((e) => e.id === edgeId);
+    return edge ? `${titleOf(edge.source)} to ${titleOf(edge.target)}` : edgeId;
+  };
+  // A disabled button loses the focus, and Escape with it: it comes back once the work is done.
+  const replayButton = useRef<HTMLButtonElement>(null);
+  const refocus = () => setTimeout(() => replayButton.current?.focus(), 0);
   const [job, setJob] = useState<JobSummary | null | undefined>(undefined);
   const [result, setResult] = useState<WhatIfResult | null>(null);
   const [busy, setBusy] = useState<'replay' | 'case' | null>(null);
@@ -62,6 +69,7 @@ export function WhatIfDialog() {
       setProblem(errorText(cause));
     } finally {
       setBusy(null);
+      refocus();
     }
   };
 
@@ -87,6 +95,7 @@ export function WhatIfDialog() {
       setProblem(errorText(cause));
     } finally {
       setBusy(null);
+      refocus();
     }
   };
 
@@ -114,6 +123,7 @@ export function WhatIfDialog() {
       {job && (
         <div className="dialog-actions">
           <button
+            ref={replayButton}
             type="button"
             className="button primary"
             onClick={() => void replay()}
@@ -127,7 +137,7 @@ export function WhatIfDialog() {
             onClick={() => void saveCase()}
             disabled={busy !== null}
           >
-            {busy === 'case' ? 'Saving…' : 'Save as a test case'}
+            {busy === 'case' ? 'Saving…' : 'Save a test case of the running version'}
           </button>
         </div>
       )}
@@ -136,9 +146,9 @@ export function WhatIfDialog() {
           <p className="small">
             Replayed{' '}
             {Object.entries(result.records)
-              .map(([edge, n]) => `${formatCount(n)} records of ${edge}`)
+              .map(([edge, n]) => `${formatCount(n)} records from ${connectionName(edge)}`)
               .join(', ')}
-            , the watermark {result.maxOutOfOrderness} behind the newest.
+            , with the watermark trailing the newest event time by {result.maxOutOfOrderness}.
           </p>
           {result.warnings.map((w) => (
             <p key={w} className="tone-warning small">

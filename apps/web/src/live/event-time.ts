@@ -85,6 +85,15 @@ function heldSentence(view: EventTimeView, titleOf: (nodeId: string) => string):
   const here = held.nodeId === view.nodeId;
   // A source without partitions is where event time starts: it waits for nothing.
   if (here && held.partition === undefined) return '';
+  // A healthy chain is said plainly; "waits for" is kept for what holds it up.
+  if (
+    held.partition === undefined &&
+    held.watermark !== null &&
+    view.speed !== null &&
+    view.speed > 0
+  ) {
+    return ` Its event time follows ${titleOf(held.nodeId)}'s (${formatClock(held.watermark)}).`;
+  }
   return ` ${here ? 'Its event time' : 'It'} waits for ${holderText(held, titleOf, here)}.`;
 }
 

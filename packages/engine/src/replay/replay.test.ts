@@ -110,7 +110,7 @@ describe('a replay', () => {
     };
     const result = await replay(untimed, [{ edgeId: 'e1', rows: [{ n: 1 }, { n: 2 }] }]);
     expect(result.outputs[0]!.rows).toEqual([{ n: 1 }, { n: 2 }]);
-    expect(result.warnings[0]).toContain("'e1' has no event-time field");
+    expect(result.warnings[0]).toContain('The records from gen to out have no event-time field');
     await expect(replay(untimed, [{ edgeId: 'nope', rows: [] }])).rejects.toThrow(ReplayError);
   });
 });

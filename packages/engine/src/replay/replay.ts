@@ -117,8 +117,9 @@ export function replayPipeline(
     const path = `${edge.id}.jsonl`;
     files.set(edge.id, path);
     if (schema.timeField === undefined && schema.time !== 'event') {
+      const name = (id: string) => pipeline.nodes.find((n) => n.id === id)?.label ?? id;
       warnings.push(
-        `'${edge.id}' has no event-time field: its records are replayed in processing time, so windows downstream depend on the clock.`,
+        `The records from ${name(edge.source)} to ${name(edge.target)} have no event-time field: they are replayed in processing time, so windows downstream depend on the clock.`,
       );
     }
     return {

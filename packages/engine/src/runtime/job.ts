@@ -520,9 +520,12 @@ export class Job implements NodeHost {
     const edges = [...this.#edges].map(([edgeId, edge]) => {
       const recorder = edge.recorder;
       const hasField = recorder?.fields.some((f) => f.name === field) ?? false;
-      const records =
-        recorder && hasField ? recorder.query({ limit, where: matches }, now).records : [];
-      return { edgeId, hasField, records };
+      const all =
+        recorder && hasField
+          ? recorder.query({ limit: Number.POSITIVE_INFINITY, where: matches }, now).records
+          : [];
+      const kept = recorder?.kept ?? 0;
+      return { edgeId, hasField, kept, matched: all.length, records: all.slice(0, limit) };
     });
     return { field, value, edges };
   }

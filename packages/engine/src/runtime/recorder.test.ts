@@ -129,6 +129,7 @@ describe('a job’s recorders', () => {
     const followed = job.follow('n', '150');
     const on = new Map(followed.edges.map((e) => [e.edgeId, e]));
     expect(on.get('e1')!.records.map((r) => r.row.n)).toEqual([150]);
+    expect(on.get('e1')).toMatchObject({ matched: 1, kept: 400 });
     expect(on.get('e2')!.records.map((r) => r.row.n)).toEqual([150]);
     // The aggregate's output has no n.
     expect(on.get('e3')).toMatchObject({ hasField: false, records: [] });

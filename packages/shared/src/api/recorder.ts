@@ -36,6 +36,11 @@ export const FollowedEdgeSchema = Type.Object({
   edgeId: Type.String(),
   /** Whether the edge's records have the field followed at all. */
   hasField: Type.Boolean(),
+  kept: Type.Integer({ minimum: 0, description: 'Records the edge keeps now' }),
+  matched: Type.Integer({
+    minimum: 0,
+    description: 'How many of its recorded records have the value',
+  }),
   records: Type.Array(RecordedRecordSchema, {
     description: 'The latest with the value, newest first',
   }),
