@@ -40,6 +40,12 @@ export const whatIfCommand = defineCommand({
     'Try the pipeline as edited on the records its running job recorded, beside the running version',
   shortcuts: ['Shift+W'],
   when: (s) => s.live.job === null && s.pipelineId !== null,
+  blocker: (s) =>
+    s.live.job !== null
+      ? 'What if tries an edit: open the pipeline from Pipelines to edit it while its job runs'
+      : s.pipelineId === null
+        ? 'Save the pipeline first: What if replays the records of its running job'
+        : null,
   run: ({ store }) => store.getState().openDialog('what-if'),
   undo: 'none',
 });

@@ -231,7 +231,8 @@ function JobPanel() {
       )}
       {problem && <p className="tone-warning small">{problem}</p>}
       <p className="muted small">
-        Choose a connection to see the records flowing on it, or a step to see its bad records.
+        Choose a connection to see the records flowing on it and go back in time, or a step to see
+        its event time, hottest keys and bad records.
       </p>
     </div>
   );

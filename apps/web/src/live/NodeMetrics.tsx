@@ -71,7 +71,7 @@ export function nodeFacts(
   if (category === 'window' || category === 'join' || m.stateBytes > 0) {
     facts.push({
       text: `state ${formatBytes(m.stateBytes)}`,
-      title: `${m.stateKeys} keys in state`,
+      title: `${m.stateKeys} ${m.stateKeys === 1 ? 'key' : 'keys'} in state`,
     });
   }
   return facts;
