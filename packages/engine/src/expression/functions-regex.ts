@@ -3,6 +3,7 @@ import { RE2JS } from 're2js';
 import { BoundedCache } from './bounded-cache.js';
 import { ExpressionError, showValue } from './error.js';
 import { checkTextLength, MAX_TEXT_LENGTH } from './limits.js';
+import { fastRegex, fastText } from './regex-fast.js';
 import { argOr, strict2, strict3 } from './strict.js';
 import type { Evaluator } from './values.js';
 
@@ -14,10 +15,41 @@ type Builder = (
 /** Patterns that come from data are refused beyond this length (compiling is linear in it). */
 export const MAX_REGEX_LENGTH = 10_000;
 
-const regexes = new BoundedCache<RE2JS>(64);
+/**
+ * A pattern with RE2's meaning, matched in time linear in the input, so that
+ * no pattern can hang the pipeline: on V8's own engine where that is provably
+ * the same (see regex-fast.ts), else on re2js.
+ */
+export class Regex {
+  private readonly fast: RegExp | null;
 
-/** RE2 matches in time linear in the input: no pattern can hang the pipeline. */
-export function compileRegex(pattern: string): RE2JS {
+  constructor(readonly re2: RE2JS) {
+    this.fast = fastRegex(re2.pattern());
+  }
+
+  groupCount(): number {
+    return this.re2.groupCount();
+  }
+
+  test(x: string): boolean {
+    if (this.fast !== null && fastText(x)) return this.fast.test(x);
+    return this.re2.test(x);
+  }
+
+  /** The first match's `group` (0: all of it), or null. */
+  extract(x: string, group: number): string | null {
+    if (this.fast !== null && fastText(x)) {
+      const m = this.fast.exec(x);
+      return m === null ? null : (m[group] ?? null);
+    }
+    const m = this.re2.matcher(x);
+    return m.find() ? m.group(group) : null;
+  }
+}
+
+const regexes = new BoundedCache<Regex>(64);
+
+export function compileRegex(pattern: string): Regex {
   return regexes.get(pattern, () => {
     if (pattern.length > MAX_REGEX_LENGTH) {
       throw new ExpressionError(
@@ -26,7 +58,7 @@ export function compileRegex(pattern: string): RE2JS {
       );
     }
     try {
-      return RE2JS.compile(pattern);
+      return new Regex(RE2JS.compile(pattern));
     } catch (error) {
       const reason = error instanceof Error ? error.message : 'it cannot be compiled';
       throw new ExpressionError(
@@ -38,7 +70,7 @@ export function compileRegex(pattern: string): RE2JS {
 }
 
 /** A literal pattern is compiled once, when the expression is compiled. */
-function patternArgument(node: TypedExpr | undefined): (pattern: string) => RE2JS {
+function patternArgument(node: TypedExpr | undefined): (pattern: string) => Regex {
   if (node?.kind === 'literal' && typeof node.value === 'string') {
     const compiled = compileRegex(node.value);
     return () => compiled;
@@ -64,8 +96,7 @@ export const REGEX_FUNCTIONS: Readonly<Record<string, Builder>> = {
           `group ${group} does not exist: the regular expression ${showValue(p)} has ${re.groupCount()} group(s)`,
         );
       }
-      const m = re.matcher(x);
-      return m.find() ? m.group(group) : null;
+      return re.extract(x, group);
     });
   },
   REGEXP_REPLACE: ([s, pattern, replacement], node) => {
@@ -75,7 +106,7 @@ export const REGEX_FUNCTIONS: Readonly<Record<string, Builder>> = {
       pattern as Evaluator,
       replacement as Evaluator,
       (x: string, p: string, t: string) => {
-        const re = regex(p);
+        const re = regex(p).re2;
         if (t.length > 0) checkTextLength('REGEXP_REPLACE', replacedLengthBound(re, x, t));
         try {
           return re.matcher(x).replaceAll(t, true);
