@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../batch.js';
 import { END_OF_TIME } from '../../batch.js';
@@ -236,5 +237,63 @@ describe('Aggregates', () => {
     const empty = aggregates.create();
     aggregates.merge(empty, aggregates.create());
     expect(results(empty)).toEqual([0, null, null, null]);
+  });
+
+  it('count_distinct over one value with different filters counts each as its own Set would', () => {
+    const number = fc.oneof(
+      fc.integer({ min: -20, max: 20 }),
+      fc.constantFrom(0, -0, 0.5, 1e300, 2 ** 53, null),
+    );
+    const text = fc.constantFrom('a', 'b', '1', '', null);
+    const bands = [undefined, 'n < 3', 'n >= 3 AND n < 7', 'n >= 7', 'n < 3'];
+    const pass = (where: string | undefined, n: number) =>
+      where === undefined ||
+      (where === 'n < 3' ? n < 3 : where === 'n >= 7' ? n >= 7 : n >= 3 && n < 7);
+    const configs = ['v', 's'].flatMap((expr) =>
+      bands.map((where, i) => ({ name: `${expr}${i}`, fn: 'count_distinct', expr, where })),
+    );
+    const aggregates = new Aggregates(
+      configs as never,
+      [
+        { name: 'v', type: 'double', nullable: true },
+        { name: 's', type: 'string', nullable: true },
+        { name: 'n', type: 'long', nullable: false },
+      ] as never,
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ v: number, s: text, n: fc.integer({ min: 0, max: 9 }) }), {
+          minLength: 1,
+          maxLength: 300,
+          size: 'max',
+        }),
+        (rows) => {
+          const accumulators = aggregates.create();
+          for (const row of rows) {
+            aggregates.read(row);
+            aggregates.add(accumulators, 0, 0);
+          }
+          const sets = configs.map(
+            (c) =>
+              new Set(
+                rows
+                  .filter((r) => r[c.expr as 'v' | 's'] !== null && pass(c.where, r.n))
+                  .map((r) => r[c.expr as 'v' | 's']),
+              ),
+          );
+          const expected = sets.map((set) => set.size);
+          expect(accumulators.map((a) => a.result())).toEqual(expected);
+          // What a checkpoint keeps and a merge folds in are the same values.
+          expect(aggregates.save(accumulators)).toEqual(sets);
+          const restored = aggregates.load(aggregates.save(accumulators));
+          expect(restored.map((a) => a.result())).toEqual(expected);
+          const merged = aggregates.create();
+          aggregates.merge(merged, accumulators);
+          aggregates.merge(merged, restored);
+          expect(merged.map((a) => a.result())).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -45,24 +45,147 @@ class Count implements Accumulator {
   }
 }
 
-class CountDistinct implements Accumulator {
-  readonly seen = new Set<unknown>();
-  add(value: unknown): void {
-    if (value !== null) this.seen.add(value);
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+
+/** A number's slot in a table of 2^k: its bits, mixed (Murmur3's finalizer). */
+function hashNumber(v: number): number {
+  F64[0] = v;
+  let h = U32[0]! ^ Math.imul(U32[1]!, 0x9e3779b1);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/**
+ * The distinct values of one expression, shared by the count_distinct
+ * aggregates over it that differ in their filters (q16 counts bidders in all
+ * and in three price bands): per value, the set of those aggregates (as bits)
+ * that took it, so a record costs one lookup for all. Numbers, the usual
+ * values, live in an open-addressing table of typed arrays: one probe where a
+ * Map takes several, and nothing for the garbage collector to trace; other
+ * values in a Map. Values are equal as a Set finds them (SameValueZero).
+ */
+class DistinctValues {
+  #keys = new Float64Array(16);
+  /** Per slot, the members' bits; 0: an empty slot (a value is only stored with some bit). */
+  #bits = new Uint32Array(16);
+  #numbers = 0;
+  readonly #others = new Map<unknown, number>();
+  /** Per member, its count: the values whose bit is set. */
+  readonly counts: number[];
+
+  constructor(members: number) {
+    this.counts = new Array<number>(members).fill(0);
   }
-  merge(other: CountDistinct): void {
-    for (const value of other.seen) this.seen.add(value);
+
+  /** `value` (not NULL) taken by the members in `mask`. */
+  add(value: unknown, mask: number): void {
+    if (typeof value === 'number' && !Number.isNaN(value)) {
+      this.#addNumber(value === 0 ? 0 : value, mask); // -0 is 0, as in a Set
+      return;
+    }
+    const had = this.#others.get(value) ?? 0;
+    const fresh = mask & ~had;
+    if (fresh === 0) return;
+    this.#others.set(value, had | fresh);
+    this.#count(fresh);
   }
-  result(): number {
-    return this.seen.size;
+
+  #addNumber(v: number, mask: number): void {
+    const keys = this.#keys;
+    const bits = this.#bits;
+    const last = keys.length - 1;
+    for (let i = hashNumber(v) & last; ; i = (i + 1) & last) {
+      const had = bits[i]!;
+      if (had === 0) {
+        keys[i] = v;
+        bits[i] = mask;
+        this.#count(mask);
+        if (++this.#numbers * 2 > keys.length) this.#grow();
+        return;
+      }
+      if (keys[i] === v) {
+        const fresh = mask & ~had;
+        if (fresh === 0) return;
+        bits[i] = had | fresh;
+        this.#count(fresh);
+        return;
+      }
+    }
   }
-  save(): Set<unknown> {
-    return this.seen;
+
+  #grow(): void {
+    const keys = this.#keys;
+    const bits = this.#bits;
+    this.#keys = new Float64Array(keys.length * 2);
+    this.#bits = new Uint32Array(keys.length * 2);
+    const last = this.#keys.length - 1;
+    for (let j = 0; j < keys.length; j++) {
+      if (bits[j] === 0) continue;
+      let i = hashNumber(keys[j]!) & last;
+      while (this.#bits[i] !== 0) i = (i + 1) & last;
+      this.#keys[i] = keys[j]!;
+      this.#bits[i] = bits[j]!;
+    }
   }
-  load(saved: Set<unknown>): void {
-    for (const value of saved) this.seen.add(value);
+
+  #count(fresh: number): void {
+    for (let bit = 0; fresh !== 0; bit++, fresh >>>= 1) if (fresh & 1) this.counts[bit]!++;
+  }
+
+  /** Calls `f` with each value the members in `mask` took. */
+  forEach(mask: number, f: (value: unknown) => void): void {
+    const keys = this.#keys;
+    const bits = this.#bits;
+    for (let i = 0; i < keys.length; i++) if (bits[i]! & mask) f(keys[i]);
+    for (const [value, had] of this.#others) if (had & mask) f(value);
   }
 }
+
+/** A count_distinct that is one member of a DistinctValues; saved as CountDistinct is. */
+class SharedDistinct implements Accumulator {
+  readonly mask: number;
+
+  constructor(
+    readonly values: DistinctValues,
+    readonly bit: number,
+  ) {
+    this.mask = 1 << bit;
+  }
+
+  add(value: unknown): void {
+    if (value !== null) this.values.add(value, this.mask);
+  }
+
+  merge(other: SharedDistinct): void {
+    other.values.forEach(other.mask, (value) => this.values.add(value, this.mask));
+  }
+
+  result(): number {
+    return this.values.counts[this.bit]!;
+  }
+
+  save(): Set<unknown> {
+    const seen = new Set<unknown>();
+    this.values.forEach(this.mask, (value) => seen.add(value));
+    return seen;
+  }
+
+  load(saved: Set<unknown>): void {
+    for (const value of saved) this.values.add(value, this.mask);
+  }
+}
+
+/** A count_distinct of its own (as a fresh one, for an aggregate added by an edit). */
+class CountDistinct extends SharedDistinct {
+  constructor() {
+    super(new DistinctValues(1), 0);
+  }
+}
+
+/** At most this many aggregates share one DistinctValues (the bits of a small integer). */
+const MAX_SHARED = 30;
 
 class Sum implements Accumulator {
   sum = 0;
@@ -225,6 +348,17 @@ export class Aggregates {
   readonly #exprs: (CompiledExpression | undefined)[];
   readonly #filters: (CompiledExpression | undefined)[];
   readonly #kinds: (new () => Accumulator)[];
+  /**
+   * Per aggregate, an earlier one with the same value (or filter) text, whose
+   * result for the record it reuses, or -1. Expressions are pure functions
+   * of the record, so the answer is the same.
+   */
+  readonly #sameExpr: number[];
+  readonly #sameFilter: number[];
+  /** count_distinct aggregates over the same value, as members of one DistinctValues. */
+  readonly #shared: { members: number[] }[];
+  /** Per aggregate, whether it is a member of one of #shared. */
+  readonly #isShared: boolean[];
 
   constructor(configs: readonly AggregateConfig[], fields: readonly Field[]) {
     this.size = configs.length;
@@ -237,6 +371,28 @@ export class Aggregates {
     this.#kinds = configs.map((a) => ACCUMULATORS[a.fn]);
     this.#values = configs.map(() => null);
     this.#included = configs.map(() => true);
+    const earlier = (
+      text: string | undefined,
+      i: number,
+      of: (a: AggregateConfig) => string | undefined,
+    ) => (text === undefined ? -1 : configs.findIndex((b, j) => j < i && of(b) === text));
+    this.#sameExpr = configs.map((a, i) => earlier(a.expr, i, (b) => b.expr));
+    this.#sameFilter = configs.map((a, i) => earlier(a.where, i, (b) => b.where));
+    const shared: { members: number[] }[] = [];
+    const byValue = new Map<string, number[]>();
+    configs.forEach((a, i) => {
+      if (a.fn !== 'count_distinct' || a.expr === undefined) return;
+      const members = byValue.get(a.expr) ?? [];
+      if (members.length === MAX_SHARED) {
+        shared.push({ members });
+        byValue.set(a.expr, [i]);
+      } else {
+        byValue.set(a.expr, [...members, i]);
+      }
+    });
+    for (const members of byValue.values()) shared.push({ members });
+    this.#shared = shared;
+    this.#isShared = configs.map((_, i) => this.#shared.some((g) => g.members.includes(i)));
   }
 
   /**
@@ -245,15 +401,25 @@ export class Aggregates {
    * Throws ExpressionError.
    */
   read(row: Row): void {
+    const included = this.#included;
+    const values = this.#values;
     for (let a = 0; a < this.size; a++) {
+      const sameFilter = this.#sameFilter[a]!;
       const filter = this.#filters[a];
       // NULL counts as false.
-      const included = filter === undefined || filter(row) === true;
-      this.#included[a] = included;
-      if (!included) continue;
+      const takes =
+        sameFilter >= 0 ? included[sameFilter]! : filter === undefined || filter(row) === true;
+      included[a] = takes;
+      if (!takes) continue;
+      const sameExpr = this.#sameExpr[a]!;
       const expr = this.#exprs[a];
       // count without a value counts records: any non-NULL stands in.
-      this.#values[a] = expr === undefined ? true : expr(row);
+      values[a] =
+        expr === undefined
+          ? true
+          : sameExpr >= 0 && included[sameExpr]
+            ? values[sameExpr]
+            : expr(row);
     }
   }
 
@@ -274,7 +440,21 @@ export class Aggregates {
   /** Adds the record last `read` to the accumulators. */
   add(accumulators: readonly Accumulator[], time: number, arrival: number): void {
     for (let a = 0; a < this.size; a++) {
-      if (this.#included[a]) accumulators[a]!.add(this.#values[a], time, arrival);
+      if (this.#included[a] && !this.#isShared[a]) {
+        accumulators[a]!.add(this.#values[a], time, arrival);
+      }
+    }
+    for (const { members } of this.#shared) {
+      let mask = 0;
+      let value: unknown = null;
+      for (let m = 0; m < members.length; m++) {
+        const a = members[m]!;
+        if (this.#included[a] && this.#values[a] !== null) {
+          mask |= 1 << m;
+          value = this.#values[a];
+        }
+      }
+      if (mask !== 0) (accumulators[members[0]!] as SharedDistinct).values.add(value, mask);
     }
   }
 
@@ -303,6 +483,12 @@ export class Aggregates {
   create(): Accumulator[] {
     const accumulators: Accumulator[] = [];
     for (let a = 0; a < this.size; a++) accumulators.push(new this.#kinds[a]!());
+    for (const { members } of this.#shared) {
+      const values = new DistinctValues(members.length);
+      members.forEach((a, bit) => {
+        accumulators[a] = new SharedDistinct(values, bit);
+      });
+    }
     return accumulators;
   }
 
