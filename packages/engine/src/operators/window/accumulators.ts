@@ -71,7 +71,8 @@ class DistinctValues {
   /** Per slot, the members' bits; 0: an empty slot (a value is only stored with some bit). */
   #bits = new Uint32Array(16);
   #numbers = 0;
-  readonly #others = new Map<unknown, number>();
+  /** Values other than numbers, made on the first. */
+  #others: Map<unknown, number> | undefined;
   /** Per member, its count: the values whose bit is set. */
   readonly counts: number[];
 
@@ -85,6 +86,7 @@ class DistinctValues {
       this.#addNumber(value === 0 ? 0 : value, mask); // -0 is 0, as in a Set
       return;
     }
+    this.#others ??= new Map();
     const had = this.#others.get(value) ?? 0;
     const fresh = mask & ~had;
     if (fresh === 0) return;
@@ -139,7 +141,7 @@ class DistinctValues {
     const keys = this.#keys;
     const bits = this.#bits;
     for (let i = 0; i < keys.length; i++) if (bits[i]! & mask) f(keys[i]);
-    for (const [value, had] of this.#others) if (had & mask) f(value);
+    for (const [value, had] of this.#others ?? []) if (had & mask) f(value);
   }
 }
 
