@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { exitOnSignal } from '../exit-on-signal.mjs';
 import { ensureMavenJars, freePort } from '../maven-jars.mjs';
 
 /** Keep in step with `flink.version` in pom.xml. */
@@ -191,6 +192,7 @@ export async function startFlink(options = {}) {
     for (const { child } of processes) child.kill('SIGKILL');
   };
   process.once('exit', killOnExit);
+  exitOnSignal();
   /** Resolves with `{name, code, signal}` of the first JVM to end, stopped or not. */
   const exited = Promise.race(processes.map((p) => p.exited));
 

@@ -9,6 +9,7 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { exitOnSignal } from '../exit-on-signal.mjs';
 import { ensureMavenJars, freePort } from '../maven-jars.mjs';
 
 /** Keep in step with `kafka.version` in pom.xml. */
@@ -111,6 +112,7 @@ export async function startBroker(options = {}) {
   // Never leave a JVM behind when this process ends without calling stop().
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
+  exitOnSignal();
 
   let stopping;
   /** Ends the JVM; deletes the data unless `keepData` (then `startBroker({dir: logDir})` starts it again). */
