@@ -4,27 +4,99 @@
 import { daysInMonth, MONTHS } from '../expression/datetime.js';
 
 const ISO_8601 =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):?(\d{2}))?)?$/;
 
 /** The furthest a timestamp may be from 1970 (ms): what a date can hold, ±275 000 years. */
 export const MAX_TIMESTAMP_MS = 8.64e15;
 
-/** Epoch milliseconds of an ISO-8601 string or epoch-ms number, or undefined. */
+const DAY_MS = 86_400_000;
+
+/** Days from 1970-01-01 to a date of the proleptic Gregorian calendar (H. Hinnant's days_from_civil). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra =
+    yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+/**
+ * Epoch milliseconds of an ISO-8601 string or epoch-ms number, or undefined.
+ * A string (sources read one per record) is read character by character:
+ * without an offset it is UTC, as Flink's TIMESTAMP (not local time), and
+ * digits past the millisecond are cut off. A day past the month's end is
+ * refused, not rolled over to the next month.
+ */
 export function parseTimestamp(value: unknown): number | undefined {
   if (typeof value === 'number') {
     return Math.abs(value) <= MAX_TIMESTAMP_MS ? Math.trunc(value) || 0 : undefined;
   }
   if (typeof value !== 'string') return undefined;
-  const m = ISO_8601.exec(value);
-  // Date.parse would roll 2026-02-30 over to March 2: the parts are checked first.
-  if (!m || calendarProblem(m) !== undefined) return undefined;
-  // A date-time without an offset is UTC, as in Flink's TIMESTAMP (not local time).
-  let text = value.replace(' ', 'T');
-  if (text.length > 10 && !/(Z|[+-]\d{2}:?\d{2})$/.test(text)) text += 'Z';
-  // Keep at most millisecond precision; Date.parse rejects more than 3 digits on some engines.
-  text = text.replace(/(\.\d{3})\d+/, '$1');
-  const ms = Date.parse(text);
+  const ms = readIso(value);
   return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** `n` decimal digits of `s` at `at`, or -1. */
+function digits(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (!(d >= 0 && d <= 9)) return -1; // past the end too: charCodeAt gives NaN
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/** `YYYY-MM-DD[(T| )HH:MM[:SS[.fraction]][Z|±HH[:]MM]]` as epoch ms, or NaN. */
+function readIso(s: string): number {
+  const length = s.length;
+  if (length < 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return Number.NaN;
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 2);
+  const day = digits(s, 8, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+    return Number.NaN;
+  }
+  let ms = daysFromCivil(year, month, day) * DAY_MS;
+  if (length === 10) return ms;
+  const separator = s.charCodeAt(10);
+  if ((separator !== 84 && separator !== 32) || length < 16 || s.charCodeAt(13) !== 58) {
+    return Number.NaN;
+  }
+  const hour = digits(s, 11, 2);
+  const minute = digits(s, 14, 2);
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59) return Number.NaN;
+  ms += hour * 3_600_000 + minute * 60_000;
+  let at = 16;
+  if (s.charCodeAt(at) === 58) {
+    const second = digits(s, at + 1, 2);
+    if (second < 0 || second > 59) return Number.NaN;
+    ms += second * 1000;
+    at += 3;
+    if (s.charCodeAt(at) === 46) {
+      let end = at + 1;
+      while (end < length && end - at <= 9 && s.charCodeAt(end) >= 48 && s.charCodeAt(end) <= 57) {
+        end++;
+      }
+      const count = end - at - 1;
+      if (count === 0 || count > 9) return Number.NaN;
+      const kept = Math.min(count, 3);
+      ms += digits(s, at + 1, kept) * (kept === 1 ? 100 : kept === 2 ? 10 : 1);
+      at = end;
+    }
+  }
+  if (at === length) return ms;
+  const sign = s.charCodeAt(at);
+  if (sign === 90) return at + 1 === length ? ms : Number.NaN; // Z
+  if (sign !== 43 && sign !== 45) return Number.NaN;
+  const offsetHours = digits(s, at + 1, 2);
+  const colon = s.charCodeAt(at + 3) === 58 ? 1 : 0;
+  const offsetMinutes = digits(s, at + 3 + colon, 2);
+  if (at + 5 + colon !== length || offsetHours < 0 || offsetHours > 23) return Number.NaN;
+  if (offsetMinutes < 0 || offsetMinutes > 59) return Number.NaN;
+  return ms - (sign === 45 ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
 }
 
 /**
