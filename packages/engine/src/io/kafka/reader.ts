@@ -107,13 +107,26 @@ export class KafkaReader {
     if (this.#failure) throw this.#failure;
     const out: KafkaMessage[] = [];
     const stream = this.#session?.stream;
+    // Messages come in runs of one partition: its entry in #next is read and written once a run.
+    let topic = '';
+    let partition = -1;
+    let key = '';
+    let next: bigint | undefined;
+    let moved = false;
     while (stream && out.length < max) {
       const message = stream.read() as Message<Buffer, Buffer, Buffer, Buffer> | null;
       if (message === null) break;
-      const key = `${message.topic}:${message.partition}`;
-      const next = this.#next.get(key);
+      if (message.partition !== partition || message.topic !== topic) {
+        if (moved) this.#next.set(key, next!);
+        topic = message.topic;
+        partition = message.partition;
+        key = `${topic}:${partition}`;
+        next = this.#next.get(key);
+        moved = false;
+      }
       if (next !== undefined && message.offset < next) continue; // Read again after a reconnection.
-      this.#next.set(key, message.offset + 1n);
+      next = message.offset + 1n;
+      moved = true;
       out.push({
         topic: message.topic,
         partition: message.partition,
@@ -124,6 +137,7 @@ export class KafkaReader {
         headers: message.headers,
       });
     }
+    if (moved) this.#next.set(key, next!);
     return out;
   }
 
