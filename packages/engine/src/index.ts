@@ -45,6 +45,7 @@ export type {
 } from './nexmark/generator.js';
 export { NexmarkGenerator } from './nexmark/generator.js';
 export type {
+  JobInstance,
   Operator,
   OperatorContext,
   OperatorEnvironment,

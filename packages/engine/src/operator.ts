@@ -16,6 +16,13 @@ import type { DataDir } from './io/data-dir.js';
 import type { Clock } from './runtime/clock.js';
 import type { StateStore, StoreSnapshot } from './runtime/state.js';
 
+/** One of the instances of a job that run side by side, each with its share of the input. */
+export interface JobInstance {
+  /** 0 … count - 1. */
+  readonly index: number;
+  readonly count: number;
+}
+
 /**
  * What the runtime hands an operator on each call. Valid only during that
  * call: an operator never keeps it.
@@ -187,6 +194,8 @@ export interface OperatorEnvironment<C = unknown> {
   readonly jobId?: string;
   /** Milliseconds between checkpoints, when the job takes them (transactions must outlive one). */
   readonly checkpointIntervalMs?: number;
+  /** One of several instances of the job, each with its share of the Kafka partitions. */
+  readonly instance?: JobInstance;
 }
 
 /** The environment of a runtime of declaration `D`. */

@@ -79,7 +79,9 @@ export function createKafkaSink(env: EnvironmentOf<typeof sinkKafka>): Operator 
 
   function exactlyOnce(): Operator {
     const nodeId = env.node.id;
-    const prefix = `sluice.${env.jobId ?? 'job'}.${nodeId}`;
+    // Each instance of a job has transactions of its own.
+    const instance = env.instance ? `.i${env.instance.index}` : '';
+    const prefix = `sluice.${env.jobId ?? 'job'}${instance}.${nodeId}`;
     const state = env.state;
     /** The transaction messages go in now. */
     const seq = state.cell('seq', 0);

@@ -135,6 +135,7 @@ export function createKafkaSource(env: EnvironmentOf<typeof sourceKafka>): Sourc
         fallback: config.startFrom === 'latest' ? 'latest' : 'earliest',
         ...(restored ? { start: restored } : {}),
         keepPositions: checkpointing,
+        ...(env.instance ? { instance: env.instance } : {}),
         unreachableTimeoutMs,
         now: () => env.clock.now(),
       });

@@ -12,6 +12,7 @@ import {
 } from '@sluice/shared';
 import type { BlockReader, BlockWriter } from '../checkpoint/blocks.js';
 import type { DataDir } from '../io/data-dir.js';
+import type { JobInstance } from '../operator.js';
 import { runtimeFor } from '../operators/registry.js';
 import type { JobSnapshot } from './checkpoint.js';
 import type { Clock } from './clock.js';
@@ -35,6 +36,8 @@ export interface GraphEnvironment {
   /** Names the job across its restarts (see JobOptions.jobId). */
   readonly jobId: string;
   readonly checkpointIntervalMs?: number;
+  /** One of several instances of the job (see JobOptions.instance). */
+  readonly instance?: JobInstance;
 }
 
 /** A checkpoint that does not fit the pipeline it was to be restored into. */

@@ -22,6 +22,7 @@ import type { CheckpointKind } from '../checkpoint/codec.js';
 import type { RestoredCheckpoint, WrittenCheckpoint } from '../checkpoint/storage.js';
 import { compileExpression } from '../expression/index.js';
 import { DataDir } from '../io/data-dir.js';
+import type { JobInstance } from '../operator.js';
 import {
   CheckpointCoordinator,
   type CheckpointFigures,
@@ -121,6 +122,12 @@ export interface JobOptions {
    * pipeline's fingerprint, so two runs of one pipeline share it.
    */
   readonly jobId?: string;
+  /**
+   * This job is instance `index` of `count` running the same pipeline side by
+   * side (in other threads): each Kafka source reads the partitions p with
+   * p % count === index, and only those. Default: the only instance.
+   */
+  readonly instance?: JobInstance;
 }
 
 /** What `JobOptions.restore` takes from a checkpoint read back: its state, its id and its blocks. */
@@ -203,6 +210,7 @@ export class Job implements NodeHost {
       stdout: options.stdout ?? ((text: string) => void process.stdout.write(text)),
       checkpointing: options.checkpoints !== undefined,
       jobId: options.jobId ?? `p${pipelineFingerprint(pipeline).slice(0, 16)}`,
+      ...(options.instance && options.instance.count > 1 ? { instance: options.instance } : {}),
       ...(options.checkpoints ? { checkpointIntervalMs: options.checkpoints.intervalMs } : {}),
     });
     this.#nodes = graph.nodes;

@@ -1,6 +1,12 @@
 // Reading a consumer group, through Kafka going away and coming back.
-import { Consumer, type Message, type MessagesStream } from '@platformatic/kafka';
+import {
+  Consumer,
+  type GroupPartitionsAssigner,
+  type Message,
+  type MessagesStream,
+} from '@platformatic/kafka';
 import { bootstrapList } from '@sluice/shared';
+import type { JobInstance } from '../../operator.js';
 import type { KafkaMessage, PartitionOffset, TopicPartition } from './client.js';
 import {
   DEFAULT_UNREACHABLE_TIMEOUT_MS,
@@ -35,7 +41,45 @@ export interface ReaderOptions {
   readonly unreachableTimeoutMs?: number;
   /** Processing time, epoch ms (the engine's clock). */
   readonly now?: () => number;
+  /**
+   * This reader is instance `index` of `count` of one job, all in the same
+   * group: it owns the partitions p with p % count === index, of every topic
+   * (see `instanceAssigner`), and hands out messages of those only.
+   */
+  readonly instance?: JobInstance;
 }
+
+const INSTANCE_PROTOCOL = 'sluice-instances';
+
+/** Whether instance `of` owns `partition`: partitions are dealt out by their number. */
+export function ownsPartition(of: JobInstance, partition: number): boolean {
+  return partition % of.count === of.index;
+}
+
+/** The instance a member of the group says it is (its subscription's metadata, "index/count"). */
+function instanceOf(metadata: Buffer | string | undefined): JobInstance | undefined {
+  const m = /^(\d+)\/(\d+)$/.exec(metadata === undefined ? '' : metadata.toString());
+  return m ? { index: Number(m[1]), count: Number(m[2]) } : undefined;
+}
+
+/**
+ * The group leader's assignment when the members are instances of one job:
+ * partition p of each topic to the member that is instance p % count, so an
+ * instance always gets the same partitions, and with them the keys its state
+ * holds. Members that are no instance get nothing.
+ */
+export const instanceAssigner: GroupPartitionsAssigner = (_current, members, topics, metadata) =>
+  [...members].map(([memberId, member]) => {
+    const assignments = new Map<string, { topic: string; partitions: number[] }>();
+    const instance = instanceOf(member.metadata);
+    for (const topic of instance ? topics : []) {
+      const count = metadata.topics.get(topic)?.partitionsCount ?? 0;
+      const partitions: number[] = [];
+      for (let p = 0; p < count; p++) if (ownsPartition(instance!, p)) partitions.push(p);
+      if (partitions.length > 0) assignments.set(topic, { topic, partitions });
+    }
+    return { memberId, assignments };
+  });
 
 type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
 
@@ -113,6 +157,7 @@ export class KafkaReader {
     let key = '';
     let next: bigint | undefined;
     let moved = false;
+    const instance = this.#options.instance;
     while (stream && out.length < max) {
       const message = stream.read() as Message<Buffer, Buffer, Buffer, Buffer> | null;
       if (message === null) break;
@@ -124,6 +169,9 @@ export class KafkaReader {
         next = this.#next.get(key);
         moved = false;
       }
+      // While an instance is alone in the group it is given every partition: another's are left
+      // unread for their owner (nothing of them is handed out, or committed).
+      if (instance !== undefined && !ownsPartition(instance, partition)) continue;
       if (next !== undefined && message.offset < next) continue; // Read again after a reconnection.
       next = message.offset + 1n;
       moved = true;
@@ -163,8 +211,13 @@ export class KafkaReader {
   /** The partitions this member owns now (none while disconnected). */
   assignments(): TopicPartition[] {
     const out: TopicPartition[] = [];
+    const instance = this.#options.instance;
     for (const a of this.#session?.consumer.assignments ?? []) {
-      for (const partition of a.partitions) out.push({ topic: a.topic, partition });
+      for (const partition of a.partitions) {
+        if (instance === undefined || ownsPartition(instance, partition)) {
+          out.push({ topic: a.topic, partition });
+        }
+      }
     }
     return out;
   }
@@ -303,6 +356,18 @@ export class KafkaReader {
       maxWaitTime: 200,
       maxBytes: MAX_FETCH_BYTES,
       maxBytesPerPartition: MAX_PARTITION_FETCH_BYTES,
+      ...(this.#options.instance
+        ? {
+            protocols: [
+              {
+                name: INSTANCE_PROTOCOL,
+                version: 1,
+                metadata: `${this.#options.instance.index}/${this.#options.instance.count}`,
+              },
+            ],
+            partitionAssigner: instanceAssigner,
+          }
+        : {}),
     });
     // An 'error' event without a listener would end the process; once attached, #lost handles it.
     consumer.on('error', () => {});
