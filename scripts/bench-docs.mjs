@@ -114,12 +114,33 @@ function flinkTable(doc) {
   )}`;
 }
 
+/** `npm run bench:parallel`'s runs: one job as 1 and as N instances on the same messages. */
+function parallelTable(doc) {
+  const m = doc.machine;
+  const rows = doc.results.map((r) => [
+    String(r.instances),
+    r.runs.map(short).join(', '),
+    short(r.median),
+    r.speedup === null ? '' : `${r.speedup.toFixed(2)}×`,
+    spaced(r.windows),
+  ]);
+  return `${machineLine(doc, `Kafka ${m.kafka}, ${spaced(m.messages)} messages on ${m.partitions} partitions, ${m.keys} keys`)} The windows written ${doc.sameOutput ? 'are the same rows' : 'DIFFER'} whatever the instances.\n\n${table(
+    ['instances', 'records/s (runs)', 'median', 'vs 1 instance', 'windows written'],
+    rows,
+    new Set([2, 3, 4]),
+  )}`;
+}
+
 export function generate(text, read = (file) => readFileSync(`${BENCH}${file}`, 'utf8')) {
   return text.replace(
     /<!-- bench:([\w.-]+\.json) -->\n[\s\S]*?<!-- \/bench -->/g,
     (_whole, file) => {
       const doc = JSON.parse(read(file));
-      const body = doc.results[0]?.sluice ? flinkTable(doc) : nexmarkTable(doc);
+      const body = doc.results[0]?.sluice
+        ? flinkTable(doc)
+        : doc.results[0]?.instances !== undefined
+          ? parallelTable(doc)
+          : nexmarkTable(doc);
       return `<!-- bench:${file} -->\n${body}\n<!-- /bench -->`;
     },
   );
