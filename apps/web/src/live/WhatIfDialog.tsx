@@ -16,6 +16,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client.js';
 import { Dialog } from '../app/Dialog.js';
 import { CommandButton } from '../commands/CommandButton.js';
+import { downloadJson } from '../pipelines/session.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 import { formatCount, formatValue } from './format.js';
 
@@ -84,13 +85,7 @@ export function WhatIfDialog() {
         pipeline: name,
         cases: [testCase],
       };
-      const blob = new Blob([`${JSON.stringify(file, null, 2)}\n`], { type: 'application/json' });
-      const url = URL.createObjectURL(blob);
-      const a = globalThis.document.createElement('a');
-      a.href = url;
-      a.download = name.replace(/\.json$/, '.tests.json');
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
+      downloadJson(`${JSON.stringify(file, null, 2)}\n`, name.replace(/\.json$/, '.tests.json'));
     } catch (cause) {
       setProblem(errorText(cause));
     } finally {

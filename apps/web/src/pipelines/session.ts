@@ -281,16 +281,20 @@ export function chooseImportFile(): void {
   globalThis.document?.getElementById(IMPORT_INPUT_ID)?.click();
 }
 
+/** Has the browser download `text` as a JSON file named `name`. */
+export function downloadJson(text: string, name: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const a = globalThis.document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
 /** Downloads the open document as canonical JSON, byte-identical to the server's export. */
 export function downloadExport(store: EditorStore): void {
   const { document } = store.getState();
-  const blob = new Blob([exportPipeline(document)], { type: 'application/json' });
-  const url = URL.createObjectURL(blob);
-  const a = globalThis.document.createElement('a');
-  a.href = url;
-  a.download = exportFileName(document.name);
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  downloadJson(exportPipeline(document), exportFileName(document.name));
 }
 
 export async function copyExport(store: EditorStore): Promise<void> {
