@@ -30,6 +30,11 @@ interface Node {
 
 class Unsupported extends Error {}
 
+/** A part with no group, choice or repeat in it. */
+function plain(source: string, nullable = false): Node {
+  return { source, nullable, captures: false, branches: false };
+}
+
 const SPACE = '\\t\\n\\f\\r ';
 /** Characters RE2 lets a backslash escape to stand for themselves. */
 const PUNCTUATION = /[!-/:-@[-`{-~]/;
@@ -125,12 +130,6 @@ class Parser {
 
   private atom(): Node {
     const c = this.p[this.at++] as string;
-    const plain = (source: string, nullable = false): Node => ({
-      source,
-      nullable,
-      captures: false,
-      branches: false,
-    });
     switch (c) {
       case '(': {
         let capture = true;
@@ -172,12 +171,6 @@ class Parser {
 
   private escape(): Node {
     const c = this.p[this.at++];
-    const plain = (source: string, nullable = false): Node => ({
-      source,
-      nullable,
-      captures: false,
-      branches: false,
-    });
     switch (c) {
       case 'd':
       case 'D':

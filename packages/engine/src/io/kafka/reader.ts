@@ -157,6 +157,7 @@ export class KafkaReader {
     let key = '';
     let next: bigint | undefined;
     let moved = false;
+    let owned = true;
     const instance = this.#options.instance;
     while (stream && out.length < max) {
       const message = stream.read() as Message<Buffer, Buffer, Buffer, Buffer> | null;
@@ -168,10 +169,11 @@ export class KafkaReader {
         key = `${topic}:${partition}`;
         next = this.#next.get(key);
         moved = false;
+        // While an instance is alone in the group it is given every partition: another's are
+        // left unread for their owner (nothing of them is handed out, or committed).
+        owned = instance === undefined || ownsPartition(instance, partition);
       }
-      // While an instance is alone in the group it is given every partition: another's are left
-      // unread for their owner (nothing of them is handed out, or committed).
-      if (instance !== undefined && !ownsPartition(instance, partition)) continue;
+      if (!owned) continue;
       if (next !== undefined && message.offset < next) continue; // Read again after a reconnection.
       next = message.offset + 1n;
       moved = true;

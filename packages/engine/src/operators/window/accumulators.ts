@@ -145,7 +145,7 @@ class DistinctValues {
   }
 }
 
-/** A count_distinct that is one member of a DistinctValues; saved as CountDistinct is. */
+/** A count_distinct that is one member of a DistinctValues; saved as a Set of its values. */
 class SharedDistinct implements Accumulator {
   readonly mask: number;
 
@@ -358,9 +358,9 @@ export class Aggregates {
   readonly #sameExpr: number[];
   readonly #sameFilter: number[];
   /** count_distinct aggregates over the same value, as members of one DistinctValues. */
-  readonly #shared: { members: number[] }[];
-  /** Per aggregate, whether it is a member of one of #shared. */
-  readonly #isShared: boolean[];
+  readonly #shared: number[][];
+  /** Per aggregate, its place in #shared ([group, bit]) if it is a count_distinct. */
+  readonly #memberOf: (readonly [number, number] | undefined)[];
 
   constructor(configs: readonly AggregateConfig[], fields: readonly Field[]) {
     this.size = configs.length;
@@ -380,21 +380,26 @@ export class Aggregates {
     ) => (text === undefined ? -1 : configs.findIndex((b, j) => j < i && of(b) === text));
     this.#sameExpr = configs.map((a, i) => earlier(a.expr, i, (b) => b.expr));
     this.#sameFilter = configs.map((a, i) => earlier(a.where, i, (b) => b.where));
-    const shared: { members: number[] }[] = [];
+    const shared: number[][] = [];
     const byValue = new Map<string, number[]>();
     configs.forEach((a, i) => {
       if (a.fn !== 'count_distinct' || a.expr === undefined) return;
       const members = byValue.get(a.expr) ?? [];
       if (members.length === MAX_SHARED) {
-        shared.push({ members });
+        shared.push(members);
         byValue.set(a.expr, [i]);
       } else {
         byValue.set(a.expr, [...members, i]);
       }
     });
-    for (const members of byValue.values()) shared.push({ members });
+    shared.push(...byValue.values());
     this.#shared = shared;
-    this.#isShared = configs.map((_, i) => this.#shared.some((g) => g.members.includes(i)));
+    this.#memberOf = configs.map(() => undefined);
+    shared.forEach((members, group) => {
+      members.forEach((a, bit) => {
+        this.#memberOf[a] = [group, bit];
+      });
+    });
   }
 
   /**
@@ -442,11 +447,11 @@ export class Aggregates {
   /** Adds the record last `read` to the accumulators. */
   add(accumulators: readonly Accumulator[], time: number, arrival: number): void {
     for (let a = 0; a < this.size; a++) {
-      if (this.#included[a] && !this.#isShared[a]) {
+      if (this.#included[a] && this.#memberOf[a] === undefined) {
         accumulators[a]!.add(this.#values[a], time, arrival);
       }
     }
-    for (const { members } of this.#shared) {
+    for (const members of this.#shared) {
       let mask = 0;
       let value: unknown = null;
       for (let m = 0; m < members.length; m++) {
@@ -483,13 +488,15 @@ export class Aggregates {
   }
 
   create(): Accumulator[] {
+    const tables = this.#shared.map((members) => new DistinctValues(members.length));
     const accumulators: Accumulator[] = [];
-    for (let a = 0; a < this.size; a++) accumulators.push(new this.#kinds[a]!());
-    for (const { members } of this.#shared) {
-      const values = new DistinctValues(members.length);
-      members.forEach((a, bit) => {
-        accumulators[a] = new SharedDistinct(values, bit);
-      });
+    for (let a = 0; a < this.size; a++) {
+      const member = this.#memberOf[a];
+      accumulators.push(
+        member === undefined
+          ? new this.#kinds[a]!()
+          : new SharedDistinct(tables[member[0]]!, member[1]),
+      );
     }
     return accumulators;
   }
