@@ -77,6 +77,18 @@ describe('the examples', () => {
   }
 });
 
+describe('settings', () => {
+  test('a number of instances becomes Flink’s default parallelism; auto leaves the cluster’s', () => {
+    const base = CASES.sinks!;
+    const set = (parallelism: number | 'auto') =>
+      compile({ ...base, settings: { ...base.settings, parallelism } }).statements.filter((s) =>
+        s.includes('parallelism'),
+      );
+    expect(set(3)).toEqual(["SET 'parallelism.default' = '3'"]);
+    expect(set('auto')).toEqual([]);
+  });
+});
+
 describe('diagnostics', () => {
   test('a refused node says why, on the node and the field it is about', () => {
     const result = compile(CASES.sinks!);

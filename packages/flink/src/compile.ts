@@ -114,6 +114,9 @@ export function compileToFlinkSql(
     // Sluice's timestamps are UTC instants; windows and time functions align to UTC.
     `SET 'table.local-time-zone' = 'UTC'`,
   ];
+  // 'auto' leaves it to the cluster's own default.
+  const parallelism = pipeline.settings?.parallelism;
+  if (typeof parallelism === 'number') header.push(`SET 'parallelism.default' = '${parallelism}'`);
   const checkpoints = checkpointing(pipeline);
   if (checkpoints.enabled) {
     header.push(

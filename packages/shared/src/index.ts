@@ -161,6 +161,7 @@ export type {
   ShownResults,
 } from './catalog/operator.js';
 export { defineOperator, OPERATOR_CATEGORIES } from './catalog/operator.js';
+export type { ParallelDeclaration } from './catalog/parallel.js';
 export type { JsonSchemaNode } from './catalog/schema-node.js';
 export type {
   MigrationVerdict,
@@ -191,6 +192,7 @@ export type { Pipeline, PipelineEdge, PipelineNode, PipelineSettings } from './f
 export {
   DEFAULT_SOURCE_PORT,
   DEFAULT_TARGET_PORT,
+  MAX_PARALLELISM,
   PIPELINE_FORMAT,
   PipelineEdgeSchema,
   PipelineNodeSchema,
@@ -294,5 +296,6 @@ export {
 export type { Diagnostic, Severity } from './validation/diagnostic.js';
 export { hasErrors } from './validation/diagnostic.js';
 export { topologicalOrder } from './validation/graph.js';
+export { runsSplit } from './validation/parallel.js';
 export type { PipelineAnalysis } from './validation/validate.js';
 export { analyzePipeline, validatePipeline } from './validation/validate.js';

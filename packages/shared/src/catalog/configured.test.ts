@@ -68,6 +68,7 @@ describe('Unbounded', () => {
     }),
     defaults: {},
     state: { holds: null, fields: { count: 'free', inner: 'free' } },
+    parallel: { runs: 'alone', why: 'A test source' },
     infer: () => undefined,
   });
 

@@ -3,6 +3,7 @@ import type { Delivery, InputPort, OutputPort, ShownResults } from '../api/catal
 import type { CheckedExpression } from '../expression/index.js';
 import type { Field, FieldType, StreamSchema } from '../schema/field.js';
 import type { Configured } from './configured.js';
+import type { ParallelDeclaration } from './parallel.js';
 import type { StateDeclaration } from './state.js';
 
 export const OPERATOR_CATEGORIES = ['source', 'transform', 'window', 'join', 'sink'] as const;
@@ -57,6 +58,8 @@ export interface OperatorDefinition<C extends TSchema = TSchema> {
   readonly defaults: Static<C>;
   /** What the node keeps across a restore, and which config fields shape it (see state.ts). */
   readonly state: StateDeclaration<Configured<C>>;
+  /** How it runs when its job runs as several instances (see parallel.ts). */
+  readonly parallel: ParallelDeclaration<Configured<C>>;
   /** Checks a config that has passed its schema, with its defaults filled in (`withDefaults`). */
   infer(context: InferContext<Configured<C>>): InferredOutputs;
 }

@@ -7,7 +7,7 @@ const root = new URL('../../../../', import.meta.url);
 const examplesDir = new URL('examples/', root);
 
 describe('the published JSON Schema of the format', () => {
-  it('is the one generated from the declarations (run `npm run schema` after a change)', () => {
+  it('is the one generated from the declarations (run `npm run docs` after a change)', () => {
     const published = readFileSync(new URL('docs/pipeline.schema.json', root), 'utf8');
     expect(published).toBe(`${JSON.stringify(pipelineJsonSchema(), null, 2)}\n`);
   });

@@ -50,6 +50,9 @@ export type PipelineEdge = Static<typeof PipelineEdgeSchema>;
 /** Where a pipeline runs: Sluice's engine, or a Flink cluster the server knows by name. */
 export const TARGET_PATTERN = '^(embedded|flink:[A-Za-z0-9_.-]{1,64})$';
 
+/** The most instances one job runs as. */
+export const MAX_PARALLELISM = 32;
+
 export const PipelineSettingsSchema = Type.Object(
   {
     target: Type.Optional(
@@ -59,6 +62,14 @@ export const PipelineSettingsSchema = Type.Object(
         title: 'Runs on',
         description:
           "embedded: Sluice's own engine, in the server; flink:NAME: the Flink cluster the server knows by that name (the pipeline is compiled to Flink SQL)",
+      }),
+    ),
+    parallelism: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1, maximum: MAX_PARALLELISM }), Type.Literal('auto')], {
+        default: 1,
+        title: 'Instances',
+        description:
+          'How many instances of the job run, each in its own thread, each reading a share of the Kafka partitions; auto: one per core',
       }),
     ),
     errorBudget: Type.Optional(

@@ -35,6 +35,15 @@ export const joinInterval = defineOperator({
   outputs: [OUT],
   config: IntervalJoinConfig,
   defaults: { lower: '-5s', upper: '5s', on: [{ left: 'id', right: 'id' }] },
+  parallel: {
+    runs: 'by-key',
+    keys: (config) => ({
+      left: config.on.map((pair) => pair.left),
+      right: config.on.map((pair) => pair.right),
+    }),
+    // Left fields keep their names in the output, so a left key stays the partitioning.
+    carries: (config, field) => (config.on.some((pair) => pair.left === field) ? field : undefined),
+  },
   state: {
     holds: 'the records kept on both sides to meet later ones',
     keepsInputRecords: true,

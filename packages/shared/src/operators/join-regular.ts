@@ -38,6 +38,15 @@ export const joinRegular = defineOperator({
   outputs: [OUT],
   config: RegularJoinConfig,
   defaults: { leftRetention: '1h', rightRetention: '1h', on: [{ left: 'id', right: 'id' }] },
+  parallel: {
+    runs: 'by-key',
+    keys: (config) => ({
+      left: config.on.map((pair) => pair.left),
+      right: config.on.map((pair) => pair.right),
+    }),
+    // Left fields keep their names in the output, so a left key stays the partitioning.
+    carries: (config, field) => (config.on.some((pair) => pair.left === field) ? field : undefined),
+  },
   state: {
     holds: 'the records kept on both sides to meet later ones',
     keepsInputRecords: true,

@@ -35,6 +35,15 @@ export const joinWindow = defineOperator({
   outputs: [OUT],
   config: WindowJoinConfig,
   defaults: { window: { type: 'tumbling', size: '10s' }, on: [{ left: 'id', right: 'id' }] },
+  parallel: {
+    runs: 'by-key',
+    keys: (config) => ({
+      left: config.on.map((pair) => pair.left),
+      right: config.on.map((pair) => pair.right),
+    }),
+    // Left fields keep their names in the output, so a left key stays the partitioning.
+    carries: (config, field) => (config.on.some((pair) => pair.left === field) ? field : undefined),
+  },
   state: {
     holds: 'the records of the open windows, on both sides',
     keepsInputRecords: true,

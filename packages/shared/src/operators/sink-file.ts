@@ -29,6 +29,10 @@ export const sinkFile = defineOperator({
   delivery: 'exactly-once',
   config: FileSinkConfig,
   defaults: { path: 'out/results.jsonl', format: 'jsonl' },
+  parallel: {
+    runs: 'alone',
+    why: 'A file sink writes one file: instances would write over each other',
+  },
   state: {
     holds: 'the files it is writing and has yet to publish',
     fields: { path: 'shapes', format: 'shapes', csv: 'shapes' },

@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { Defaulted } from '../catalog/configured.js';
 import { defineOperator, IN } from '../catalog/operator.js';
+import { writesEach } from '../catalog/parallel.js';
 import { DurationSchema } from '../schema/duration.js';
 import { FieldRefSchema } from './common.js';
 import { BootstrapServersSchema, KafkaCsvOptionsSchema, TopicSchema } from './kafka-common.js';
@@ -76,6 +77,7 @@ export const sinkKafka = defineOperator({
     compression: 'none',
     delivery: 'exactly-once',
   },
+  parallel: writesEach(),
   state: {
     holds: 'its transaction in flight (to commit or abort after a restore)',
     fields: {

@@ -2,6 +2,7 @@
 import { type Static, Type } from 'typebox';
 import { Defaulted } from '../catalog/configured.js';
 import { defineOperator, IN } from '../catalog/operator.js';
+import { writesEach } from '../catalog/parallel.js';
 import { stateless } from '../catalog/state.js';
 
 const ConsoleSinkConfig = Type.Object(
@@ -31,6 +32,7 @@ export const sinkConsole = defineOperator({
   delivery: 'at-least-once',
   config: ConsoleSinkConfig,
   defaults: { format: 'json' },
+  parallel: writesEach(),
   state: { holds: 'its latest lines and counts', fields: { format: 'free' } },
   infer: () => ({}),
 });
@@ -63,6 +65,7 @@ export const sinkPreview = defineOperator({
   delivery: 'at-least-once',
   config: PreviewSinkConfig,
   defaults: { capacity: 200 },
+  parallel: writesEach(),
   state: { holds: 'its latest results', fields: { capacity: 'shapes' } },
   infer: () => ({}),
 });
@@ -78,6 +81,7 @@ export const sinkBlackhole = defineOperator({
   delivery: 'at-least-once',
   config: Type.Object({}, { additionalProperties: false }),
   defaults: {},
+  parallel: writesEach(),
   state: stateless({}),
   infer: () => ({}),
 });

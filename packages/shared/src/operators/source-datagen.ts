@@ -154,6 +154,10 @@ export const sourceDatagen = defineOperator({
     seed: 42,
     eventTime: { field: 'ts', maxOutOfOrderness: '1s' },
   },
+  parallel: {
+    runs: 'alone',
+    why: 'A generator makes one stream: every instance would make all of it',
+  },
   state: {
     holds: 'its place in the generated records',
     fields: {

@@ -49,6 +49,10 @@ export const sourceFile = defineOperator({
     format: 'jsonl',
     schema: [{ name: 'value', type: 'string' }],
   },
+  parallel: {
+    runs: 'alone',
+    why: 'A file source reads one file: every instance would read all of it',
+  },
   state: {
     holds: 'its place in the file (records read so far) and its watermark',
     fields: {

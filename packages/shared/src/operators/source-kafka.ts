@@ -146,6 +146,7 @@ export const sourceKafka = defineOperator({
     schema: [{ name: 'value', type: 'string' }],
     deadLetterTopic: 'events.dlq',
   },
+  parallel: { runs: 'shared', partitionKey: (config) => config.keyField },
   state: {
     holds: 'its offset in every partition it reads, and its watermark',
     fields: {

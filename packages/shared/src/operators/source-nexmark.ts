@@ -122,6 +122,10 @@ export const sourceNexmark = defineOperator({
   outputs: NEXMARK_EVENT_TYPES.map(port),
   config: NexmarkConfig,
   defaults: { count: 100_000, rate: 10_000, emit: ['person', 'auction', 'bid'] },
+  parallel: {
+    runs: 'alone',
+    why: 'A generator makes one stream: every instance would make all of it',
+  },
   state: {
     holds: 'its place in the generated events',
     fields: {

@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { Defaulted } from '../catalog/configured.js';
 import { defineOperator, IN, OUT } from '../catalog/operator.js';
+import { keyedBy } from '../catalog/parallel.js';
 import { longerRetention } from '../catalog/state.js';
 import { FieldNameSchema } from '../schema/field.js';
 import { aggregatesMigration } from './aggregate-state.js';
@@ -53,6 +54,7 @@ export const transformAggregate = defineOperator({
     groupBy: [],
     aggregates: [{ name: 'records', fn: 'count' }],
   },
+  parallel: keyedBy('groupBy'),
   state: {
     holds: 'the running aggregates of every key so far',
     fields: {

@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { defineOperator, IN, OUT } from '../catalog/operator.js';
+import { keyedBy } from '../catalog/parallel.js';
 import { DurationSchema, parseDuration } from '../schema/duration.js';
 import { FieldNameSchema } from '../schema/field.js';
 import { checkFieldsExist } from './checks.js';
@@ -36,6 +37,7 @@ export const transformDedupe = defineOperator({
   outputs: [OUT, { name: 'late', label: 'late', optional: true }],
   config: DedupeConfig,
   defaults: { key: ['id'], retention: '10m' },
+  parallel: keyedBy('key'),
   state: {
     holds: 'the keys seen within the retention, with when each was first seen',
     fields: {

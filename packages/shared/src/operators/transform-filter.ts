@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { defineOperator, IN, OUT } from '../catalog/operator.js';
+import { passesFields } from '../catalog/parallel.js';
 import { stateless } from '../catalog/state.js';
 import { ExpressionSchema } from './common.js';
 
@@ -21,6 +22,7 @@ export const transformFilter = defineOperator({
     { additionalProperties: false },
   ),
   defaults: { where: 'TRUE' },
+  parallel: passesFields(),
   state: stateless({ where: 'free' }),
   infer({ config, inputs, expression }) {
     const input = inputs.in?.[0];

@@ -2,6 +2,7 @@ import { type Static, Type } from 'typebox';
 import { Defaulted } from '../catalog/configured.js';
 import { defineOperator, IN, OUT } from '../catalog/operator.js';
 import { stateless } from '../catalog/state.js';
+import { parseExpression } from '../expression/parser.js';
 import type { Field } from '../schema/field.js';
 import { FieldNameSchema } from '../schema/field.js';
 import { checkUniqueFields } from './checks.js';
@@ -32,6 +33,20 @@ const MapConfig = Type.Object(
 );
 export type MapConfig = Static<typeof MapConfig>;
 
+/**
+ * The output field holding an input field unchanged: the first computed
+ * field that is just that field, else the field itself when input fields
+ * pass through and no computed field takes its name.
+ */
+function mapCarries(config: MapConfig, field: string): string | undefined {
+  const bare = config.fields.find((f) => {
+    const parsed = parseExpression(f.expr);
+    return parsed.expr?.kind === 'field' && parsed.expr.name === field;
+  });
+  if (bare) return bare.name;
+  return config.keepInput && !config.fields.some((f) => f.name === field) ? field : undefined;
+}
+
 export const transformMap = defineOperator({
   kind: 'transform.map',
   label: 'Compute fields',
@@ -42,6 +57,7 @@ export const transformMap = defineOperator({
   outputs: [OUT],
   config: MapConfig,
   defaults: { fields: [{ name: 'value', expr: 'value' }], keepInput: true },
+  parallel: { runs: 'per-record', carries: mapCarries },
   state: stateless({ fields: 'free', keepInput: 'free' }),
   infer({ config, inputs, expression, error }) {
     const input = inputs.in?.[0];

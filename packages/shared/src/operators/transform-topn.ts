@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { Defaulted } from '../catalog/configured.js';
 import { defineOperator, IN, OUT } from '../catalog/operator.js';
+import { keyedBy } from '../catalog/parallel.js';
 import { longerRetention } from '../catalog/state.js';
 import { type Field, FieldNameSchema, fieldNameProblem, findField } from '../schema/field.js';
 import { capitalize, checkFieldsExist, checkIdleRetention } from './checks.js';
@@ -77,6 +78,7 @@ export const transformTopN = defineOperator({
     n: 10,
     rankField: 'rank',
   },
+  parallel: keyedBy('partitionBy'),
   state: {
     holds: 'the records ranked so far, per key',
     keepsInputRecords: true,

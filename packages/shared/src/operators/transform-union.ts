@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { defineOperator, OUT } from '../catalog/operator.js';
+import { passesFields } from '../catalog/parallel.js';
 import { stateless } from '../catalog/state.js';
 import type { StreamSchema } from '../schema/field.js';
 import { streamOf } from './common.js';
@@ -19,6 +20,7 @@ export const transformUnion = defineOperator({
   outputs: [OUT],
   config: Type.Object({}, { additionalProperties: false }),
   defaults: {},
+  parallel: passesFields(),
   state: stateless({}),
   infer({ inputs, error }) {
     const streams = inputs.in ?? [];

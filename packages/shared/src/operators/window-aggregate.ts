@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { Defaulted } from '../catalog/configured.js';
 import { defineOperator, IN, type InferContext, OUT } from '../catalog/operator.js';
+import { keyedBy } from '../catalog/parallel.js';
 import { longerRetention } from '../catalog/state.js';
 import { DurationSchema } from '../schema/duration.js';
 import {
@@ -118,6 +119,7 @@ export const windowAggregate = defineOperator({
     groupBy: [],
     aggregates: [{ name: 'records', fn: 'count' }],
   },
+  parallel: keyedBy('groupBy'),
   state: {
     holds: 'its open windows and their aggregates, per key',
     fields: {

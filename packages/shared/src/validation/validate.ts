@@ -9,6 +9,7 @@ import {
   DEFAULT_TARGET_PORT,
   PIPELINE_FORMAT,
   PipelineSchema,
+  type PipelineSettings,
 } from '../format/pipeline.js';
 import { reservedKeyPaths } from '../format/reserved-keys.js';
 import type { StreamSchema } from '../schema/field.js';
@@ -16,6 +17,7 @@ import { closestName } from '../schema/suggest.js';
 import { checkEdges, checkPorts } from './connections.js';
 import { type Diagnostic, joinPath } from './diagnostic.js';
 import { findCycle, groupBy, topologicalOrder } from './graph.js';
+import { checkParallel } from './parallel.js';
 import { schemaProblems } from './schema-problems.js';
 import { error, isRecord, type UsableEdge, type UsableNode, warning } from './usable.js';
 
@@ -131,6 +133,27 @@ function analyze(
     const inferred = node.operator.infer(inferContext(node, inputs, out));
     if (inferred) schemas.set(id, { ...inferred });
   }
+  checkParallel(
+    settingsOf(input),
+    nodes,
+    connected,
+    order,
+    (node) => configWithDefaults(node.operator!, node.config),
+    out,
+  );
+}
+
+/** The settings, when they have the shape to be read (else their problems are said already). */
+function settingsOf(input: Record<string, unknown>): PipelineSettings | undefined {
+  const settings = input.settings;
+  if (!isRecord(settings)) return undefined;
+  const { parallelism, target } = settings;
+  const parallel =
+    parallelism === 'auto' || (Number.isInteger(parallelism) && (parallelism as number) >= 1);
+  return {
+    ...(parallel ? { parallelism: parallelism as number | 'auto' } : {}),
+    ...(typeof target === 'string' ? { target } : {}),
+  };
 }
 
 function formatDiagnostic(format: unknown): Diagnostic {
