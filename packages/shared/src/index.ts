@@ -63,6 +63,7 @@ export type {
   InputTime,
   JobDetail,
   JobFailure,
+  InstanceMetrics,
   JobMetrics,
   JobStatus,
   JobSummary,

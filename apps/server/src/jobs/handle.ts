@@ -433,8 +433,10 @@ export class JobHandle {
         break;
       case 'done':
         this.#previews = message.previews;
-        if (message.last?.kind === 'savepoint')
-          this.#savepoint = { id: message.last.id, at: message.last.at };
+        if (message.last?.kind === 'savepoint') {
+          const { id, at, instances } = message.last;
+          this.#savepoint = { id, at, ...(instances ? { instances: [...instances] } : {}) };
+        }
         this.#emit({ type: 'metrics', metrics: message.result.metrics });
         this.settle(message.result.status, message.result.failure, message.result.metrics);
         // The worker closes its port and ends by itself; this makes sure.

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -26,6 +27,7 @@ import type { FlinkCluster } from '../config.js';
 import { AppError, notFound } from '../errors.js';
 import type { JobStore, StoredJob } from '../storage/job-store.js';
 import { FlinkRunner } from './flink-runner.js';
+import { WorkerGroup } from './group.js';
 import { JobHandle, type JobOrigin } from './handle.js';
 import { preflight } from './preflight.js';
 import {
@@ -234,7 +236,12 @@ export class JobManager {
     }
     const next = this.#run(id, after, origin, {
       startedAt: job.startedAt,
-      restore: { from: job.savepoint!.id, required: true, upgradeFrom: job.pipeline },
+      restore: {
+        from: job.savepoint!.id,
+        required: true,
+        upgradeFrom: job.pipeline,
+        ...savepointsOf(job),
+      },
     });
     if (this.#records) this.#records.upgraded(next.record(), after);
     return { job: next, plan };
@@ -460,7 +467,9 @@ export class JobManager {
         'The job takes no checkpoints, so there is nothing to resume from: deploy it again to run it from the start.',
       );
     }
-    const saved = await new CheckpointStorage(plan.dir, { onWarning: this.#warn })
+    // For a job of several instances, the first one's folder tells (each one's is checked as it starts).
+    const dir = instancesOf(job.pipeline) > 1 ? join(plan.dir, 'instance-0') : plan.dir;
+    const saved = await new CheckpointStorage(dir, { onWarning: this.#warn })
       .list()
       .catch(() => []);
     // Someone else resumed it meanwhile.
@@ -472,7 +481,7 @@ export class JobManager {
     }
     const next = this.#run(id, job.pipeline, job.origin, {
       startedAt: job.startedAt,
-      restore: { from: job.savepoint?.id ?? 'latest', required: true },
+      restore: { from: job.savepoint?.id ?? 'latest', required: true, ...savepointsOf(job) },
     });
     this.#records?.update(next.record());
     return next;
@@ -531,8 +540,9 @@ export class JobManager {
     );
   }
 
-  /** Where and how a job checkpoints; undefined when it does not. */
+  /** Where and how a job checkpoints; undefined when it does not. Instances keep their own folders. */
   #plan(id: string, pipeline: Pipeline, origin: JobOrigin): CheckpointPlan | undefined {
+    const instances = instancesOf(pipeline);
     const settings = checkpointSettings(pipeline);
     if (!settings.enabled || this.#checkpointsDir === undefined) return undefined;
     return {
@@ -545,33 +555,56 @@ export class JobManager {
         job: id,
         ...(origin.pipelineId === undefined ? {} : { pipelineId: origin.pipelineId }),
         ...(origin.pipelineVersion === undefined ? {} : { version: origin.pipelineVersion }),
+        // A checkpoint holds one instance's share: it is restored only into as many.
+        ...(instances > 1 ? { instances } : {}),
       },
     };
   }
 
-  /** Runs a job in a new worker; a resumed one keeps its id and its place in the list. */
+  /** Runs a job in a new worker (or one per instance); a resumed one keeps its id and its place in the list. */
   #run(id: string, pipeline: Pipeline, origin: JobOrigin, options: RunOptions = {}): JobHandle {
     const cluster = this.#flinkTarget(pipeline);
     if (cluster) return this.#runOnFlink(id, pipeline, origin, cluster, options);
+    const count = instancesOf(pipeline);
     const checkpoints = this.#plan(id, pipeline, origin);
-    const start: WorkerStart = {
-      jobId: id,
-      pipeline,
-      dataDir: this.#dataDir,
-      ...(this.#dataDirShownAs === undefined ? {} : { dataDirShownAs: this.#dataDirShownAs }),
-      metricsIntervalMs: this.#metricsIntervalMs,
-      stopFlag: newStopFlag(),
-      ...(checkpoints ? { checkpoints } : {}),
-      ...(checkpoints && options.restore ? { restore: options.restore } : {}),
+    const stopFlag = newStopFlag();
+    const startOf = (index: number): WorkerStart => {
+      const plan =
+        checkpoints && count > 1
+          ? { ...checkpoints, dir: join(checkpoints.dir, `instance-${index}`) }
+          : checkpoints;
+      const from = options.restore?.from;
+      const savepoints = options.restore?.instances;
+      return {
+        jobId: id,
+        pipeline,
+        dataDir: this.#dataDir,
+        ...(this.#dataDirShownAs === undefined ? {} : { dataDirShownAs: this.#dataDirShownAs }),
+        metricsIntervalMs: this.#metricsIntervalMs,
+        stopFlag,
+        ...(plan ? { checkpoints: plan } : {}),
+        ...(plan && options.restore
+          ? {
+              restore: {
+                ...options.restore,
+                // Each instance resumes from its own savepoint of the set.
+                from: typeof from === 'number' && savepoints ? (savepoints[index] ?? from) : from!,
+              },
+            }
+          : {}),
+        ...(count > 1 ? { instance: { index, count } } : {}),
+      };
     };
-    const worker = new Worker(workerEntry(), {
-      workerData: start,
-      name: `sluice job ${id}`,
-      // The worker runs built JavaScript: none of the parent's loaders or conditions apply.
-      execArgv: [],
-      resourceLimits: { maxOldGenerationSizeMb: this.#heapMb },
-    });
-    const job = new JobHandle(id, pipeline, origin, worker, this.#heapMb, start.stopFlag, {
+    const worker = (index: number) =>
+      new Worker(workerEntry(), {
+        workerData: startOf(index),
+        name: count > 1 ? `sluice job ${id} ${index + 1}/${count}` : `sluice job ${id}`,
+        // The worker runs built JavaScript: none of the parent's loaders or conditions apply.
+        execArgv: [],
+        resourceLimits: { maxOldGenerationSizeMb: this.#heapMb },
+      });
+    const runner = count > 1 ? new WorkerGroup(count, worker, stopFlag) : worker(0);
+    const job = new JobHandle(id, pipeline, origin, runner, this.#heapMb, stopFlag, {
       ...(options.startedAt === undefined ? {} : { startedAt: options.startedAt }),
       checkpoints: checkpoints !== undefined,
       changed: (changed) => this.#records?.update(changed.record()),
@@ -649,4 +682,16 @@ function originOf(stored: StoredJob): JobOrigin {
 
 function isFlink(pipeline: Pipeline): boolean {
   return pipeline.settings?.target?.startsWith('flink:') ?? false;
+}
+
+/** How many instances a pipeline runs as on this machine ('auto': one per core). */
+export function instancesOf(pipeline: Pipeline): number {
+  const wanted = pipeline.settings?.parallelism ?? 1;
+  return wanted === 'auto' ? Math.max(1, availableParallelism()) : wanted;
+}
+
+/** The savepoint of each instance, for a job that ran as several. */
+function savepointsOf(job: JobHandle): { instances?: readonly number[] } {
+  const instances = job.savepoint?.instances;
+  return instances ? { instances } : {};
 }

@@ -34,6 +34,7 @@ export async function jobOptions(
     metricsIntervalMs: start.metricsIntervalMs,
     // The server's job id: the same across restarts and resumes (Kafka's transactional ids).
     jobId: start.jobId,
+    ...(start.instance ? { instance: start.instance } : {}),
   };
   const plan = start.checkpoints;
   if (!plan) return { options: base };
@@ -73,6 +74,13 @@ async function checkpointToResume(
   if (!found) {
     if (plan.required) throw new ResumeRefused('The job has no checkpoint to resume from.');
     return undefined;
+  }
+  const count = start.instance?.count ?? 1;
+  const taken = found.info.meta.instances ?? 1;
+  if (taken !== count) {
+    throw new ResumeRefused(
+      `The job cannot resume from ${found.info.kind} ${found.info.id}: it was taken of the job running as ${taken} instance${taken === 1 ? '' : 's'}, and it runs as ${count} now. Each instance's state holds its own share of the keys, which cannot be shared out anew: set Instances back to ${taken}, or deploy the pipeline again to start from scratch.`,
+    );
   }
   if (found.info.meta.pipeline !== pipelineFingerprint(plan.upgradeFrom ?? start.pipeline)) {
     throw new ResumeRefused(

@@ -34,6 +34,8 @@ export interface WorkerStart {
   readonly checkpoints?: CheckpointPlan;
   /** Start from a checkpoint of the job's folder instead of from scratch. */
   readonly restore?: RestorePlan;
+  /** One of several instances of the job (settings.parallelism), each with its share of the Kafka partitions. */
+  readonly instance?: { readonly index: number; readonly count: number };
 }
 
 export interface CheckpointPlan {
@@ -55,6 +57,8 @@ export interface RestorePlan {
    * restored into the new one through the upgrade plan (@sluice/shared's planUpgrade).
    */
   readonly upgradeFrom?: Pipeline;
+  /** For a job of several instances resuming from a savepoint: each instance's (from is the first's). */
+  readonly instances?: readonly number[];
 }
 
 /** Values of the stop flag; 0 is running. */
@@ -136,7 +140,13 @@ export type FromWorker =
       readonly result: JobResult;
       readonly previews: ReadonlyMap<string, NodeView>;
       /** The checkpoint or savepoint the stop (or the end of the input) wrote last. */
-      readonly last?: { readonly id: number; readonly kind: CheckpointKind; readonly at: number };
+      readonly last?: {
+        readonly id: number;
+        readonly kind: CheckpointKind;
+        readonly at: number;
+        /** For a job of several instances: each one's last checkpoint (`id` is the first's). */
+        readonly instances?: readonly number[];
+      };
     }
   /** The job resumed from this checkpoint; sent before it runs. */
   | { readonly type: 'restored'; readonly from: NonNullable<JobSummary['restoredFrom']> }

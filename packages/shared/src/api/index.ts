@@ -21,6 +21,7 @@ export type {
   HotKey,
   JobDetail,
   JobFailure,
+  InstanceMetrics,
   JobMetrics,
   JobStatus,
   JobSummary,

@@ -115,6 +115,21 @@ export const CheckpointFiguresSchema = Type.Object(
 );
 export type CheckpointFigures = Static<typeof CheckpointFiguresSchema>;
 
+/** One instance of a job that runs as several (settings.parallelism), as it stands. */
+export const InstanceMetricsSchema = Type.Object({
+  index: Type.Integer({ minimum: 0 }),
+  status: JobStatusSchema,
+  recordsIn: Count,
+  recordsOut: Count,
+  inPerSecond: Type.Number({ minimum: 0, description: 'Records its sources read per second' }),
+  lag: Type.Number({ minimum: 0, description: 'Kafka messages its sources have yet to read' }),
+  partitions: Type.Array(Type.String(), {
+    description: 'The Kafka partitions it reads, as topic:partition',
+  }),
+  busy: Type.Number({ minimum: 0, maximum: 1, description: 'Share of its thread’s time in work' }),
+});
+export type InstanceMetrics = Static<typeof InstanceMetricsSchema>;
+
 export const JobMetricsSchema = Type.Object(
   {
     status: JobStatusSchema,
@@ -127,6 +142,12 @@ export const JobMetricsSchema = Type.Object(
     checkpoints: Type.Optional(CheckpointFiguresSchema),
     /** The source (and Kafka partition) the job's event time waits for: the one its slowest sink is held back by. */
     heldBy: Type.Optional(HeldBySchema),
+    instances: Type.Optional(
+      Type.Array(InstanceMetricsSchema, {
+        description:
+          'For a job that runs as several instances: each one; the figures above are theirs summed',
+      }),
+    ),
   },
   { description: 'A metrics snapshot: totals, per operator and per edge' },
 );
@@ -160,7 +181,15 @@ const jobSummaryProperties = {
   ),
   savepoint: Type.Optional(
     Type.Object(
-      { id: Type.Integer(), at: Type.Number({ description: 'Epoch ms' }) },
+      {
+        id: Type.Integer(),
+        at: Type.Number({ description: 'Epoch ms' }),
+        instances: Type.Optional(
+          Type.Array(Type.Integer(), {
+            description: 'For a job of several instances: the savepoint of each (the id is the first’s)',
+          }),
+        ),
+      },
       { description: 'The savepoint the job was stopped with: it can start again from there' },
     ),
   ),

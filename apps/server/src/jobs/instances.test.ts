@@ -1,0 +1,139 @@
+import type { JobMetrics, OperatorMetrics, RecordedRecord, RecordPage } from '@sluice/shared';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { instanceQuery, mergeMetrics, mergeRecordPages } from './instances.js';
+import type { RecordsQuery } from './protocol.js';
+
+/** What one instance's recorder answers: its records before the cursor, newest first. */
+function page(records: readonly RecordedRecord[], query: RecordsQuery): RecordPage {
+  const chosen = records
+    .filter((r) => query.before === undefined || r.seq < query.before)
+    .sort((a, b) => b.seq - a.seq)
+    .slice(0, query.limit ?? 50);
+  return {
+    edgeId: 'e',
+    records: chosen,
+    kept: records.length,
+    bytes: 0,
+    oldestAt: null,
+    newestAt: null,
+    passed: records.length,
+    perSecond: 0,
+    ageMs: 0,
+  };
+}
+
+describe('an edge’s records over instances', () => {
+  it('pages through every instance’s records once each, newest first, whatever their counts', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 1, max: 9 }),
+        (counts, limit) => {
+          const n = counts.length;
+          const instances = counts.map((count, index) =>
+            Array.from({ length: count }, (_, seq) => ({
+              seq,
+              time: 0,
+              at: 0,
+              row: { instance: index, seq },
+            })),
+          );
+          const seen: unknown[] = [];
+          let before: number | undefined;
+          for (let round = 0; round < 200; round++) {
+            const query = { limit, ...(before === undefined ? {} : { before }) };
+            const merged = mergeRecordPages(
+              instances.map((records, index) => ({
+                index,
+                page: page(records, instanceQuery(query, index, n)),
+              })),
+              n,
+              limit,
+            );
+            if (merged.records.length === 0) break;
+            const seqs = merged.records.map((r) => r.seq);
+            expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
+            seen.push(...merged.records.map((r) => r.row));
+            before = merged.records.at(-1)!.seq;
+          }
+          const all = instances.flat().map((r) => r.row);
+          expect(seen).toHaveLength(all.length);
+          expect(new Set(seen.map((r) => JSON.stringify(r))).size).toBe(all.length);
+        },
+      ),
+    );
+  });
+});
+
+function operator(over: Partial<OperatorMetrics>): OperatorMetrics {
+  return {
+    nodeId: 'orders',
+    kind: 'source.kafka',
+    recordsIn: 0,
+    recordsOut: 0,
+    bytesIn: 0,
+    inPerSecond: 0,
+    outPerSecond: 0,
+    errors: 0,
+    late: 0,
+    watermark: null,
+    watermarkLagMs: null,
+    stateKeys: 0,
+    stateBytes: 0,
+    busy: 0,
+    backlog: 0,
+    idle: false,
+    extra: {},
+    ...over,
+  };
+}
+
+function metrics(op: OperatorMetrics): JobMetrics {
+  return {
+    status: 'running',
+    at: 1000,
+    startedAt: 0,
+    uptimeMs: 1000,
+    recordsIn: op.recordsOut,
+    recordsOut: 0,
+    errors: op.errors,
+    late: 0,
+    operators: [op],
+    edges: [],
+  };
+}
+
+describe('a job’s metrics over instances', () => {
+  it('sums counts and per-partition lag, takes the slowest watermark, and lists each instance', () => {
+    const a = operator({
+      recordsOut: 10,
+      outPerSecond: 5,
+      watermark: 2000,
+      busy: 0.5,
+      extra: { lag: 3, 't:0': 0, 'lag t:0': 3 },
+    });
+    const b = operator({
+      recordsOut: 30,
+      outPerSecond: 15,
+      watermark: 1500,
+      busy: 0.1,
+      extra: { lag: 4, 'lag t:1': 4 },
+    });
+    const merged = mergeMetrics([metrics(a), metrics(b)]);
+    const source = merged.operators[0]!;
+    expect(merged.recordsIn).toBe(40);
+    expect(source.recordsOut).toBe(40);
+    expect(source.outPerSecond).toBe(20);
+    expect(source.watermark).toBe(1500);
+    expect(source.busy).toBeCloseTo(0.3);
+    expect(source.extra).toMatchObject({ lag: 7, 'lag t:0': 3, 'lag t:1': 4 });
+    expect(merged.instances?.map((i) => [i.index, i.recordsIn, i.lag, i.partitions])).toEqual([
+      [0, 10, 3, ['t:0']],
+      [1, 30, 4, ['t:1']],
+    ]);
+    // An idle instance (no partitions with records) holds nobody back.
+    const idle = operator({ watermark: null, idle: true });
+    expect(mergeMetrics([metrics(a), metrics(idle)]).operators[0]!.watermark).toBe(2000);
+  });
+});

@@ -1,0 +1,352 @@
+// What the instances of a job that runs as several (settings.parallelism)
+// say, put together as one job says it: metrics summed (per partition where
+// they are per partition, each instance reading its own), a preview's rows
+// and an edge's recorded records merged, a node's event time as its slowest
+// instance's. Pure functions over what the workers sent.
+import type {
+  ConsoleView,
+  EventTimeView,
+  Follow,
+  InstanceMetrics,
+  JobMetrics,
+  NodeView,
+  OperatorMetrics,
+  PendingWindow,
+  PreviewView,
+  RecordedRecord,
+  RecordPage,
+} from '@sluice/shared';
+import type { RecordsQuery, Slices } from './protocol.js';
+
+/** Sums numbers; the watermark a step has is its slowest instance's (null until all have one). */
+function mergeOperator(parts: readonly OperatorMetrics[]): OperatorMetrics {
+  const first = parts[0]!;
+  const sum = (pick: (m: OperatorMetrics) => number) => parts.reduce((t, m) => t + pick(m), 0);
+  const extra: Record<string, number> = {};
+  for (const m of parts) {
+    for (const [k, v] of Object.entries(m.extra)) extra[k] = (extra[k] ?? 0) + v;
+  }
+  // An idle instance (no partitions, or none with records) does not hold the step back.
+  const holding = parts.filter((m) => !m.idle);
+  const timed = holding.length > 0 ? holding : parts;
+  const watermark = timed.some((m) => m.watermark === null)
+    ? null
+    : Math.min(...timed.map((m) => m.watermark as number));
+  const lags = timed.map((m) => m.watermarkLagMs);
+  const condition = parts.find((m) => m.condition !== undefined)?.condition;
+  const hot = mergeHotKeys(parts);
+  return {
+    nodeId: first.nodeId,
+    kind: first.kind,
+    recordsIn: sum((m) => m.recordsIn),
+    recordsOut: sum((m) => m.recordsOut),
+    bytesIn: sum((m) => m.bytesIn),
+    inPerSecond: sum((m) => m.inPerSecond),
+    outPerSecond: sum((m) => m.outPerSecond),
+    errors: sum((m) => m.errors),
+    late: sum((m) => m.late),
+    watermark,
+    watermarkLagMs: lags.includes(null) ? null : Math.max(...(lags as number[])),
+    stateKeys: sum((m) => m.stateKeys),
+    stateBytes: sum((m) => m.stateBytes),
+    // Each instance's share of its own thread: the step's share of the job's threads.
+    busy: sum((m) => m.busy) / parts.length,
+    backlog: sum((m) => m.backlog),
+    idle: parts.every((m) => m.idle),
+    extra,
+    ...(condition === undefined ? {} : { condition }),
+    ...(hot ? { hotKeys: hot } : {}),
+  };
+}
+
+/** Each instance's hottest keys, weighted by its share of the step's records. */
+function mergeHotKeys(parts: readonly OperatorMetrics[]): OperatorMetrics['hotKeys'] {
+  const withKeys = parts.filter((m) => m.hotKeys !== undefined);
+  if (withKeys.length === 0) return undefined;
+  const total = withKeys.reduce((t, m) => t + m.inPerSecond, 0);
+  const shares = new Map<string, number>();
+  for (const m of withKeys) {
+    const weight = total > 0 ? m.inPerSecond / total : 1 / withKeys.length;
+    for (const k of m.hotKeys!) shares.set(k.key, (shares.get(k.key) ?? 0) + k.share * weight);
+  }
+  const longest = Math.max(...withKeys.map((m) => m.hotKeys!.length));
+  return [...shares]
+    .map(([key, share]) => ({ key, share: Math.min(1, share) }))
+    .sort((a, b) => b.share - a.share)
+    .slice(0, longest);
+}
+
+/** One instance as the job's panel shows it: its records, its partitions, its lag. */
+export function instanceFigures(index: number, m: JobMetrics): InstanceMetrics {
+  const sources = m.operators.filter((o) => o.kind.startsWith('source.'));
+  const partitions = sources.flatMap((o) =>
+    Object.keys(o.extra)
+      .filter((k) => k.startsWith('lag '))
+      .map((k) => k.slice('lag '.length)),
+  );
+  return {
+    index,
+    status: m.status,
+    recordsIn: m.recordsIn,
+    recordsOut: m.recordsOut,
+    inPerSecond: sources.reduce((t, o) => t + o.outPerSecond, 0),
+    lag: sources.reduce((t, o) => t + (o.extra.lag ?? 0), 0),
+    partitions: [...new Set(partitions)].sort(),
+    busy: Math.min(
+      1,
+      m.operators.reduce((t, o) => t + o.busy, 0),
+    ),
+  };
+}
+
+/**
+ * The metrics of the job: its instances' put together, with each one's
+ * figures; `indices` names the instances of `parts` (default: 0, 1, …).
+ */
+export function mergeMetrics(
+  parts: readonly JobMetrics[],
+  indices: readonly number[] = parts.map((_m, i) => i),
+): JobMetrics {
+  const first = parts[0]!;
+  const sum = (pick: (m: JobMetrics) => number) => parts.reduce((t, m) => t + pick(m), 0);
+  const operators = first.operators.map((o) =>
+    mergeOperator(parts.map((m) => m.operators.find((x) => x.nodeId === o.nodeId) ?? o)),
+  );
+  const edges = first.edges.map((e) => {
+    const same = parts.map((m) => m.edges.find((x) => x.edgeId === e.edgeId) ?? e);
+    return {
+      ...e,
+      records: same.reduce((t, x) => t + x.records, 0),
+      perSecond: same.reduce((t, x) => t + x.perSecond, 0),
+    };
+  });
+  const checkpoints = mergeCheckpoints(parts);
+  // The job's event time waits for its slowest instance: its holder is the job's.
+  const slowest = [...parts]
+    .filter((m) => m.heldBy !== undefined)
+    .sort((a, b) => (a.heldBy!.watermark ?? -Infinity) - (b.heldBy!.watermark ?? -Infinity))[0];
+  const status = parts.some((m) => m.status === 'running')
+    ? 'running'
+    : parts.some((m) => m.status === 'failed')
+      ? 'failed'
+      : first.status;
+  return {
+    status,
+    at: Math.max(...parts.map((m) => m.at)),
+    startedAt: Math.min(...parts.map((m) => m.startedAt)),
+    uptimeMs: Math.max(...parts.map((m) => m.uptimeMs)),
+    recordsIn: sum((m) => m.recordsIn),
+    recordsOut: sum((m) => m.recordsOut),
+    errors: sum((m) => m.errors),
+    late: sum((m) => m.late),
+    operators,
+    edges,
+    ...(checkpoints ? { checkpoints } : {}),
+    ...(slowest?.heldBy ? { heldBy: slowest.heldBy } : {}),
+    instances: parts.map((m, i) => instanceFigures(indices[i] ?? i, m)),
+  };
+}
+
+/**
+ * The job's checkpoints: complete as a set as often as its least checkpointed
+ * instance; the last one as old as the oldest instance's last; sizes summed.
+ */
+function mergeCheckpoints(parts: readonly JobMetrics[]): JobMetrics['checkpoints'] {
+  const all = parts.map((m) => m.checkpoints);
+  if (all.some((c) => c === undefined)) return all.find((c) => c !== undefined);
+  const figures = all as NonNullable<JobMetrics['checkpoints']>[];
+  const first = figures[0]!;
+  const lastAt = figures.map((c) => c.lastAt);
+  const durations = figures.map((c) => c.lastDurationMs).filter((d): d is number => d !== null);
+  const bytes = figures.map((c) => c.lastBytes).filter((b): b is number => b !== null);
+  return {
+    completed: Math.min(...figures.map((c) => c.completed)),
+    failed: figures.reduce((t, c) => t + c.failed, 0),
+    lastId: first.lastId,
+    lastAt: lastAt.includes(null) ? null : Math.min(...(lastAt as number[])),
+    lastDurationMs: durations.length > 0 ? Math.max(...durations) : null,
+    lastBytes: bytes.length > 0 ? bytes.reduce((t, b) => t + b, 0) : null,
+    restoredFrom: first.restoredFrom,
+  };
+}
+
+/** A preview's or console's rows from every instance: the latest, as many as one keeps. */
+export function mergeViews(parts: readonly NodeView[]): NodeView {
+  const first = parts[0]!;
+  if ('lines' in first) {
+    const consoles = parts as readonly ConsoleView[];
+    const keep = Math.max(...consoles.map((c) => c.lines.length));
+    return {
+      lines: consoles.flatMap((c) => c.lines).slice(-keep),
+      total: consoles.reduce((t, c) => t + c.total, 0),
+      omitted: consoles.reduce((t, c) => t + c.omitted, 0),
+    };
+  }
+  const previews = parts as readonly PreviewView[];
+  const keep = Math.max(...previews.map((p) => p.rows.length));
+  const rows = previews
+    .flatMap((p) => p.rows.map((row, i) => ({ row, time: p.times[i] ?? 0 })))
+    .sort((a, b) => a.time - b.time)
+    .slice(-keep);
+  return {
+    fields: first.fields,
+    rows: rows.map((r) => r.row),
+    times: rows.map((r) => r.time),
+    total: previews.reduce((t, p) => t + p.total, 0),
+  };
+}
+
+/**
+ * A record's number across the job: instance i's record s is s × count + i.
+ * Increasing per instance, unique over all, and a page's cursor maps back to
+ * each instance's own (see instanceQuery).
+ */
+function jobSeq(record: RecordedRecord, index: number, count: number): RecordedRecord {
+  return { ...record, seq: record.seq * count + index };
+}
+
+/** What instance `index` is asked for a page before the job-wide record `before`. */
+export function instanceQuery(query: RecordsQuery, index: number, count: number): RecordsQuery {
+  if (query.before === undefined) return query;
+  return { ...query, before: Math.max(0, Math.ceil((query.before - index) / count)) };
+}
+
+/** Records of every instance, newest (highest job-wide number) first, as many as one page holds. */
+function newestFirst(
+  parts: readonly { index: number; records: readonly RecordedRecord[] }[],
+  count: number,
+  limit: number,
+): RecordedRecord[] {
+  return parts
+    .flatMap((p) => p.records.map((r) => jobSeq(r, p.index, count)))
+    .sort((a, b) => b.seq - a.seq)
+    .slice(0, limit);
+}
+
+export function mergeRecordPages(
+  parts: readonly { index: number; page: RecordPage }[],
+  count: number,
+  limit: number | undefined,
+): RecordPage {
+  const pages = parts.map((p) => p.page);
+  const first = pages[0]!;
+  const most = limit ?? Math.max(...pages.map((p) => p.records.length));
+  const oldest = pages.map((p) => p.oldestAt).filter((t): t is number => t !== null);
+  const newest = pages.map((p) => p.newestAt).filter((t): t is number => t !== null);
+  return {
+    edgeId: first.edgeId,
+    records: newestFirst(
+      parts.map((p) => ({ index: p.index, records: p.page.records })),
+      count,
+      most,
+    ),
+    kept: pages.reduce((t, p) => t + p.kept, 0),
+    bytes: pages.reduce((t, p) => t + p.bytes, 0),
+    oldestAt: oldest.length > 0 ? Math.min(...oldest) : null,
+    newestAt: newest.length > 0 ? Math.max(...newest) : null,
+    passed: pages.reduce((t, p) => t + p.passed, 0),
+    perSecond: pages.reduce((t, p) => t + p.perSecond, 0),
+    ageMs: Math.max(...pages.map((p) => p.ageMs)),
+  };
+}
+
+export function mergeFollows(parts: readonly { index: number; follow: Follow }[], count: number) {
+  const first = parts[0]!.follow;
+  return {
+    ...first,
+    edges: first.edges.map((edge) => {
+      const same = parts.map((p) => ({
+        index: p.index,
+        edge: p.follow.edges.find((e) => e.edgeId === edge.edgeId) ?? edge,
+      }));
+      const keep = Math.max(...same.map((s) => s.edge.records.length));
+      return {
+        ...edge,
+        hasField: same.some((s) => s.edge.hasField),
+        matched: same.reduce((t, s) => t + s.edge.matched, 0),
+        records: newestFirst(
+          same.map((s) => ({ index: s.index, records: s.edge.records })),
+          count,
+          keep,
+        ),
+      };
+    }),
+  } satisfies Follow;
+}
+
+/** Every instance's recorded rows of each edge, one instance after the other. */
+export function mergeSlices(parts: readonly Slices[]): Slices {
+  // By Map: an edge id may be any name, __proto__ too.
+  const out = new Map<string, Record<string, unknown>[]>();
+  for (const part of parts) {
+    for (const [edgeId, rows] of Object.entries(part)) {
+      const kept = out.get(edgeId);
+      if (kept) kept.push(...rows);
+      else out.set(edgeId, [...rows]);
+    }
+  }
+  return Object.fromEntries(out);
+}
+
+/**
+ * A node's event time in the job: its slowest instance's view (the one that
+ * holds it back), with every instance's partitions, late records and pending
+ * windows.
+ */
+export function mergeEventTimes(parts: readonly EventTimeView[]): EventTimeView {
+  const slowest = [...parts].sort(
+    (a, b) => (a.watermark ?? -Infinity) - (b.watermark ?? -Infinity),
+  )[0]!;
+  const partitions = new Map<string, NonNullable<EventTimeView['partitions']>[number]>();
+  for (const view of parts) {
+    for (const p of view.partitions ?? []) {
+      const key = `${p.topic}:${p.partition}`;
+      const known = partitions.get(key);
+      // Each partition is read by one instance: its entry is the one that owns it.
+      if (!known || (p.owned && !known.owned)) {
+        partitions.set(key, { ...p, holding: p.holding && view === slowest });
+      }
+    }
+  }
+  const lateRecent = parts.flatMap((v) => v.late.recent).sort((a, b) => b.at - a.at);
+  const pending = mergePending(parts);
+  return {
+    ...slowest,
+    ...(partitions.size > 0
+      ? {
+          partitions: [...partitions.values()].sort(
+            (a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition,
+          ),
+        }
+      : {}),
+    late: {
+      total: parts.reduce((t, v) => t + v.late.total, 0),
+      recent: lateRecent.slice(0, Math.max(...parts.map((v) => v.late.recent.length))),
+    },
+    ...(pending ? { pending } : {}),
+  };
+}
+
+function mergePending(parts: readonly EventTimeView[]): EventTimeView['pending'] {
+  const all = parts.map((v) => v.pending).filter((p) => p !== undefined);
+  if (all.length === 0) return undefined;
+  const windows = new Map<string, PendingWindow>();
+  for (const p of all) {
+    for (const w of p.earliest) {
+      const key = `${w.start}/${w.end}/${w.key ?? ''}`;
+      const known = windows.get(key);
+      windows.set(
+        key,
+        known && w.keys !== undefined ? { ...known, keys: (known.keys ?? 0) + w.keys } : w,
+      );
+    }
+  }
+  return {
+    kind: all[0]!.kind,
+    time: all[0]!.time,
+    total: all.reduce((t, p) => t + p.total, 0),
+    earliest: [...windows.values()]
+      .sort((a, b) => a.firesAt - b.firesAt)
+      .slice(0, Math.max(...all.map((p) => p.earliest.length))),
+  };
+}
