@@ -186,7 +186,8 @@ const jobSummaryProperties = {
         at: Type.Number({ description: 'Epoch ms' }),
         instances: Type.Optional(
           Type.Array(Type.Integer(), {
-            description: 'For a job of several instances: the savepoint of each (the id is the first’s)',
+            description:
+              'For a job of several instances: the savepoint of each (the id is the first’s)',
           }),
         ),
       },
