@@ -55,6 +55,7 @@ export type {
   SourceContext,
 } from './operator.js';
 export { RUNTIMES } from './operators/registry.js';
+export { CONSOLE_LINES_KEPT } from './operators/sinks.js';
 export {
   branchOf,
   REPLAY_ROWS,

@@ -52,10 +52,21 @@ export class WorkerGroup extends EventEmitter implements JobWorker {
   readonly #pending = new Map<number, Pending>();
   #settled = false;
 
-  /** `start(i)` starts instance i of `count`; they share `stopFlag`. */
-  constructor(count: number, start: (index: number) => JobWorker, stopFlag: Int32Array) {
+  readonly #keeps: (nodeId: string) => number;
+
+  /**
+   * `start(i)` starts instance i of `count`; they share `stopFlag`. `keeps`
+   * says how many rows a node's view keeps (see viewKeeps).
+   */
+  constructor(
+    count: number,
+    start: (index: number) => JobWorker,
+    stopFlag: Int32Array,
+    keeps: (nodeId: string) => number,
+  ) {
     super();
     this.#stopFlag = stopFlag;
+    this.#keeps = keeps;
     this.#metrics = new Array(count).fill(undefined);
     this.#outcomes = new Array(count).fill(undefined);
     this.#restored = new Array(count).fill(undefined);
@@ -187,7 +198,7 @@ export class WorkerGroup extends EventEmitter implements JobWorker {
     const n = this.count;
     switch (request.type) {
       case 'inspect':
-        this.emit('message', reply(mergeViews(values)));
+        this.emit('message', reply(mergeViews(values, this.#keeps(request.nodeId))));
         break;
       case 'explain':
         this.emit('message', reply(mergeEventTimes(values)));
@@ -303,7 +314,7 @@ export class WorkerGroup extends EventEmitter implements JobWorker {
     const previews = new Map<string, NodeView>();
     for (const [nodeId] of dones[0]!.previews) {
       const views = dones.map((d) => d.previews.get(nodeId)).filter((v) => v !== undefined);
-      previews.set(nodeId, mergeViews(views));
+      previews.set(nodeId, mergeViews(views, this.#keeps(nodeId)));
     }
     // A set of checkpoints only when every instance took its last one, of one kind.
     const lasts = outcomes.map((o) => (o.type === 'done' ? o.last : undefined));

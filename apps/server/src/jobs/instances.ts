@@ -3,18 +3,21 @@
 // they are per partition, each instance reading its own), a preview's rows
 // and an edge's recorded records merged, a node's event time as its slowest
 // instance's. Pure functions over what the workers sent.
-import type {
-  ConsoleView,
-  EventTimeView,
-  Follow,
-  InstanceMetrics,
-  JobMetrics,
-  NodeView,
-  OperatorMetrics,
-  PendingWindow,
-  PreviewView,
-  RecordedRecord,
-  RecordPage,
+import { CONSOLE_LINES_KEPT } from '@sluice/engine';
+import {
+  type ConsoleView,
+  type EventTimeView,
+  type Follow,
+  type InstanceMetrics,
+  type JobMetrics,
+  type NodeView,
+  type OperatorMetrics,
+  type PendingWindow,
+  type Pipeline,
+  type PreviewView,
+  type RecordedRecord,
+  type RecordPage,
+  sinkPreview,
 } from '@sluice/shared';
 import type { RecordsQuery, Slices } from './protocol.js';
 
@@ -170,12 +173,11 @@ function mergeCheckpoints(parts: readonly JobMetrics[]): JobMetrics['checkpoints
   };
 }
 
-/** A preview's or console's rows from every instance: the latest, as many as one keeps. */
-export function mergeViews(parts: readonly NodeView[]): NodeView {
+/** A preview's or console's rows from every instance: the latest `keep`, as one would keep them. */
+export function mergeViews(parts: readonly NodeView[], keep: number): NodeView {
   const first = parts[0]!;
   if ('lines' in first) {
     const consoles = parts as readonly ConsoleView[];
-    const keep = Math.max(...consoles.map((c) => c.lines.length));
     return {
       lines: consoles.flatMap((c) => c.lines).slice(-keep),
       total: consoles.reduce((t, c) => t + c.total, 0),
@@ -183,7 +185,6 @@ export function mergeViews(parts: readonly NodeView[]): NodeView {
     };
   }
   const previews = parts as readonly PreviewView[];
-  const keep = Math.max(...previews.map((p) => p.rows.length));
   const rows = previews
     .flatMap((p) => p.rows.map((row, i) => ({ row, time: p.times[i] ?? 0 })))
     .sort((a, b) => a.time - b.time)
@@ -193,6 +194,18 @@ export function mergeViews(parts: readonly NodeView[]): NodeView {
     rows: rows.map((r) => r.row),
     times: rows.map((r) => r.time),
     total: previews.reduce((t, p) => t + p.total, 0),
+  };
+}
+
+/** How many rows (or lines) a node's view keeps: a preview its capacity, a console its last lines. */
+export function viewKeeps(pipeline: Pipeline): (nodeId: string) => number {
+  return (nodeId) => {
+    const node = pipeline.nodes.find((n) => n.id === nodeId);
+    const capacity = (node?.config as { capacity?: unknown } | undefined)?.capacity;
+    if (node?.kind === 'sink.preview') {
+      return typeof capacity === 'number' ? capacity : (sinkPreview.defaults.capacity ?? 200);
+    }
+    return CONSOLE_LINES_KEPT;
   };
 }
 

@@ -29,6 +29,7 @@ import type { JobStore, StoredJob } from '../storage/job-store.js';
 import { FlinkRunner } from './flink-runner.js';
 import { WorkerGroup } from './group.js';
 import { JobHandle, type JobOrigin } from './handle.js';
+import { viewKeeps } from './instances.js';
 import { preflight } from './preflight.js';
 import {
   type CheckpointPlan,
@@ -603,7 +604,8 @@ export class JobManager {
         execArgv: [],
         resourceLimits: { maxOldGenerationSizeMb: this.#heapMb },
       });
-    const runner = count > 1 ? new WorkerGroup(count, worker, stopFlag) : worker(0);
+    const runner =
+      count > 1 ? new WorkerGroup(count, worker, stopFlag, viewKeeps(pipeline)) : worker(0);
     const job = new JobHandle(id, pipeline, origin, runner, this.#heapMb, stopFlag, {
       ...(options.startedAt === undefined ? {} : { startedAt: options.startedAt }),
       checkpoints: checkpoints !== undefined,

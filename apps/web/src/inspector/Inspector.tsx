@@ -4,6 +4,7 @@ import { updateNode } from '../document/document.js';
 import { OperatorIcon } from '../palette/OperatorIcon.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 import { ConfigForm } from './ConfigForm.js';
+import { InstancesField } from './InstancesField.js';
 import { TargetField } from './TargetField.js';
 
 export function Inspector() {
@@ -113,6 +114,7 @@ function PipelineInspector() {
         />
       </label>
       <TargetField />
+      <InstancesField />
     </div>
   );
 }

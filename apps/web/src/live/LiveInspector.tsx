@@ -9,6 +9,7 @@ import { EdgeHistory } from './EdgeHistory.js';
 import { EdgeRecords } from './EdgeRecords.js';
 import { EventTime } from './EventTime.js';
 import { formatCount, formatDuration, formatRate, percent } from './format.js';
+import { InstanceFacts } from './InstanceFacts.js';
 import { NodeErrors } from './NodeErrors.js';
 import { listOf, useChainedWith } from './NodeMetrics.js';
 
@@ -223,6 +224,7 @@ function JobPanel() {
       ) : (
         <p className="muted small">Waiting for the first metrics…</p>
       )}
+      <InstanceFacts />
       <CheckpointFacts />
       {dropped > 0 && (
         <p className="muted small">

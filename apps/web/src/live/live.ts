@@ -5,6 +5,7 @@ import type {
   CheckpointFigures,
   EdgeMetrics,
   HeldBy,
+  InstanceMetrics,
   JobFailure,
   JobMetrics,
   JobStatus,
@@ -129,6 +130,8 @@ export interface LiveData {
   readonly clock: JobClock | null;
   /** The job's checkpoints, for a job that takes them; null for one that does not. */
   readonly checkpoints: CheckpointFigures | null;
+  /** Each instance of a job that runs as several (settings.parallelism); null for one instance. */
+  readonly instances: readonly InstanceMetrics[] | null;
   readonly errors: readonly RecordError[];
   readonly taps: ReadonlyMap<string, TapBuffer>;
   readonly channel: LiveChannel | null;
@@ -162,6 +165,7 @@ export const NO_LIVE: LiveData = {
   edges: new Map(),
   clock: null,
   checkpoints: null,
+  instances: null,
   errors: [],
   taps: new Map(),
   channel: null,
@@ -334,6 +338,7 @@ export function applyMetrics(
     edges,
     clock: { at, startedAt, uptimeMs, recordsIn, recordsOut, errors, late },
     checkpoints: nextCheckpoints(live.checkpoints, metrics.checkpoints),
+    instances: metrics.instances ?? null,
     dropped,
     hold: nextHold(live.hold, metrics, catalog, nodes),
   };
