@@ -22,6 +22,22 @@ const DELIVERY: Record<NonNullable<OperatorDefinition['delivery']>, string> = {
     'at least once (a job resumed from a checkpoint may write again what came after it).',
 };
 
+/** What a kind does when its job runs as several instances (settings.parallelism). */
+const INSTANCES: Record<
+  OperatorDefinition['parallel']['runs'],
+  (op: OperatorDefinition) => string
+> = {
+  shared: () =>
+    'each instance reads its share of the partitions; records are partitioned by the Key field, when set.',
+  'per-record': (op) =>
+    op.category === 'sink'
+      ? 'each instance writes what it reads.'
+      : 'runs in every instance, record by record.',
+  'by-key': () =>
+    'keeps state per key: its input must be partitioned by one of its keys (the Kafka message key), or the deploy is refused.',
+  alone: (op) => `cannot be split. ${op.parallel.runs === 'alone' ? op.parallel.why : ''}.`,
+};
+
 export function catalogMarkdown(): string {
   const out = [
     '# Operator catalog',
@@ -52,6 +68,8 @@ function operator(op: OperatorDefinition): string[] {
     `Inputs: ${ports(op.inputs)}. Outputs: ${ports(op.outputs)}.`,
     '',
     ...(op.delivery ? [`Delivery: ${DELIVERY[op.delivery]}`, ''] : []),
+    `In several instances: ${INSTANCES[op.parallel.runs](op)}`,
+    '',
   ];
   const rows = settingRows(op.config as JsonSchemaNode, '');
   if (rows.length === 0) return [...lines, 'No settings.', ''];
