@@ -8,6 +8,7 @@ export type {
   ComparisonOperator,
   DateFormat,
   DateFormatElement,
+  DatePatternLetter,
   Expr,
   ExpressionProblem,
   ExpressionProblemCode,

@@ -54,6 +54,12 @@ export async function runCommand(
     }
     return 1;
   }
+  const parallelism = read.pipeline.settings?.parallelism ?? 1;
+  if (parallelism !== 1) {
+    io.stderr(
+      `Note: this runs the pipeline as one instance; its Instances (${parallelism}) apply when the server deploys it.\n`,
+    );
+  }
   const dataDir = resolve(io.cwd, options.dataDir ?? '.');
   const durable =
     options.stateDir === undefined

@@ -1,5 +1,6 @@
 import {
   type DateFormat,
+  type DatePatternLetter,
   formatWithDateFormat,
   parseDateFormat,
   parseSqlTimestamp,
@@ -43,6 +44,51 @@ function formatArgument(node: TypedExpr | undefined): (pattern: string) => DateF
   return dateFormat;
 }
 
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const UNIT: Readonly<Record<DatePatternLetter, number>> = {
+  y: DAY,
+  M: DAY,
+  d: DAY,
+  H: HOUR,
+  m: MINUTE,
+  s: SECOND,
+  S: 1,
+};
+
+/**
+ * For how long a format's text stays the same: its finest field's unit, in
+ * ms (UTC has no offsets to mind, and a unit of a day or coarser starts at a
+ * multiple of a day). Infinity for a format of text only.
+ */
+export function formatUnit(format: DateFormat): number {
+  let unit = Number.POSITIVE_INFINITY;
+  for (const e of format) if (e.kind === 'field') unit = Math.min(unit, UNIT[e.letter]);
+  return unit;
+}
+
+/**
+ * Formats with a literal format, remembering the last text: timestamps of a
+ * stream come mostly in order, so most fall in the same minute (or hour, or
+ * day) as the one before, and the text is the same.
+ */
+function formatRemembering(format: DateFormat): (ms: number) => string {
+  const unit = formatUnit(format);
+  if (unit === 1) return (ms) => formatWithDateFormat(ms, format);
+  let lastPeriod = Number.NaN;
+  let lastText = '';
+  return (ms) => {
+    const period = unit === Number.POSITIVE_INFINITY ? 0 : Math.floor(ms / unit);
+    if (period !== lastPeriod) {
+      lastText = formatWithDateFormat(ms, format);
+      lastPeriod = period;
+    }
+    return lastText;
+  };
+}
+
 function part(name: TimestampPart): Builder {
   return ([ts]) => strict1(ts as Evaluator, (ms: number) => timestampPart(ms, name));
 }
@@ -64,6 +110,11 @@ export const TIME_FUNCTIONS: Readonly<Record<string, Builder>> = {
   MINUTE: part('minute'),
   SECOND: part('second'),
   DATE_FORMAT: ([ts, pattern], node) => {
+    const literal = node.args[1];
+    if (literal?.kind === 'literal' && typeof literal.value === 'string') {
+      const formatted = formatRemembering(dateFormat(literal.value));
+      return strict2(ts as Evaluator, pattern as Evaluator, (ms: number) => formatted(ms));
+    }
     const format = formatArgument(node.args[1]);
     return strict2(ts as Evaluator, pattern as Evaluator, (ms: number, p: string) =>
       formatWithDateFormat(ms, format(p)),

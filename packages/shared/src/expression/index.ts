@@ -15,7 +15,7 @@ export type {
 } from './ast.js';
 export type { CheckedExpression, CheckOptions } from './check.js';
 export { checkExpression } from './check.js';
-export type { DateFormat, DateFormatElement } from './date-format.js';
+export type { DateFormat, DateFormatElement, DatePatternLetter } from './date-format.js';
 export { formatWithDateFormat, parseDateFormat, parseWithDateFormat } from './date-format.js';
 export type { TimestampPart } from './datetime.js';
 export { formatSqlTimestamp, parseSqlTimestamp, timestampPart } from './datetime.js';
