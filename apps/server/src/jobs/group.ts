@@ -14,6 +14,7 @@ import {
   mergeRecordPages,
   mergeSlices,
   mergeViews,
+  nextCursors,
 } from './instances.js';
 import {
   type FromWorker,
@@ -38,7 +39,12 @@ type Outcome =
 interface Pending {
   readonly request: Request;
   readonly replies: (Reply | undefined)[];
+  /** For records: what each instance was asked its page before. */
+  readonly befores?: readonly (number | undefined)[];
 }
+
+/** How many served pages of recorded records the group remembers the next cursors of. */
+const CURSORS_KEPT = 256;
 
 export class WorkerGroup extends EventEmitter implements JobWorker {
   readonly #workers: readonly JobWorker[];
@@ -50,7 +56,11 @@ export class WorkerGroup extends EventEmitter implements JobWorker {
   readonly #restored: (Extract<FromWorker, { type: 'restored' }>['from'] | undefined)[];
   readonly #exited: boolean[];
   readonly #pending = new Map<number, Pending>();
+  /** By the last record of a page served: where each instance's next page starts. */
+  readonly #cursors = new Map<number, readonly (number | undefined)[]>();
   #settled = false;
+  /** The exit code of the first instance that ended without a word. */
+  #exitCode?: number;
 
   readonly #keeps: (nodeId: string) => number;
 
@@ -99,7 +109,24 @@ export class WorkerGroup extends EventEmitter implements JobWorker {
         }));
         return;
       default: {
-        const pending: Pending = { request: message, replies: new Array(n).fill(undefined) };
+        const queries =
+          message.type === 'records'
+            ? this.#workers.map((_w, index) =>
+                instanceQuery(
+                  message.query,
+                  index,
+                  n,
+                  message.query.before === undefined
+                    ? undefined
+                    : this.#cursors.get(message.query.before),
+                ),
+              )
+            : undefined;
+        const pending: Pending = {
+          request: message,
+          replies: new Array(n).fill(undefined),
+          ...(queries ? { befores: queries.map((q) => q.before) } : {}),
+        };
         this.#pending.set(message.requestId, pending);
         this.#workers.forEach((worker, index) => {
           if (this.#outcomes[index]) {
@@ -107,9 +134,7 @@ export class WorkerGroup extends EventEmitter implements JobWorker {
             return;
           }
           worker.postMessage(
-            message.type === 'records'
-              ? { ...message, query: instanceQuery(message.query, index, n) }
-              : message,
+            message.type === 'records' ? { ...message, query: queries![index]! } : message,
           );
         });
         this.#answerIfAll(message.requestId);
@@ -149,11 +174,11 @@ export class WorkerGroup extends EventEmitter implements JobWorker {
         break;
       }
       case 'restored':
-        this.#restored[index] = message.from;
-        // Restored together: the job says so once every instance has.
-        if (this.#restored.every((r) => r !== undefined)) {
-          this.emit('message', { type: 'restored', from: this.#restored[0]! });
+        // Said once, by the first instance to restore: one without a checkpoint yet starts afresh.
+        if (this.#restored.every((r) => r === undefined)) {
+          this.emit('message', { type: 'restored', from: message.from });
         }
+        this.#restored[index] = message.from;
         break;
       case 'done':
       case 'start-failed':
@@ -203,18 +228,23 @@ export class WorkerGroup extends EventEmitter implements JobWorker {
       case 'explain':
         this.emit('message', reply(mergeEventTimes(values)));
         break;
-      case 'records':
-        this.emit(
-          'message',
-          reply(
-            mergeRecordPages(
-              answered.map((a) => ({ index: a.index, page: a.value as never })),
-              n,
-              (request.query as RecordsQuery).limit,
-            ),
-          ),
+      case 'records': {
+        const page = mergeRecordPages(
+          answered.map((a) => ({ index: a.index, page: a.value as never })),
+          n,
+          (request.query as RecordsQuery).limit,
         );
+        const last = page.records.at(-1);
+        if (last) {
+          this.#cursors.set(last.seq, nextCursors(page, pending.befores ?? [], n));
+          // The oldest remembered first.
+          if (this.#cursors.size > CURSORS_KEPT) {
+            this.#cursors.delete(this.#cursors.keys().next().value!);
+          }
+        }
+        this.emit('message', reply(page));
         break;
+      }
       case 'follow':
         this.emit(
           'message',
@@ -227,7 +257,17 @@ export class WorkerGroup extends EventEmitter implements JobWorker {
         );
         break;
       case 'slice':
-        this.emit('message', reply(mergeSlices(values as Slices[])));
+        this.emit(
+          'message',
+          reply(
+            mergeSlices(
+              answered.map((a) => ({
+                slices: a.value as Slices,
+                ...(replies[a.index]!.times ? { times: replies[a.index]!.times! } : {}),
+              })),
+            ),
+          ),
+        );
         break;
     }
   }
@@ -253,8 +293,11 @@ export class WorkerGroup extends EventEmitter implements JobWorker {
   #exit(index: number, code: number): void {
     this.#exited[index] = true;
     // An instance that ended without reporting failed; the others must not run on without it.
-    if (!this.#outcomes[index]) this.#end(index, { type: 'gone' });
-    if (this.#exited.every(Boolean)) this.emit('exit', code);
+    if (!this.#outcomes[index]) {
+      this.#exitCode ??= code;
+      this.#end(index, { type: 'gone' });
+    }
+    if (this.#exited.every(Boolean)) this.emit('exit', this.#exitCode ?? code);
   }
 
   #stopOthers(): void {

@@ -1,7 +1,13 @@
 import type { JobMetrics, OperatorMetrics, RecordedRecord, RecordPage } from '@sluice/shared';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { instanceQuery, mergeMetrics, mergeRecordPages } from './instances.js';
+import {
+  instanceQuery,
+  mergeMetrics,
+  mergeRecordPages,
+  mergeSlices,
+  nextCursors,
+} from './instances.js';
 import type { RecordsQuery } from './protocol.js';
 
 /** What one instance's recorder answers: its records before the cursor, newest first. */
@@ -24,42 +30,57 @@ function page(records: readonly RecordedRecord[], query: RecordsQuery): RecordPa
 }
 
 describe('an edge’s records over instances', () => {
-  it('pages through every instance’s records once each, newest first, whatever their counts', () => {
+  it('pages through every instance’s records once each, newest first by when they passed, however skewed', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 4 }),
+        fc.array(
+          fc.record({
+            count: fc.integer({ min: 0, max: 40 }),
+            every: fc.integer({ min: 1, max: 50 }),
+          }),
+          { minLength: 1, maxLength: 4 },
+        ),
         fc.integer({ min: 1, max: 9 }),
-        (counts, limit) => {
-          const n = counts.length;
-          const instances = counts.map((count, index) =>
+        (shapes, limit) => {
+          const n = shapes.length;
+          // Instance i records one record every `every` ms: a busy one has many more.
+          const instances = shapes.map(({ count, every }, index) =>
             Array.from({ length: count }, (_, seq) => ({
               seq,
               time: 0,
-              at: 0,
+              at: 1000 + seq * every,
               row: { instance: index, seq },
             })),
           );
-          const seen: unknown[] = [];
+          const served = new Map<number, (number | undefined)[]>();
+          const seen: RecordedRecord[] = [];
           let before: number | undefined;
           for (let round = 0; round < 200; round++) {
             const query = { limit, ...(before === undefined ? {} : { before }) };
+            const cursors = before === undefined ? undefined : served.get(before);
+            const queries = instances.map((_r, index) => instanceQuery(query, index, n, cursors));
             const merged = mergeRecordPages(
-              instances.map((records, index) => ({
-                index,
-                page: page(records, instanceQuery(query, index, n)),
-              })),
+              instances.map((records, index) => ({ index, page: page(records, queries[index]!) })),
               n,
               limit,
             );
             if (merged.records.length === 0) break;
-            const seqs = merged.records.map((r) => r.seq);
-            expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
-            seen.push(...merged.records.map((r) => r.row));
+            seen.push(...merged.records);
             before = merged.records.at(-1)!.seq;
+            served.set(
+              before,
+              nextCursors(
+                merged,
+                queries.map((q) => q.before),
+                n,
+              ),
+            );
           }
-          const all = instances.flat().map((r) => r.row);
+          const all = instances.flat();
           expect(seen).toHaveLength(all.length);
-          expect(new Set(seen.map((r) => JSON.stringify(r))).size).toBe(all.length);
+          expect(new Set(seen.map((r) => JSON.stringify(r.row))).size).toBe(all.length);
+          const at = seen.map((r) => r.at);
+          expect(at).toEqual([...at].sort((a, b) => b - a));
         },
       ),
     );
@@ -135,5 +156,15 @@ describe('a job’s metrics over instances', () => {
     // An idle instance (no partitions with records) holds nobody back.
     const idle = operator({ watermark: null, idle: true });
     expect(mergeMetrics([metrics(a), metrics(idle)]).operators[0]!.watermark).toBe(2000);
+  });
+});
+
+describe('a slice to replay, over instances', () => {
+  it('is every instance’s rows in event-time order, ties in each instance’s order', () => {
+    const merged = mergeSlices([
+      { slices: { e: [{ n: 'a1' }, { n: 'a5' }] }, times: { e: [1, 5] } },
+      { slices: { e: [{ n: 'b2' }, { n: 'b5' }, { n: 'b9' }] }, times: { e: [2, 5, 9] } },
+    ]);
+    expect(merged.e?.map((r) => r.n)).toEqual(['a1', 'b2', 'a5', 'b5', 'b9']);
   });
 });

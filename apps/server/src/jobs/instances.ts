@@ -178,8 +178,10 @@ export function mergeViews(parts: readonly NodeView[], keep: number): NodeView {
   const first = parts[0]!;
   if ('lines' in first) {
     const consoles = parts as readonly ConsoleView[];
+    // Lines carry no times: the latest of each instance, an equal share of them.
+    const share = Math.ceil(keep / consoles.length);
     return {
-      lines: consoles.flatMap((c) => c.lines).slice(-keep),
+      lines: consoles.flatMap((c) => c.lines.slice(-share)).slice(-keep),
       total: consoles.reduce((t, c) => t + c.total, 0),
       omitted: consoles.reduce((t, c) => t + c.omitted, 0),
     };
@@ -210,21 +212,39 @@ export function viewKeeps(pipeline: Pipeline): (nodeId: string) => number {
 }
 
 /**
- * A record's number across the job: instance i's record s is s × count + i.
- * Increasing per instance, unique over all, and a page's cursor maps back to
- * each instance's own (see instanceQuery).
+ * A record's number across the job: instance i's record s is s × count + i:
+ * unique over all, increasing per instance, and telling the instance and its
+ * own number back.
  */
 function jobSeq(record: RecordedRecord, index: number, count: number): RecordedRecord {
   return { ...record, seq: record.seq * count + index };
 }
 
-/** What instance `index` is asked for a page before the job-wide record `before`. */
-export function instanceQuery(query: RecordsQuery, index: number, count: number): RecordsQuery {
+/**
+ * What instance `index` is asked for a page: before its cursor when the page
+ * goes on from one this job served (see nextCursors), else before the
+ * job-wide record `before`'s place in its own numbers.
+ */
+export function instanceQuery(
+  query: RecordsQuery,
+  index: number,
+  count: number,
+  cursors?: readonly (number | undefined)[],
+): RecordsQuery {
   if (query.before === undefined) return query;
+  const { before: _b, ...rest } = query;
+  if (cursors) {
+    const own = cursors[index];
+    return own === undefined ? rest : { ...rest, before: own };
+  }
   return { ...query, before: Math.max(0, Math.ceil((query.before - index) / count)) };
 }
 
-/** Records of every instance, newest (highest job-wide number) first, as many as one page holds. */
+/**
+ * Records of every instance, newest first (by when they passed; then by
+ * job-wide number), as many as one page holds. Each instance's records come
+ * newest first too, so a page takes the newest of each: see nextCursors.
+ */
 function newestFirst(
   parts: readonly { index: number; records: readonly RecordedRecord[] }[],
   count: number,
@@ -232,8 +252,29 @@ function newestFirst(
 ): RecordedRecord[] {
   return parts
     .flatMap((p) => p.records.map((r) => jobSeq(r, p.index, count)))
-    .sort((a, b) => b.seq - a.seq)
+    .sort((a, b) => b.at - a.at || b.seq - a.seq)
     .slice(0, limit);
+}
+
+/**
+ * Where each instance's next page starts, after `page` (asked with each
+ * instance's `befores`): before the oldest of its records the page took, or
+ * where its own page started when it took none of them. Paging on with these
+ * shows every record once, newest first across instances.
+ */
+export function nextCursors(
+  page: RecordPage,
+  befores: readonly (number | undefined)[],
+  count: number,
+): (number | undefined)[] {
+  const next = [...befores];
+  for (const r of page.records) {
+    const index = r.seq % count;
+    const seq = Math.floor(r.seq / count);
+    const known = next[index];
+    next[index] = known === undefined || seq < known ? seq : known;
+  }
+  return next;
 }
 
 export function mergeRecordPages(
@@ -287,18 +328,32 @@ export function mergeFollows(parts: readonly { index: number; follow: Follow }[]
   } satisfies Follow;
 }
 
-/** Every instance's recorded rows of each edge, one instance after the other. */
-export function mergeSlices(parts: readonly Slices[]): Slices {
+/**
+ * Every instance's recorded rows of each edge, in event-time order (a replay
+ * takes its watermark from the rows' times, so rows out of order would be
+ * late); rows of equal times keep their instance's order.
+ */
+export function mergeSlices(
+  parts: readonly { slices: Slices; times?: Record<string, number[]> }[],
+): Slices {
   // By Map: an edge id may be any name, __proto__ too.
-  const out = new Map<string, Record<string, unknown>[]>();
-  for (const part of parts) {
-    for (const [edgeId, rows] of Object.entries(part)) {
-      const kept = out.get(edgeId);
-      if (kept) kept.push(...rows);
-      else out.set(edgeId, [...rows]);
+  const out = new Map<string, { row: Record<string, unknown>; time: number; at: number }[]>();
+  for (const { slices, times } of parts) {
+    for (const [edgeId, rows] of Object.entries(slices)) {
+      const at = times?.[edgeId];
+      const kept = out.get(edgeId) ?? [];
+      for (let i = 0; i < rows.length; i++) {
+        kept.push({ row: rows[i]!, time: at?.[i] ?? 0, at: kept.length });
+      }
+      out.set(edgeId, kept);
     }
   }
-  return Object.fromEntries(out);
+  return Object.fromEntries(
+    [...out].map(([edgeId, rows]) => [
+      edgeId,
+      rows.sort((a, b) => a.time - b.time || a.at - b.at).map((r) => r.row),
+    ]),
+  );
 }
 
 /**
@@ -307,7 +362,10 @@ export function mergeSlices(parts: readonly Slices[]): Slices {
  * windows.
  */
 export function mergeEventTimes(parts: readonly EventTimeView[]): EventTimeView {
-  const slowest = [...parts].sort(
+  // An instance with no watermark yet (no partitions, or none with records) holds nothing back
+  // while others have one, as in the metrics.
+  const timed = parts.filter((v) => v.watermark !== null);
+  const slowest = [...(timed.length > 0 ? timed : parts)].sort(
     (a, b) => (a.watermark ?? -Infinity) - (b.watermark ?? -Infinity),
   )[0]!;
   const partitions = new Map<string, NonNullable<EventTimeView['partitions']>[number]>();

@@ -17,6 +17,7 @@ import {
   type Diagnostic,
   hasErrors,
   type JobSummary,
+  MAX_PARALLELISM,
   PIPELINE_FORMAT,
   type Pipeline,
   planUpgrade,
@@ -215,6 +216,14 @@ export class JobManager {
       return { job: this.#startValid(after, origin) };
     }
     this.#upgradable(job);
+    const before = instancesOf(job.pipeline);
+    const now = instancesOf(after);
+    if (before !== now) {
+      throw new AppError(
+        'conflict',
+        `The job runs as ${before} instance${before === 1 ? '' : 's'} and the new version as ${now}: each instance's state holds its own share of the keys, which cannot be shared out anew. Keep Instances at ${before} to keep the state, or deploy the new version from scratch.`,
+      );
+    }
     if (!checkpointSettings(after).enabled) {
       throw new AppError(
         'conflict',
@@ -270,6 +279,7 @@ export class JobManager {
   async preflight(pipeline: Pipeline): Promise<Diagnostic[]> {
     const found = await preflight(pipeline, {
       dataDir: this.#dataDir,
+      instances: instancesOf(pipeline),
       ...(this.#dataDirShownAs === undefined ? {} : { dataDirShownAs: this.#dataDirShownAs }),
     });
     // On Flink: the nodes it cannot run are refused here, with the compiler's reasons.
@@ -689,7 +699,9 @@ function isFlink(pipeline: Pipeline): boolean {
 /** How many instances a pipeline runs as on this machine ('auto': one per core). */
 export function instancesOf(pipeline: Pipeline): number {
   const wanted = pipeline.settings?.parallelism ?? 1;
-  return wanted === 'auto' ? Math.max(1, availableParallelism()) : wanted;
+  return wanted === 'auto'
+    ? Math.min(MAX_PARALLELISM, Math.max(1, availableParallelism()))
+    : wanted;
 }
 
 /** The savepoint of each instance, for a job that ran as several. */

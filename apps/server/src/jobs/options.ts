@@ -2,6 +2,9 @@
 // options: the one place they are built. Checkpoints go to the job's own
 // folder; a resume reads its checkpoint here, off the server's main thread,
 // and refuses one that does not fit, so a job is never half restored.
+
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import {
   CheckpointFormatError,
   CheckpointStorage,
@@ -72,6 +75,12 @@ async function checkpointToResume(
     );
   }
   if (!found) {
+    const other = await otherLayout(start);
+    if (other !== undefined) {
+      throw new ResumeRefused(
+        `The job cannot resume: its checkpoints were taken of it running as ${other === 1 ? 'one instance' : 'several instances'}, and it runs as ${start.instance?.count ?? 1} now (its Instances are 'auto' on a machine with another number of cores, or were changed). Each instance's state holds its own share of the keys, which cannot be shared out anew: set Instances to what it was, or deploy the pipeline again to start from scratch.`,
+      );
+    }
     if (plan.required) throw new ResumeRefused('The job has no checkpoint to resume from.');
     return undefined;
   }
@@ -99,4 +108,22 @@ export function stopOptions(
   if (!checkpoints) return { drain };
   // A plain stop checkpoints too, so exactly-once sinks publish all they were handed.
   return { drain, checkpoint: flag & STOP_SAVEPOINT ? 'savepoint' : 'checkpoint' };
+}
+
+/**
+ * Whether the job's folder holds checkpoints of another number of instances
+ * than this run's: 1 when it has a single job's (in the folder itself), 2
+ * when it has instances' (in instance-N folders); undefined when it has none
+ * of another kind.
+ */
+async function otherLayout(start: WorkerStart): Promise<1 | 2 | undefined> {
+  const dir = start.checkpoints?.dir;
+  if (dir === undefined) return undefined;
+  const several = (start.instance?.count ?? 1) > 1;
+  if (several) {
+    // This instance's folder is instance-N inside the job's: a single job's checkpoints are there.
+    const single = await new CheckpointStorage(dirname(dir)).list().catch(() => []);
+    return single.length > 0 ? 1 : undefined;
+  }
+  return existsSync(join(dir, 'instance-0')) ? 2 : undefined;
 }

@@ -229,4 +229,37 @@ describe('a job of two instances, through the API', () => {
     expect(res.body).toContain('parallel.not-partitioned');
     expect(res.body).toContain("Window aggregate 'per_category' keeps state per key");
   });
+
+  it('refuses topics of different partition counts, and an upgrade to another number of instances', async () => {
+    const suffix = `c${Date.now()}`;
+    await admin.createTopic(`four-${suffix}`, 4);
+    await admin.createTopic(`six-${suffix}`, 6);
+    await admin.createTopic(`out-${suffix}`, 1);
+    const both = pipeline(`four-${suffix}`, `out-${suffix}`, { parallelism: 2 });
+    const source = both.nodes[0]!;
+    const twoTopics = {
+      ...both,
+      nodes: [
+        { ...source, config: { ...source.config, topics: [`four-${suffix}`, `six-${suffix}`] } },
+        ...both.nodes.slice(1),
+      ],
+    };
+    const refused = await post('/api/jobs', { pipeline: twoTopics });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('parallel.partitions-differ');
+    expect(refused.body).toContain(`'four-${suffix}' has 4, 'six-${suffix}' has 6`);
+
+    const id = await deploy(both);
+    const upgraded = await post(`/api/jobs/${id}/upgrade`, {
+      pipeline: { ...both, settings: { parallelism: 3 } },
+      keepState: true,
+    });
+    expect(upgraded.statusCode).toBe(409);
+    expect(upgraded.body).toContain(
+      'The job runs as 2 instances and the new version as 3',
+    );
+    // Refused before anything was stopped: the job runs on.
+    expect((await detail(id)).status).toBe('running');
+    await post(`/api/jobs/${id}/stop`, {});
+  });
 });

@@ -4,7 +4,7 @@
 // exist on their cluster. A cluster that does not answer is a warning only: the
 // job waits for it, as it would for one that goes away while it runs.
 import { DataDir, KafkaBrowseError, listTopics } from '@sluice/engine';
-import type { Diagnostic, Pipeline } from '@sluice/shared';
+import { type Diagnostic, type Pipeline, runsSplit } from '@sluice/shared';
 
 export interface PreflightOptions {
   readonly dataDir: string;
@@ -12,6 +12,8 @@ export interface PreflightOptions {
   readonly dataDirShownAs?: string;
   /** How long a Kafka cluster has to answer. */
   readonly kafkaTimeoutMs?: number;
+  /** How many instances the job runs as (settings.parallelism, 'auto' resolved). */
+  readonly instances?: number;
 }
 
 interface FileSourceConfig {
@@ -47,8 +49,9 @@ export async function preflight(
       byCluster.set(bootstrapServers, readers);
     }
   });
+  const instances = runsSplit(pipeline.settings) ? (options.instances ?? 1) : 1;
   for (const [bootstrap, readers] of byCluster)
-    checks.push(checkTopics(bootstrap, readers, options.kafkaTimeoutMs ?? 3_000));
+    checks.push(checkTopics(bootstrap, readers, options.kafkaTimeoutMs ?? 3_000, instances));
   return (await Promise.all(checks)).flat();
 }
 
@@ -79,10 +82,14 @@ async function checkTopics(
   bootstrap: string,
   readers: readonly { nodeIndex: number; nodeId: string; topics: string[] }[],
   timeoutMs: number,
+  instances: number,
 ): Promise<Diagnostic[]> {
   let names: Set<string>;
+  let partitions: Map<string, number>;
   try {
-    names = new Set((await listTopics(bootstrap, { timeoutMs })).map((t) => t.name));
+    const listed = await listTopics(bootstrap, { timeoutMs });
+    names = new Set(listed.map((t) => t.name));
+    partitions = new Map(listed.map((t) => [t.name, t.partitions]));
   } catch (error) {
     const why = error instanceof KafkaBrowseError ? error.message : String(error);
     return readers.map(({ nodeId, nodeIndex }) => ({
@@ -93,7 +100,7 @@ async function checkTopics(
       path: `nodes[${nodeIndex}].config.bootstrapServers`,
     }));
   }
-  return readers.flatMap(({ nodeId, nodeIndex, topics }) =>
+  const missing = readers.flatMap(({ nodeId, nodeIndex, topics }) =>
     topics.flatMap((topic, i): Diagnostic[] =>
       names.has(topic)
         ? []
@@ -108,4 +115,49 @@ async function checkTopics(
           ],
     ),
   );
+  return instances > 1 ? [...missing, ...sharing(readers, partitions, instances)] : missing;
+}
+
+/**
+ * With several instances, instance p mod N reads partition p of every topic:
+ * records of one key meet in one instance only if every topic has the same
+ * number of partitions (the producer's partitioner then puts the key in the
+ * same partition of each). Fewer partitions than instances leave some idle.
+ */
+function sharing(
+  readers: readonly { nodeIndex: number; nodeId: string; topics: string[] }[],
+  partitions: ReadonlyMap<string, number>,
+  instances: number,
+): Diagnostic[] {
+  const counted = readers.flatMap((r) =>
+    r.topics.flatMap((topic, i) => {
+      const n = partitions.get(topic);
+      return n === undefined ? [] : [{ ...r, topic, i, n }];
+    }),
+  );
+  const counts = new Set(counted.map((c) => c.n));
+  if (counts.size > 1) {
+    const first = counted[0]!;
+    const odd = counted.find((c) => c.n !== first.n)!;
+    return [
+      {
+        severity: 'error',
+        code: 'parallel.partitions-differ',
+        message: `With ${instances} instances, the topics read must have the same number of partitions, so that records of one key are read by one instance: '${first.topic}' has ${first.n}, '${odd.topic}' has ${odd.n}. Use topics with as many partitions, or set the pipeline’s Instances to 1.`,
+        nodeId: odd.nodeId,
+        path: `nodes[${odd.nodeIndex}].config.topics[${odd.i}]`,
+      },
+    ];
+  }
+  const fewest = counted.find((c) => c.n < instances);
+  if (!fewest) return [];
+  return [
+    {
+      severity: 'warning',
+      code: 'parallel.idle-instances',
+      message: `'${fewest.topic}' has ${fewest.n} partition${fewest.n === 1 ? '' : 's'} for ${instances} instances: ${instances - fewest.n} of them will have nothing to read.`,
+      nodeId: fewest.nodeId,
+      path: `nodes[${fewest.nodeIndex}].config.topics[${fewest.i}]`,
+    },
+  ];
 }

@@ -130,6 +130,8 @@ export type FromWorker =
       readonly value: NodeView | EventTimeView | RecordPage | Follow | Slices | null;
       /** What was wrong with the request (a filter that is not an expression over the edge). */
       readonly problem?: string;
+      /** With a slice of one of several instances: each edge's event times, row by row. */
+      readonly times?: Record<string, number[]>;
     }
   /**
    * The job ended; `previews` holds what each node showed at the end (preview

@@ -141,15 +141,21 @@ function run(job: Job): void {
       case 'follow':
         reply(message.requestId, () => job.follow(message.field, message.value));
         break;
-      case 'slice':
-        reply(message.requestId, () => job.slice(message.edgeIds));
+      case 'slice': {
+        // One of several instances: the group merges the instances' slices by time.
+        const times: Record<string, number[]> | undefined = start.instance
+          ? Object.create(null)
+          : undefined;
+        reply(message.requestId, () => job.slice(message.edgeIds, times), times);
         break;
+      }
     }
   });
 
   function reply(
     requestId: number,
     value: () => NodeView | EventTimeView | RecordPage | Follow | Slices | undefined,
+    times?: Record<string, number[]>,
   ): void {
     let answer: ReturnType<typeof value>;
     try {
@@ -163,7 +169,7 @@ function run(job: Job): void {
       return;
     }
     try {
-      post({ type: 'reply', requestId, value: answer ?? null });
+      post({ type: 'reply', requestId, value: answer ?? null, ...(times ? { times } : {}) });
     } catch {
       // A value that cannot be cloned is answered with nothing rather than left hanging.
       post({ type: 'reply', requestId, value: null });

@@ -508,15 +508,21 @@ export class Job implements NodeHost {
     return { edgeId, ...page, perSecond: recorder.limits.perSecond, ageMs: recorder.limits.ageMs };
   }
 
-  /** Everything the recorders of these edges keep, oldest first: a slice to replay. */
-  slice(edgeIds: readonly string[]): Record<string, Row[]> {
+  /**
+   * Everything the recorders of these edges keep, oldest first: a slice to
+   * replay. With `times`, each edge's records' event times go there too, in
+   * the same order (to merge the slices of several instances by time).
+   */
+  slice(edgeIds: readonly string[], times?: Record<string, number[]>): Record<string, Row[]> {
     const now = this.clock.now();
     const slices: Record<string, Row[]> = Object.create(null);
     for (const edgeId of edgeIds) {
       const recorder = this.#edges.get(edgeId)?.recorder;
       if (!recorder) continue;
       const { records } = recorder.query({ limit: Number.POSITIVE_INFINITY }, now);
-      slices[edgeId] = records.reverse().map((r) => r.row);
+      records.reverse();
+      slices[edgeId] = records.map((r) => r.row);
+      if (times) times[edgeId] = records.map((r) => r.time);
     }
     return slices;
   }
