@@ -255,9 +255,7 @@ describe('a job of two instances, through the API', () => {
       keepState: true,
     });
     expect(upgraded.statusCode).toBe(409);
-    expect(upgraded.body).toContain(
-      'The job runs as 2 instances and the new version as 3',
-    );
+    expect(upgraded.body).toContain('The job runs as 2 instances and the new version as 3');
     // Refused before anything was stopped: the job runs on.
     expect((await detail(id)).status).toBe('running');
     await post(`/api/jobs/${id}/stop`, {});
