@@ -193,7 +193,11 @@ export class JobManager {
   plan(id: string, document: unknown): UpgradePlan {
     const job = this.get(id);
     this.#upgradable(job);
-    return planUpgrade(job.pipeline, this.#valid(document));
+    const after = this.#valid(document);
+    const plan = planUpgrade(job.pipeline, after);
+    // The plan is shown all the same; keeping the state is refused with this, before anything stops.
+    const refusal = otherInstances(job.pipeline, after);
+    return refusal ? { ...plan, notes: [...plan.notes, refusal] } : plan;
   }
 
   /**
@@ -216,14 +220,7 @@ export class JobManager {
       return { job: this.#startValid(after, origin) };
     }
     this.#upgradable(job);
-    const before = instancesOf(job.pipeline);
-    const now = instancesOf(after);
-    if (before !== now) {
-      throw new AppError(
-        'conflict',
-        `The job runs as ${before} instance${before === 1 ? '' : 's'} and the new version as ${now}: each instance's state holds its own share of the keys, which cannot be shared out anew. Keep Instances at ${before} to keep the state, or deploy the new version from scratch.`,
-      );
-    }
+    sameInstances(job.pipeline, after);
     if (!checkpointSettings(after).enabled) {
       throw new AppError(
         'conflict',
@@ -708,4 +705,18 @@ export function instancesOf(pipeline: Pipeline): number {
 function savepointsOf(job: JobHandle): { instances?: readonly number[] } {
   const instances = job.savepoint?.instances;
   return instances ? { instances } : {};
+}
+
+/** Why state cannot be carried into a version that runs as another number of instances, if so. */
+function otherInstances(before: Pipeline, after: Pipeline): string | undefined {
+  const was = instancesOf(before);
+  const is = instancesOf(after);
+  if (was === is) return undefined;
+  return `The job runs as ${was} instance${was === 1 ? '' : 's'} and the new version as ${is}: each instance's state holds its own share of the keys, which cannot be shared out anew. Keep Instances at ${was} to keep the state, or deploy the new version from scratch.`;
+}
+
+/** Refuses (conflict) to carry state into a version that runs as another number of instances. */
+function sameInstances(before: Pipeline, after: Pipeline): void {
+  const refusal = otherInstances(before, after);
+  if (refusal) throw new AppError('conflict', refusal);
 }

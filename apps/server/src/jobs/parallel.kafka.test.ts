@@ -250,6 +250,14 @@ describe('a job of two instances, through the API', () => {
     expect(refused.body).toContain(`'four-${suffix}' has 4, 'six-${suffix}' has 6`);
 
     const id = await deploy(both);
+    // The plan says so before anything is done.
+    const plan = await post(`/api/jobs/${id}/plan`, {
+      pipeline: { ...both, settings: { parallelism: 3 } },
+    });
+    expect(plan.statusCode, plan.body).toBe(200);
+    expect(plan.json().notes).toContainEqual(
+      expect.stringContaining('The job runs as 2 instances and the new version as 3'),
+    );
     const upgraded = await post(`/api/jobs/${id}/upgrade`, {
       pipeline: { ...both, settings: { parallelism: 3 } },
       keepState: true,

@@ -8,9 +8,13 @@ import { formatCount, formatRate } from './format.js';
 
 /** When the busiest instance reads this many times the least busy's records, it is said. */
 const SKEWED = 1.5;
+/** How long after the start the instances' partitions are taken as settled. */
+const SETTLED_MS = 15_000;
 
 /** A sentence on the instances' balance, or null when they share the work about evenly. */
-export function skewNote(instances: readonly InstanceMetrics[]): string | null {
+export function skewNote(instances: readonly InstanceMetrics[], uptimeMs: number): string | null {
+  // The group's assignment takes a moment: until then an instance may have no partition yet.
+  if (uptimeMs < SETTLED_MS) return null;
   const running = instances.filter((i) => i.status === 'running');
   if (running.length < 2) return null;
   const byRate = [...running].sort((a, b) => b.inPerSecond - a.inPerSecond);
@@ -20,7 +24,7 @@ export function skewNote(instances: readonly InstanceMetrics[]): string | null {
   if (least.inPerSecond > 0 && most.inPerSecond < least.inPerSecond * SKEWED) return null;
   const idle = running.find((i) => i.partitions.length === 0);
   if (idle) {
-    return `Instance ${idle.index + 1} reads no partition: the topic has fewer partitions than the job has instances.`;
+    return `Instance ${idle.index + 1} reads no partition: the topic has fewer partitions than the job has instances, or another job in the same consumer group reads them.`;
   }
   const which = `its partitions hold more of the records (a hot key?), and the job goes at its pace`;
   if (least.inPerSecond === 0) {
@@ -32,8 +36,9 @@ export function skewNote(instances: readonly InstanceMetrics[]): string | null {
 
 export function InstanceFacts() {
   const instances = useEditor((s) => s.live.instances);
+  const uptimeMs = useEditor((s) => s.live.clock?.uptimeMs ?? 0);
   if (!instances || instances.length < 2) return null;
-  const note = skewNote(instances);
+  const note = skewNote(instances, uptimeMs);
   return (
     <section aria-label="Instances">
       <h3>Instances</h3>

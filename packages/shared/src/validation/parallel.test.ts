@@ -94,7 +94,7 @@ describe('a pipeline split among instances', () => {
       path: 'nodes[1]',
     });
     expect(problem?.message).toBe(
-      "Window aggregate 'per_key' keeps state per key, so with 2 instances all records of a key must reach one instance; but its in input is partitioned by bidder (the Kafka message key), which is not one of keys (auction). Add bidder to the keys, or key the topic by one of them. Or set the pipeline’s Instances to 1.",
+      "Window aggregate 'per_key' keeps state per key, so with 2 instances all records of a key must reach one instance; but its input is partitioned by bidder (the Kafka message key), which is not its key (auction). Add bidder to the keys, or key the topic by auction. Or set the pipeline’s Instances to 1.",
     );
   });
 

@@ -106,14 +106,16 @@ export function checkParallel(
           const which = incoming.findIndex((_e, i) => (at[i] ?? -1) < 0 || at[i] !== index);
           const port = incoming[which]?.targetPort ?? ports[0]!;
           const k = inputs[which];
-          const fields = (keys[port] ?? []).join(', ');
-          const side = ports.length > 1 ? `its ${port} input’s ` : '';
+          const own = keys[port] ?? [];
+          const fields = own.join(', ');
+          const input = ports.length > 1 ? `its ${port} input` : 'its input';
+          const keyed = own.length === 1 ? fields : `one of ${fields}`;
           const why =
             k === undefined
-              ? `its ${port} input is not partitioned by a field (records of one key may be read by different instances). Set the Kafka source’s Key field, with the topic keyed by one of ${fields}, and keep that field through to here.`
+              ? `${input} is not partitioned by a field (records of one key may be read by different instances). Set the Kafka source’s Key field, with the topic keyed by ${keyed}, and keep that field through to here.`
               : ports.length > 1 && (at[which] ?? -1) >= 0
                 ? `its inputs are partitioned by keys that do not pair up (${incoming.map((_e, i) => String(inputs[i])).join(' and ')}): both sides must be keyed by the same pair of the join’s keys.`
-                : `its ${port} input is partitioned by ${String(k)} (the Kafka message key), which is not one of ${side}keys (${fields}). Add ${String(k)} to the keys, or key the topic by one of them.`;
+                : `${input} is partitioned by ${String(k)} (the Kafka message key), which is not ${own.length === 1 ? `its key (${fields})` : `one of its keys (${fields})`}. Add ${String(k)} to the keys, or key the topic by ${keyed}.`;
           refuse(
             node,
             'parallel.not-partitioned',

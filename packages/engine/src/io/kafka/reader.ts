@@ -66,20 +66,30 @@ function instanceOf(metadata: Buffer | string | undefined): JobInstance | undefi
  * The group leader's assignment when the members are instances of one job:
  * partition p of each topic to the member that is instance p % count, so an
  * instance always gets the same partitions, and with them the keys its state
- * holds. Members that are no instance get nothing.
+ * holds. Members that are no instance get nothing; nor does a member that
+ * claims an index another already has (a second job in the same group), or
+ * another count than the first member's: a partition is never read twice.
  */
-export const instanceAssigner: GroupPartitionsAssigner = (_current, members, topics, metadata) =>
-  [...members].map(([memberId, member]) => {
+export const instanceAssigner: GroupPartitionsAssigner = (_current, members, topics, metadata) => {
+  const ordered = [...members].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const claimed = new Set<number>();
+  let count: number | undefined;
+  return ordered.map(([memberId, member]) => {
     const assignments = new Map<string, { topic: string; partitions: number[] }>();
     const instance = instanceOf(member.metadata);
-    for (const topic of instance ? topics : []) {
-      const count = metadata.topics.get(topic)?.partitionsCount ?? 0;
+    count ??= instance?.count;
+    const takes =
+      instance !== undefined && instance.count === count && !claimed.has(instance.index);
+    if (takes) claimed.add(instance.index);
+    for (const topic of takes ? topics : []) {
+      const partitionsCount = metadata.topics.get(topic)?.partitionsCount ?? 0;
       const partitions: number[] = [];
-      for (let p = 0; p < count; p++) if (ownsPartition(instance!, p)) partitions.push(p);
+      for (let p = 0; p < partitionsCount; p++) if (ownsPartition(instance!, p)) partitions.push(p);
       if (partitions.length > 0) assignments.set(topic, { topic, partitions });
     }
     return { memberId, assignments };
   });
+};
 
 type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
 
