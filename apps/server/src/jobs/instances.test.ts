@@ -168,3 +168,36 @@ describe('a slice to replay, over instances', () => {
     expect(merged.e?.map((r) => r.n)).toEqual(['a1', 'b2', 'a5', 'b5', 'b9']);
   });
 });
+
+describe('a job’s checkpoints over instances', () => {
+  const figures = (lastId: number | null, lastAt: number | null, completed: number) => ({
+    completed,
+    failed: 0,
+    lastId,
+    lastAt,
+    lastDurationMs: lastId === null ? null : 10,
+    lastBytes: lastId === null ? null : 100,
+    restoredFrom: null,
+  });
+  const with_ = (c: ReturnType<typeof figures>) => ({
+    ...metrics(operator({})),
+    checkpoints: c,
+  });
+
+  it('has a last one only once every instance has taken one: the oldest of theirs, sizes summed', () => {
+    const none = mergeMetrics([with_(figures(3, 5000, 3)), with_(figures(null, null, 0))]);
+    expect(none.checkpoints).toMatchObject({
+      completed: 0,
+      lastId: null,
+      lastAt: null,
+      lastBytes: null,
+    });
+    const both = mergeMetrics([with_(figures(3, 5000, 3)), with_(figures(2, 4000, 2))]);
+    expect(both.checkpoints).toMatchObject({
+      completed: 2,
+      lastId: 3,
+      lastAt: 4000,
+      lastBytes: 200,
+    });
+  });
+});

@@ -159,17 +159,21 @@ function mergeCheckpoints(parts: readonly JobMetrics[]): JobMetrics['checkpoints
   if (all.some((c) => c === undefined)) return all.find((c) => c !== undefined);
   const figures = all as NonNullable<JobMetrics['checkpoints']>[];
   const first = figures[0]!;
-  const lastAt = figures.map((c) => c.lastAt);
-  const durations = figures.map((c) => c.lastDurationMs).filter((d): d is number => d !== null);
-  const bytes = figures.map((c) => c.lastBytes).filter((b): b is number => b !== null);
-  return {
+  const common = {
     completed: Math.min(...figures.map((c) => c.completed)),
     failed: figures.reduce((t, c) => t + c.failed, 0),
-    lastId: first.lastId,
-    lastAt: lastAt.includes(null) ? null : Math.min(...(lastAt as number[])),
-    lastDurationMs: durations.length > 0 ? Math.max(...durations) : null,
-    lastBytes: bytes.length > 0 ? bytes.reduce((t, b) => t + b, 0) : null,
     restoredFrom: first.restoredFrom,
+  };
+  // Until every instance has taken one, the job has no complete set: none yet, as for one instance.
+  if (figures.some((c) => c.lastAt === null || c.lastId === null)) {
+    return { ...common, lastId: null, lastAt: null, lastDurationMs: null, lastBytes: null };
+  }
+  return {
+    ...common,
+    lastId: first.lastId,
+    lastAt: Math.min(...figures.map((c) => c.lastAt as number)),
+    lastDurationMs: Math.max(...figures.map((c) => c.lastDurationMs ?? 0)),
+    lastBytes: figures.reduce((t, c) => t + (c.lastBytes ?? 0), 0),
   };
 }
 
