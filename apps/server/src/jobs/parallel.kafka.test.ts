@@ -3,7 +3,7 @@
 // — the same windows as one instance, metrics summed with each instance's
 // partitions, a savepoint per instance resumed together, and one instance's
 // failure failing the job.
-import { KafkaAdmin, KafkaWriter } from '@sluice/engine';
+import { KafkaAdmin, KafkaWriter, listTopics } from '@sluice/engine';
 import type { JobDetail, Pipeline, PipelineSettings } from '@sluice/shared';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type TestApp, testApp } from '../testing/app.js';
@@ -235,6 +235,17 @@ describe('a job of two instances, through the API', () => {
     await admin.createTopic(`four-${suffix}`, 4);
     await admin.createTopic(`six-${suffix}`, 6);
     await admin.createTopic(`out-${suffix}`, 1);
+    // Until the cluster's metadata has them with all their partitions.
+    await expect
+      .poll(
+        async () =>
+          (await listTopics(bootstrap))
+            .filter((t) => t.name.endsWith(suffix))
+            .map((t) => `${t.name} ${t.partitions}`)
+            .sort(),
+        { timeout: 30_000 },
+      )
+      .toEqual([`four-${suffix} 4`, `out-${suffix} 1`, `six-${suffix} 6`]);
     const both = pipeline(`four-${suffix}`, `out-${suffix}`, { parallelism: 2 });
     const source = both.nodes[0]!;
     const twoTopics = {
