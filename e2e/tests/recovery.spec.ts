@@ -94,11 +94,17 @@ test('a reload mid-edit keeps the edit and the pipeline', async ({ page, request
     void dialog.accept();
   });
 
+  // The reload comes before the autosave lands: saves are held (never answered) until then, so
+  // a slow machine cannot let the 800 ms autosave through before the reload.
+  const held = (url: URL) => url.pathname === `/api/pipelines/${id}`;
+  await page.route(held, (route) =>
+    route.request().method() === 'PUT' ? undefined : route.continue(),
+  );
   await editCondition(page, NEW_CONDITION);
   await dragNode(page, page.getByTestId('node-per_category'), 0, 140);
-  // At once: the autosave waits 800 ms after the last change, so the server has neither edit.
-  await expect(saveState(page)).toHaveText('Unsaved changes');
+  await expect(saveState(page)).not.toHaveText('Saved');
   await page.reload();
+  await page.unroute(held);
   expect(leaveQuestions, 'the reload asked "Leave page?" first').toEqual(['beforeunload']);
 
   await expect(page).toHaveURL(`${sluice.baseURL}/p/${id}`);
