@@ -42,16 +42,16 @@ export function InstanceFacts() {
   return (
     <section aria-label="Instances">
       <h3>Instances</h3>
-      <div className="table-scroll">
+      <div className="table-scroll instances-table">
         <table>
           <thead>
             <tr>
               <th scope="col">#</th>
               <th scope="col">Partitions</th>
-              <th scope="col" className="num">
-                Records/s
+              <th scope="col" className="num" title="Records its sources read a second">
+                Rec/s
               </th>
-              <th scope="col" className="num">
+              <th scope="col" className="num" title="Kafka messages its sources have yet to read">
                 Lag
               </th>
               <th scope="col" className="num">
