@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JobMetrics, OperatorMetrics } from '@sluice/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operatorMetrics } from '../testing/metrics.js';
 import { type CliIO, main } from './main.js';
 import { progressLine } from './run.js';
 
@@ -87,26 +88,8 @@ describe('sluice run', () => {
 });
 
 describe('the progress line of sluice run', () => {
-  const op = (nodeId: string, kind: string, over: Partial<OperatorMetrics>): OperatorMetrics => ({
-    nodeId,
-    kind,
-    recordsIn: 0,
-    recordsOut: 0,
-    bytesIn: 0,
-    inPerSecond: 0,
-    outPerSecond: 0,
-    errors: 0,
-    late: 0,
-    watermark: null,
-    watermarkLagMs: null,
-    stateKeys: 0,
-    stateBytes: 0,
-    busy: 0,
-    backlog: 0,
-    idle: false,
-    extra: {},
-    ...over,
-  });
+  const op = (nodeId: string, kind: string, over: Partial<OperatorMetrics>): OperatorMetrics =>
+    operatorMetrics({ nodeId, kind, ...over });
 
   it('reads the rate and the watermark from the steps whose kind is a source', () => {
     const metrics: JobMetrics = {

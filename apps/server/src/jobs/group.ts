@@ -53,7 +53,8 @@ export class WorkerGroup extends EventEmitter implements JobWorker {
   /** Instances that reported metrics since the job's last merged snapshot. */
   readonly #fresh = new Set<number>();
   readonly #outcomes: (Outcome | undefined)[];
-  readonly #restored: (Extract<FromWorker, { type: 'restored' }>['from'] | undefined)[];
+  /** Whether the job said it resumed from a checkpoint (the first instance to restore says it). */
+  #restored = false;
   readonly #exited: boolean[];
   readonly #pending = new Map<number, Pending>();
   /** By the last record of a page served: where each instance's next page starts. */
@@ -79,7 +80,6 @@ export class WorkerGroup extends EventEmitter implements JobWorker {
     this.#keeps = keeps;
     this.#metrics = new Array(count).fill(undefined);
     this.#outcomes = new Array(count).fill(undefined);
-    this.#restored = new Array(count).fill(undefined);
     this.#exited = new Array(count).fill(false);
     this.#workers = Array.from({ length: count }, (_, index) => {
       const worker = start(index);
@@ -175,10 +175,8 @@ export class WorkerGroup extends EventEmitter implements JobWorker {
       }
       case 'restored':
         // Said once, by the first instance to restore: one without a checkpoint yet starts afresh.
-        if (this.#restored.every((r) => r === undefined)) {
-          this.emit('message', { type: 'restored', from: message.from });
-        }
-        this.#restored[index] = message.from;
+        if (!this.#restored) this.emit('message', message);
+        this.#restored = true;
         break;
       case 'done':
       case 'start-failed':
@@ -206,7 +204,7 @@ export class WorkerGroup extends EventEmitter implements JobWorker {
     const replies = pending.replies as Reply[];
     const problem = replies.find((r) => r.problem !== undefined)?.problem;
     const answered = replies
-      .map((reply, index) => ({ index, value: reply.value }))
+      .map((reply, index) => ({ index, value: reply.value, times: reply.times }))
       .filter((r) => r.value !== null);
     const reply = (value: Reply['value']): Reply => ({
       type: 'reply',
@@ -263,7 +261,7 @@ export class WorkerGroup extends EventEmitter implements JobWorker {
             mergeSlices(
               answered.map((a) => ({
                 slices: a.value as Slices,
-                ...(replies[a.index]!.times ? { times: replies[a.index]!.times! } : {}),
+                ...(a.times ? { times: a.times } : {}),
               })),
             ),
           ),

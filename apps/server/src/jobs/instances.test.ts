@@ -1,6 +1,7 @@
 import type { JobMetrics, OperatorMetrics, RecordedRecord, RecordPage } from '@sluice/shared';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { operatorMetrics } from '../testing/metrics.js';
 import {
   instanceQuery,
   mergeMetrics,
@@ -87,28 +88,7 @@ describe('an edge’s records over instances', () => {
   });
 });
 
-function operator(over: Partial<OperatorMetrics>): OperatorMetrics {
-  return {
-    nodeId: 'orders',
-    kind: 'source.kafka',
-    recordsIn: 0,
-    recordsOut: 0,
-    bytesIn: 0,
-    inPerSecond: 0,
-    outPerSecond: 0,
-    errors: 0,
-    late: 0,
-    watermark: null,
-    watermarkLagMs: null,
-    stateKeys: 0,
-    stateBytes: 0,
-    busy: 0,
-    backlog: 0,
-    idle: false,
-    extra: {},
-    ...over,
-  };
-}
+const operator = operatorMetrics;
 
 function metrics(op: OperatorMetrics): JobMetrics {
   return {

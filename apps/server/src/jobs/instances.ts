@@ -112,11 +112,14 @@ export function mergeMetrics(
 ): JobMetrics {
   const first = parts[0]!;
   const sum = (pick: (m: JobMetrics) => number) => parts.reduce((t, m) => t + pick(m), 0);
+  // By id, once per snapshot: a pipeline may have hundreds of steps.
+  const operatorsOf = parts.map((m) => new Map(m.operators.map((o) => [o.nodeId, o])));
+  const edgesOf = parts.map((m) => new Map(m.edges.map((e) => [e.edgeId, e])));
   const operators = first.operators.map((o) =>
-    mergeOperator(parts.map((m) => m.operators.find((x) => x.nodeId === o.nodeId) ?? o)),
+    mergeOperator(operatorsOf.map((byId) => byId.get(o.nodeId) ?? o)),
   );
   const edges = first.edges.map((e) => {
-    const same = parts.map((m) => m.edges.find((x) => x.edgeId === e.edgeId) ?? e);
+    const same = edgesOf.map((byId) => byId.get(e.edgeId) ?? e);
     return {
       ...e,
       records: same.reduce((t, x) => t + x.records, 0),

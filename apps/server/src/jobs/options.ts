@@ -78,7 +78,7 @@ async function checkpointToResume(
     const other = await otherLayout(start);
     if (other !== undefined) {
       throw new ResumeRefused(
-        `The job cannot resume: its checkpoints were taken of it running as ${other === 1 ? 'one instance' : 'several instances'}, and it runs as ${start.instance?.count ?? 1} now (its Instances are 'auto' on a machine with another number of cores, or were changed). Each instance's state holds its own share of the keys, which cannot be shared out anew: set Instances to what it was, or deploy the pipeline again to start from scratch.`,
+        `The job cannot resume: its checkpoints were taken of it running as ${other === 'one' ? 'one instance' : 'several instances'}, and it runs as ${start.instance?.count ?? 1} now (its Instances are 'auto' on a machine with another number of cores, or were changed). Each instance's state holds its own share of the keys, which cannot be shared out anew: set Instances to what it was, or deploy the pipeline again to start from scratch.`,
       );
     }
     if (plan.required) throw new ResumeRefused('The job has no checkpoint to resume from.');
@@ -112,18 +112,18 @@ export function stopOptions(
 
 /**
  * Whether the job's folder holds checkpoints of another number of instances
- * than this run's: 1 when it has a single job's (in the folder itself), 2
- * when it has instances' (in instance-N folders); undefined when it has none
- * of another kind.
+ * than this run's: 'one' when it has a single job's (in the folder itself),
+ * 'several' when it has instances' (in instance-N folders); undefined when it
+ * has none of another kind.
  */
-async function otherLayout(start: WorkerStart): Promise<1 | 2 | undefined> {
+async function otherLayout(start: WorkerStart): Promise<'one' | 'several' | undefined> {
   const dir = start.checkpoints?.dir;
   if (dir === undefined) return undefined;
   const several = (start.instance?.count ?? 1) > 1;
   if (several) {
     // This instance's folder is instance-N inside the job's: a single job's checkpoints are there.
     const single = await new CheckpointStorage(dirname(dir)).list().catch(() => []);
-    return single.length > 0 ? 1 : undefined;
+    return single.length > 0 ? 'one' : undefined;
   }
-  return existsSync(join(dir, 'instance-0')) ? 2 : undefined;
+  return existsSync(join(dir, 'instance-0')) ? 'several' : undefined;
 }
