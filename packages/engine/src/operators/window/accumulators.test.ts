@@ -296,4 +296,67 @@ describe('Aggregates', () => {
       { numRuns: 300 },
     );
   });
+
+  it('keys whose distinct values share a pane’s tables count as a Set per key would', () => {
+    const configs = [
+      { name: 'all', fn: 'count_distinct', expr: 'v' },
+      { name: 'low', fn: 'count_distinct', expr: 'v', where: 'n < 5' },
+      { name: 'texts', fn: 'count_distinct', expr: 's' },
+    ];
+    const aggregates = new Aggregates(
+      configs as never,
+      [
+        { name: 'v', type: 'double', nullable: true },
+        { name: 's', type: 'string', nullable: true },
+        { name: 'n', type: 'long', nullable: false },
+      ] as never,
+    );
+    // Many values, to make the tables grow, and a few that every key has, for the same value
+    // of two keys to meet in a probe.
+    const value = fc.oneof(
+      fc.integer({ min: -3000, max: 3000 }),
+      fc.integer({ min: 0, max: 7 }),
+      fc.constantFrom(0, -0, 0.25, -1e300, 2 ** 40, null),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            key: fc.integer({ min: 0, max: 40 }),
+            v: value,
+            s: fc.constantFrom('a', 'b', null),
+            n: fc.integer({ min: 0, max: 9 }),
+          }),
+          { minLength: 1, maxLength: 3000 },
+        ),
+        (rows) => {
+          // A pool that starts at 1 024 slots: thousands of values make it grow, chains and all.
+          const pool = aggregates.pool();
+          const keys = new Map<number, ReturnType<Aggregates['create']>>();
+          for (const row of rows) {
+            let accumulators = keys.get(row.key);
+            if (accumulators === undefined) {
+              accumulators = aggregates.create(pool);
+              keys.set(row.key, accumulators);
+            }
+            aggregates.read(row);
+            aggregates.add(accumulators, 0, 0);
+          }
+          for (const [key, accumulators] of keys) {
+            const mine = rows.filter((r) => r.key === key);
+            const sets = [
+              new Set(mine.filter((r) => r.v !== null).map((r) => r.v)),
+              new Set(mine.filter((r) => r.v !== null && r.n < 5).map((r) => r.v)),
+              new Set(mine.filter((r) => r.s !== null).map((r) => r.s)),
+            ];
+            expect(accumulators.map((a) => a.result())).toEqual(sets.map((set) => set.size));
+            expect(aggregates.save(accumulators)).toEqual(sets);
+            const restored = aggregates.load(aggregates.save(accumulators), aggregates.pool());
+            expect(restored.map((a) => a.result())).toEqual(sets.map((set) => set.size));
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
 });

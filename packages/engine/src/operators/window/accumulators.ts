@@ -48,146 +48,217 @@ class Count implements Accumulator {
 const F64 = new Float64Array(1);
 const U32 = new Uint32Array(F64.buffer);
 
-/** A number's slot in a table of 2^k: its bits, mixed (Murmur3's finalizer). */
-function hashNumber(v: number): number {
-  F64[0] = v;
-  let h = U32[0]! ^ Math.imul(U32[1]!, 0x9e3779b1);
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return h ^ (h >>> 16);
-}
+/** Slots a table starts with (a table of its own, as a session's or a running group's). */
+const FIRST_SLOTS = 8;
+
+/** At most this many aggregates share one table (the bits of a small integer). */
+const MAX_SHARED = 30;
+/** A slot's owner and bits, packed in one double: owner · 2^30 + bits (exact below 2^53). */
+const OWNER = 2 ** MAX_SHARED;
+const BITS = OWNER - 1;
+/** Owners one table takes (2^23: the packing's room); a pool starts another table past it. */
+const MAX_OWNERS = 2 ** (53 - MAX_SHARED);
 
 /**
- * The distinct values of one expression, shared by the count_distinct
- * aggregates over it that differ in their filters (q16 counts bidders in all
- * and in three price bands): per value, the set of those aggregates (as bits)
- * that took it, so a record costs one lookup for all. Numbers, the usual
- * values, live in an open-addressing table of typed arrays: one probe where a
- * Map takes several, and nothing for the garbage collector to trace; other
- * values in a Map. Values are equal as a Set finds them (SameValueZero).
+ * The distinct values of one expression, for many owners (each key of a
+ * window pane, or one accumulator on its own), shared by the count_distinct
+ * aggregates over that expression that differ in their filters (q16 counts
+ * bidders in all and in three price bands): per owner and value, the set of
+ * those aggregates (as bits) that took it, so a record costs one lookup for
+ * all. Numbers, the usual values, live in one open-addressing table of
+ * typed arrays for all the owners, a slot being the value beside its owner
+ * and bits: a record's lookup touches one cache line, where objects per key
+ * would chase several, there is nothing for the garbage collector to trace,
+ * and a pane's thousands of small keys share one table instead of growing
+ * thousands. Other values are kept in a Map per owner. Values are equal as a
+ * Set finds them (SameValueZero).
  */
-class DistinctValues {
-  #keys = new Float64Array(16);
-  /** Per slot, the members' bits; 0: an empty slot (a value is only stored with some bit). */
-  #bits = new Uint32Array(16);
-  #numbers = 0;
-  /** Values other than numbers, made on the first. */
-  #others: Map<unknown, number> | undefined;
-  /** Per member, its count: the values whose bit is set. */
-  readonly counts: number[];
+export class DistinctTable {
+  /** Per slot, its value at 2i and its owner and bits, packed, at 2i + 1; 0: an empty slot. */
+  #slots: Float64Array;
+  /** Per slot, the next slot of its owner, plus 1 (0: none): each owner's values as a chain. */
+  #next: Int32Array;
+  #used = 0;
+  /** Per owner, its first slot plus 1. */
+  #heads = new Int32Array(1);
+  /** Per owner and member (owner · members + bit), the values whose bit is set. */
+  #counts: Float64Array;
+  #owners = 0;
+  /** Values other than numbers, per owner, made on the first. */
+  #others: Map<number, Map<unknown, number>> | undefined;
 
-  constructor(members: number) {
-    this.counts = new Array<number>(members).fill(0);
+  constructor(
+    readonly members: number,
+    slots = FIRST_SLOTS,
+  ) {
+    this.#slots = new Float64Array(slots * 2);
+    this.#next = new Int32Array(slots);
+    this.#counts = new Float64Array(members);
   }
 
-  /** `value` (not NULL) taken by the members in `mask`. */
-  add(value: unknown, mask: number): void {
+  get full(): boolean {
+    return this.#owners === MAX_OWNERS;
+  }
+
+  /** A new owner, with no values. */
+  owner(): number {
+    const owner = this.#owners++;
+    if (owner === this.#heads.length) {
+      const heads = new Int32Array(owner * 2);
+      heads.set(this.#heads);
+      this.#heads = heads;
+      const counts = new Float64Array(owner * 2 * this.members);
+      counts.set(this.#counts);
+      this.#counts = counts;
+    }
+    return owner;
+  }
+
+  count(owner: number, bit: number): number {
+    return this.#counts[owner * this.members + bit]!;
+  }
+
+  /** `value` (not NULL) taken by `owner`'s members in `mask`. */
+  add(owner: number, value: unknown, mask: number): void {
     if (typeof value === 'number' && !Number.isNaN(value)) {
-      this.#addNumber(value === 0 ? 0 : value, mask); // -0 is 0, as in a Set
+      this.#addNumber(owner, value === 0 ? 0 : value, mask); // -0 is 0, as in a Set
       return;
     }
     this.#others ??= new Map();
-    const had = this.#others.get(value) ?? 0;
+    let mine = this.#others.get(owner);
+    if (mine === undefined) {
+      mine = new Map();
+      this.#others.set(owner, mine);
+    }
+    const had = mine.get(value) ?? 0;
     const fresh = mask & ~had;
     if (fresh === 0) return;
-    this.#others.set(value, had | fresh);
-    this.#count(fresh);
+    mine.set(value, had | fresh);
+    this.#count(owner, fresh);
   }
 
-  #addNumber(v: number, mask: number): void {
-    const keys = this.#keys;
-    const bits = this.#bits;
-    const last = keys.length - 1;
-    for (let i = hashNumber(v) & last; ; i = (i + 1) & last) {
-      const had = bits[i]!;
-      if (had === 0) {
-        keys[i] = v;
-        bits[i] = mask;
-        this.#count(mask);
-        if (++this.#numbers * 2 > keys.length) this.#grow();
+  #addNumber(owner: number, v: number, mask: number): void {
+    const slots = this.#slots;
+    const last = (slots.length >>> 1) - 1;
+    const base = owner * OWNER;
+    for (let i = slotOf(v, owner) & last; ; i = (i + 1) & last) {
+      const packed = slots[2 * i + 1]!;
+      if (packed === 0) {
+        slots[2 * i] = v;
+        slots[2 * i + 1] = base + mask;
+        this.#next[i] = this.#heads[owner]!;
+        this.#heads[owner] = i + 1;
+        this.#count(owner, mask);
+        if (++this.#used * 4 > slots.length) this.#grow(); // over half the slots taken
         return;
       }
-      if (keys[i] === v) {
+      if (slots[2 * i] === v) {
+        const had = packed & BITS; // ToInt32 keeps the low bits: the member bits
+        if (packed - had !== base) continue; // another owner's
         const fresh = mask & ~had;
         if (fresh === 0) return;
-        bits[i] = had | fresh;
-        this.#count(fresh);
+        slots[2 * i + 1] = packed + fresh;
+        this.#count(owner, fresh);
         return;
       }
     }
   }
 
   #grow(): void {
-    const keys = this.#keys;
-    const bits = this.#bits;
-    this.#keys = new Float64Array(keys.length * 2);
-    this.#bits = new Uint32Array(keys.length * 2);
-    const last = this.#keys.length - 1;
-    for (let j = 0; j < keys.length; j++) {
-      if (bits[j] === 0) continue;
-      let i = hashNumber(keys[j]!) & last;
-      while (this.#bits[i] !== 0) i = (i + 1) & last;
-      this.#keys[i] = keys[j]!;
-      this.#bits[i] = bits[j]!;
+    const old = this.#slots;
+    const slots = new Float64Array(old.length * 2);
+    const next = new Int32Array(old.length);
+    const heads = this.#heads.fill(0);
+    const last = (slots.length >>> 1) - 1;
+    for (let j = 0; j < old.length; j += 2) {
+      const packed = old[j + 1]!;
+      if (packed === 0) continue;
+      const owner = Math.floor(packed / OWNER);
+      let i = slotOf(old[j]!, owner) & last;
+      while (slots[2 * i + 1] !== 0) i = (i + 1) & last;
+      slots[2 * i] = old[j]!;
+      slots[2 * i + 1] = packed;
+      next[i] = heads[owner]!;
+      heads[owner] = i + 1;
     }
+    this.#slots = slots;
+    this.#next = next;
   }
 
-  #count(fresh: number): void {
-    for (let bit = 0; fresh !== 0; bit++, fresh >>>= 1) if (fresh & 1) this.counts[bit]!++;
+  #count(owner: number, fresh: number): void {
+    const at = owner * this.members;
+    for (let bit = 0; fresh !== 0; bit++, fresh >>>= 1) if (fresh & 1) this.#counts[at + bit]!++;
   }
 
-  /** Calls `f` with each value the members in `mask` took. */
-  forEach(mask: number, f: (value: unknown) => void): void {
-    const keys = this.#keys;
-    const bits = this.#bits;
-    for (let i = 0; i < keys.length; i++) if (bits[i]! & mask) f(keys[i]);
-    for (const [value, had] of this.#others ?? []) if (had & mask) f(value);
+  /** Calls `f` with each value `owner`'s members in `mask` took. */
+  forEach(owner: number, mask: number, f: (value: unknown) => void): void {
+    const slots = this.#slots;
+    for (let i = this.#heads[owner]! - 1; i >= 0; i = this.#next[i]! - 1) {
+      if (slots[2 * i + 1]! & BITS & mask) f(slots[2 * i]);
+    }
+    for (const [value, had] of this.#others?.get(owner) ?? []) if (had & mask) f(value);
   }
 }
 
-/** A count_distinct that is one member of a DistinctValues; saved as a Set of its values. */
+/** A number's first slot for an owner: its bits, mixed (Murmur3's finalizer), and the owner's. */
+function slotOf(v: number, owner: number): number {
+  let h: number;
+  if ((v | 0) === v) {
+    h = Math.imul(v, 0x9e3779b1); // small integers, the usual ids, without the double's bits
+  } else {
+    F64[0] = v;
+    h = U32[0]! ^ Math.imul(U32[1]!, 0x9e3779b1);
+  }
+  h ^= Math.imul(owner, 0x27d4eb2f);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** A count_distinct: one owner's member of a DistinctTable; saved as a Set of its values. */
 class SharedDistinct implements Accumulator {
   readonly mask: number;
 
   constructor(
-    readonly values: DistinctValues,
+    readonly table: DistinctTable,
+    readonly owner: number,
     readonly bit: number,
   ) {
     this.mask = 1 << bit;
   }
 
   add(value: unknown): void {
-    if (value !== null) this.values.add(value, this.mask);
+    if (value !== null) this.table.add(this.owner, value, this.mask);
   }
 
   merge(other: SharedDistinct): void {
-    other.values.forEach(other.mask, (value) => this.values.add(value, this.mask));
+    other.table.forEach(other.owner, other.mask, (value) =>
+      this.table.add(this.owner, value, this.mask),
+    );
   }
 
   result(): number {
-    return this.values.counts[this.bit]!;
+    return this.table.count(this.owner, this.bit);
   }
 
   save(): Set<unknown> {
     const seen = new Set<unknown>();
-    this.values.forEach(this.mask, (value) => seen.add(value));
+    this.table.forEach(this.owner, this.mask, (value) => seen.add(value));
     return seen;
   }
 
   load(saved: Set<unknown>): void {
-    for (const value of saved) this.values.add(value, this.mask);
+    for (const value of saved) this.table.add(this.owner, value, this.mask);
   }
 }
 
 /** A count_distinct of its own (as a fresh one, for an aggregate added by an edit). */
 class CountDistinct extends SharedDistinct {
   constructor() {
-    super(new DistinctValues(1), 0);
+    const table = new DistinctTable(1);
+    super(table, table.owner(), 0);
   }
 }
-
-/** At most this many aggregates share one DistinctValues (the bits of a small integer). */
-const MAX_SHARED = 30;
 
 class Sum implements Accumulator {
   sum = 0;
@@ -324,6 +395,9 @@ class Last implements Accumulator {
   }
 }
 
+/** Per group of count_distinct aggregates, the table its owners share. */
+export type DistinctPool = DistinctTable[];
+
 const ACCUMULATORS: Record<AggregateFunction, new () => Accumulator> = {
   count: Count,
   count_distinct: CountDistinct,
@@ -357,10 +431,13 @@ export class Aggregates {
    */
   readonly #sameExpr: number[];
   readonly #sameFilter: number[];
-  /** count_distinct aggregates over the same value, as members of one DistinctValues. */
+  /** count_distinct aggregates over the same value, as members of one DistinctTable. */
   readonly #shared: number[][];
   /** Per aggregate, its place in #shared ([group, bit]) if it is a count_distinct. */
   readonly #memberOf: (readonly [number, number] | undefined)[];
+  /** The counts (a call-free path for the commonest aggregate), then the rest outside #shared. */
+  readonly #counts: number[] = [];
+  readonly #singles: number[] = [];
 
   constructor(configs: readonly AggregateConfig[], fields: readonly Field[]) {
     this.size = configs.length;
@@ -399,6 +476,10 @@ export class Aggregates {
       members.forEach((a, bit) => {
         this.#memberOf[a] = [group, bit];
       });
+    });
+    configs.forEach((a, i) => {
+      if (this.#memberOf[i] === undefined)
+        (a.fn === 'count' ? this.#counts : this.#singles).push(i);
     });
   }
 
@@ -446,10 +527,17 @@ export class Aggregates {
 
   /** Adds the record last `read` to the accumulators. */
   add(accumulators: readonly Accumulator[], time: number, arrival: number): void {
-    for (let a = 0; a < this.size; a++) {
-      if (this.#included[a] && this.#memberOf[a] === undefined) {
-        accumulators[a]!.add(this.#values[a], time, arrival);
-      }
+    const included = this.#included;
+    const values = this.#values;
+    const counts = this.#counts;
+    for (let c = 0; c < counts.length; c++) {
+      const a = counts[c]!;
+      if (included[a] && values[a] !== null) (accumulators[a] as Count).n++;
+    }
+    const singles = this.#singles;
+    for (let s = 0; s < singles.length; s++) {
+      const a = singles[s]!;
+      if (included[a]) accumulators[a]!.add(values[a], time, arrival);
     }
     for (const members of this.#shared) {
       let mask = 0;
@@ -461,7 +549,9 @@ export class Aggregates {
           value = this.#values[a];
         }
       }
-      if (mask !== 0) (accumulators[members[0]!] as SharedDistinct).values.add(value, mask);
+      if (mask === 0) continue;
+      const distinct = accumulators[members[0]!] as SharedDistinct;
+      distinct.table.add(distinct.owner, value, mask);
     }
   }
 
@@ -487,15 +577,29 @@ export class Aggregates {
     }
   }
 
-  create(): Accumulator[] {
-    const tables = this.#shared.map((members) => new DistinctValues(members.length));
+  /**
+   * Tables for the count_distinct aggregates of many sets of accumulators
+   * that live and die together (a pane's keys), to pass to `create` and `load`.
+   */
+  pool(): DistinctPool {
+    return this.#shared.map((members) => new DistinctTable(members.length, 1024));
+  }
+
+  /** Fresh accumulators; their distinct values in `pool`'s tables, or in tables of their own. */
+  create(pool?: DistinctPool): Accumulator[] {
+    const tables = this.#shared.map((members, g) => {
+      if (pool === undefined) return new DistinctTable(members.length);
+      if (pool[g]!.full) pool[g] = new DistinctTable(members.length, 1024);
+      return pool[g]!;
+    });
+    const owners = tables.map((table) => table.owner());
     const accumulators: Accumulator[] = [];
     for (let a = 0; a < this.size; a++) {
       const member = this.#memberOf[a];
       accumulators.push(
         member === undefined
           ? new this.#kinds[a]!()
-          : new SharedDistinct(tables[member[0]]!, member[1]),
+          : new SharedDistinct(tables[member[0]]!, owners[member[0]]!, member[1]),
       );
     }
     return accumulators;
@@ -506,9 +610,9 @@ export class Aggregates {
     return accumulators.map((a) => a.save());
   }
 
-  /** Fresh accumulators holding what `save` gave. */
-  load(saved: readonly unknown[]): Accumulator[] {
-    const accumulators = this.create();
+  /** Fresh accumulators holding what `save` gave (their distinct values in `pool`'s tables). */
+  load(saved: readonly unknown[], pool?: DistinctPool): Accumulator[] {
+    const accumulators = this.create(pool);
     for (let a = 0; a < this.size; a++) accumulators[a]!.load(saved[a]);
     return accumulators;
   }

@@ -4,7 +4,7 @@
 import type { PendingWindow } from '@sluice/shared';
 import type { Row } from '../../batch.js';
 import type { StateStore } from '../../runtime/state.js';
-import type { Accumulator, Aggregates } from './accumulators.js';
+import type { Accumulator, Aggregates, DistinctPool } from './accumulators.js';
 import type { PaneAssigner } from './assigners.js';
 import type { GroupKey } from './keys.js';
 import type { WindowOutput } from './output.js';
@@ -18,8 +18,15 @@ interface PaneEntry {
   readonly accumulators: Accumulator[];
 }
 
-/** One pane: key → its accumulators, in first-seen order. */
-type Pane = Map<unknown, PaneEntry>;
+/**
+ * One pane: key → its accumulators, in first-seen order. Its keys' distinct
+ * values share the pane's tables, which go with it when it is cleaned up.
+ */
+class Pane extends Map<unknown, PaneEntry> {
+  constructor(readonly pool: DistinctPool) {
+    super();
+  }
+}
 
 export class PaneStore implements WindowStore {
   /** Pane start → pane. */
@@ -50,12 +57,12 @@ export class PaneStore implements WindowStore {
       },
       decode(plain) {
         const flat = plain as unknown[];
-        const pane: Pane = new Map();
+        const pane = new Pane(aggregates.pool());
         for (let i = 0; i < flat.length; i += 4) {
           pane.set(flat[i], {
             values: flat[i + 1] as unknown[],
             seq: flat[i + 2] as number,
-            accumulators: aggregates.load(flat[i + 3] as unknown[]),
+            accumulators: aggregates.load(flat[i + 3] as unknown[], pane.pool),
           });
         }
         return pane;
@@ -78,7 +85,7 @@ export class PaneStore implements WindowStore {
     if (pane === undefined) {
       pane = this.#panes.get(start);
       if (pane === undefined) {
-        pane = new Map();
+        pane = new Pane(this.aggregates.pool());
         this.#panes.set(start, pane);
       }
       this.#cachedStart = start;
@@ -90,7 +97,7 @@ export class PaneStore implements WindowStore {
       entry = {
         values: this.key.values(row),
         seq: arrival,
-        accumulators: this.aggregates.create(),
+        accumulators: this.aggregates.create(pane.pool),
       };
       pane.set(key, entry);
     }
