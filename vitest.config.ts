@@ -6,6 +6,11 @@ const LOAD_TESTS = ['apps/server/src/load.test.ts', 'apps/server/src/soak.test.t
 const FLINK_TESTS = ['packages/*/src/**/*.flink.test.ts', 'apps/server/src/**/*.flink.test.ts'];
 /** Tests against a real Kafka broker, started once per run by their own global setup. */
 const KAFKA_TESTS = ['packages/*/src/**/*.kafka.test.ts', 'apps/server/src/**/*.kafka.test.ts'];
+/** Tests against a real PostgreSQL server, started once per run by their own global setup. */
+const POSTGRES_TESTS = [
+  'packages/*/src/**/*.postgres.test.ts',
+  'apps/server/src/**/*.postgres.test.ts',
+];
 /** Hostile clients against the real server; small by default, full with SLUICE_ABUSE_FULL=1 (npm run test:abuse). */
 const ABUSE_TESTS = ['apps/server/src/abuse/**/*.abuse.test.ts'];
 /** Processes killed at random points; a few kills by default, 20 with SLUICE_FAULTS_FULL=1 (npm run test:faults). */
@@ -38,6 +43,7 @@ export default defineConfig({
             ...configDefaults.exclude,
             ...LOAD_TESTS,
             ...KAFKA_TESTS,
+            ...POSTGRES_TESTS,
             ...ABUSE_TESTS,
             ...FAULT_TESTS,
             ...FLINK_TESTS,
@@ -65,6 +71,17 @@ export default defineConfig({
           globalSetup: ['scripts/kafka/global-setup.mjs'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // Only this project starts PostgreSQL (installed from Debian's package if missing).
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: POSTGRES_TESTS,
+          globalSetup: ['scripts/postgres/global-setup.mjs'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {

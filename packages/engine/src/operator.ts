@@ -57,11 +57,17 @@ export interface Operator {
    * A checkpoint cuts the stream here, between batches, just before the
    * state is snapshotted. A sink that delivers exactly once sets aside what it
    * was handed since the last cut, noting it in its state, to make it visible
-   * in `checkpointed` once the checkpoint is durable.
+   * in `checkpointed` once the checkpoint is durable. `cut` numbers the cuts
+   * of this run of the job, from 1.
    */
-  cut?(): void;
-  /** The checkpoint of the last cut is durable: make what came before the cut visible. */
-  checkpointed?(): Promise<void>;
+  cut?(cut: number): void;
+  /**
+   * The checkpoint of cut `cut` is durable: make what came before that cut
+   * visible. Called in the order of the cuts, but not for every cut: a
+   * checkpoint that failed is never durable, and a later cut may come before
+   * an earlier one's checkpoint is durable (a savepoint taken meanwhile).
+   */
+  checkpointed?(cut: number): Promise<void>;
   /** Records or bytes accepted but not yet written; the runtime slows the sources while it is high. */
   backlog?(): number;
   /** Kind-specific figures for the metrics, such as open windows. */
@@ -196,6 +202,8 @@ export interface OperatorEnvironment<C = unknown> {
   readonly checkpointIntervalMs?: number;
   /** One of several instances of the job, each with its share of the Kafka partitions. */
   readonly instance?: JobInstance;
+  /** A secret's value by its name (a password a node names), or undefined when the job has none such. */
+  readonly secret?: (name: string) => string | undefined;
 }
 
 /** The environment of a runtime of declaration `D`. */

@@ -224,6 +224,13 @@ export type { FileSinkConfig } from './operators/sink-file.js';
 export { sinkFile } from './operators/sink-file.js';
 export type { KafkaSinkConfig } from './operators/sink-kafka.js';
 export { sinkKafka } from './operators/sink-kafka.js';
+export type { PostgresSinkConfig } from './operators/sink-postgres.js';
+export {
+  SECRET_NAME_PATTERN,
+  SECRET_SOURCES,
+  sinkPostgres,
+  TABLE_PATTERN,
+} from './operators/sink-postgres.js';
 export type { ConsoleSinkConfig, PreviewSinkConfig } from './operators/sinks.js';
 export { sinkBlackhole, sinkConsole, sinkPreview } from './operators/sinks.js';
 export type { DatagenConfig, GeneratorConfig } from './operators/source-datagen.js';

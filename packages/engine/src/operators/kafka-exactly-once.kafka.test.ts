@@ -411,9 +411,9 @@ describe('the exactly-once Kafka sink', () => {
       send(older, 0, 50);
       // Connected and sent: a cut now sets the transaction aside.
       await older.flush!();
-      older.cut!();
+      older.cut!(1);
       await older.flush!();
-      await older.checkpointed!();
+      await older.checkpointed!(1);
       // Sent, not yet committed, when the newer instance starts.
       send(older, 50, 100);
       await older.flush!();
@@ -421,14 +421,14 @@ describe('the exactly-once Kafka sink', () => {
       newer = kafkaSink(topic, topic).operator;
       send(newer, 1_000, 1_010);
       await newer.flush!();
-      older.cut!();
+      older.cut!(1);
       expect(older.metrics!().transactionsCommitted).toBe(1);
-      await expect(older.checkpointed!()).rejects.toThrow(
+      await expect(older.checkpointed!(1)).rejects.toThrow(
         /Kafka sink 'out' could not commit the transaction of the checkpoint/,
       );
-      newer.cut!();
+      newer.cut!(1);
       await newer.flush!();
-      await newer.checkpointed!();
+      await newer.checkpointed!(1);
       expect(newer.metrics!().transactionsCommitted).toBe(1);
       expect(await ids(topic)).toEqual([...range(0, 50), ...range(1_000, 1_010)]);
     } finally {
@@ -442,7 +442,7 @@ describe('the exactly-once Kafka sink', () => {
     const crashed = kafkaSink(topic, topic);
     send(crashed.operator, 0, 100);
     await crashed.operator.flush!();
-    crashed.operator.cut!();
+    crashed.operator.cut!(1);
     const checkpoint = crashed.state.snapshot();
     expect(checkpoint.cells.pending).toMatchObject({ seq: 0 });
     await crashed.operator.flush!();
@@ -454,9 +454,9 @@ describe('the exactly-once Kafka sink', () => {
       // What came after the cut is read again and sent again.
       send(restored, 100, 150);
       await restored.flush!();
-      restored.cut!();
+      restored.cut!(1);
       await restored.flush!();
-      await restored.checkpointed!();
+      await restored.checkpointed!(1);
       expect(await ids(topic)).toEqual(range(0, 150));
       expect(restored.metrics!().messagesSent).toBe(150);
     } finally {
@@ -470,7 +470,7 @@ describe('the exactly-once Kafka sink', () => {
     const crashed = kafkaSink(topic, topic);
     send(crashed.operator, 0, 20);
     // At once: the sink is still asking Kafka for its producer ids.
-    crashed.operator.cut!();
+    crashed.operator.cut!(1);
     const checkpoint = crashed.state.snapshot();
     expect(checkpoint.cells.pending).toMatchObject({ seq: 0, producerId: -1n });
     // Written before the checkpoint is, and the process dies before `checkpointed`.
@@ -481,9 +481,9 @@ describe('the exactly-once Kafka sink', () => {
     try {
       send(restored, 20, 30);
       await restored.flush!();
-      restored.cut!();
+      restored.cut!(1);
       await restored.flush!();
-      await restored.checkpointed!();
+      await restored.checkpointed!(1);
       expect(await ids(topic)).toEqual(range(0, 30));
     } finally {
       await Promise.all([crashed.operator.close?.(), restored.close?.()]);
@@ -496,7 +496,7 @@ describe('the exactly-once Kafka sink', () => {
     const crashed = kafkaSink(topic, topic);
     send(crashed.operator, 0, 10);
     await crashed.operator.flush!();
-    crashed.operator.cut!();
+    crashed.operator.cut!(1);
     const checkpoint = crashed.state.snapshot();
     await crashed.operator.flush!();
     // A run that did not restore the checkpoint fences the ids, aborting its transaction.

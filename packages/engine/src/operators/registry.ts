@@ -9,6 +9,7 @@ import {
   sinkConsole,
   sinkFile,
   sinkKafka,
+  sinkPostgres,
   sinkPreview,
   sourceDatagen,
   sourceFile,
@@ -29,6 +30,7 @@ import { createJoinRegular } from './join-regular.js';
 import { createJoinWindow } from './join-window.js';
 import { createFileSink } from './sink-file.js';
 import { createKafkaSink } from './sink-kafka.js';
+import { createPostgresSink } from './sink-postgres.js';
 import { createBlackhole, createConsole, createPreview } from './sinks.js';
 import { createDatagen } from './source-datagen.js';
 import { createFileSource } from './source-file.js';
@@ -59,6 +61,7 @@ export const RUNTIMES: readonly RuntimeFactory[] = [
   defineOperator(joinRegular, createJoinRegular),
   defineOperator(sinkFile, createFileSink),
   defineOperator(sinkKafka, createKafkaSink),
+  defineOperator(sinkPostgres, createPostgresSink),
   defineOperator(sinkConsole, createConsole),
   defineOperator(sinkPreview, createPreview),
   defineOperator(sinkBlackhole, createBlackhole),

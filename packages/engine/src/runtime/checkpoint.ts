@@ -43,12 +43,15 @@ export interface CheckpointHost {
   readonly clock: Clock;
   /** Whether the job still runs and takes checkpoints. */
   running(): boolean;
-  /** The cut: called between batches; codecs hand their blocks to `blocks`. */
-  snapshot(blocks?: BlockWriter): JobSnapshot;
+  /**
+   * The cut: called between batches; codecs hand their blocks to `blocks`.
+   * `cut` numbers it, for `checkpointed` to name.
+   */
+  cut(blocks?: BlockWriter): { readonly snapshot: JobSnapshot; readonly cut: number };
   /** Waits until every sink has written what it was handed; throws what a sink threw. */
   flushSinks(): Promise<void>;
-  /** The checkpoint is durable: sinks make what came before the cut visible. */
-  checkpointed(): Promise<void>;
+  /** The checkpoint of cut `cut` is durable: sinks make what came before that cut visible. */
+  checkpointed(cut: number): Promise<void>;
 }
 
 /**
@@ -129,13 +132,16 @@ export class CheckpointCoordinator {
     const began = this.#host.clock.now();
     const { storage, meta } = this.#options;
     let encoded: ReturnType<CheckpointStorage['encode']>;
+    let cut: number;
     // A savepoint stands alone (it may be moved, kept or deleted on its own):
     // it writes all its blocks. A checkpoint writes only the blocks no durable
     // checkpoint holds yet.
     const blocks = kind === 'checkpoint' ? this.#ledger.begin() : new CheckpointBlocks(null);
     try {
       // Serialized at the cut: the snapshot shares objects with state that moves on.
-      encoded = storage.encode(this.#host.snapshot(blocks), blocks);
+      const taken = this.#host.cut(blocks);
+      cut = taken.cut;
+      encoded = storage.encode(taken.snapshot, blocks);
     } catch (error) {
       this.#failed++;
       this.#lastError = messageOf(error);
@@ -155,7 +161,7 @@ export class CheckpointCoordinator {
         const at = this.#host.clock.now();
         this.#completed++;
         this.#last = { id: written.id, at, durationMs: at - began, bytes: written.bytes };
-        await this.#host.checkpointed();
+        await this.#host.checkpointed(cut);
         return written;
       } catch (error) {
         if (this.#writing.delete(writing) && writing.signal.aborted) {

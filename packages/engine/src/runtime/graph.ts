@@ -38,6 +38,8 @@ export interface GraphEnvironment {
   readonly checkpointIntervalMs?: number;
   /** One of several instances of the job (see JobOptions.instance). */
   readonly instance?: JobInstance;
+  /** See JobOptions.secrets. */
+  readonly secret?: (name: string) => string | undefined;
 }
 
 /** A checkpoint that does not fit the pipeline it was to be restored into. */

@@ -128,6 +128,16 @@ export interface JobOptions {
    * p % count === index, and only those. Default: the only instance.
    */
   readonly instance?: JobInstance;
+  /**
+   * The secrets its nodes name (a database password), by name: resolved by
+   * whoever starts the job, never part of the pipeline. Kept in memory only.
+   */
+  readonly secrets?: Readonly<Record<string, string>>;
+}
+
+/** A secret by name: own properties only, so no name reaches the object's prototype. */
+function secretLookup(secrets: Readonly<Record<string, string>>) {
+  return (name: string) => (Object.hasOwn(secrets, name) ? secrets[name] : undefined);
 }
 
 /** What `JobOptions.restore` takes from a checkpoint read back: its state, its id and its blocks. */
@@ -212,6 +222,7 @@ export class Job implements NodeHost {
       jobId: options.jobId ?? `p${pipelineFingerprint(pipeline).slice(0, 16)}`,
       ...(options.instance && options.instance.count > 1 ? { instance: options.instance } : {}),
       ...(options.checkpoints ? { checkpointIntervalMs: options.checkpoints.intervalMs } : {}),
+      ...(options.secrets ? { secret: secretLookup(options.secrets) } : {}),
     });
     this.#nodes = graph.nodes;
     this.#sources = graph.sources;
@@ -247,9 +258,9 @@ export class Job implements NodeHost {
         {
           clock: this.clock,
           running: () => this.#status === 'running' && !this.#stopping,
-          snapshot: (blocks) => this.#cut(blocks),
+          cut: (blocks) => this.#cut(blocks),
           flushSinks: () => this.#flushSinks(),
-          checkpointed: () => this.#checkpointed(),
+          checkpointed: (cut) => this.#checkpointed(cut),
         },
         options.checkpoints,
         options.restore?.id,
@@ -293,21 +304,29 @@ export class Job implements NodeHost {
   }
 
   /** The checkpoint's cut: exactly-once sinks set aside what came before it, then every node is snapshotted. */
-  #cut(blocks?: BlockWriter): JobSnapshot {
-    for (const node of this.#nodes) node.operator?.cut?.();
-    this.#cutPositions = this.#sources.map((node) => node.position);
-    return this.snapshot(blocks);
+  #cut(blocks?: BlockWriter): { snapshot: JobSnapshot; cut: number } {
+    const cut = ++this.#cuts;
+    for (const node of this.#nodes) node.operator?.cut?.(cut);
+    this.#cutPositions.set(
+      cut,
+      this.#sources.map((node) => node.position),
+    );
+    return { snapshot: this.snapshot(blocks), cut };
   }
 
-  /** The sources' positions at the last cut, in `#sources` order. */
-  #cutPositions: unknown[] = [];
+  #cuts = 0;
+  /** The sources' positions at each cut not yet durable (or failed), in `#sources` order. */
+  readonly #cutPositions = new Map<number, unknown[]>();
 
-  /** The checkpoint is durable: exactly-once sinks make what came before its cut visible. */
-  async #checkpointed(): Promise<void> {
-    const positions = this.#cutPositions;
+  /** The checkpoint of `cut` is durable: exactly-once sinks make what came before that cut visible. */
+  async #checkpointed(cut: number): Promise<void> {
+    const positions = this.#cutPositions.get(cut) ?? [];
+    // This cut and those before it (of checkpoints that failed) are done with.
+    for (const earlier of this.#cutPositions.keys())
+      if (earlier <= cut) this.#cutPositions.delete(earlier);
     for (const node of this.#nodes) {
       try {
-        await node.operator?.checkpointed?.();
+        await node.operator?.checkpointed?.(cut);
       } catch (error) {
         this.fail(node, error);
         throw error;

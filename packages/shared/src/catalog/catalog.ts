@@ -7,6 +7,7 @@ import { joinRegular } from '../operators/join-regular.js';
 import { joinWindow } from '../operators/join-window.js';
 import { sinkFile } from '../operators/sink-file.js';
 import { sinkKafka } from '../operators/sink-kafka.js';
+import { sinkPostgres } from '../operators/sink-postgres.js';
 import { sinkBlackhole, sinkConsole, sinkPreview } from '../operators/sinks.js';
 import { sourceDatagen } from '../operators/source-datagen.js';
 import { sourceFile } from '../operators/source-file.js';
@@ -38,6 +39,7 @@ export const OPERATORS: readonly OperatorDefinition[] = [
   joinRegular,
   sinkFile,
   sinkKafka,
+  sinkPostgres,
   sinkConsole,
   sinkPreview,
   sinkBlackhole,
