@@ -165,6 +165,8 @@ export type {
 export { defineOperator, OPERATOR_CATEGORIES } from './catalog/operator.js';
 export type { ParallelDeclaration } from './catalog/parallel.js';
 export type { JsonSchemaNode } from './catalog/schema-node.js';
+export type { NamedSecret } from './catalog/secrets.js';
+export { secretsNamed } from './catalog/secrets.js';
 export type {
   MigrationVerdict,
   StateDeclaration,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, realpath } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   CheckpointFormatError,
   type CheckpointOptions,
@@ -23,7 +23,9 @@ import {
   type JobMetrics,
   type Pipeline,
   readPipeline,
+  secretsNamed,
 } from '@sluice/shared';
+import { SECRETS_FILE, Secrets } from '../secrets.js';
 import type { CliIO } from './io.js';
 
 /**
@@ -61,6 +63,20 @@ export async function runCommand(
     );
   }
   const dataDir = resolve(io.cwd, options.dataDir ?? '.');
+  // The environment's SLUICE_SECRET_<NAME>, else the state directory's secrets.json.
+  const named = secretsNamed(read.pipeline);
+  const secrets = new Secrets(
+    options.stateDir === undefined ? join(dataDir, '.no-state') : resolve(io.cwd, options.stateDir),
+  ).resolve(named.map((s) => s.name));
+  if (secrets.missing.length > 0) {
+    for (const name of secrets.missing) {
+      const where = named.find((s) => s.name === name)!;
+      io.stderr(
+        `Node '${where.nodeId}' names the secret ${name}, which is not set: run with SLUICE_SECRET_${name} in the environment${options.stateDir === undefined ? '' : `, or add "${name}" to ${join(options.stateDir, SECRETS_FILE)}`}.${secrets.problem ? ` (${secrets.problem})` : ''}\n`,
+      );
+    }
+    return 1;
+  }
   const durable =
     options.stateDir === undefined
       ? { options: {}, release: () => {} }
@@ -68,7 +84,12 @@ export async function runCommand(
   if (durable === undefined) return 1;
   let job: ReturnType<typeof startJob>;
   try {
-    job = startJob(read.pipeline, { dataDir, stdout: io.stdout, ...durable.options });
+    job = startJob(read.pipeline, {
+      dataDir,
+      stdout: io.stdout,
+      secrets: secrets.values,
+      ...durable.options,
+    });
   } catch (error) {
     durable.release();
     if (error instanceof PipelineError || error instanceof RestoreError) {

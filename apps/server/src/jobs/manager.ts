@@ -22,10 +22,12 @@ import {
   type Pipeline,
   planUpgrade,
   readPipelineValue,
+  secretsNamed,
   type UpgradePlan,
 } from '@sluice/shared';
 import type { FlinkCluster } from '../config.js';
 import { AppError, notFound } from '../errors.js';
+import type { Secrets } from '../secrets.js';
 import type { JobStore, StoredJob } from '../storage/job-store.js';
 import { FlinkRunner } from './flink-runner.js';
 import { WorkerGroup } from './group.js';
@@ -60,6 +62,8 @@ export interface JobManagerOptions {
   readonly warn?: (message: string) => void;
   /** The Flink clusters a pipeline can name as its target (`settings.target: "flink:NAME"`). */
   readonly flinkClusters?: readonly FlinkCluster[];
+  /** Where the secrets pipelines name come from. Default: none is set. */
+  readonly secrets?: Secrets;
 }
 
 /** How long a job on Flink has to stop with a savepoint. */
@@ -101,6 +105,7 @@ export class JobManager {
   readonly #checkpointsDir: string | undefined;
   readonly #warn: (message: string) => void;
   readonly #flinkClusters: readonly FlinkCluster[];
+  readonly #secrets: Secrets | undefined;
   /** The runners of the jobs on Flink, by job id. */
   readonly #flink = new Map<string, FlinkRunner>();
   #closing = false;
@@ -116,6 +121,7 @@ export class JobManager {
     this.#checkpointsDir = options.checkpointsDir;
     this.#warn = options.warn ?? (() => {});
     this.#flinkClusters = options.flinkClusters ?? [];
+    this.#secrets = options.secrets;
   }
 
   /** The Flink clusters this server knows, for the designer's choice of target. */
@@ -279,6 +285,7 @@ export class JobManager {
       instances: instancesOf(pipeline),
       ...(this.#dataDirShownAs === undefined ? {} : { dataDirShownAs: this.#dataDirShownAs }),
     });
+    found.push(...this.#secretFindings(pipeline));
     // On Flink: the nodes it cannot run are refused here, with the compiler's reasons.
     try {
       if (this.#flinkTarget(pipeline))
@@ -569,6 +576,28 @@ export class JobManager {
     };
   }
 
+  /** A secret the pipeline names that the server does not have: refused on the node that names it. */
+  #secretFindings(pipeline: Pipeline): Diagnostic[] {
+    const named = secretsNamed(pipeline);
+    if (named.length === 0) return [];
+    const { missing, problem } = this.#resolveSecrets(pipeline);
+    return named
+      .filter((s) => missing.includes(s.name))
+      .map((s) => ({
+        severity: 'error' as const,
+        code: 'secret.missing',
+        message: `The secret ${s.name} is not set: start the server with SLUICE_SECRET_${s.name} in its environment, or add "${s.name}" to state/secrets.json in its data directory${problem ? ` (${problem})` : ''}.`,
+        nodeId: s.nodeId,
+        path: s.path,
+      }));
+  }
+
+  #resolveSecrets(pipeline: Pipeline) {
+    const names = secretsNamed(pipeline).map((s) => s.name);
+    if (names.length === 0) return { values: {}, missing: [] as string[] };
+    return this.#secrets?.resolve(names) ?? { values: {}, missing: names };
+  }
+
   /** Runs a job in a new worker (or one per instance); a resumed one keeps its id and its place in the list. */
   #run(id: string, pipeline: Pipeline, origin: JobOrigin, options: RunOptions = {}): JobHandle {
     const cluster = this.#flinkTarget(pipeline);
@@ -576,6 +605,8 @@ export class JobManager {
     const count = instancesOf(pipeline);
     const checkpoints = this.#plan(id, pipeline, origin);
     const stopFlag = newStopFlag();
+    // Resolved at each start, so a secret set since is taken; only the pipeline's own go to its job.
+    const secrets = this.#resolveSecrets(pipeline).values;
     const startOf = (index: number): WorkerStart => {
       const plan =
         checkpoints && count > 1
@@ -590,6 +621,7 @@ export class JobManager {
         ...(this.#dataDirShownAs === undefined ? {} : { dataDirShownAs: this.#dataDirShownAs }),
         metricsIntervalMs: this.#metricsIntervalMs,
         stopFlag,
+        ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
         ...(plan ? { checkpoints: plan } : {}),
         ...(plan && options.restore
           ? {

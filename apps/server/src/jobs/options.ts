@@ -38,6 +38,7 @@ export async function jobOptions(
     // The server's job id: the same across restarts and resumes (Kafka's transactional ids).
     jobId: start.jobId,
     ...(start.instance ? { instance: start.instance } : {}),
+    ...(start.secrets ? { secrets: start.secrets } : {}),
   };
   const plan = start.checkpoints;
   if (!plan) return { options: base };

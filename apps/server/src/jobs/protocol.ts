@@ -36,6 +36,8 @@ export interface WorkerStart {
   readonly restore?: RestorePlan;
   /** One of several instances of the job (settings.parallelism), each with its share of the Kafka partitions. */
   readonly instance?: { readonly index: number; readonly count: number };
+  /** The values of the secrets the pipeline names (see secrets.ts): for the job alone. */
+  readonly secrets?: Readonly<Record<string, string>>;
 }
 
 export interface CheckpointPlan {

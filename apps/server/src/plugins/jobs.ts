@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { JobManager, type JobManagerOptions } from '../jobs/manager.js';
+import { Secrets } from '../secrets.js';
 import { JobStore } from '../storage/job-store.js';
 import { DATABASE_FILE } from './storage.js';
 
@@ -18,7 +19,7 @@ declare module 'fastify' {
 }
 
 export interface JobsPluginOptions
-  extends Omit<JobManagerOptions, 'records' | 'checkpointsDir' | 'warn'> {
+  extends Omit<JobManagerOptions, 'records' | 'checkpointsDir' | 'warn' | 'secrets'> {
   /** The server's private folder: the database, and the jobs' checkpoints. */
   readonly stateDir: string;
 }
@@ -34,6 +35,7 @@ export const jobsPlugin = fp(
       ...options,
       records,
       checkpointsDir,
+      secrets: new Secrets(stateDir),
       warn: (message) => app.log.warn(message),
     });
     try {

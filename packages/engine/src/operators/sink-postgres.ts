@@ -1,6 +1,7 @@
 import type { sinkPostgres } from '@sluice/shared';
 import { SECRET_SOURCES } from '@sluice/shared';
 import type pg from 'pg';
+import type { Row } from '../batch.js';
 import { PostgresConnection } from '../io/postgres/connection.js';
 import {
   columnsOf,
@@ -14,10 +15,14 @@ import {
 import type { EnvironmentOf, Operator, OperatorContext } from '../operator.js';
 import { validDuration } from './compile.js';
 
-/** The rows of one checkpoint, set aside at its cut, to write once it is durable. */
+/**
+ * The rows of one checkpoint, set aside at its cut, to write once it is
+ * durable. Records as they came (rows never change once made), so an upgrade
+ * that changes the input's fields writes them by name.
+ */
 interface Epoch {
   readonly epoch: number;
-  readonly rows: readonly (readonly unknown[])[];
+  readonly rows: readonly Row[];
 }
 
 /** Where exactly-once sinks note the last checkpoint they wrote, beside the table. */
@@ -91,20 +96,18 @@ export function createPostgresSink(env: EnvironmentOf<typeof sinkPostgres>): Ope
     return prepared;
   };
   /** Writes rows in statements of at most a batch each. */
-  const writeRows = async (client: pg.Client, rows: readonly (readonly unknown[])[]) => {
+  const writeRows = async (client: pg.Client, rows: readonly Row[]) => {
     for (let from = 0; from < rows.length; from += config.batchSize) {
-      const chunk = rows.slice(from, from + config.batchSize);
+      const chunk = rows.slice(from, from + config.batchSize).map((r) => rowValues(r, fields));
       await client.query(insert, columnsOf(chunk, fields, config.keyFields));
     }
   };
-  const toValues = (rows: readonly Record<string, unknown>[]) =>
-    rows.map((r) => rowValues(r, fields));
   if (env.checkpointing && config.delivery === 'exactly-once') return exactlyOnce();
   return atLeastOnce();
 
   function atLeastOnce(): Operator {
     const flushMs = validDuration(config.flushInterval);
-    let waiting: unknown[][] = [];
+    let waiting: Row[] = [];
     let inFlight = 0;
     let written = 0;
     let statements = 0;
@@ -137,7 +140,7 @@ export function createPostgresSink(env: EnvironmentOf<typeof sinkPostgres>): Ope
       process(batch, _input, context: OperatorContext) {
         if (broken) throw broken;
         if (batch.rows.length === 0) return;
-        for (const values of toValues(batch.rows)) waiting.push(values);
+        for (const row of batch.rows) waiting.push(row);
         if (waiting.length >= config.batchSize) send();
         else if (!timerSet) {
           timerSet = true;
@@ -170,7 +173,7 @@ export function createPostgresSink(env: EnvironmentOf<typeof sinkPostgres>): Ope
     const pending = state.cell<readonly Epoch[]>('pending', []);
     const written = state.cell('rowsWritten', 0);
     const committed = state.cell('transactionsCommitted', 0);
-    let current: unknown[][] = [];
+    let current: Row[] = [];
     /** Per cut of this run, the last epoch it set aside: what its checkpoint makes writable. */
     const cuts = new Map<number, number>();
     let writing: Promise<void> | undefined;
@@ -232,7 +235,7 @@ export function createPostgresSink(env: EnvironmentOf<typeof sinkPostgres>): Ope
     return {
       process(batch) {
         if (broken) throw broken;
-        for (const values of toValues(batch.rows)) current.push(values);
+        for (const row of batch.rows) current.push(row);
       },
       cut(cut) {
         if (current.length > 0) {

@@ -65,6 +65,7 @@ describe('the operator catalog', () => {
     expect(delivery).toEqual([
       ['sink.file', 'exactly-once'],
       ['sink.kafka', 'exactly-once'],
+      ['sink.postgres', 'exactly-once'],
       ['sink.console', 'at-least-once'],
       ['sink.preview', 'at-least-once'],
       ['sink.blackhole', 'at-least-once'],

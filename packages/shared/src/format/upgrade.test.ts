@@ -366,6 +366,21 @@ const CASES: Record<string, readonly Case[]> = {
       field: 'topic',
     },
   ],
+  'sink.postgres': [
+    {
+      edit: 'another batch size keeps the rows set aside',
+      before: { host: 'db', database: 'd', user: 'u', table: 'results' },
+      after: { host: 'db', database: 'd', user: 'u', table: 'results', batchSize: 10 },
+      status: 'kept',
+    },
+    {
+      edit: 'another table drops the rows set aside',
+      before: { host: 'db', database: 'd', user: 'u', table: 'results' },
+      after: { host: 'db', database: 'd', user: 'u', table: 'other' },
+      status: 'dropped',
+      field: 'table',
+    },
+  ],
   'sink.console': [
     {
       edit: 'a table instead of JSON keeps the lines',
