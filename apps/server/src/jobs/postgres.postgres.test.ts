@@ -135,9 +135,7 @@ describe('a PostgreSQL sink through the API', () => {
       if (job.status === 'failed') throw new Error(job.failure?.message);
       return job.status === 'finished' ? job : undefined;
     });
-    const { rows } = await client.query(
-      `SELECT sensor, readings FROM ${table} ORDER BY sensor`,
-    );
+    const { rows } = await client.query(`SELECT sensor, readings FROM ${table} ORDER BY sensor`);
     expect(rows.map((r) => r.sensor)).toEqual(['s1', 's2', 's3', 's4']);
     expect(rows.reduce((sum, r) => sum + Number(r.readings), 0)).toBe(500);
 
