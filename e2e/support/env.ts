@@ -6,3 +6,5 @@ export const LOGIN_URL_VAR = 'SLUICE_E2E_LOGIN_URL';
 export const TOKEN_VAR = 'SLUICE_E2E_TOKEN';
 /** The bootstrap address of the Kafka broker global setup started. */
 export const KAFKA_BOOTSTRAP_VAR = 'SLUICE_E2E_KAFKA_BOOTSTRAP';
+/** Where the PostgreSQL server global setup started is, as JSON ({host, port, user, password, database}). */
+export const POSTGRES_VAR = 'SLUICE_E2E_POSTGRES';

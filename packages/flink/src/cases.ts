@@ -375,4 +375,18 @@ export const CASES: Readonly<Record<string, Pipeline>> = {
       edge('orders', 'at_least'),
     ],
   ),
+  'sink-postgres': pipeline(
+    'Into PostgreSQL',
+    [
+      kafkaSource('orders', 'orders'),
+      node('table', 'sink.postgres', {
+        host: 'db',
+        database: 'shop',
+        user: 'sluice',
+        passwordSecret: 'POSTGRES_PASSWORD',
+        table: 'orders',
+      }),
+    ],
+    [edge('orders', 'table')],
+  ),
 };

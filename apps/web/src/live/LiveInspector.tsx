@@ -12,6 +12,7 @@ import { formatCount, formatDuration, formatRate, percent } from './format.js';
 import { InstanceFacts } from './InstanceFacts.js';
 import { NodeErrors } from './NodeErrors.js';
 import { listOf, useChainedWith } from './NodeMetrics.js';
+import { SinkWrites, useWritesOutside } from './SinkWrites.js';
 
 export function LiveInspector() {
   const edgeId = useEditor((s) =>
@@ -111,6 +112,7 @@ function NodePanel({ nodeId }: { nodeId: string }) {
   );
   const to = useTitle(output?.target);
   const onFlink = useEditor((s) => s.live.job?.flink !== undefined);
+  const writesOutside = useWritesOutside(nodeId);
   return (
     <div className="inspector-body live-panel">
       <h2>{title}</h2>
@@ -129,6 +131,8 @@ function NodePanel({ nodeId }: { nodeId: string }) {
           <EdgeFacts edgeId={output.id} />
           <EdgeRecords edge={output} label={`Records from ${title} to ${to}`} />
         </section>
+      ) : writesOutside ? (
+        <SinkWrites nodeId={nodeId} />
       ) : (
         <p className="muted small">This step sends nothing on; its results are below the canvas.</p>
       )}

@@ -100,6 +100,27 @@ describe('a node’s live figures, in two lines of a node that does not grow', (
     ]);
   });
 
+  it('of a sink into a database, say what is written, and what waits for the next checkpoint', () => {
+    const table = source({
+      nodeId: 'table',
+      kind: 'sink.postgres',
+      recordsIn: 1_670,
+      recordsOut: 0,
+      extra: { rowsWritten: 835, awaitingCheckpoint: 835, transactionsCommitted: 1 },
+    });
+    const facts = nodeFacts(table, 'sink');
+    expect(facts.map((f) => f.text)).toEqual(['0 errors', '0 late', '835 written']);
+    expect(facts[2]!.title).toBe(
+      '1670 received; 835 to be written at the next checkpoint (exactly once)',
+    );
+    const kafka = source({ nodeId: 'out', kind: 'sink.kafka', recordsIn: 20, extra: {} });
+    expect(nodeFacts(kafka, 'sink').map((f) => f.text)).toEqual([
+      '0 errors',
+      '0 late',
+      '20 received',
+    ]);
+  });
+
   it('on Flink, name the steps chained into the same vertex, with its busy and backpressured time', () => {
     const store = testStore();
     const vertex = 'Source: gen -> Calc[big] -> Sink: out';

@@ -41,7 +41,16 @@ export function nodeFacts(
       ...(m.late > 0 && { tone: 'warning' as const }),
     },
   ];
-  if (category === 'sink') {
+  const written = m.extra.rowsWritten;
+  if (category === 'sink' && written !== undefined) {
+    // A sink into a database: what is in its table; an exactly-once one holds what came since
+    // the last checkpoint until the next is durable.
+    const awaiting = m.extra.awaitingCheckpoint ?? 0;
+    facts.push({
+      text: `${formatCount(written)} written`,
+      title: `${formatCount(m.recordsIn)} received${awaiting > 0 ? `; ${formatCount(awaiting)} to be written at the next checkpoint (exactly once)` : ''}`,
+    });
+  } else if (category === 'sink') {
     facts.push({
       text: `${formatCount(m.recordsIn)} received`,
       title: 'Records received since the job started',

@@ -114,6 +114,10 @@ export function createPostgresSink(env: EnvironmentOf<typeof sinkPostgres>): Ope
     let chain: Promise<void> = Promise.resolve();
     let broken: Error | undefined;
     let timerSet = false;
+    // The table is there as soon as the job runs, before its first rows (a window may take a while).
+    chain = run((client) => prepare(client, false)).catch((error: unknown) => {
+      broken ??= describe(error);
+    });
     /** Sends the rows waiting, in order after what is being written. */
     const send = () => {
       if (waiting.length === 0) return;
@@ -231,6 +235,10 @@ export function createPostgresSink(env: EnvironmentOf<typeof sinkPostgres>): Ope
     queueMicrotask(() => {
       const restored = pending.value.at(-1);
       if (restored) void writePending(restored.epoch);
+      else
+        writing = run((client) => prepare(client, true)).catch((error: unknown) => {
+          broken ??= describe(error);
+        });
     });
     return {
       process(batch) {
