@@ -11,6 +11,11 @@ const POSTGRES_TESTS = [
   'packages/*/src/**/*.postgres.test.ts',
   'apps/server/src/**/*.postgres.test.ts',
 ];
+/** Tests against a real RabbitMQ broker, started once per run by their own global setup. */
+const RABBITMQ_TESTS = [
+  'packages/*/src/**/*.rabbitmq.test.ts',
+  'apps/server/src/**/*.rabbitmq.test.ts',
+];
 /** Hostile clients against the real server; small by default, full with SLUICE_ABUSE_FULL=1 (npm run test:abuse). */
 const ABUSE_TESTS = ['apps/server/src/abuse/**/*.abuse.test.ts'];
 /** Processes killed at random points; a few kills by default, 20 with SLUICE_FAULTS_FULL=1 (npm run test:faults). */
@@ -44,6 +49,7 @@ export default defineConfig({
             ...LOAD_TESTS,
             ...KAFKA_TESTS,
             ...POSTGRES_TESTS,
+            ...RABBITMQ_TESTS,
             ...ABUSE_TESTS,
             ...FAULT_TESTS,
             ...FLINK_TESTS,
@@ -82,6 +88,17 @@ export default defineConfig({
           globalSetup: ['scripts/postgres/global-setup.mjs'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        // Only this project starts RabbitMQ (installed from Debian's package if missing).
+        extends: true,
+        test: {
+          name: 'rabbitmq',
+          include: RABBITMQ_TESTS,
+          globalSetup: ['scripts/rabbitmq/global-setup.mjs'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
       {

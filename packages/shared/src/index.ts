@@ -209,6 +209,7 @@ export { isValidRead, MAX_PIPELINE_BYTES, readPipeline, readPipelineValue } from
 export { reservedKeyPaths } from './format/reserved-keys.js';
 export { planUpgrade } from './format/upgrade.js';
 export type { EventTimeConfig } from './operators/common.js';
+export { SECRET_NAME_PATTERN, SECRET_SOURCES } from './operators/common.js';
 export type { JoinFieldSource } from './operators/join-fields.js';
 export { joinLayout } from './operators/join-fields.js';
 export type { IntervalJoinConfig } from './operators/join-interval.js';
@@ -227,12 +228,9 @@ export { sinkFile } from './operators/sink-file.js';
 export type { KafkaSinkConfig } from './operators/sink-kafka.js';
 export { sinkKafka } from './operators/sink-kafka.js';
 export type { PostgresSinkConfig } from './operators/sink-postgres.js';
-export {
-  SECRET_NAME_PATTERN,
-  SECRET_SOURCES,
-  sinkPostgres,
-  TABLE_PATTERN,
-} from './operators/sink-postgres.js';
+export { sinkPostgres, TABLE_PATTERN } from './operators/sink-postgres.js';
+export type { RabbitSinkConfig } from './operators/sink-rabbitmq.js';
+export { sinkRabbitMQ } from './operators/sink-rabbitmq.js';
 export type { ConsoleSinkConfig, PreviewSinkConfig } from './operators/sinks.js';
 export { sinkBlackhole, sinkConsole, sinkPreview } from './operators/sinks.js';
 export type { DatagenConfig, GeneratorConfig } from './operators/source-datagen.js';
@@ -243,6 +241,8 @@ export type { KafkaSourceConfig } from './operators/source-kafka.js';
 export { kafkaSourceFields, sourceKafka } from './operators/source-kafka.js';
 export type { NexmarkEventType, NexmarkSourceConfig } from './operators/source-nexmark.js';
 export { NEXMARK_EVENT_TYPES, NEXMARK_FIELDS, sourceNexmark } from './operators/source-nexmark.js';
+export type { RabbitSourceConfig } from './operators/source-rabbitmq.js';
+export { rabbitSourceFields, sourceRabbitMQ } from './operators/source-rabbitmq.js';
 export type { RunningAggregateConfig } from './operators/transform-aggregate.js';
 export { transformAggregate } from './operators/transform-aggregate.js';
 export type { DedupeConfig } from './operators/transform-dedupe.js';

@@ -11,10 +11,12 @@ import {
   sinkKafka,
   sinkPostgres,
   sinkPreview,
+  sinkRabbitMQ,
   sourceDatagen,
   sourceFile,
   sourceKafka,
   sourceNexmark,
+  sourceRabbitMQ,
   transformAggregate,
   transformDedupe,
   transformFilter,
@@ -31,11 +33,13 @@ import { createJoinWindow } from './join-window.js';
 import { createFileSink } from './sink-file.js';
 import { createKafkaSink } from './sink-kafka.js';
 import { createPostgresSink } from './sink-postgres.js';
+import { createRabbitSink } from './sink-rabbitmq.js';
 import { createBlackhole, createConsole, createPreview } from './sinks.js';
 import { createDatagen } from './source-datagen.js';
 import { createFileSource } from './source-file.js';
 import { createKafkaSource } from './source-kafka.js';
 import { createNexmarkSource } from './source-nexmark.js';
+import { createRabbitSource } from './source-rabbitmq.js';
 import { createTransformAggregate } from './transform-aggregate.js';
 import { createTransformDedupe } from './transform-dedupe.js';
 import { createFilter } from './transform-filter.js';
@@ -49,6 +53,7 @@ export const RUNTIMES: readonly RuntimeFactory[] = [
   defineSource(sourceFile, createFileSource),
   defineSource(sourceKafka, createKafkaSource),
   defineSource(sourceNexmark, createNexmarkSource),
+  defineSource(sourceRabbitMQ, createRabbitSource),
   defineOperator(transformFilter, createFilter),
   defineOperator(transformMap, createMap),
   defineOperator(transformUnion, createUnion),
@@ -62,6 +67,7 @@ export const RUNTIMES: readonly RuntimeFactory[] = [
   defineOperator(sinkFile, createFileSink),
   defineOperator(sinkKafka, createKafkaSink),
   defineOperator(sinkPostgres, createPostgresSink),
+  defineOperator(sinkRabbitMQ, createRabbitSink),
   defineOperator(sinkConsole, createConsole),
   defineOperator(sinkPreview, createPreview),
   defineOperator(sinkBlackhole, createBlackhole),

@@ -8,11 +8,13 @@ import { joinWindow } from '../operators/join-window.js';
 import { sinkFile } from '../operators/sink-file.js';
 import { sinkKafka } from '../operators/sink-kafka.js';
 import { sinkPostgres } from '../operators/sink-postgres.js';
+import { sinkRabbitMQ } from '../operators/sink-rabbitmq.js';
 import { sinkBlackhole, sinkConsole, sinkPreview } from '../operators/sinks.js';
 import { sourceDatagen } from '../operators/source-datagen.js';
 import { sourceFile } from '../operators/source-file.js';
 import { sourceKafka } from '../operators/source-kafka.js';
 import { sourceNexmark } from '../operators/source-nexmark.js';
+import { sourceRabbitMQ } from '../operators/source-rabbitmq.js';
 import { transformAggregate } from '../operators/transform-aggregate.js';
 import { transformDedupe } from '../operators/transform-dedupe.js';
 import { transformFilter } from '../operators/transform-filter.js';
@@ -27,6 +29,7 @@ export const OPERATORS: readonly OperatorDefinition[] = [
   sourceFile,
   sourceKafka,
   sourceNexmark,
+  sourceRabbitMQ,
   transformFilter,
   transformMap,
   transformUnion,
@@ -40,6 +43,7 @@ export const OPERATORS: readonly OperatorDefinition[] = [
   sinkFile,
   sinkKafka,
   sinkPostgres,
+  sinkRabbitMQ,
   sinkConsole,
   sinkPreview,
   sinkBlackhole,

@@ -114,3 +114,19 @@ export const IdleRetentionSchema = Type.Optional(
       'A key with no record for this long in event time is dropped; it starts again from nothing if records come',
   }),
 );
+
+/** The name of a secret (never its value): see SecretNameSchema's description. */
+export const SECRET_NAME_PATTERN = '^[A-Z][A-Z0-9_]{0,63}$';
+
+/** Where a secret's value comes from, in the words the forms and the docs use. */
+export const SECRET_SOURCES =
+  "the server's environment variable SLUICE_SECRET_<NAME>, or NAME in state/secrets.json of its data directory";
+
+export function SecretNameSchema(options: { title: string; description: string }) {
+  return Type.String({
+    pattern: SECRET_NAME_PATTERN,
+    'x-sluice-widget': 'secret',
+    ...options,
+    description: `${options.description}. The name of a secret, in capitals (POSTGRES_PASSWORD): its value is read from ${SECRET_SOURCES}, and is never in the pipeline, the canvas or the logs`,
+  });
+}

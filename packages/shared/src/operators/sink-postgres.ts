@@ -5,22 +5,7 @@ import { writesEach } from '../catalog/parallel.js';
 import { DurationSchema } from '../schema/duration.js';
 import { FieldNameSchema } from '../schema/field.js';
 import { checkFieldsExist } from './checks.js';
-
-/** The name of a secret (never its value): see SecretNameSchema's description. */
-export const SECRET_NAME_PATTERN = '^[A-Z][A-Z0-9_]{0,63}$';
-
-/** Where a secret's value comes from, in the words the forms and the docs use. */
-export const SECRET_SOURCES =
-  "the server's environment variable SLUICE_SECRET_<NAME>, or NAME in state/secrets.json of its data directory";
-
-export function SecretNameSchema(options: { title: string; description: string }) {
-  return Type.String({
-    pattern: SECRET_NAME_PATTERN,
-    'x-sluice-widget': 'secret',
-    ...options,
-    description: `${options.description}. The name of a secret, in capitals (POSTGRES_PASSWORD): its value is read from ${SECRET_SOURCES}, and is never in the pipeline, the canvas or the logs`,
-  });
-}
+import { SecretNameSchema } from './common.js';
 
 /** A table name, optionally with its schema: `results` or `reports.results`. */
 export const TABLE_PATTERN = '^[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?$';
