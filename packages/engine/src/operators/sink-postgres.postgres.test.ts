@@ -1,7 +1,7 @@
 // The PostgreSQL sink against a real server (scripts/postgres/global-setup.mjs):
 // batches, upserts of an update stream, exactly once across a kill and a
 // restore, and the errors a user meets first.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pipeline, PipelineNode } from '@sluice/shared';
@@ -181,6 +181,75 @@ describe('sink.postgres', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('sends a row PostgreSQL would refuse to the errors, naming the field, and writes the rest', async () => {
+    const table = freshTable();
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-pg-bad-'));
+    try {
+      const lines = [
+        { n: 1, name: 'fine', ts: '2024-05-01T00:00:00Z' },
+        { n: 2, name: 'a\u0000b', ts: '2024-05-01T00:00:01Z' },
+        // Year 10 000: a time PostgreSQL has, though ISO-8601 text would not say it plainly.
+        { n: 3, name: 'far', ts: 253402300800000 },
+      ];
+      await writeFile(join(dir, 'in.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n'));
+      const job = startJob(
+        pipeline(
+          [
+            {
+              id: 'gen',
+              kind: 'source.file',
+              config: {
+                path: 'in.jsonl',
+                format: 'jsonl',
+                schema: [
+                  { name: 'n', type: 'long' },
+                  { name: 'name', type: 'string' },
+                  { name: 'ts', type: 'timestamp' },
+                ],
+              },
+            },
+            sink('out', table, { delivery: 'at-least-once' }),
+          ],
+          [['gen', 'out']],
+        ),
+        { dataDir: dir, secrets: SECRETS },
+      );
+      const ended = await job.done;
+      expect([ended.status, ended.failure?.message]).toEqual(['finished', undefined]);
+      const found = await rows<{ n: string; far: string }>(
+        `SELECT n, to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS far FROM ${table} ORDER BY n`,
+      );
+      expect(found).toEqual([
+        { n: '1', far: '2024-05-01' },
+        { n: '3', far: '10000-01-01' },
+      ]);
+      const errors = job.errors('out');
+      expect(errors).toHaveLength(1);
+      expect(errors[0]!.reason).toMatch(/name: the text holds a NUL character/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('with its state gone, a run under the same job id writes its rows again rather than skipping them', async () => {
+    const table = freshTable();
+    const p = pipeline([source(300), sink('out', table)], [['gen', 'out']]);
+    for (let run = 0; run < 2; run++) {
+      const dir = await mkdtemp(join(tmpdir(), 'sluice-pg-fresh-'));
+      try {
+        await finished(p, {
+          jobId: 'the-same-job',
+          checkpoints: { intervalMs: 60_000, storage: new CheckpointStorage(dir) },
+        });
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+    // Two runs from scratch, each with all its rows (the table appends).
+    const [found] = await rows<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
+    expect(found!.n).toBe('600');
   });
 
   it('fails with the secret’s name when it is not set, and with PostgreSQL’s words when it is wrong', async () => {

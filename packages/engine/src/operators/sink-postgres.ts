@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { sinkPostgres } from '@sluice/shared';
 import { SECRET_SOURCES } from '@sluice/shared';
 import type pg from 'pg';
@@ -10,6 +11,7 @@ import {
   rowValues,
   schemaOf,
   type TableShape,
+  valueProblem,
   writeSql,
 } from '../io/postgres/table.js';
 import type { EnvironmentOf, Operator, OperatorContext } from '../operator.js';
@@ -96,6 +98,16 @@ export function createPostgresSink(env: EnvironmentOf<typeof sinkPostgres>): Ope
     return prepared;
   };
   /** Writes rows in statements of at most a batch each. */
+  /** The rows PostgreSQL will take; the others go to the error output, saying which field and why. */
+  const takeable = (rows: readonly Row[], context: Pick<OperatorContext, 'error'>): Row[] => {
+    const kept: Row[] = [];
+    for (const row of rows) {
+      const problem = valueProblem(row, fields);
+      if (problem === undefined) kept.push(row);
+      else context.error(row, `${config.table}: ${problem}`);
+    }
+    return kept;
+  };
   const writeRows = async (client: pg.Client, rows: readonly Row[]) => {
     for (let from = 0; from < rows.length; from += config.batchSize) {
       const chunk = rows.slice(from, from + config.batchSize).map((r) => rowValues(r, fields));
@@ -144,7 +156,7 @@ export function createPostgresSink(env: EnvironmentOf<typeof sinkPostgres>): Ope
       process(batch, _input, context: OperatorContext) {
         if (broken) throw broken;
         if (batch.rows.length === 0) return;
-        for (const row of batch.rows) waiting.push(row);
+        for (const row of takeable(batch.rows, context)) waiting.push(row);
         if (waiting.length >= config.batchSize) send();
         else if (!timerSet) {
           timerSet = true;
@@ -169,8 +181,11 @@ export function createPostgresSink(env: EnvironmentOf<typeof sinkPostgres>): Ope
 
   function exactlyOnce(): Operator {
     const instance = env.instance ? `.i${env.instance.index}` : '';
-    const sinkId = `${env.jobId ?? 'job'}${instance}.${nodeId}`;
     const state = env.state;
+    // Numbers the sink's epochs apart from any earlier run under the same job id whose state
+    // is gone (a removed state directory, an upgrade that dropped it): those epochs are not these.
+    const writer = state.cell('writer', randomUUID());
+    const sinkId = () => `${env.jobId ?? 'job'}${instance}.${nodeId}.${writer.value}`;
     /** The number the next cut gives its rows. */
     const next = state.cell('nextEpoch', 1);
     /** Cut and not yet known to be written, oldest first. */
@@ -192,14 +207,14 @@ export function createPostgresSink(env: EnvironmentOf<typeof sinkPostgres>): Ope
         try {
           const found = await client.query<{ epoch: string }>(
             `SELECT epoch FROM ${progress} WHERE sink = $1 FOR UPDATE`,
-            [sinkId],
+            [sinkId()],
           );
           const done = found.rows[0] !== undefined && Number(found.rows[0].epoch) >= epoch.epoch;
           if (!done) {
             await writeRows(client, epoch.rows);
             await client.query(
               `INSERT INTO ${progress} (sink, epoch) VALUES ($1, $2) ON CONFLICT (sink) DO UPDATE SET epoch = EXCLUDED.epoch, written_at = now()`,
-              [sinkId, epoch.epoch],
+              [sinkId(), epoch.epoch],
             );
           }
           await client.query('COMMIT');
@@ -241,9 +256,9 @@ export function createPostgresSink(env: EnvironmentOf<typeof sinkPostgres>): Ope
         });
     });
     return {
-      process(batch) {
+      process(batch, _input, context) {
         if (broken) throw broken;
-        for (const row of batch.rows) current.push(row);
+        for (const row of takeable(batch.rows, context)) current.push(row);
       },
       cut(cut) {
         if (current.length > 0) {
@@ -267,7 +282,7 @@ export function createPostgresSink(env: EnvironmentOf<typeof sinkPostgres>): Ope
       metrics: () => ({
         rowsWritten: written.value,
         transactionsCommitted: committed.value,
-        awaitingCheckpoint: current.length,
+        awaitingCheckpoint: current.length + pending.value.reduce((n, e) => n + e.rows.length, 0),
       }),
       condition: () => connection.condition(),
       close: () => connection.close(),

@@ -678,6 +678,12 @@ export class Job implements NodeHost {
       // The input has ended: a last checkpoint says so, and a restart from it does nothing more.
       if (status === 'finished' && !this.#failure && this.#checkpoints) {
         this.#lastCheckpoint = await this.#checkpoints.take('checkpoint');
+        // An exactly-once sink makes its last records visible only with this checkpoint:
+        // without it they are not written, and "finished" would say they were.
+        if (!this.#lastCheckpoint && this.#nodes.some((n) => n.operator?.cut))
+          this.#failure = {
+            message: `The last checkpoint could not be written, so the records its exactly-once sinks held since the one before are not written: ${this.#checkpoints.lastError}`,
+          };
       }
       await Promise.allSettled(
         this.#nodes.map((n) => n.operator?.close?.() ?? n.source?.close?.()),

@@ -18,7 +18,16 @@ export interface PostgresConnectionOptions {
 }
 
 /** SQLSTATE classes and codes after which the same work may succeed on a new connection. */
-const RETRYABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '40001', '40P01']);
+const RETRYABLE_STATES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '40001',
+  '40P01',
+  '57014', // statement_timeout
+  '55P03', // lock_timeout
+]);
 const RETRYABLE_ERRNO = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -29,6 +38,8 @@ const RETRYABLE_ERRNO = new Set([
   'EAI_AGAIN',
 ]);
 const FIRST_PAUSE_MS = 100;
+/** The longest one statement may take (or wait for a lock). */
+const STATEMENT_TIMEOUT_MS = 60_000;
 const MOST_PAUSE_MS = 5_000;
 
 /** Whether `error` says the server could not be reached (or dropped us), not that the work is wrong. */
@@ -39,7 +50,7 @@ export function isUnreachable(error: unknown): boolean {
       return true;
   }
   const message = error instanceof Error ? error.message : '';
-  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(
+  return /Connection terminated|connection timeout|Client has encountered a connection error|Query read timeout/i.test(
     message,
   );
 }
@@ -114,6 +125,12 @@ export class PostgresConnection {
         ...(o.password === undefined ? {} : { password: o.password }),
         application_name: o.applicationName,
         connectionTimeoutMillis: 10_000,
+        // A black-holed network or a held lock fails the statement instead of waiting for ever;
+        // a timeout is an unknown outcome, retried (exactly-once writes check their epoch first).
+        keepAlive: true,
+        statement_timeout: STATEMENT_TIMEOUT_MS,
+        lock_timeout: STATEMENT_TIMEOUT_MS,
+        query_timeout: STATEMENT_TIMEOUT_MS + 10_000,
       });
       // A connection that breaks while idle is noticed by the next work, which connects again.
       client.on('error', () => {

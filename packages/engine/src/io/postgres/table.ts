@@ -48,8 +48,17 @@ export function createTableSql({ table, fields, keyFields }: TableShape): string
 /** The statement writing one batch, its parameters being `columnsOf`'s arrays. */
 export function writeSql({ table, fields, keyFields }: TableShape): string {
   const names = fields.map((f) => pg.escapeIdentifier(f.name));
-  const unnest = fields.map((f, i) => `$${i + 1}::${SQL_TYPES[f.type]}[]`).join(', ');
-  let sql = `INSERT INTO ${quotedTable(table)} (${names.join(', ')}) SELECT * FROM unnest(${unnest})`;
+  // Timestamps travel as epoch milliseconds (a double: every year PostgreSQL has, exactly).
+  const unnest = fields
+    .map(
+      (f, i) => `$${i + 1}::${f.type === 'timestamp' ? 'double precision' : SQL_TYPES[f.type]}[]`,
+    )
+    .join(', ');
+  const columns = fields.map((_, i) => `c${i}`);
+  const select = fields.map((f, i) =>
+    f.type === 'timestamp' ? `to_timestamp(c${i} / 1000.0)` : `c${i}`,
+  );
+  let sql = `INSERT INTO ${quotedTable(table)} (${names.join(', ')}) SELECT ${select.join(', ')} FROM unnest(${unnest}) AS u(${columns.join(', ')})`;
   if (keyFields && keyFields.length > 0) {
     const keys = keyFields.map((k) => pg.escapeIdentifier(k));
     const rest = fields.filter((f) => !keyFields.includes(f.name));
@@ -70,14 +79,28 @@ export function rowValues(row: Row, fields: readonly Field[]): unknown[] {
   for (let i = 0; i < fields.length; i++) {
     const field = fields[i]!;
     const value = row[field.name];
-    values[i] =
-      value === undefined || value === null
-        ? null
-        : field.type === 'timestamp'
-          ? new Date(value as number).toISOString()
-          : value;
+    values[i] = value === undefined ? null : value;
   }
   return values;
+}
+
+/**
+ * Why PostgreSQL would refuse a row, naming the field: text with a NUL
+ * character, a long that is not a safe whole number, a timestamp that is not
+ * a finite time. Undefined when it takes it.
+ */
+export function valueProblem(row: Row, fields: readonly Field[]): string | undefined {
+  for (const field of fields) {
+    const value = row[field.name];
+    if (value === null || value === undefined) continue;
+    if (field.type === 'string' && typeof value === 'string' && value.includes('\u0000'))
+      return `${field.name}: the text holds a NUL character, which PostgreSQL cannot store`;
+    if (field.type === 'long' && !Number.isSafeInteger(value))
+      return `${field.name}: ${String(value)} is not a whole number a bigint holds exactly`;
+    if (field.type === 'timestamp' && !Number.isFinite(value))
+      return `${field.name}: ${String(value)} is not a time`;
+  }
+  return undefined;
 }
 
 /**
