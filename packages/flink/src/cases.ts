@@ -389,4 +389,23 @@ export const CASES: Readonly<Record<string, Pipeline>> = {
     ],
     [edge('orders', 'table')],
   ),
+  rabbitmq: pipeline(
+    'Through RabbitMQ',
+    [
+      node('queue', 'source.rabbitmq', {
+        host: 'mq',
+        user: 'sluice',
+        queue: 'orders',
+        format: 'json',
+        schema: [{ name: 'order_id', type: 'long' }],
+      }),
+      node('exchange', 'sink.rabbitmq', {
+        host: 'mq',
+        user: 'sluice',
+        routingKey: 'out',
+        format: 'json',
+      }),
+    ],
+    [edge('queue', 'exchange')],
+  ),
 };

@@ -98,6 +98,7 @@ export function createRabbitSink(env: EnvironmentOf<typeof sinkRabbitMQ>): Opera
         );
       });
       if (config.exchange !== '') await ch.checkExchange(config.exchange);
+      else if (config.declareQueue) await ch.assertQueue(config.routingKey, { durable: true });
       // What the broken channel had not confirmed goes again.
       for (const message of unconfirmed) publish(ch, message);
       model = m;

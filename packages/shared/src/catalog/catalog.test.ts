@@ -66,6 +66,7 @@ describe('the operator catalog', () => {
       ['sink.file', 'exactly-once'],
       ['sink.kafka', 'exactly-once'],
       ['sink.postgres', 'exactly-once'],
+      ['sink.rabbitmq', 'at-least-once'],
       ['sink.console', 'at-least-once'],
       ['sink.preview', 'at-least-once'],
       ['sink.blackhole', 'at-least-once'],

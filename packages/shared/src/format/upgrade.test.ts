@@ -381,6 +381,54 @@ const CASES: Record<string, readonly Case[]> = {
       field: 'table',
     },
   ],
+  'source.rabbitmq': [
+    {
+      edit: 'another prefetch keeps its watermark',
+      before: {
+        host: 'mq',
+        user: 'u',
+        queue: 'q',
+        format: 'json',
+        schema: [{ name: 'v', type: 'string' }],
+      },
+      after: {
+        host: 'mq',
+        user: 'u',
+        queue: 'q',
+        format: 'json',
+        schema: [{ name: 'v', type: 'string' }],
+        prefetch: 10,
+      },
+      status: 'kept',
+    },
+    {
+      edit: 'another queue reads from its start',
+      before: {
+        host: 'mq',
+        user: 'u',
+        queue: 'q',
+        format: 'json',
+        schema: [{ name: 'v', type: 'string' }],
+      },
+      after: {
+        host: 'mq',
+        user: 'u',
+        queue: 'r',
+        format: 'json',
+        schema: [{ name: 'v', type: 'string' }],
+      },
+      status: 'dropped',
+      field: 'queue',
+    },
+  ],
+  'sink.rabbitmq': [
+    {
+      edit: 'another routing key keeps nothing to lose',
+      before: { host: 'mq', user: 'u', routingKey: 'a', format: 'json' },
+      after: { host: 'mq', user: 'u', routingKey: 'b', format: 'json' },
+      status: 'kept',
+    },
+  ],
   'sink.console': [
     {
       edit: 'a table instead of JSON keeps the lines',

@@ -27,6 +27,14 @@ const RabbitSinkConfig = Type.Object(
       }),
       '',
     ),
+    declareQueue: Defaulted(
+      Type.Boolean({
+        title: 'Declare the queue',
+        description:
+          'With the default exchange: creates the queue the routing key names (durable) if it is missing',
+      }),
+      false,
+    ),
     routingKeyField: Type.Optional(
       FieldRefSchema({
         title: 'Routing key field',
@@ -69,6 +77,7 @@ export const sinkRabbitMQ = defineOperator({
     passwordSecret: 'RABBITMQ_PASSWORD',
     exchange: '',
     routingKey: 'results',
+    declareQueue: true,
     format: 'json',
     persistent: true,
     unreachableTimeout: '2m',
@@ -85,6 +94,7 @@ export const sinkRabbitMQ = defineOperator({
       unreachableTimeout: 'free',
       exchange: 'free',
       routingKey: 'free',
+      declareQueue: 'free',
       routingKeyField: 'free',
       format: 'free',
       csv: 'free',
@@ -92,6 +102,12 @@ export const sinkRabbitMQ = defineOperator({
     },
   },
   infer({ config, inputs, error }) {
+    if (config.declareQueue && config.exchange !== '')
+      error(
+        'declareQueue',
+        'config.rabbitmq-declare-queue',
+        'Declaring the queue is for the default exchange, where the routing key names a queue: clear the exchange, or bind a queue to it yourself.',
+      );
     const fields = inputs.in?.[0]?.fields;
     if (
       config.routingKeyField !== undefined &&

@@ -1,0 +1,8 @@
+-- Orders into RabbitMQ: refused
+-- error: 'Orders' (orders): Sluice's data generator has no counterpart on Flink (its datagen connector makes other values). Write the records to a Kafka topic and read them from there.
+
+SET 'pipeline.name' = 'Orders into RabbitMQ';
+
+SET 'table.local-time-zone' = 'UTC';
+
+SET 'execution.checkpointing.interval' = '10 s';
