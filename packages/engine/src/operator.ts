@@ -43,6 +43,12 @@ export interface OperatorContext {
 }
 
 export interface Operator {
+  /**
+   * Resolves once the operator can take records (a model file it reads);
+   * the sources start after every operator's. A rejection fails the job on
+   * this node with its message. Omitted: ready at once.
+   */
+  readonly ready?: Promise<void>;
   /** Handles a batch that arrived on input port `input` (index into the kind's inputs). */
   process(batch: Batch, input: number, context: OperatorContext): void;
   /** The input watermark advanced; fire what is complete. The runtime forwards the watermark afterwards. */

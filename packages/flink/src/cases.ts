@@ -389,6 +389,12 @@ export const CASES: Readonly<Record<string, Pipeline>> = {
     ],
     [edge('orders', 'table')],
   ),
+  predict: step('Scored', 'transform.predict', { model: 'models/fraud.json' }),
+  over: step('Over the last rows', 'window.over', {
+    partitionBy: ['customer'],
+    frame: { type: 'rows', preceding: 9 },
+    aggregates: [{ name: 'avg_amount', fn: 'avg', expr: 'amount' }],
+  }),
   rabbitmq: pipeline(
     'Through RabbitMQ',
     [

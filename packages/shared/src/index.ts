@@ -250,6 +250,8 @@ export { transformDedupe } from './operators/transform-dedupe.js';
 export { transformFilter } from './operators/transform-filter.js';
 export type { MapConfig } from './operators/transform-map.js';
 export { transformMap } from './operators/transform-map.js';
+export type { PredictConfig, RegressionModel } from './operators/transform-predict.js';
+export { readModel, transformPredict } from './operators/transform-predict.js';
 export type { TopNConfig } from './operators/transform-topn.js';
 export { transformTopN } from './operators/transform-topn.js';
 export { transformUnion } from './operators/transform-union.js';
@@ -263,6 +265,8 @@ export {
   aggregateType,
   windowAggregate,
 } from './operators/window-aggregate.js';
+export type { OverConfig } from './operators/window-over.js';
+export { MAX_OVER_ROWS, windowOver } from './operators/window-over.js';
 export type { WindowConfig } from './operators/windows.js';
 export type { RowDiff } from './replay/diff.js';
 export { diffRows, keyFieldsOf, noDifference, RowDiffSchema, rowText } from './replay/diff.js';

@@ -4,7 +4,7 @@
 // exist on their cluster. A cluster that does not answer is a warning only: the
 // job waits for it, as it would for one that goes away while it runs.
 import { DataDir, KafkaBrowseError, listTopics } from '@sluice/engine';
-import { type Diagnostic, type Pipeline, runsSplit } from '@sluice/shared';
+import { type Diagnostic, type Pipeline, readModel, runsSplit } from '@sluice/shared';
 
 export interface PreflightOptions {
   readonly dataDir: string;
@@ -37,6 +37,9 @@ export async function preflight(
     if (node.kind === 'source.file') {
       const { path } = (node.config ?? {}) as FileSourceConfig;
       if (typeof path === 'string') checks.push(checkFile(dataDir, path, node.id, nodeIndex));
+    } else if (node.kind === 'transform.predict') {
+      const { model } = (node.config ?? {}) as { model?: unknown };
+      if (typeof model === 'string') checks.push(checkModel(dataDir, model, node.id, nodeIndex));
     } else if (node.kind === 'source.kafka') {
       const { bootstrapServers, topics } = (node.config ?? {}) as KafkaSourceConfig;
       if (typeof bootstrapServers !== 'string' || !Array.isArray(topics)) return;
@@ -53,6 +56,38 @@ export async function preflight(
   for (const [bootstrap, readers] of byCluster)
     checks.push(checkTopics(bootstrap, readers, options.kafkaTimeoutMs ?? 3_000, instances));
   return (await Promise.all(checks)).flat();
+}
+
+/** A model file that cannot be read, or is not a model, refused on its node before the job starts. */
+async function checkModel(
+  dataDir: DataDir,
+  path: string,
+  nodeId: string,
+  nodeIndex: number,
+): Promise<Diagnostic[]> {
+  let problem: string | undefined;
+  try {
+    const handle = await dataDir.openForReading(path);
+    try {
+      const read = readModel(await handle.readFile('utf8'));
+      if ('problem' in read) problem = `The model file cannot be used: ${read.problem}.`;
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    problem = `The model file cannot be read: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return problem === undefined
+    ? []
+    : [
+        {
+          severity: 'error',
+          code: 'model-unusable',
+          message: problem,
+          nodeId,
+          path: `nodes[${nodeIndex}].config.model`,
+        },
+      ];
 }
 
 async function checkFile(

@@ -21,9 +21,11 @@ import {
   transformDedupe,
   transformFilter,
   transformMap,
+  transformPredict,
   transformTopN,
   transformUnion,
   windowAggregate,
+  windowOver,
 } from '@sluice/shared';
 import { defineOperator, defineSource, type RuntimeFactory } from '../operator.js';
 import { migrateTransformAggregate, migrateWindowAggregate } from './aggregate-migrations.js';
@@ -44,9 +46,11 @@ import { createTransformAggregate } from './transform-aggregate.js';
 import { createTransformDedupe } from './transform-dedupe.js';
 import { createFilter } from './transform-filter.js';
 import { createMap } from './transform-map.js';
+import { createPredict } from './transform-predict.js';
 import { createTransformTopN } from './transform-topn.js';
 import { createUnion } from './transform-union.js';
 import { createWindowAggregate } from './window-aggregate.js';
+import { createWindowOver } from './window-over.js';
 
 export const RUNTIMES: readonly RuntimeFactory[] = [
   defineSource(sourceDatagen, createDatagen),
@@ -56,11 +60,13 @@ export const RUNTIMES: readonly RuntimeFactory[] = [
   defineSource(sourceRabbitMQ, createRabbitSource),
   defineOperator(transformFilter, createFilter),
   defineOperator(transformMap, createMap),
+  defineOperator(transformPredict, createPredict),
   defineOperator(transformUnion, createUnion),
   defineOperator(transformAggregate, createTransformAggregate, migrateTransformAggregate),
   defineOperator(transformTopN, createTransformTopN),
   defineOperator(transformDedupe, createTransformDedupe),
   defineOperator(windowAggregate, createWindowAggregate, migrateWindowAggregate),
+  defineOperator(windowOver, createWindowOver),
   defineOperator(joinWindow, createJoinWindow),
   defineOperator(joinInterval, createJoinInterval),
   defineOperator(joinRegular, createJoinRegular),

@@ -158,7 +158,7 @@ describe('sink.postgres', () => {
       expect(Number(atKill!.n)).toBeGreaterThan(0);
       expect(Number(atKill!.n)).toBeLessThan(20_000);
       const [progress] = await rows<{ epoch: string }>(
-        `SELECT epoch FROM sluice_sink_progress WHERE sink LIKE '%.out'`,
+        `SELECT epoch FROM sluice_sink_progress WHERE sink LIKE '%.out.%'`,
       );
       expect(progress).toBeDefined();
 

@@ -282,9 +282,25 @@ export class Job implements NodeHost {
     });
     this.#commits.start();
     const running = this.#sources.filter((n) => !n.finished);
-    for (const source of running) this.#loops.run(source);
-    // Without a source to run (none, or all ended before the checkpoint), every node has finished.
-    if (running.length === 0) void this.#settle('finished');
+    const run = () => {
+      for (const source of running) this.#loops.run(source);
+      // Without a source to run (none, or all ended before the checkpoint), every node has finished.
+      if (running.length === 0) void this.#settle('finished');
+    };
+    // Operators that need something first (a model file read) hold the sources back until they have it.
+    const waiting = this.#nodes.filter((n) => n.operator?.ready !== undefined);
+    if (waiting.length === 0) run();
+    else
+      void Promise.all(
+        waiting.map((node) =>
+          node.operator!.ready!.catch((error: unknown) => {
+            throw { node, error };
+          }),
+        ),
+      ).then(run, ({ node, error }: { node: RunningNode; error: unknown }) => {
+        this.fail(node, error);
+        void this.#settle('failed');
+      });
   }
 
   #checkpoints?: CheckpointCoordinator;

@@ -19,9 +19,11 @@ import { transformAggregate } from '../operators/transform-aggregate.js';
 import { transformDedupe } from '../operators/transform-dedupe.js';
 import { transformFilter } from '../operators/transform-filter.js';
 import { transformMap } from '../operators/transform-map.js';
+import { transformPredict } from '../operators/transform-predict.js';
 import { transformTopN } from '../operators/transform-topn.js';
 import { transformUnion } from '../operators/transform-union.js';
 import { windowAggregate } from '../operators/window-aggregate.js';
+import { windowOver } from '../operators/window-over.js';
 import type { OperatorDefinition } from './operator.js';
 
 export const OPERATORS: readonly OperatorDefinition[] = [
@@ -32,11 +34,13 @@ export const OPERATORS: readonly OperatorDefinition[] = [
   sourceRabbitMQ,
   transformFilter,
   transformMap,
+  transformPredict,
   transformUnion,
   transformAggregate,
   transformTopN,
   transformDedupe,
   windowAggregate,
+  windowOver,
   joinWindow,
   joinInterval,
   joinRegular,

@@ -423,10 +423,27 @@ const CASES: Record<string, readonly Case[]> = {
   ],
   'sink.rabbitmq': [
     {
-      edit: 'another routing key keeps nothing to lose',
+      edit: 'another routing key: nothing to keep',
       before: { host: 'mq', user: 'u', routingKey: 'a', format: 'json' },
       after: { host: 'mq', user: 'u', routingKey: 'b', format: 'json' },
-      status: 'kept',
+      status: 'stateless',
+    },
+  ],
+  'transform.predict': [
+    {
+      edit: 'another model: nothing to keep',
+      before: { model: 'models/a.json' },
+      after: { model: 'models/b.json', threshold: 0.7 },
+      status: 'stateless',
+    },
+  ],
+  'window.over': [
+    {
+      edit: 'another frame drops the records kept',
+      before: { frame: { type: 'rows', preceding: 3 }, aggregates: [{ name: 'n', fn: 'count' }] },
+      after: { frame: { type: 'rows', preceding: 5 }, aggregates: [{ name: 'n', fn: 'count' }] },
+      status: 'dropped',
+      field: 'frame.preceding',
     },
   ],
   'sink.console': [

@@ -2,6 +2,7 @@ import { type Static, Type } from 'typebox';
 import { Defaulted } from '../catalog/configured.js';
 import { defineOperator, IN } from '../catalog/operator.js';
 import { writesEach } from '../catalog/parallel.js';
+import { stateless } from '../catalog/state.js';
 import { FieldRefSchema } from './common.js';
 import { KafkaCsvOptionsSchema } from './kafka-common.js';
 import { rabbitConnection } from './rabbitmq-common.js';
@@ -83,24 +84,22 @@ export const sinkRabbitMQ = defineOperator({
     unreachableTimeout: '2m',
   },
   parallel: writesEach(),
-  state: {
-    holds: 'nothing (messages are confirmed before a checkpoint completes)',
-    fields: {
-      host: 'free',
-      port: 'free',
-      vhost: 'free',
-      user: 'free',
-      passwordSecret: 'free',
-      unreachableTimeout: 'free',
-      exchange: 'free',
-      routingKey: 'free',
-      declareQueue: 'free',
-      routingKeyField: 'free',
-      format: 'free',
-      csv: 'free',
-      persistent: 'free',
-    },
-  },
+  // Nothing to keep: every message is confirmed before a checkpoint completes.
+  state: stateless<RabbitSinkConfig>({
+    host: 'free',
+    port: 'free',
+    vhost: 'free',
+    user: 'free',
+    passwordSecret: 'free',
+    unreachableTimeout: 'free',
+    exchange: 'free',
+    routingKey: 'free',
+    declareQueue: 'free',
+    routingKeyField: 'free',
+    format: 'free',
+    csv: 'free',
+    persistent: 'free',
+  }),
   infer({ config, inputs, error }) {
     if (config.declareQueue && config.exchange !== '')
       error(

@@ -556,6 +556,44 @@ export class Aggregates {
   }
 
   /**
+   * Adds a record's `contribution` (as `contribution` gave it: per aggregate
+   * its value, NULL where the record was filtered out) to the accumulators,
+   * as `add` adds the record last `read`: an OVER frame aggregates the
+   * records it keeps that way.
+   */
+  addContribution(
+    accumulators: readonly Accumulator[],
+    values: readonly unknown[],
+    time: number,
+    arrival: number,
+  ): void {
+    const counts = this.#counts;
+    for (let c = 0; c < counts.length; c++) {
+      const a = counts[c]!;
+      if (values[a] !== null) (accumulators[a] as Count).n++;
+    }
+    const singles = this.#singles;
+    for (let s = 0; s < singles.length; s++) {
+      const a = singles[s]!;
+      if (values[a] !== null) accumulators[a]!.add(values[a], time, arrival);
+    }
+    for (const members of this.#shared) {
+      let mask = 0;
+      let value: unknown = null;
+      for (let m = 0; m < members.length; m++) {
+        const v = values[members[m]!];
+        if (v !== null) {
+          mask |= 1 << m;
+          value = v;
+        }
+      }
+      if (mask === 0) continue;
+      const distinct = accumulators[members[0]!] as SharedDistinct;
+      distinct.table.add(distinct.owner, value, mask);
+    }
+  }
+
+  /**
    * What the record last `read` adds, per aggregate, to take back later with
    * `remove`. For count, sum and avg a NULL adds nothing, so a record that an
    * aggregate's filter left out is remembered as NULL there. Written into
