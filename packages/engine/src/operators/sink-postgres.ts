@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { sinkPostgres } from '@sluice/shared';
-import { SECRET_SOURCES } from '@sluice/shared';
 import type pg from 'pg';
 import type { Row } from '../batch.js';
 import { PostgresConnection } from '../io/postgres/connection.js';
@@ -16,6 +15,7 @@ import {
 } from '../io/postgres/table.js';
 import type { EnvironmentOf, Operator, OperatorContext } from '../operator.js';
 import { validDuration } from './compile.js';
+import { namedSecret } from './secret.js';
 
 /**
  * The rows of one checkpoint, set aside at its cut, to write once it is
@@ -56,15 +56,11 @@ export function createPostgresSink(env: EnvironmentOf<typeof sinkPostgres>): Ope
     ...(config.keyFields ? { keyFields: config.keyFields } : {}),
   };
   const insert = writeSql(shape);
-  const password =
-    config.passwordSecret === undefined ? undefined : env.secret?.(config.passwordSecret);
-  // The job fails with this on the sink's first write, as on any other problem of the sink's.
-  const unset =
-    config.passwordSecret !== undefined && password === undefined
-      ? new Error(
-          `PostgreSQL sink '${nodeId}': the secret ${config.passwordSecret} (its password) is not set: give it as ${SECRET_SOURCES}.`,
-        )
-      : undefined;
+  const { value: password, unset } = namedSecret(
+    env,
+    config.passwordSecret,
+    `PostgreSQL sink '${nodeId}'`,
+  );
   const connection = new PostgresConnection({
     host: config.host,
     port: config.port,

@@ -1,11 +1,11 @@
 import type { sinkRabbitMQ } from '@sluice/shared';
-import { SECRET_SOURCES } from '@sluice/shared';
 import type amqp from 'amqplib';
 import type { Row } from '../batch.js';
 import { valueEncoder } from '../io/kafka/records.js';
-import { connectRetrying, type RabbitOptions, where } from '../io/rabbitmq/connection.js';
+import { connectRetrying, rabbitOptions, where } from '../io/rabbitmq/connection.js';
 import type { EnvironmentOf, Operator } from '../operator.js';
 import { validDuration } from './compile.js';
+import { namedSecret } from './secret.js';
 
 /** A message published and not yet confirmed: published again on a new channel if that one breaks. */
 interface Outgoing {
@@ -25,24 +25,17 @@ export function createRabbitSink(env: EnvironmentOf<typeof sinkRabbitMQ>): Opera
   const nodeId = env.node.id;
   const fields = env.inputs[0]?.[0]?.fields ?? [];
   const encode = valueEncoder(config.format, fields, config.csv.delimiter);
-  const password =
-    config.passwordSecret === undefined ? undefined : env.secret?.(config.passwordSecret);
-  const unset =
-    config.passwordSecret !== undefined && password === undefined
-      ? new Error(
-          `RabbitMQ sink '${nodeId}': the secret ${config.passwordSecret} (its password) is not set: give it as ${SECRET_SOURCES}.`,
-        )
-      : undefined;
-  const options: RabbitOptions = {
-    host: config.host,
-    port: config.port,
-    vhost: config.vhost,
-    user: config.user,
-    ...(password === undefined ? {} : { password }),
-    connectionName: `sluice ${nodeId}`,
-    unreachableTimeoutMs: validDuration(config.unreachableTimeout),
-    now: () => env.clock.now(),
-  };
+  const { value: password, unset } = namedSecret(
+    env,
+    config.passwordSecret,
+    `RabbitMQ sink '${nodeId}'`,
+  );
+  const options = rabbitOptions(
+    { ...config, unreachableTimeoutMs: validDuration(config.unreachableTimeout) },
+    password,
+    nodeId,
+    () => env.clock.now(),
+  );
   const contentType = config.format === 'json' ? 'application/json' : 'text/csv';
   let model: amqp.ChannelModel | undefined;
   let channel: amqp.ConfirmChannel | undefined;

@@ -1,17 +1,12 @@
 import type { sourceRabbitMQ } from '@sluice/shared';
-import { SECRET_SOURCES } from '@sluice/shared';
 import type amqp from 'amqplib';
 import { type Batch, EMPTY_BATCH, type Row, START_OF_TIME } from '../batch.js';
 import { valueDecoder } from '../io/kafka/records.js';
-import {
-  connectRetrying,
-  newGeneration,
-  type RabbitOptions,
-  where,
-} from '../io/rabbitmq/connection.js';
+import { connectRetrying, newGeneration, rabbitOptions, where } from '../io/rabbitmq/connection.js';
 import { BoundedOutOfOrderness, idleTimeoutOf } from '../io/watermarks.js';
 import type { EnvironmentOf, Source, SourceCommit, SourceContext } from '../operator.js';
 import { validDuration } from './compile.js';
+import { namedSecret } from './secret.js';
 
 const BATCH = 1024;
 const POLL_MS = 200;
@@ -54,24 +49,17 @@ export function createRabbitSource(env: EnvironmentOf<typeof sourceRabbitMQ>): S
   const decode = valueDecoder(config.format, config.schema, config.csv.delimiter);
   const timeField = config.eventTime?.field;
   const watermarks = config.eventTime ? BoundedOutOfOrderness.from(config.eventTime) : undefined;
-  const password =
-    config.passwordSecret === undefined ? undefined : env.secret?.(config.passwordSecret);
-  const unset =
-    config.passwordSecret !== undefined && password === undefined
-      ? new Error(
-          `RabbitMQ source '${nodeId}': the secret ${config.passwordSecret} (its password) is not set: give it as ${SECRET_SOURCES}.`,
-        )
-      : undefined;
-  const options: RabbitOptions = {
-    host: config.host,
-    port: config.port,
-    vhost: config.vhost,
-    user: config.user,
-    ...(password === undefined ? {} : { password }),
-    connectionName: `sluice ${nodeId}`,
-    unreachableTimeoutMs: validDuration(config.unreachableTimeout),
-    now: () => env.clock.now(),
-  };
+  const { value: password, unset } = namedSecret(
+    env,
+    config.passwordSecret,
+    `RabbitMQ source '${nodeId}'`,
+  );
+  const options = rabbitOptions(
+    { ...config, unreachableTimeoutMs: validDuration(config.unreachableTimeout) },
+    password,
+    nodeId,
+    () => env.clock.now(),
+  );
 
   let model: amqp.ChannelModel | undefined;
   let channel: amqp.ConfirmChannel | undefined;

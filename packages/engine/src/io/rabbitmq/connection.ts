@@ -28,6 +28,31 @@ export function newGeneration(): string {
   return `${RUN}.${++generations}`;
 }
 
+/** What a source's or sink's config says of its broker, as the connection takes it. */
+export function rabbitOptions(
+  config: {
+    readonly host: string;
+    readonly port: number;
+    readonly vhost: string;
+    readonly user: string;
+    readonly unreachableTimeoutMs: number;
+  },
+  password: string | undefined,
+  nodeId: string,
+  now: () => number,
+): RabbitOptions {
+  return {
+    host: config.host,
+    port: config.port,
+    vhost: config.vhost,
+    user: config.user,
+    ...(password === undefined ? {} : { password }),
+    connectionName: `sluice ${nodeId}`,
+    unreachableTimeoutMs: config.unreachableTimeoutMs,
+    now,
+  };
+}
+
 /** Why a failure of the broker is not a reason to retry: a refused login, a missing queue. */
 export function isFatal(error: unknown): boolean {
   const message = error instanceof Error ? error.message : String(error);
