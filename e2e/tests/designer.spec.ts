@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { APIRequestContext, Locator, Page } from '@playwright/test';
+import { centreOf, connect } from '../support/canvas.js';
 import { expect, requireBuiltWebApp, SCREENSHOTS, type Sluice, test } from '../support/fixtures.js';
 
 const NAME = 'Big orders per category';
@@ -136,16 +137,6 @@ test('build, check, undo, tidy, export, re-import and reload a pipeline', async 
   expect(await download(page)).toEqual(exported);
 });
 
-/** Drags a connection from one handle to another, named by their accessible labels. */
-async function connect(page: Page, from: string, to: string): Promise<void> {
-  const a = await centreOf(page.getByLabel(from, { exact: true }));
-  const b = await centreOf(page.getByLabel(to, { exact: true }));
-  await page.mouse.move(a.x, a.y);
-  await page.mouse.down();
-  await page.mouse.move(b.x, b.y, { steps: 8 });
-  await page.mouse.up();
-}
-
 /** Replaces the text of a CodeMirror editor by typing, as a person would. */
 async function retype(page: Page, editor: Locator, text: string): Promise<void> {
   await editor.click();
@@ -163,12 +154,6 @@ async function panBy(page: Page, canvas: Locator, dx: number, dy: number): Promi
   await page.mouse.down();
   await page.mouse.move(start.x + dx, start.y + dy, { steps: 6 });
   await page.mouse.up();
-}
-
-async function centreOf(locator: Locator): Promise<{ x: number; y: number }> {
-  const box = await locator.boundingBox();
-  if (!box) throw new Error(`${locator} is not on the screen.`);
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
 async function distanceFromCentre(node: Locator, canvas: Locator): Promise<number> {

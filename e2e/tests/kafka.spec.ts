@@ -1,7 +1,8 @@
 // With a broker running: Kafka → window → Kafka built on the canvas, the topic
 // picked from the cluster's list and the schema inferred from a sample of it.
 import { join } from 'node:path';
-import type { Locator, Page } from '@playwright/test';
+import type { Locator } from '@playwright/test';
+import { connect } from '../support/canvas.js';
 import {
   expect,
   kafkaBootstrap,
@@ -151,20 +152,4 @@ async function chosen(selects: Locator): Promise<string[]> {
 
 async function values(inputs: Locator): Promise<string[]> {
   return inputs.evaluateAll((all) => all.map((e) => (e as HTMLInputElement).value));
-}
-
-/** Drags a connection from one handle to another, named by their accessible labels. */
-async function connect(page: Page, from: string, to: string): Promise<void> {
-  const a = await centreOf(page.getByLabel(from, { exact: true }));
-  const b = await centreOf(page.getByLabel(to, { exact: true }));
-  await page.mouse.move(a.x, a.y);
-  await page.mouse.down();
-  await page.mouse.move(b.x, b.y, { steps: 8 });
-  await page.mouse.up();
-}
-
-async function centreOf(locator: Locator): Promise<{ x: number; y: number }> {
-  const box = await locator.boundingBox();
-  if (!box) throw new Error(`${locator} is not on the screen.`);
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }

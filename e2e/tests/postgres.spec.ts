@@ -4,8 +4,8 @@
 // table holds one row per category, its counts growing, and the password is
 // nowhere on the page or in the saved pipeline.
 import { join } from 'node:path';
-import type { Locator, Page } from '@playwright/test';
 import pg from 'pg';
+import { connect } from '../support/canvas.js';
 import { POSTGRES_VAR } from '../support/env.js';
 import { expect, requireBuiltWebApp, SCREENSHOTS, test } from '../support/fixtures.js';
 import { PASSWORD_SECRET } from '../support/postgres-server.js';
@@ -146,20 +146,4 @@ test('build generator → running counts → PostgreSQL on the canvas; the table
 
 function total(rows: { records: string }[]): number {
   return rows.reduce((sum, r) => sum + Number(r.records), 0);
-}
-
-/** Drags a connection from one handle to another, named by their accessible labels. */
-async function connect(page: Page, from: string, to: string): Promise<void> {
-  const a = await centreOf(page.getByLabel(from, { exact: true }));
-  const b = await centreOf(page.getByLabel(to, { exact: true }));
-  await page.mouse.move(a.x, a.y);
-  await page.mouse.down();
-  await page.mouse.move(b.x, b.y, { steps: 8 });
-  await page.mouse.up();
-}
-
-async function centreOf(locator: Locator): Promise<{ x: number; y: number }> {
-  const box = await locator.boundingBox();
-  if (!box) throw new Error(`${locator} is not on the screen.`);
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }

@@ -159,7 +159,7 @@ export const transformPredict = defineOperator({
     threshold: 'free',
   }),
   infer({ config, inputs, expression, error }) {
-    checkDataPath(config.model, (path, code, message) => error(`model`, code, message));
+    checkDataPath(config.model, (_path, code, message) => error('model', code, message));
     const input = inputs.in?.[0];
     let complete = true;
     (config.features ?? []).forEach((f, i) => {
